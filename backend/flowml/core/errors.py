@@ -1,0 +1,65 @@
+"""Error types that carry a message meant for the user.
+
+Every error a user can cause is raised as a FlowMLError subclass; the API maps each to a 4xx status and the CLI
+prints its message without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class FlowMLError(Exception):
+    """Base class: `message` is shown to the user as-is."""
+
+    status_code: int = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInputError(FlowMLError):
+    """The request or file is well-formed but its content is not acceptable."""
+
+    status_code = 422
+
+
+class DataFormatError(FlowMLError):
+    """A file could not be read as a table: broken, empty, mislabelled or unsupported."""
+
+    status_code = 422
+
+
+class UnsupportedFormatError(DataFormatError):
+    """The file's extension is not one FlowML reads."""
+
+    status_code = 415
+
+
+class UploadTooLargeError(FlowMLError):
+    """The upload passed MAX_UPLOAD_SIZE_MB."""
+
+    status_code = 413
+
+
+class NotFoundError(FlowMLError):
+    """An id that names nothing."""
+
+    status_code = 404
+
+
+class ConflictError(FlowMLError):
+    """The action does not fit the resource's current state (e.g. cancel a finished job)."""
+
+    status_code = 409
+
+
+class ModelIntegrityError(FlowMLError):
+    """A model package's bytes do not match the SHA-256 recorded for it."""
+
+    status_code = 500
+
+
+class StorageError(FlowMLError):
+    """The artifact store could not read or write an object."""
+
+    status_code = 503

@@ -1,0 +1,1 @@
+"""engine/algorithms package."""

@@ -1,0 +1,110 @@
+"""The algorithm contract and the explicit registry of built-in algorithms.
+
+One algorithm = one small module in `flowml.engine.algorithms` owning its search space, defaults, parameter
+translation and estimator construction. The registry lists them explicitly (no registration by import side effect);
+`validate()` checks every entry when the registry is built, so a broken algorithm fails at start, not mid-job.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import optuna
+
+from flowml.engine.types import ProblemType
+
+
+class Suggest:
+    """Wraps an Optuna trial so each algorithm names its parameters plainly while Optuna sees them prefixed.
+
+    Prefixing keeps two algorithms' `n_estimators` apart in one study (different ranges would otherwise clash).
+    """
+
+    def __init__(self, trial: optuna.Trial, algorithm: str) -> None:
+        self._trial = trial
+        self._prefix = f"{algorithm}__"
+
+    def int(self, name: str, low: int, high: int, *, log: bool = False, step: int = 1) -> int:
+        return self._trial.suggest_int(self._prefix + name, low, high, log=log, step=step)
+
+    def float(self, name: str, low: float, high: float, *, log: bool = False) -> float:
+        return self._trial.suggest_float(self._prefix + name, low, high, log=log)
+
+    def categorical(self, name: str, choices: list[Any]) -> Any:
+        return self._trial.suggest_categorical(self._prefix + name, choices)
+
+
+class Algorithm(ABC):
+    """Contract every algorithm implements.
+
+    Attributes are class-level facts the search and the UI read; methods are pure and cheap, except `build`
+    which returns an unfitted scikit-learn compatible estimator (fit/predict, predict_proba for classifiers).
+    """
+
+    name: ClassVar[str]  # stable id, e.g. "random_forest"; also the Optuna prefix
+    label: ClassVar[str]  # shown in the UI, e.g. "Random Forest"
+    family: ClassVar[str]  # "linear", "tree", "bagging", "boosting", "neighbors", "svm", "bayes", "neural"
+    tasks: ClassVar[frozenset[ProblemType]]
+    gpu_capable: ClassVar[bool] = False
+    needs_scaling: ClassVar[bool] = False  # linear, SVM, KNN, MLP want standardized numeric inputs
+    native_categorical: ClassVar[bool] = False  # may receive categoricals as pandas 'category' dtype
+    cost: ClassVar[float] = 1.0  # relative cost of default params vs LightGBM (=1); orders the warm start
+    max_rows: ClassVar[int | None] = None  # beyond this many training rows the algorithm is skipped (e.g. SVM)
+
+    @abstractmethod
+    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
+        """Suggest one configuration. Returns plain params (unprefixed) that `build` accepts."""
+
+    @abstractmethod
+    def default_params(self, task: ProblemType) -> dict[str, Any]:
+        """A good first configuration; every key/value must lie inside `search_space`."""
+
+    @abstractmethod
+    def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
+        """An unfitted estimator for `params`."""
+
+    def supports(self, task: ProblemType, n_rows: int) -> bool:
+        return task in self.tasks and (self.max_rows is None or n_rows <= self.max_rows)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "family": self.family,
+            "tasks": sorted(t.value for t in self.tasks),
+            "gpu_capable": self.gpu_capable,
+        }
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Immutable name -> Algorithm mapping with validation."""
+
+    algorithms: Mapping[str, Algorithm]
+
+    @classmethod
+    def of(cls, items: Iterable[Algorithm]) -> Registry:
+        registry: dict[str, Algorithm] = {}
+        for algo in items:
+            if algo.name in registry:
+                raise ValueError(f"duplicate algorithm name {algo.name!r}")
+            if "__" in algo.name:
+                raise ValueError(f"algorithm name {algo.name!r} must not contain '__'")
+            registry[algo.name] = algo
+        return cls(registry)
+
+    def get(self, name: str) -> Algorithm:
+        try:
+            return self.algorithms[name]
+        except KeyError:
+            allowed = ", ".join(sorted(self.algorithms))
+            raise KeyError(f"unknown algorithm {name!r}; known: {allowed}") from None
+
+    def for_task(self, task: ProblemType, n_rows: int = 0) -> list[Algorithm]:
+        return [a for a in self.algorithms.values() if a.supports(task, n_rows)]
+
+    def names(self) -> list[str]:
+        return list(self.algorithms)
