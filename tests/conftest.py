@@ -50,3 +50,40 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "flowml-data"
     path.mkdir()
     yield path
+
+
+def make_test_database_url(data_dir: Path) -> tuple[str, str | None]:
+    """The database for one test app: SQLite in `data_dir`, or a fresh PostgreSQL database when
+    FLOWML_TEST_DATABASE_URL names a server. Returns (url, name of the database to drop afterwards)."""
+    server = os.environ.get("FLOWML_TEST_DATABASE_URL")
+    if not server:
+        return f"sqlite+aiosqlite:///{data_dir / 'flowml.db'}", None
+    import asyncio
+    import uuid
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(server)
+    require_service("PostgreSQL", parts.hostname or "127.0.0.1", parts.port or 5432)
+    name = f"flowml_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_pg_admin(server, f'CREATE DATABASE "{name}"'))
+    return server.rsplit("/", 1)[0] + f"/{name}", name
+
+
+def drop_test_database(name: str | None) -> None:
+    if name is None:
+        return
+    import asyncio
+
+    server = os.environ["FLOWML_TEST_DATABASE_URL"]
+    asyncio.run(_pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _pg_admin(server_url: str, statement: str) -> None:
+    import asyncpg
+
+    plain = server_url.replace("postgresql+asyncpg://", "postgresql://")
+    connection = await asyncpg.connect(plain)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()

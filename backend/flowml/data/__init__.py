@@ -1,1 +1,10 @@
-"""data package."""
+"""Uploaded files -> typed, profiled polars DataFrames.
+
+Modules, one job each:
+- `formats`: supported extensions, `read_table` (every format, errors that name the problem), `validate_table`,
+  listing SQLite tables / Excel sheets, the stored Parquet form; readers per format family live in `readers/`.
+- `schema`: column kinds (numeric, categorical, boolean, datetime, text, id) and parsing date/number text.
+- `target`: the suggested target column and problem type.
+- `profile`: per-column statistics and JSON-safe previews.
+- `ingest`: all of the above in one call, `inspect_file`.
+"""

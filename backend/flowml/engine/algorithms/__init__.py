@@ -1,1 +1,68 @@
-"""engine/algorithms package."""
+"""The built-in algorithms, one small module per family, listed explicitly in `default_registry()`.
+
+No registration by import side effect: adding an algorithm means writing its module and adding one line here,
+so the full set is readable in one place and a broken entry fails when the registry is built.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flowml.engine.algorithms.bayes import NaiveBayesAlgorithm
+from flowml.engine.algorithms.boosting_sklearn import (
+    AdaBoostAlgorithm,
+    GradientBoostingAlgorithm,
+    HistGradientBoostingAlgorithm,
+)
+from flowml.engine.algorithms.catboost_ import CatBoostAlgorithm
+from flowml.engine.algorithms.forests import ExtraTreesAlgorithm, RandomForestAlgorithm
+from flowml.engine.algorithms.lightgbm_ import LightGBMAlgorithm
+from flowml.engine.algorithms.linear import (
+    ElasticNetAlgorithm,
+    HuberAlgorithm,
+    LassoAlgorithm,
+    LogisticRegressionAlgorithm,
+    RidgeAlgorithm,
+)
+from flowml.engine.algorithms.neighbors import KNeighborsAlgorithm
+from flowml.engine.algorithms.neural import MLPAlgorithm
+from flowml.engine.algorithms.svm import LinearSVCAlgorithm, LinearSVRAlgorithm, SVCAlgorithm, SVRAlgorithm
+from flowml.engine.algorithms.trees import DecisionTreeAlgorithm
+from flowml.engine.algorithms.xgboost_ import XGBoostAlgorithm
+from flowml.engine.registry import Registry
+
+__all__ = ["default_registry"]
+
+
+@cache
+def default_registry() -> Registry:
+    """Every built-in algorithm; built once per process (the algorithms are stateless)."""
+    return Registry.of(
+        [
+            # linear
+            LogisticRegressionAlgorithm(),
+            RidgeAlgorithm(),
+            LassoAlgorithm(),
+            ElasticNetAlgorithm(),
+            HuberAlgorithm(),
+            # trees and bagging
+            DecisionTreeAlgorithm(),
+            RandomForestAlgorithm(),
+            ExtraTreesAlgorithm(),
+            # boosting
+            GradientBoostingAlgorithm(),
+            HistGradientBoostingAlgorithm(),
+            AdaBoostAlgorithm(),
+            XGBoostAlgorithm(),
+            LightGBMAlgorithm(),
+            CatBoostAlgorithm(),
+            # distance, kernel, probabilistic and neural
+            KNeighborsAlgorithm(),
+            SVCAlgorithm(),
+            SVRAlgorithm(),
+            LinearSVCAlgorithm(),
+            LinearSVRAlgorithm(),
+            NaiveBayesAlgorithm(),
+            MLPAlgorithm(),
+        ]
+    )

@@ -1,0 +1,70 @@
+"""The FastAPI application: lifespan builds the context, routers stay thin, user errors become 4xx JSON."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from loguru import logger
+
+from flowml import __version__
+from flowml.api.frontend import mount_frontend
+from flowml.api.routes import datasets, results, system, training, ws
+from flowml.api.uploads import UploadLimitMiddleware
+from flowml.core.errors import FlowMLError
+from flowml.core.settings import Settings, get_settings
+from flowml.events.hub import WebSocketHub
+from flowml.services.context import close_context, create_context
+from flowml.services.jobs.manager import JobManager
+
+
+def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx = await create_context(settings, with_pool=with_pool)
+        hub = WebSocketHub(ctx.bus, ctx.events.replay)
+        await hub.start()
+        manager = JobManager(ctx)
+        app.state.ctx, app.state.hub, app.state.manager = ctx, hub, manager
+        if with_pool:
+            await manager.start()
+        logger.info("FlowML {} ready: database {}, storage {}", __version__, _safe_url(settings), ctx.store.describe())
+        try:
+            yield
+        finally:
+            await manager.shutdown()
+            await hub.stop()
+            await close_context(ctx)
+
+    app = FastAPI(
+        title="FlowML Studio",
+        version=__version__,
+        description="Self-hosted AutoML: upload a table, train, watch, predict.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(
+        CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["*"], allow_headers=["*"]
+    )
+    app.add_middleware(UploadLimitMiddleware, limit_bytes=settings.max_upload_bytes)
+
+    @app.exception_handler(FlowMLError)
+    async def user_error(_request: Request, exc: FlowMLError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+
+    for router in (system.router, datasets.router, training.router, results.router, ws.router):
+        app.include_router(router)
+    mount_frontend(app, settings.FRONTEND_DIST)
+    return app
+
+
+def _safe_url(settings: Settings) -> str:
+    url = settings.DATABASE_URL
+    if "@" in url:  # never print a password
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url

@@ -1,0 +1,115 @@
+"""Results: leaderboards, trials, models, prediction and download."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, model_validator
+
+from flowml.api.deps import CtxDep, JobDep, ModelDep
+from flowml.api.uploads import spool_upload
+from flowml.core.errors import InvalidInputError
+from flowml.data.formats import extension_of, read_table
+from flowml.db.tables import TrainedModelPublic, TrainedModelsPublic, TrialPublic
+from flowml.engine.metrics import get_metric
+from flowml.engine.types import ProblemType
+from flowml.services import models
+from flowml.services.jobs import service as jobs
+from flowml.services.jobs.views import trial_view
+
+router = APIRouter(prefix="/api/results", tags=["results"])
+
+
+class Leaderboard(BaseModel):
+    job_id: str
+    metric: str
+    greater_is_better: bool
+    items: list[TrialPublic]
+
+
+class TrialsPublic(BaseModel):
+    items: list[TrialPublic]
+    count: int
+
+
+class PredictRequest(BaseModel):
+    rows: list[dict[str, Any]] | None = Field(default=None, description="Several rows")
+    row: dict[str, Any] | None = Field(default=None, description="One row")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> PredictRequest:
+        if (self.rows is None) == (self.row is None):
+            raise ValueError("send either `row` (one object) or `rows` (a list of objects)")
+        return self
+
+    def all_rows(self) -> list[dict[str, Any]]:
+        return self.rows if self.rows is not None else [self.row or {}]
+
+
+class Prediction(BaseModel):
+    predictions: list[Any]
+    probabilities: list[dict[str, float]] | None
+    classes: list[Any] | None
+    warnings: list[str]
+    latency_ms: float
+
+
+@router.get("/job/{job_id}/leaderboard", response_model=Leaderboard)
+async def leaderboard(ctx: CtxDep, job: JobDep) -> Any:
+    trials = [t for t in await jobs.list_trials(ctx, job.id) if t.status == "completed" and t.score is not None]
+    better = get_metric(job.metric, ProblemType(job.problem_type)).greater_is_better
+    trials.sort(key=lambda t: (-(t.score or 0.0) if better else (t.score or 0.0), t.trial_number))
+    items = [trial_view(t, rank) for rank, t in enumerate(trials, start=1)]
+    return Leaderboard(job_id=job.id, metric=job.metric, greater_is_better=better, items=items)
+
+
+@router.get("/job/{job_id}/trials", response_model=TrialsPublic)
+async def trials(ctx: CtxDep, job: JobDep) -> Any:
+    items = [trial_view(t) for t in await jobs.list_trials(ctx, job.id)]
+    return TrialsPublic(items=items, count=len(items))
+
+
+@router.get("/models", response_model=TrainedModelsPublic)
+async def list_models(ctx: CtxDep) -> Any:
+    items = await models.list_models(ctx)
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/model/{model_id}", response_model=TrainedModelPublic)
+async def get_model(model: ModelDep) -> Any:
+    return model
+
+
+@router.post("/model/{model_id}/predict", response_model=Prediction)
+async def predict(ctx: CtxDep, model: ModelDep, request: PredictRequest) -> Any:
+    return await models.predict_rows(ctx, model.id, request.all_rows())
+
+
+@router.post("/model/{model_id}/predict/batch", response_class=Response)
+async def predict_batch(ctx: CtxDep, model: ModelDep, file: Annotated[UploadFile, File()]) -> Response:
+    if not file.filename:
+        raise InvalidInputError("the upload has no file name, so its format is unknown")
+    extension = extension_of(file.filename)
+    path = await spool_upload(file, ctx.settings.upload_dir, ctx.settings.max_upload_bytes)
+    try:
+        frame = await asyncio.to_thread(lambda: read_table(path, extension=extension).to_pandas())
+    finally:
+        path.unlink(missing_ok=True)
+    body, warnings = await models.predict_table(ctx, model.id, frame)
+    headers = {"Content-Disposition": f'attachment; filename="predictions-{model.id}.csv"'}
+    if warnings:
+        headers["X-FlowML-Warnings"] = " | ".join(warnings)[:2000].encode("ascii", "replace").decode()
+    return Response(content=body, media_type="text/csv", headers=headers)
+
+
+@router.get("/model/{model_id}/download", response_class=Response)
+async def download_model(ctx: CtxDep, model: ModelDep) -> Response:
+    body, filename = await models.package_zip(ctx, model.id)
+    return Response(
+        content=body, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+

@@ -1,0 +1,36 @@
+"""Training jobs: start, list, get, cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from flowml.api.deps import CtxDep, JobDep, ManagerDep
+from flowml.db.tables import JobPublic, JobsPublic, JobStatus
+from flowml.services.jobs import service as jobs
+from flowml.services.jobs.requests import TrainingRequest
+
+router = APIRouter(prefix="/api/training", tags=["training"])
+
+
+@router.post("/start", status_code=status.HTTP_201_CREATED, response_model=JobPublic)
+async def start_training(ctx: CtxDep, manager: ManagerDep, request: TrainingRequest) -> Any:
+    job = await jobs.create_job(ctx, request)
+    return await manager.submit(job.id)
+
+
+@router.get("/jobs", response_model=JobsPublic)
+async def list_jobs(ctx: CtxDep, status: JobStatus | None = None) -> Any:
+    items = await jobs.list_jobs(ctx, status)
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/jobs/{job_id}", response_model=JobPublic)
+async def get_job(job: JobDep) -> Any:
+    return job
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=JobPublic)
+async def cancel_job(manager: ManagerDep, job: JobDep) -> Any:
+    return await manager.cancel(job.id)

@@ -1,0 +1,84 @@
+"""The `flowml` command. Each subcommand lives in its own module; this file only wires them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flowml import __version__
+
+app = typer.Typer(
+    name="flowml",
+    help="FlowML Studio: self-hosted AutoML. Upload a table, train, watch, predict.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def up(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default: HOST, 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT, 8000)")] = None,
+) -> None:
+    """Embedded mode: API + dashboard + a local worker pool, on SQLite and local disk by default."""
+    from flowml.cli.serve import serve
+
+    serve(host=host, port=port)
+
+
+@app.command()
+def server(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default: HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT)")] = None,
+) -> None:
+    """The orchestrator: API and job driver (with the local pool until cluster workers exist)."""
+    from flowml.cli.serve import serve
+
+    serve(host=host, port=port)
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Argument(help="A table: csv, xlsx, parquet, json, sqlite, ...")],
+    target: Annotated[str, typer.Option("--target", "-t", help="The column to predict")],
+    task: Annotated[str, typer.Option(help="auto, binary, multiclass or regression")] = "auto",
+    metric: Annotated[str | None, typer.Option(help="Metric to optimize (default depends on the task)")] = None,
+    time_budget: Annotated[float, typer.Option("--time-budget", help="Seconds for the whole job")] = 60.0,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the model package")] = Path("flowml-model"),
+    algorithms: Annotated[str | None, typer.Option(help="Comma-separated algorithm names (default: all)")] = None,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds")] = 5,
+    max_trials: Annotated[int | None, typer.Option(help="Stop after this many trials")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    table: Annotated[str | None, typer.Option(help="SQLite: which table")] = None,
+) -> None:
+    """Train on a file and write the best model package to --output."""
+    from flowml.cli.train import TrainOptions, run_train
+
+    run_train(
+        TrainOptions(
+            data=data, target=target, task=task, metric=metric, time_budget=time_budget, output=output,
+            algorithms=[a.strip() for a in algorithms.split(",") if a.strip()] if algorithms else None,
+            folds=folds, max_trials=max_trials, seed=seed, table=table,
+        )
+    )
+
+
+@app.command()
+def predict(
+    model_dir: Annotated[Path, typer.Argument(help="A model package folder written by `flowml train`")],
+    data: Annotated[Path, typer.Argument(help="Rows to predict, in any supported format")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write")] = Path("predictions.csv"),
+) -> None:
+    """Predict with a model package; writes `prediction` and, for classifiers, `proba_<class>` columns."""
+    from flowml.cli.predict import run_predict
+
+    run_predict(model_dir, data, output)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)

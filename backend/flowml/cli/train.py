@@ -1,0 +1,177 @@
+"""`flowml train`: the same search loop and final fit the server runs, driven from the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import math
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from flowml.cli.errors import user_errors
+from flowml.core.errors import InvalidInputError
+from flowml.core.settings import get_settings
+from flowml.data.formats import extension_of
+from flowml.data.ingest import inspect_file
+from flowml.engine.algorithms import default_registry
+from flowml.engine.executor import LocalExecutor
+from flowml.engine.features import plan_features
+from flowml.engine.metrics import default_metric, get_metric
+from flowml.engine.pool import LocalProcessPool
+from flowml.engine.problem import detect_problem_type, validate_target
+from flowml.engine.search import SearchConfig, SearchLoop, TrialTicket
+from flowml.engine.types import FeaturePlan, FinalSpec, ProblemType, TrialResult, TrialStatus
+
+console = Console()
+TASKS = ("auto", "binary", "multiclass", "regression")
+
+
+@dataclass
+class TrainOptions:
+    data: Path
+    target: str
+    task: str
+    metric: str | None
+    time_budget: float
+    output: Path
+    algorithms: list[str] | None
+    folds: int
+    max_trials: int | None
+    seed: int
+    table: str | None
+
+
+class ConsoleListener:
+    def __init__(self, progress: Progress, task_id: Any, greater_is_better: bool) -> None:
+        self.progress = progress
+        self.task_id = task_id
+        self.greater_is_better = greater_is_better
+        self.best: float | None = None
+
+    async def trial_started(self, ticket: TrialTicket) -> None:
+        return None
+
+    async def trial_finished(self, ticket: TrialTicket, result: TrialResult) -> None:
+        if result.status == TrialStatus.COMPLETED and result.score is not None:
+            better = self.best is None or (result.score > self.best if self.greater_is_better else result.score < self.best)
+            if better:
+                self.best = result.score
+
+    async def progress(self, progress: float, stage: str, message: str) -> None:
+        self.progress.update(self.task_id, completed=progress, description=message)
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def run_train(options: TrainOptions) -> None:
+    with user_errors():
+        _validate(options)
+        asyncio.run(_train(options))
+
+
+def _validate(options: TrainOptions) -> None:
+    if not options.data.exists():
+        raise InvalidInputError(f"file not found: {options.data}")
+    if options.task not in TASKS:
+        raise InvalidInputError(f"--task must be one of {', '.join(TASKS)}; got {options.task!r}")
+    if options.time_budget < 5:
+        raise InvalidInputError("--time-budget must be at least 5 seconds")
+    if not 2 <= options.folds <= 10:
+        raise InvalidInputError("--folds must be between 2 and 10")
+
+
+def _prepare(options: TrainOptions, workdir: Path) -> tuple[Path, str, FeaturePlan, ProblemType, int]:
+    ingested = inspect_file(options.data, extension=extension_of(options.data.name), table=options.table)
+    df = ingested.df
+    if options.target not in df.columns:
+        raise InvalidInputError(f"column {options.target!r} is not in {options.data.name}; columns: {', '.join(df.columns)}")
+    path = workdir / "data.parquet"
+    df.write_parquet(path)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    frame = pl.read_parquet(path).to_pandas()
+    y = frame[options.target]
+    problem = detect_problem_type(y) if options.task == "auto" else ProblemType(options.task)
+    check = validate_target(y, problem, options.folds)
+    for note in [*ingested.notes, *check.notes]:
+        console.print(f"[yellow]note:[/] {note}")
+    plan = plan_features(frame, options.target, {c: str(k) for c, k in ingested.kinds.items()})
+    for column, reason in plan.dropped.items():
+        console.print(f"[dim]column {column!r} not used: {reason}[/]")
+    return path, sha, plan, problem, int(y.notna().sum())
+
+
+async def _train(options: TrainOptions) -> None:
+    settings = get_settings()
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="flowml-train-") as tmp:
+        workdir = Path(tmp)
+        path, sha, plan, problem, n_rows = await asyncio.to_thread(_prepare, options, workdir)
+        metric = get_metric(options.metric, problem) if options.metric else default_metric(problem)
+        registry = default_registry()
+        names = options.algorithms or [a.name for a in registry.for_task(problem)]
+        for name in names:
+            registry.get(name)  # unknown names fail now, with the list of known ones
+        console.print(f"[bold]{problem.value}[/] on {n_rows} rows, optimizing [bold]{metric.name}[/] "
+                      f"for {options.time_budget:g} s with {len(names)} algorithms")
+        pool = LocalProcessPool(settings.LOCAL_WORKERS)
+        await pool.start()
+        try:
+            executor = LocalExecutor(pool)
+            job_id = uuid.uuid4().hex
+            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                          TimeRemainingColumn(), console=console) as progress:
+                task_id = progress.add_task("searching", total=100)
+                listener = ConsoleListener(progress, task_id, metric.greater_is_better)
+                loop = SearchLoop(
+                    SearchConfig(job_id=job_id, dataset_path=str(path), problem_type=problem, feature_plan=plan,
+                                 metric=metric.name, algorithms=names, n_folds=options.folds, seed=options.seed,
+                                 started_at=started, deadline=started + options.time_budget, n_rows=n_rows,
+                                 max_trials=options.max_trials),
+                    registry, executor, listener,
+                )
+                outcome = await loop.run()
+                if outcome.best is None:
+                    errors = "; ".join(sorted({f"{r.algorithm}: {r.error}" for r in outcome.results if r.error})[:3])
+                    raise InvalidInputError(f"no trial succeeded. {errors}")
+                progress.update(task_id, completed=96, description=f"fitting {outcome.best.algorithm} on all rows")
+                leaderboard = _leaderboard(outcome.results, metric.greater_is_better)
+                options.output.mkdir(parents=True, exist_ok=True)
+                final = await executor.run_final(FinalSpec(
+                    job_id=job_id, dataset_path=str(path), dataset_sha256=sha, problem_type=problem.value,
+                    feature_plan=plan.to_dict(), algorithm=outcome.best.algorithm, params=outcome.best.params,
+                    metric=metric.name, cv_score=outcome.best.score or 0.0, seed=options.seed,
+                    output_dir=str(options.output.resolve()), deadline=max(started + options.time_budget, time.time() + 5),
+                    leaderboard=leaderboard,
+                ))
+                progress.update(task_id, completed=100, description="done")
+        finally:
+            await pool.close()
+    _print_leaderboard(leaderboard, metric.name)
+    console.print(f"best: [bold]{outcome.best.algorithm}[/] {metric.name} = {outcome.best.score:.5f}; "
+                  f"model written to [bold]{final.output_dir}[/] in {time.time() - started:.1f} s")
+
+
+def _leaderboard(results: list[TrialResult], greater_is_better: bool) -> list[dict[str, Any]]:
+    done = [r for r in results if r.status == TrialStatus.COMPLETED and r.score is not None and math.isfinite(r.score)]
+    done.sort(key=lambda r: -(r.score or 0.0) if greater_is_better else (r.score or 0.0))
+    return [{"rank": i, **r.to_dict()} for i, r in enumerate(done, start=1)]
+
+
+def _print_leaderboard(rows: list[dict[str, Any]], metric: str) -> None:
+    table = Table(title="Leaderboard")
+    for column in ("rank", "algorithm", metric, "std", "fit s/fold", "predict µs/row"):
+        table.add_column(column, justify="right" if column != "algorithm" else "left")
+    for row in rows[:20]:
+        table.add_row(str(row["rank"]), row["algorithm"], f"{row['score']:.5f}", f"{row['score_std'] or 0:.4f}",
+                      f"{row['fit_time']:.2f}", f"{row['predict_time_per_row'] * 1e6:.1f}")
+    console.print(table)

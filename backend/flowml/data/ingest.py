@@ -1,0 +1,54 @@
+"""Read, check, type and summarise an uploaded file in one call: what the upload service and CLI use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from flowml.data.formats import read_table_with_notes
+from flowml.data.schema import ColumnKind, coerce_column_types, infer_column_kinds
+from flowml.data.target import ProblemTypeName, suggest_problem_type, suggest_target
+
+
+@dataclass
+class IngestedTable:
+    """A validated table with typed columns, the suggested target and what the user should know about the read."""
+
+    df: pl.DataFrame
+    kinds: dict[str, ColumnKind]
+    suggested_target: str | None
+    suggested_problem_type: ProblemTypeName | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return self.df.height
+
+    @property
+    def n_cols(self) -> int:
+        return self.df.width
+
+
+def inspect_file(path: Path, *, extension: str, table: str | None = None, sheet: str | None = None) -> IngestedTable:
+    """Read `path` as `extension`, infer column kinds, parse date/number text, and suggest a target."""
+    df, notes = read_table_with_notes(path, extension=extension, table=table, sheet=sheet)
+    kinds = infer_column_kinds(df)
+    typed = coerce_column_types(df, kinds)
+    notes.extend(_coercion_notes(df, typed))
+    target = suggest_target(typed, kinds)
+    problem = suggest_problem_type(typed.get_column(target), kinds[target]) if target is not None else None
+    return IngestedTable(typed, kinds, target, problem, notes)
+
+
+def _coercion_notes(before: pl.DataFrame, after: pl.DataFrame) -> list[str]:
+    notes: list[str] = []
+    for name in before.columns:
+        old, new = before.get_column(name), after.get_column(name)
+        if old.dtype == new.dtype:
+            continue
+        lost = new.null_count() - old.null_count()
+        detail = f"; {lost} value(s) that did not parse are now missing" if lost else ""
+        notes.append(f"column '{name}' was read as {new.dtype} from text{detail}")
+    return notes

@@ -1,0 +1,25 @@
+"""SQLModel tables, one module per aggregate. Importing this package registers every table on the metadata."""
+
+from flowml.db.tables.datasets import Dataset, DatasetPublic, DatasetsPublic
+from flowml.db.tables.events import JobEvent
+from flowml.db.tables.jobs import Job, JobPublic, JobsPublic, JobStatus, Trial, TrialPublic
+from flowml.db.tables.models import TrainedModel, TrainedModelPublic, TrainedModelsPublic
+from flowml.db.tables.workers import Worker, WorkerPublic
+
+__all__ = [
+    "Dataset",
+    "DatasetPublic",
+    "DatasetsPublic",
+    "Job",
+    "JobEvent",
+    "JobPublic",
+    "JobStatus",
+    "JobsPublic",
+    "TrainedModel",
+    "TrainedModelPublic",
+    "TrainedModelsPublic",
+    "Trial",
+    "TrialPublic",
+    "Worker",
+    "WorkerPublic",
+]

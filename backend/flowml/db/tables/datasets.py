@@ -1,0 +1,45 @@
+"""Uploaded tables. The Parquet bytes live in the artifact store under a key derived from their SHA-256."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Field, SQLModel
+
+from flowml.db.types import json_column, new_id, time_column, utcnow
+
+
+class DatasetBase(SQLModel):
+    name: str = Field(max_length=255)
+    file_format: str = Field(max_length=32)
+    sha256: str = Field(max_length=64, index=True)
+    size_bytes: int
+    n_rows: int
+    n_cols: int
+    suggested_target: str | None = None
+    suggested_problem_type: str | None = None
+    table_name: str | None = None
+
+
+class Dataset(DatasetBase, table=True):
+    __tablename__ = "datasets"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    storage_key: str = Field(max_length=255)
+    columns: list[dict[str, Any]] = Field(default_factory=list, sa_column=json_column())
+    notes: list[str] = Field(default_factory=list, sa_column=json_column())
+    profile: list[dict[str, Any]] = Field(default_factory=list, sa_column=json_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False, index=True))
+
+
+class DatasetPublic(DatasetBase):
+    id: str
+    columns: list[dict[str, Any]]
+    notes: list[str]
+    created_at: datetime
+
+
+class DatasetsPublic(SQLModel):
+    items: list[DatasetPublic]
+    count: int

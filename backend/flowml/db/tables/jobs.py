@@ -1,0 +1,118 @@
+"""Training jobs and their trials: the system of record for the search (ARCHITECTURE.md section 2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from flowml.db.types import json_column, new_id, time_column, utcnow
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in {JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED}
+
+
+class JobBase(SQLModel):
+    name: str = Field(max_length=255)
+    dataset_id: str = Field(max_length=32, index=True)
+    target_column: str = Field(max_length=255)
+    problem_type: str = Field(max_length=32)
+    metric: str = Field(max_length=64)
+    time_budget: float  # minutes, as the seed's API
+    n_folds: int = 5
+    max_trials: int | None = None
+    seed: int = 0
+    priority: bool = False
+    # A plain string column (not a database enum) so adding a state later needs no enum migration.
+    status: JobStatus = Field(default=JobStatus.PENDING, sa_type=sa.String(16), index=True)
+    progress: float = 0.0
+    stage: str = Field(default="queued", max_length=32)
+    message: str = Field(default="", max_length=1000)
+    n_trials: int = 0
+    best_score: float | None = None
+    best_algorithm: str | None = None
+    model_id: str | None = Field(default=None, max_length=32)
+    error: str | None = None
+
+
+class Job(JobBase, table=True):
+    __tablename__ = "jobs"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    algorithms: list[str] = Field(default_factory=list, sa_column=json_column())
+    feature_plan: dict[str, Any] | None = Field(default=None, sa_column=json_column(nullable=True))
+    dataset_sha256: str = Field(default="", max_length=64)
+    cancel_requested: bool = False
+    # The driver's lease: exactly one orchestrator process drives a job (ARCHITECTURE.md section 3).
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_expires_at: datetime | None = Field(default=None, sa_column=time_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False, index=True))
+    queued_at: datetime | None = Field(default=None, sa_column=time_column())
+    started_at: datetime | None = Field(default=None, sa_column=time_column())
+    finished_at: datetime | None = Field(default=None, sa_column=time_column())
+    deadline: datetime | None = Field(default=None, sa_column=time_column())
+
+
+class JobPublic(JobBase):
+    id: str
+    algorithms: list[str]
+    created_at: datetime
+    queued_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    deadline: datetime | None
+
+
+class JobsPublic(SQLModel):
+    items: list[JobPublic]
+    count: int
+
+
+class TrialBase(SQLModel):
+    trial_number: int
+    algorithm: str = Field(max_length=64)
+    status: str = Field(default="running", max_length=16)
+    score: float | None = None
+    score_std: float | None = None
+    fit_time: float = 0.0
+    predict_time_per_row: float = 0.0
+    worker: str = Field(default="local", max_length=255)
+    error: str | None = None
+
+
+class Trial(TrialBase, table=True):
+    __tablename__ = "trials"
+    __table_args__ = (sa.UniqueConstraint("job_id", "trial_number", name="uq_trials_job_number"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    job_id: str = Field(foreign_key="jobs.id", index=True, max_length=32, ondelete="CASCADE")
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    # What Optuna saw (prefixed names and distributions), so a restarted driver can rebuild the study.
+    optuna_params: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    optuna_distributions: dict[str, str] = Field(default_factory=dict, sa_column=json_column())
+    fold_scores: list[float] = Field(default_factory=list, sa_column=json_column())
+    other_metrics: dict[str, float] = Field(default_factory=dict, sa_column=json_column())
+    started_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=time_column())
+
+
+class TrialPublic(TrialBase):
+    rank: int | None = None
+    params: dict[str, Any]
+    fold_scores: list[float]
+    other_metrics: dict[str, float]
+    started_at: datetime
+    finished_at: datetime | None

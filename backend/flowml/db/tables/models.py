@@ -1,0 +1,46 @@
+"""Trained model packages. The files live in the artifact store; the SHA-256 here is checked before every load."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Field, SQLModel
+
+from flowml.db.types import json_column, new_id, time_column, utcnow
+
+
+class TrainedModelBase(SQLModel):
+    job_id: str = Field(max_length=32, index=True)
+    dataset_id: str = Field(max_length=32)
+    algorithm: str = Field(max_length=64)
+    problem_type: str = Field(max_length=32)
+    target: str = Field(max_length=255)
+    metric: str = Field(max_length=64)
+    cv_score: float | None = None
+    sha256: str = Field(max_length=64)
+    size_bytes: int = 0
+
+
+class TrainedModel(TrainedModelBase, table=True):
+    __tablename__ = "trained_models"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    storage_prefix: str = Field(max_length=255)
+    classes: list[Any] | None = Field(default=None, sa_column=json_column(nullable=True))
+    feature_importance: dict[str, float] = Field(default_factory=dict, sa_column=json_column())
+    card: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False, index=True))
+
+
+class TrainedModelPublic(TrainedModelBase):
+    id: str
+    classes: list[Any] | None
+    feature_importance: dict[str, float]
+    card: dict[str, Any]
+    created_at: datetime
+
+
+class TrainedModelsPublic(SQLModel):
+    items: list[TrainedModelPublic]
+    count: int

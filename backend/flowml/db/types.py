@@ -1,0 +1,50 @@
+"""Column types and id/time helpers shared by every table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Stores UTC and always returns timezone-aware datetimes.
+
+    SQLite keeps no zone; without this, values read back are naive and a browser would read them as local time.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def json_column(nullable: bool = False) -> sa.Column[Any]:
+    return sa.Column(sa.JSON(), nullable=nullable)
+
+
+def time_column(nullable: bool = True, index: bool = False) -> sa.Column[Any]:
+    return sa.Column(UTCDateTime(), nullable=nullable, index=index)

@@ -1,0 +1,86 @@
+"""Bagged tree ensembles: random forest and extremely randomized trees, for every task."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    ExtraTreesRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+
+from flowml.engine.algorithms._common import ALL_TASKS, CLASS_WEIGHTS, require_task
+from flowml.engine.registry import Algorithm, Suggest
+from flowml.engine.types import ProblemType
+
+# A few well-known settings rather than a continuous fraction: "sqrt" adapts to the number of features (which
+# one-hot encoding can inflate), 1.0 is plain bagging, 0.5 sits between.
+_MAX_FEATURES: list[str | float] = ["sqrt", 0.5, 1.0]
+
+
+def _forest_space(suggest: Suggest, task: ProblemType) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "n_estimators": suggest.int("n_estimators", 50, 500, log=True),
+        "max_features": suggest.categorical("max_features", _MAX_FEATURES),
+        "min_samples_leaf": suggest.int("min_samples_leaf", 1, 32, log=True),
+    }
+    if task.is_classification:
+        params["criterion"] = suggest.categorical("criterion", ["gini", "entropy"])
+        params["class_weight"] = suggest.categorical("class_weight", CLASS_WEIGHTS)
+    return params
+
+
+def _forest_defaults(task: ProblemType) -> dict[str, Any]:
+    # scikit-learn's own recommendations: sqrt of the features for classification, all of them for regression.
+    if task.is_classification:
+        return {
+            "n_estimators": 200,
+            "max_features": "sqrt",
+            "min_samples_leaf": 1,
+            "criterion": "gini",
+            "class_weight": None,
+        }
+    return {"n_estimators": 200, "max_features": 1.0, "min_samples_leaf": 1}
+
+
+class RandomForestAlgorithm(Algorithm):
+    name = "random_forest"
+    label = "Random Forest"
+    family = "bagging"
+    tasks = ALL_TASKS
+    cost = 2.0
+
+    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
+        return _forest_space(suggest, task)
+
+    def default_params(self, task: ProblemType) -> dict[str, Any]:
+        return _forest_defaults(task)
+
+    def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
+        require_task(self, task)
+        if task.is_classification:
+            return RandomForestClassifier(**params, random_state=seed, n_jobs=n_jobs)
+        return RandomForestRegressor(**params, random_state=seed, n_jobs=n_jobs)
+
+
+class ExtraTreesAlgorithm(Algorithm):
+    name = "extra_trees"
+    label = "Extra Trees"
+    family = "bagging"
+    tasks = ALL_TASKS
+    cost = 1.5
+
+    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
+        return _forest_space(suggest, task)
+
+    def default_params(self, task: ProblemType) -> dict[str, Any]:
+        return _forest_defaults(task)
+
+    def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
+        require_task(self, task)
+        if task.is_classification:
+            return ExtraTreesClassifier(**params, random_state=seed, n_jobs=n_jobs)
+        return ExtraTreesRegressor(**params, random_state=seed, n_jobs=n_jobs)

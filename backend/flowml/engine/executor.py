@@ -1,0 +1,68 @@
+"""Where trials run. The search loop talks to a TrialExecutor; the embedded one is the local process pool.
+
+The cluster issue adds a Celery executor with the same two methods (ARCHITECTURE.md section 4).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from flowml.engine.pool import LocalProcessPool, TaskKilled
+from flowml.engine.types import FinalResult, FinalSpec, TrialResult, TrialSpec, TrialStatus
+
+# Past its deadline a trial gets this long to notice and return before its process is killed.
+HARD_LIMIT_GRACE_SECONDS = 2.0
+
+
+class TrialExecutor(Protocol):
+    @property
+    def capacity(self) -> int: ...
+
+    async def run_trial(self, spec: TrialSpec) -> TrialResult: ...
+
+    async def run_final(self, spec: FinalSpec) -> FinalResult: ...
+
+    def cancel(self, job_id: str) -> None: ...
+
+
+class LocalExecutor:
+    """Runs trials and the final fit on a LocalProcessPool shared by every job of this process."""
+
+    def __init__(self, pool: LocalProcessPool) -> None:
+        self._pool = pool
+
+    @property
+    def capacity(self) -> int:
+        return self._pool.size
+
+    async def run_trial(self, spec: TrialSpec) -> TrialResult:
+        try:
+            value = await self._pool.submit(
+                "trial", spec.to_dict(), tag=spec.job_id, hard_deadline=spec.deadline + HARD_LIMIT_GRACE_SECONDS
+            )
+        except TaskKilled as exc:
+            return _unfinished(spec, TrialStatus.CANCELLED if "cancel" in str(exc) else TrialStatus.TIMEOUT, str(exc))
+        except RuntimeError as exc:
+            return _unfinished(spec, TrialStatus.FAILED, str(exc))
+        return TrialResult.from_dict(value)
+
+    async def run_final(self, spec: FinalSpec) -> FinalResult:
+        value = await self._pool.submit(
+            "final", spec.to_dict(), tag=spec.job_id, hard_deadline=spec.deadline + HARD_LIMIT_GRACE_SECONDS
+        )
+        return FinalResult.from_dict(value)
+
+    def cancel(self, job_id: str) -> None:
+        self._pool.kill(job_id)
+
+
+def _unfinished(spec: TrialSpec, status: TrialStatus, error: str) -> TrialResult:
+    return TrialResult(
+        job_id=spec.job_id,
+        trial_number=spec.trial_number,
+        algorithm=spec.algorithm,
+        params=spec.params,
+        status=status.value,
+        metric=spec.metric,
+        error=error,
+    )

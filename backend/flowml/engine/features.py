@@ -1,0 +1,137 @@
+"""Which columns feed the model, decided once per job from the training frame and the data layer's column kinds.
+
+The plan is data (a FeaturePlan), not code: it travels to workers as JSON, goes into the model card, and is applied
+identically at training and prediction time by `preprocessing.prepare_X`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from flowml.core.errors import InvalidInputError
+from flowml.engine.types import FeaturePlan
+
+KINDS = ("numeric", "categorical", "boolean", "datetime", "text", "id")
+CATEGORICAL_KINDS = frozenset({"categorical", "boolean", "text"})
+MAX_VOCABULARY = 1000  # categories recorded per column (card + unseen-value reports); the most frequent first
+# A text column with at most this many distinct values (and mostly repeated ones) behaves like a category.
+MAX_TEXT_CATEGORIES = 100
+MAX_TEXT_UNIQUE_RATIO = 0.5
+# A categorical column whose every value is unique identifies rows; only trusted on enough rows to tell.
+MIN_ROWS_FOR_ID_GUESS = 50
+
+_CACHE_SIZE = 2  # a worker process runs many trials on one or two datasets
+_frame_cache: OrderedDict[tuple[str, int, int], pd.DataFrame] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def plan_features(df: pd.DataFrame, target: str, column_kinds: Mapping[str, str]) -> FeaturePlan:
+    """Keep every usable column with its kind; drop the rest, each with the reason shown to the user."""
+    if target not in df.columns:
+        raise InvalidInputError(f"target column {target!r} is not in the data")
+    unknown = {col: kind for col, kind in column_kinds.items() if kind not in KINDS}
+    if unknown:
+        raise InvalidInputError(f"unknown column kind(s) {unknown}; allowed: {', '.join(KINDS)}")
+    missing_kind = [str(c) for c in df.columns if c != target and c not in column_kinds]
+    if missing_kind:
+        raise InvalidInputError(f"no column kind given for: {', '.join(missing_kind)}")
+
+    kept: dict[str, str] = {}
+    dropped: dict[str, str] = {target: "prediction target"}
+    categories: dict[str, list[str]] = {}
+    for column in df.columns:
+        name = str(column)
+        if name == target:
+            continue
+        kind = column_kinds[name]
+        reason = _drop_reason(df[column], kind)
+        if reason is not None:
+            dropped[name] = reason
+            continue
+        kept[name] = kind
+        if kind in CATEGORICAL_KINDS:
+            categories[name] = vocabulary(df[column])
+    if not kept:
+        raise InvalidInputError(f"no usable feature columns; dropped: {dropped}")
+    return FeaturePlan(target=target, column_kinds=kept, dropped=dropped, categories=categories)
+
+
+def _drop_reason(series: pd.Series, kind: str) -> str | None:
+    if kind == "id":
+        return "identifier (a different value on every row)"
+    non_null = series.dropna()
+    if non_null.empty:
+        return "all values missing"
+    n_unique = int(series.nunique(dropna=False))
+    if n_unique <= 1:
+        return "constant (a single value on every row)"
+    if kind == "text":
+        n_distinct = int(non_null.nunique())
+        if n_distinct > MAX_TEXT_CATEGORIES or n_distinct > MAX_TEXT_UNIQUE_RATIO * len(non_null):
+            return "free text (not yet used)"
+    if kind == "categorical" and len(non_null) >= MIN_ROWS_FOR_ID_GUESS and non_null.is_unique:
+        return "identifier (a different value on every row)"
+    return None
+
+
+def vocabulary(series: pd.Series) -> list[str]:
+    """The column's categories as strings, most frequent first, at most MAX_VOCABULARY."""
+    counts = to_category_strings(series).value_counts(dropna=True)
+    return [str(v) for v in counts.index[:MAX_VOCABULARY]]
+
+
+def to_category_strings(series: pd.Series) -> pd.Series:
+    """One spelling per category, the same in training and prediction: object dtype, str values, NaN if missing.
+
+    Numbers that are whole print without '.0' (a CSV integer column with gaps reads as float, and the same
+    column without gaps at prediction time as int: both must say "3"); booleans print as True/False.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    missing = series.isna().to_numpy()
+    if isinstance(series.dtype, pd.StringDtype):  # fast path for the common case: text is already its spelling
+        out = series.to_numpy(dtype=object, na_value=np.nan)
+        return pd.Series(out, index=series.index, name=series.name, dtype=object)
+    if pd.api.types.is_float_dtype(series):
+        values = series.to_numpy(dtype=np.float64)
+        whole = np.isfinite(values) & (values == np.round(values))
+        text = [str(int(v)) if w else str(v) for v, w in zip(values, whole, strict=True)]
+    else:
+        text = [_spell(v) for v in series.to_numpy(dtype=object)]
+    out = np.asarray(text, dtype=object)
+    out[missing] = np.nan
+    return pd.Series(out, index=series.index, name=series.name, dtype=object)
+
+
+def _spell(value: object) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def load_frame(path: str | Path) -> pd.DataFrame:
+    """The job's Parquet file as pandas, read once per process and file version.
+
+    Cached by (path, mtime, size) because a worker runs many trials on the same file. Returns a shallow copy: with
+    pandas' copy-on-write a caller that adds or edits columns cannot change what the next trial sees.
+    """
+    stat = Path(path).stat()
+    key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    with _cache_lock:
+        cached = _frame_cache.get(key)
+        if cached is not None:
+            _frame_cache.move_to_end(key)
+            return cached.copy(deep=False)
+    frame = pl.read_parquet(path).to_pandas()
+    with _cache_lock:
+        _frame_cache[key] = frame
+        while len(_frame_cache) > _CACHE_SIZE:
+            _frame_cache.popitem(last=False)
+    return frame.copy(deep=False)

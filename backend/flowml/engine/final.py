@@ -1,0 +1,151 @@
+"""The job's last step: refit the winning configuration on all rows and write the model package.
+
+Also measures permutation importance per original input column (what a user recognises, not one-hot columns) on a
+held-out split. Importance is optional: it is skipped, with a note in the card, when the deadline is too close.
+The refit itself always runs: a finished job must leave a model, so the deadline only gates the optional part.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.inspection import permutation_importance
+from sklearn.model_selection import train_test_split
+
+from flowml.engine.deadline import Deadline
+from flowml.engine.features import load_frame
+from flowml.engine.metrics import MetricSpec, get_metric, score, signed_score
+from flowml.engine.model import FlowMLModel
+from flowml.engine.package import build_model_card, save_package
+from flowml.engine.problem import encode_target, validate_target
+from flowml.engine.registry import Algorithm, Registry
+from flowml.engine.trial import builtin_registry, one_line_error
+from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType
+
+HOLDOUT_FRACTION = 0.2
+MAX_IMPORTANCE_ROWS = 2000
+IMPORTANCE_REPEATS = 3
+# Importance costs about one 80% fit plus (features x repeats) predictions; start it only with this much slack.
+IMPORTANCE_SAFETY = 2.0
+
+
+class _ScoredModel:
+    """Adapter for permutation_importance: it wants an estimator and a scorer; we have a fitted FlowMLModel.
+
+    `fit` exists only because scikit-learn checks for it; permutation importance never refits.
+    """
+
+    def __init__(self, model: FlowMLModel, metric: MetricSpec) -> None:
+        self.model = model
+        self.metric = metric
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> _ScoredModel:
+        raise NotImplementedError("an already fitted model is only scored here")
+
+    def __call__(self, estimator: Any, X: pd.DataFrame, y: np.ndarray) -> float:
+        prepared, _ = self.model.prepare(X)
+        y_pred = self.model.predict_prepared(prepared)
+        y_proba = self.model.predict_proba_prepared(prepared)
+        if self.model.classes is not None:  # metrics compare encoded labels 0..k-1
+            y_pred = np.searchsorted(np.asarray(self.model.classes), y_pred)
+        return signed_score(self.metric, score(self.metric, y, y_pred, y_proba))
+
+
+def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
+    """Refit on all rows, measure importance if time allows, write the package.
+
+    Errors propagate (bad spec, an estimator that cannot fit all rows): the driver marks the job failed with them.
+    """
+    deadline = Deadline(spec.deadline)
+    task = ProblemType(spec.problem_type)
+    plan = FeaturePlan.from_dict(spec.feature_plan)
+    metric = get_metric(spec.metric, task)
+    algorithm = (registry or builtin_registry()).get(spec.algorithm)
+    df = load_frame(spec.dataset_path)
+    check = validate_target(df[plan.target], task)
+    df = df[check.keep].reset_index(drop=True)
+
+    started = time.perf_counter()
+    model = FlowMLModel.train(df, plan, task, algorithm, spec.params, seed=spec.seed, n_jobs=spec.n_jobs)
+    fit_time = time.perf_counter() - started
+
+    notes = list(check.notes)
+    importance: dict[str, float] = {}
+    if deadline.remaining() <= IMPORTANCE_SAFETY * fit_time:
+        notes.append("feature importance skipped: not enough time left before the deadline")
+    else:
+        try:
+            importance = feature_importance(df, plan, task, algorithm, spec, metric)
+        except Exception as exc:  # importance is informational; the refit model is what the job must deliver
+            notes.append(f"feature importance skipped: {one_line_error(exc)}")
+
+    card = build_model_card(
+        model,
+        metric=metric.name,
+        cv_score=spec.cv_score,
+        algorithm=spec.algorithm,
+        params=spec.params,
+        training_data_sha256=spec.dataset_sha256,
+        n_rows=len(df),
+        feature_importance=importance,
+        dtypes={str(c): str(t) for c, t in df.dtypes.items()},
+        notes=notes,
+    )
+    model_path, sha256 = save_package(model, card, Path(spec.output_dir), leaderboard=spec.leaderboard)
+    card["model_sha256"] = sha256
+    return FinalResult(
+        output_dir=str(spec.output_dir),
+        model_path=str(model_path),
+        model_sha256=sha256,
+        card=card,
+        feature_importance=importance,
+        fit_time=fit_time,
+    )
+
+
+def fit_final_dict(payload: dict[str, Any]) -> dict[str, Any]:
+    """JSON in, JSON out: the form the process pool and Celery carry."""
+    return fit_final(FinalSpec.from_dict(payload)).to_dict()
+
+
+def feature_importance(
+    df: pd.DataFrame,
+    plan: FeaturePlan,
+    task: ProblemType,
+    algorithm: Algorithm,
+    spec: FinalSpec,
+    metric: MetricSpec,
+) -> dict[str, float]:
+    """Mean drop in the (greater-is-better) metric when one raw input column is shuffled, on a held-out 20%."""
+    stratify = df[plan.target] if task.is_classification else None
+    train, test = train_test_split(df, test_size=HOLDOUT_FRACTION, random_state=spec.seed, stratify=stratify)
+    if len(test) > MAX_IMPORTANCE_ROWS:
+        test = test.sample(n=MAX_IMPORTANCE_ROWS, random_state=spec.seed)
+    model = FlowMLModel.train(train, plan, task, algorithm, spec.params, seed=spec.seed, n_jobs=spec.n_jobs)
+    y = _encoded(test[plan.target], model)
+    scorer = _ScoredModel(model, metric)
+    features = plan.features
+    result = permutation_importance(
+        scorer,
+        test[features],
+        y,
+        scoring=scorer,
+        n_repeats=IMPORTANCE_REPEATS,
+        random_state=spec.seed,
+        n_jobs=1,
+    )
+    means = result["importances_mean"]
+    return {name: float(value) for name, value in zip(features, means, strict=True)}
+
+
+def _encoded(y: pd.Series, model: FlowMLModel) -> np.ndarray:
+    if model.classes is None:
+        return y.to_numpy(dtype=np.float64)
+    # The same label -> code mapping the model was trained with (classes are sorted, as np.unique returns them).
+    codes, classes = encode_target(y, model.problem_type)
+    lookup = np.searchsorted(np.asarray(model.classes), np.asarray(classes))
+    return lookup[codes]

@@ -1,0 +1,189 @@
+"""A pool of long-lived worker processes whose tasks can be killed one by one.
+
+Why not ProcessPoolExecutor: a running task there cannot be stopped, so a runaway SVM fit would outlive its job's
+budget and a cancel could not reach it. Here each slot is one process with its own pipe; killing a task kills its
+process and the slot is respawned. Processes use the spawn start method so the pool is safe to create from a
+threaded, asyncio-running server and behaves the same on Windows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from loguru import logger
+
+# Task names the worker processes may run; payload and result are plain dicts (the same values Celery will carry).
+TASKS: dict[str, str] = {
+    "trial": "flowml.engine.trial:run_trial_dict",
+    "final": "flowml.engine.final:fit_final_dict",
+    "warmup": "flowml.engine.warmup:warmup",
+}
+
+_THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+
+class TaskKilled(Exception):
+    """The task's process was killed (cancel, hard deadline, or the process died)."""
+
+
+def _resolve(path: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    module_name, func_name = path.split(":")
+    module = __import__(module_name, fromlist=[func_name])
+    func: Callable[[dict[str, Any]], dict[str, Any]] = getattr(module, func_name)
+    return func
+
+
+def _worker_main(conn: Connection) -> None:
+    # One thread per library: trials get parallelism from the pool, not from BLAS/OpenMP oversubscription.
+    for name in _THREAD_ENV:
+        os.environ.setdefault(name, "1")
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if message is None:
+            return
+        task, payload = message
+        try:
+            result = {"ok": True, "value": _resolve(TASKS[task])(payload)}
+        except BaseException as exc:  # report every failure to the parent instead of dying silently
+            result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]}
+        conn.send(result)
+
+
+@dataclass
+class _Slot:
+    index: int
+    process: BaseProcess
+    conn: Connection
+    tag: str | None = None
+    killed: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class LocalProcessPool:
+    """`size` worker processes; `submit` runs one task on a free one and awaits its dict result."""
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError("pool size must be at least 1")
+        self.size = size
+        self._ctx = mp.get_context("spawn")
+        self._slots: list[_Slot] = []
+        self._free: asyncio.Queue[_Slot] | None = None
+        self._closed = False
+
+    def _spawn(self, index: int) -> _Slot:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(target=_worker_main, args=(child,), daemon=True, name=f"flowml-worker-{index}")
+        process.start()
+        child.close()
+        return _Slot(index=index, process=process, conn=parent)
+
+    async def start(self, *, warm: bool = True) -> None:
+        self._free = asyncio.Queue()
+        for index in range(self.size):
+            slot = await asyncio.to_thread(self._spawn, index)
+            self._slots.append(slot)
+            if warm:
+                slot.conn.send(("warmup", {}))
+        for slot in self._slots:
+            if warm:
+                # Importing the ML stack takes seconds; doing it now keeps it off the first trial's clock.
+                await asyncio.to_thread(slot.conn.recv)
+            self._free.put_nowait(slot)
+
+    @property
+    def busy(self) -> int:
+        return sum(1 for s in self._slots if s.tag is not None)
+
+    async def submit(self, task: str, payload: dict[str, Any], *, tag: str, hard_deadline: float | None = None) -> Any:
+        """Run `task` on a free slot. `tag` (a job id) lets `kill(tag)` stop it; past `hard_deadline` it is killed."""
+        if self._free is None or self._closed:
+            raise RuntimeError("pool is not running")
+        if task not in TASKS:
+            raise ValueError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
+        slot = await self._free.get()
+        slot.tag, slot.killed = tag, False
+        try:
+            try:
+                slot.conn.send((task, payload))
+            except (OSError, ValueError) as exc:
+                raise TaskKilled(f"worker process is gone ({exc})") from None
+            result = await asyncio.to_thread(self._wait, slot, hard_deadline)
+        finally:
+            # A kill can land just after the result arrived: respawn whenever the process is not usable.
+            if slot.killed or not slot.process.is_alive():
+                await asyncio.to_thread(self._respawn, slot)
+            slot.tag = None
+            if not self._closed:
+                self._free.put_nowait(slot)
+        if not result["ok"]:
+            raise RuntimeError(result["error"])
+        return result["value"]
+
+    def _wait(self, slot: _Slot, hard_deadline: float | None) -> dict[str, Any]:
+        while True:
+            if slot.killed:
+                raise TaskKilled("task was cancelled")
+            if hard_deadline is not None and time.time() > hard_deadline:
+                self._kill(slot)
+                raise TaskKilled("task passed its hard time limit")
+            try:
+                if slot.conn.poll(0.1):
+                    result: dict[str, Any] = slot.conn.recv()
+                    return result
+            except (EOFError, OSError) as exc:
+                raise TaskKilled(f"worker process died ({exc or 'no reason given'})") from None
+            if not slot.process.is_alive():
+                raise TaskKilled(f"worker process exited with code {slot.process.exitcode}")
+
+    def _kill(self, slot: _Slot) -> None:
+        with slot.lock:
+            slot.killed = True
+            if slot.process.is_alive():
+                slot.process.kill()
+
+    def _respawn(self, slot: _Slot) -> None:
+        with slot.lock:
+            slot.process.join(timeout=5)
+            slot.conn.close()
+            if self._closed:
+                return
+            fresh = self._spawn(slot.index)
+            slot.process, slot.conn, slot.killed = fresh.process, fresh.conn, False
+
+    def kill(self, tag: str) -> int:
+        """Kill every running task tagged `tag`; returns how many. Their `submit` calls raise TaskKilled."""
+        victims = [s for s in self._slots if s.tag == tag]
+        for slot in victims:
+            self._kill(slot)
+        if victims:
+            logger.info("killed {} running task(s) of {}", len(victims), tag)
+        return len(victims)
+
+    async def close(self) -> None:
+        self._closed = True
+        for slot in self._slots:
+            try:
+                slot.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        await asyncio.to_thread(self._join_all)
+
+    def _join_all(self) -> None:
+        for slot in self._slots:
+            slot.process.join(timeout=3)
+            if slot.process.is_alive():
+                slot.process.kill()
+                slot.process.join(timeout=3)

@@ -1,0 +1,70 @@
+"""Batch prediction on a raw frame, and its table form (the CLI's `flowml predict` output contract).
+
+The table has a `prediction` column and, for classifiers, one `proba_<class>` column per class in the model's
+class order, where <class> is the label as text (`proba_0`, `proba_yes`, `proba_True`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from flowml.core.errors import InvalidInputError
+from flowml.engine.model import FlowMLModel
+
+PREDICTION_COLUMN = "prediction"
+PROBA_PREFIX = "proba_"
+
+
+@dataclass
+class PredictionOutput:
+    """Predictions as plain Python values (JSON-ready).
+
+    `probabilities` has one dict per row keyed by the class label as text (JSON object keys are text anyway),
+    in the model's class order; None for regression. `warnings` tell the user what could not be encoded faithfully.
+    """
+
+    predictions: list[Any]
+    probabilities: list[dict[str, float]] | None
+    classes: list[Any] | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def predict_frame(model: FlowMLModel, df: pd.DataFrame) -> PredictionOutput:
+    """Predict every row of `df`; extra columns are ignored, missing ones are reported and treated as missing."""
+    if len(df) == 0:
+        raise InvalidInputError("no rows to predict")
+    expected = model.plan.features
+    if not any(name in df.columns for name in expected):
+        raise InvalidInputError(f"none of the model's input columns are present; expected: {', '.join(expected)}")
+    X, warnings = model.prepare(df)
+    predictions = model.predict_prepared(X)
+    proba = model.predict_proba_prepared(X)
+    probabilities = None
+    if proba is not None and model.classes is not None:
+        names = [str(c) for c in model.classes]
+        probabilities = [dict(zip(names, map(float, row), strict=True)) for row in proba]
+    return PredictionOutput(
+        predictions=_plain(predictions),
+        probabilities=probabilities,
+        classes=model.classes,
+        warnings=warnings,
+    )
+
+
+def predictions_table(output: PredictionOutput) -> pd.DataFrame:
+    """`prediction` plus `proba_<class>` per class, one row per input row, in input order."""
+    table = pd.DataFrame({PREDICTION_COLUMN: output.predictions})
+    if output.probabilities is not None and output.classes is not None:
+        for label in output.classes:
+            key = str(label)
+            table[f"{PROBA_PREFIX}{key}"] = np.fromiter((row[key] for row in output.probabilities), dtype=np.float64)
+    return table
+
+
+def _plain(values: np.ndarray) -> list[Any]:
+    # ndarray.tolist() turns numpy scalars into Python ones (int, float, str, bool) for JSON.
+    return list(np.asarray(values).tolist())

@@ -1,0 +1,241 @@
+"""The search loop: one Optuna study driven with ask/tell, trials dispatched to an executor.
+
+The loop owns the study (ARCHITECTURE.md section 3). It is pure engine code: persistence and events happen in the
+listener the caller passes, so the API's job driver and `flowml train` share this loop exactly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import optuna
+from optuna.distributions import distribution_to_json, json_to_distribution
+from optuna.trial import TrialState
+
+from flowml.engine.executor import TrialExecutor
+from flowml.engine.metrics import get_metric, optuna_direction
+from flowml.engine.registry import Algorithm, Registry, Suggest
+from flowml.engine.types import FeaturePlan, ProblemType, TrialResult, TrialSpec, TrialStatus
+
+# An algorithm that failed this many times is not tried again in the job.
+MAX_FAILURES_PER_ALGORITHM = 2
+# Below this many seconds left, starting a trial would only waste the remainder of the budget.
+MIN_TRIAL_SECONDS = 1.0
+POLL_SECONDS = 0.5
+
+
+@dataclass
+class SearchConfig:
+    job_id: str
+    dataset_path: str
+    problem_type: ProblemType
+    feature_plan: FeaturePlan
+    metric: str
+    algorithms: list[str]
+    n_folds: int
+    seed: int
+    started_at: float  # unix time the job started (for progress)
+    deadline: float  # unix time by which the whole job, final fit included, must end
+    n_rows: int
+    max_trials: int | None = None
+    cancel_path: str | None = None
+
+
+@dataclass
+class PriorTrial:
+    """A trial already recorded (after a restart): rebuilds the study without re-running it."""
+
+    optuna_params: dict[str, Any]
+    distributions: dict[str, str]
+    value: float | None
+
+
+@dataclass
+class TrialTicket:
+    """What the listener gets when a trial starts: enough to persist it and to rebuild the study later."""
+
+    spec: TrialSpec
+    optuna_params: dict[str, Any]
+    distributions: dict[str, str]
+
+
+@dataclass
+class SearchOutcome:
+    best: TrialResult | None
+    results: list[TrialResult] = field(default_factory=list)
+    cancelled: bool = False
+
+
+class SearchListener(Protocol):
+    async def trial_started(self, ticket: TrialTicket) -> None: ...
+
+    async def trial_finished(self, ticket: TrialTicket, result: TrialResult) -> None: ...
+
+    async def progress(self, progress: float, stage: str, message: str) -> None: ...
+
+    def cancelled(self) -> bool: ...
+
+
+class SearchLoop:
+    def __init__(
+        self, config: SearchConfig, registry: Registry, executor: TrialExecutor, listener: SearchListener
+    ) -> None:
+        self.config = config
+        self.executor = executor
+        self.listener = listener
+        self.algorithms = self._usable_algorithms(registry)
+        self.direction = optuna_direction(get_metric(config.metric, config.problem_type))
+        self.study = optuna.create_study(
+            direction=self.direction,
+            sampler=optuna.samplers.TPESampler(
+                seed=config.seed, multivariate=True, group=True, constant_liar=True, n_startup_trials=5
+            ),
+        )
+        self.results: list[TrialResult] = []
+        self.best: TrialResult | None = None
+        self._failures: dict[str, int] = {}
+        self._asked = 0
+        self._reserve = self._initial_reserve()
+
+    def _usable_algorithms(self, registry: Registry) -> list[Algorithm]:
+        chosen = [registry.get(name) for name in self.config.algorithms]
+        usable = [a for a in chosen if a.supports(self.config.problem_type, self.config.n_rows)]
+        if not usable:
+            raise ValueError("none of the chosen algorithms supports this problem type and data size")
+        return sorted(usable, key=lambda a: a.cost)
+
+    def _initial_reserve(self) -> float:
+        budget = self.config.deadline - self.config.started_at
+        return min(max(3.0, 0.15 * budget), 0.35 * budget)
+
+    @property
+    def search_end(self) -> float:
+        return self.config.deadline - self._reserve
+
+    def _better(self, a: float, b: float) -> bool:
+        return a > b if self.direction == "maximize" else a < b
+
+    # --- study bookkeeping -------------------------------------------------------------------------------------
+
+    def restore(self, prior: list[PriorTrial]) -> None:
+        for trial in prior:
+            distributions = {k: json_to_distribution(v) for k, v in trial.distributions.items()}
+            finite = trial.value is not None and math.isfinite(trial.value)
+            self.study.add_trial(
+                optuna.trial.create_trial(
+                    params=trial.optuna_params,
+                    distributions=distributions,
+                    value=trial.value if finite else None,
+                    state=TrialState.COMPLETE if finite else TrialState.FAIL,
+                )
+            )
+        self._asked = len(prior)
+
+    def _enqueue_defaults(self) -> None:
+        tried = {t.params.get("algorithm") for t in self.study.trials}
+        for algo in self.algorithms:
+            if algo.name in tried:
+                continue
+            params = {f"{algo.name}__{k}": v for k, v in algo.default_params(self.config.problem_type).items()}
+            self.study.enqueue_trial({"algorithm": algo.name, **params}, skip_if_exists=True)
+
+    def _ask(self) -> tuple[optuna.Trial, TrialTicket] | None:
+        names = [a.name for a in self.algorithms]
+        for _ in range(20):  # skip algorithms that keep failing without wasting a dispatch
+            trial = self.study.ask()
+            name = trial.suggest_categorical("algorithm", names)
+            if self._failures.get(str(name), 0) >= MAX_FAILURES_PER_ALGORITHM:
+                self.study.tell(trial, state=TrialState.FAIL)
+                continue
+            algo = next(a for a in self.algorithms if a.name == name)
+            params = algo.search_space(Suggest(trial, algo.name), self.config.problem_type)
+            spec = TrialSpec(
+                job_id=self.config.job_id,
+                trial_number=self._asked,
+                dataset_path=self.config.dataset_path,
+                problem_type=self.config.problem_type.value,
+                feature_plan=self.config.feature_plan.to_dict(),
+                algorithm=algo.name,
+                params=params,
+                metric=self.config.metric,
+                n_folds=self.config.n_folds,
+                seed=self.config.seed,
+                deadline=self.search_end,
+                cancel_path=self.config.cancel_path,
+            )
+            self._asked += 1
+            distributions = {k: distribution_to_json(v) for k, v in trial.distributions.items()}
+            return trial, TrialTicket(spec=spec, optuna_params=dict(trial.params), distributions=distributions)
+        return None
+
+    def _tell(self, trial: optuna.Trial, result: TrialResult) -> None:
+        ok = result.status == TrialStatus.COMPLETED and result.score is not None and math.isfinite(result.score)
+        if ok:
+            assert result.score is not None
+            self.study.tell(trial, result.score)
+            if self.best is None or self._better(result.score, self.best.score or 0.0):
+                self.best = result
+            self._update_reserve(result)
+        else:
+            self.study.tell(trial, state=TrialState.FAIL)
+            if result.status == TrialStatus.FAILED:
+                self._failures[result.algorithm] = self._failures.get(result.algorithm, 0) + 1
+
+    def _update_reserve(self, result: TrialResult) -> None:
+        """Keep time for the final fit: one fit on 80% for importance plus one on all rows, with margin."""
+        if self.best is None or result is not self.best:
+            return
+        budget = self.config.deadline - self.config.started_at
+        estimate = 3.0 + 3.0 * result.fit_time * self.config.n_folds / max(1, self.config.n_folds - 1)
+        self._reserve = min(max(estimate, 0.05 * budget), 0.35 * budget)
+
+    # --- the loop ----------------------------------------------------------------------------------------------
+
+    def _can_start(self) -> bool:
+        if self.config.max_trials is not None and self._asked >= self.config.max_trials:
+            return False
+        return self.search_end - time.time() > MIN_TRIAL_SECONDS
+
+    def _progress(self) -> float:
+        total = self.config.deadline - self.config.started_at
+        return max(0.0, min(95.0, 100.0 * (time.time() - self.config.started_at) / total))
+
+    async def run(self) -> SearchOutcome:
+        self._enqueue_defaults()
+        in_flight: dict[asyncio.Task[TrialResult], tuple[optuna.Trial, TrialTicket]] = {}
+        cancelled = False
+        try:
+            while True:
+                if self.listener.cancelled():
+                    cancelled = True
+                    self.executor.cancel(self.config.job_id)
+                while len(in_flight) < self.executor.capacity and not cancelled and self._can_start():
+                    asked = self._ask()
+                    if asked is None:
+                        break
+                    await self.listener.trial_started(asked[1])
+                    in_flight[asyncio.create_task(self.executor.run_trial(asked[1].spec))] = asked
+                if not in_flight:
+                    break
+                done, _ = await asyncio.wait(in_flight, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    trial, ticket = in_flight.pop(task)
+                    result = task.result()
+                    self._tell(trial, result)
+                    self.results.append(result)
+                    await self.listener.trial_finished(ticket, result)
+                    await self.listener.progress(self._progress(), "searching", self._summary())
+        finally:
+            for task in in_flight:
+                task.cancel()
+        return SearchOutcome(best=self.best, results=self.results, cancelled=cancelled)
+
+    def _summary(self) -> str:
+        done = sum(1 for r in self.results if r.status == TrialStatus.COMPLETED)
+        if self.best is None:
+            return f"{done} trials finished, none succeeded yet"
+        return f"{done} trials finished; best {self.config.metric} {self.best.score:.4f} ({self.best.algorithm})"

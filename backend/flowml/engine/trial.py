@@ -1,0 +1,166 @@
+"""One trial: cross-validate one configuration. A pure function of its TrialSpec; it never raises.
+
+Every outcome is a TrialResult the job driver can record and tell Optuna: completed with scores, failed with a
+one-line reason (bad parameters, an estimator crash), timeout, or cancelled. The deadline and the cancel file are
+checked before every fold; a fold in progress is not interrupted here (the pool's hard limit covers a runaway fit).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from flowml.engine.deadline import BudgetExhausted, Cancelled, Deadline
+from flowml.engine.features import load_frame
+from flowml.engine.metrics import MetricSpec, all_scores, get_metric, score
+from flowml.engine.model import build_pipeline
+from flowml.engine.preprocessing import prepare_X
+from flowml.engine.problem import encode_target, validate_target
+from flowml.engine.registry import Algorithm, Registry
+from flowml.engine.types import FeaturePlan, ProblemType, TrialResult, TrialSpec, TrialStatus
+
+logger = logging.getLogger(__name__)
+
+MAX_ERROR_CHARS = 500
+Folds = list[tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class _FoldLog:
+    """What the finished folds measured; becomes the TrialResult."""
+
+    scores: list[float] = field(default_factory=list)
+    others: list[dict[str, float]] = field(default_factory=list)
+    fit_seconds: list[float] = field(default_factory=list)
+    predict_seconds: float = 0.0
+    predicted_rows: int = 0
+
+
+def run_trial(spec: TrialSpec, registry: Registry | None = None) -> TrialResult:
+    """Cross-validate `spec.algorithm` with `spec.params`; `registry` defaults to the built-in algorithms."""
+    log = _FoldLog()
+    try:
+        _cross_validate(spec, registry or builtin_registry(), log)
+    except Cancelled:
+        return _result(spec, log, TrialStatus.CANCELLED)
+    except BudgetExhausted:
+        return _result(spec, log, TrialStatus.TIMEOUT)
+    except Exception as exc:  # a trial reports every failure as data; the driver decides what to do next
+        logger.debug("trial %s/%s failed", spec.job_id, spec.trial_number, exc_info=True)
+        return _result(spec, log, TrialStatus.FAILED, error=one_line_error(exc))
+    return _result(spec, log, TrialStatus.COMPLETED)
+
+
+def run_trial_dict(payload: dict[str, Any]) -> dict[str, Any]:
+    """JSON in, JSON out: the form the process pool and Celery carry."""
+    return run_trial(TrialSpec.from_dict(payload)).to_dict()
+
+
+def make_folds(y: np.ndarray, task: ProblemType, n_folds: int, seed: int) -> Folds:
+    """Shuffled folds, stratified by class for classification; the same seed gives the same folds."""
+    splitter = (
+        StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+        if task.is_classification
+        else KFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    )
+    return list(splitter.split(np.zeros(len(y)), y))
+
+
+def one_line_error(exc: BaseException) -> str:
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 3] + "..."
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """Everything the folds share, resolved once per trial."""
+
+    spec: TrialSpec
+    task: ProblemType
+    plan: FeaturePlan
+    metric: MetricSpec
+    algorithm: Algorithm
+    X: pd.DataFrame
+    y: np.ndarray
+    n_folds: int
+    n_classes: int
+
+
+def _cross_validate(spec: TrialSpec, registry: Registry, log: _FoldLog) -> None:
+    deadline = Deadline(spec.deadline, spec.cancel_path)
+    deadline.check()
+    setup = _setup(spec, registry)
+    for train_idx, test_idx in make_folds(setup.y, setup.task, setup.n_folds, spec.seed):
+        deadline.check()
+        _run_fold(setup, train_idx, test_idx, log)
+
+
+def _setup(spec: TrialSpec, registry: Registry) -> _Setup:
+    task = ProblemType(spec.problem_type)
+    plan = FeaturePlan.from_dict(spec.feature_plan)
+    metric = get_metric(spec.metric, task)
+    algorithm = registry.get(spec.algorithm)
+    df = load_frame(spec.dataset_path)
+    check = validate_target(df[plan.target], task, spec.n_folds)
+    labelled = df[check.keep]
+    X, _ = prepare_X(labelled, plan)
+    y, classes = encode_target(labelled[plan.target], task)
+    n_classes = len(classes) if classes is not None else 0
+    return _Setup(spec, task, plan, metric, algorithm, X.reset_index(drop=True), y, check.n_folds, n_classes)
+
+
+def _run_fold(setup: _Setup, train_idx: np.ndarray, test_idx: np.ndarray, log: _FoldLog) -> None:
+    spec, task = setup.spec, setup.task
+    pipeline = build_pipeline(setup.plan, setup.algorithm, spec.params, task, seed=spec.seed, n_jobs=spec.n_jobs)
+    started = time.perf_counter()
+    pipeline.fit(setup.X.iloc[train_idx], setup.y[train_idx])
+    log.fit_seconds.append(time.perf_counter() - started)
+
+    X_test, y_test = setup.X.iloc[test_idx], setup.y[test_idx]
+    started = time.perf_counter()
+    y_pred = np.asarray(pipeline.predict(X_test))
+    y_proba = np.asarray(pipeline.predict_proba(X_test), dtype=np.float64) if task.is_classification else None
+    log.predict_seconds += time.perf_counter() - started
+    log.predicted_rows += len(test_idx)
+
+    if y_proba is not None and y_proba.shape[1] != setup.n_classes:
+        raise ValueError(f"estimator returned probabilities for {y_proba.shape[1]} classes, expected {setup.n_classes}")
+    if task.is_classification:
+        y_pred = y_pred.astype(np.int64)
+    log.scores.append(score(setup.metric, y_test, y_pred, y_proba))
+    log.others.append(all_scores(task, y_test, y_pred, y_proba))
+
+
+def _result(spec: TrialSpec, log: _FoldLog, status: TrialStatus, error: str | None = None) -> TrialResult:
+    complete = status is TrialStatus.COMPLETED
+    common = set.intersection(*(set(o) for o in log.others)) if log.others else set()
+    return TrialResult(
+        job_id=spec.job_id,
+        trial_number=spec.trial_number,
+        algorithm=spec.algorithm,
+        params=dict(spec.params),
+        status=status.value,
+        metric=spec.metric,
+        score=float(np.mean(log.scores)) if complete else None,
+        score_std=float(np.std(log.scores)) if complete else None,
+        fold_scores=[float(s) for s in log.scores],
+        other_metrics={k: float(np.mean([o[k] for o in log.others])) for k in sorted(common)},
+        fit_time=float(np.mean(log.fit_seconds)) if log.fit_seconds else 0.0,
+        predict_time_per_row=log.predict_seconds / log.predicted_rows if log.predicted_rows else 0.0,
+        error=error,
+    )
+
+
+def builtin_registry() -> Registry:
+    """The built-in algorithms (flowml.engine.algorithms.default_registry)."""
+    # Imported when first needed: the algorithm modules pull in xgboost, lightgbm and catboost, which a caller
+    # passing its own registry (tests, plugins) does not need to pay for.
+    from flowml.engine.algorithms import default_registry
+
+    return default_registry()

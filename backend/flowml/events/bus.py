@@ -1,0 +1,55 @@
+"""The event bus interface and its in-process implementation.
+
+The Redis bus (cluster issue) implements the same two methods: `publish` and `subscribe`. Delivery only: the
+durable copy of every event is the job_events table, which serves replay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from flowml.events.schemas import Event
+
+
+class Subscription(Protocol):
+    def __aiter__(self) -> AsyncIterator[Event]: ...
+
+    def close(self) -> None: ...
+
+
+class EventBus(Protocol):
+    async def publish(self, event: Event) -> None: ...
+
+    def subscribe(self) -> Subscription: ...
+
+
+class _QueueSubscription:
+    def __init__(self, bus: InProcessBus) -> None:
+        self._bus = bus
+        self.queue: asyncio.Queue[Event] = asyncio.Queue()
+
+    async def __aiter__(self) -> AsyncIterator[Event]:
+        while True:
+            yield await self.queue.get()
+
+    def close(self) -> None:
+        self._bus._subscribers.discard(self)
+
+
+class InProcessBus:
+    """Fan-out to every subscriber of this process. Subscribers are few (one hub per process), so queues are
+    unbounded here; the hub bounds each WebSocket client."""
+
+    def __init__(self) -> None:
+        self._subscribers: set[_QueueSubscription] = set()
+
+    async def publish(self, event: Event) -> None:
+        for subscriber in list(self._subscribers):
+            subscriber.queue.put_nowait(event)
+
+    def subscribe(self) -> _QueueSubscription:
+        subscription = _QueueSubscription(self)
+        self._subscribers.add(subscription)
+        return subscription

@@ -1,0 +1,114 @@
+"""One hub per API process: one bus subscription fanned out to WebSocket clients.
+
+Each client has a bounded queue. When a slow client's queue is full, queued progress events are coalesced
+(dropped in favour of newer ones); state changes are never dropped. A client that cannot keep up even with state
+changes is disconnected and reconnects with `?since=`, which replays from SQL, so it still misses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from loguru import logger
+
+from flowml.events.bus import EventBus
+from flowml.events.schemas import COALESCIBLE, Event
+
+ReplayFn = Callable[[int, str | None], Awaitable[list[Event]]]
+CLIENT_QUEUE_SIZE = 256
+
+
+class ClientQueue:
+    def __init__(self, job_id: str | None, maxsize: int = CLIENT_QUEUE_SIZE) -> None:
+        self.job_id = job_id
+        self.maxsize = maxsize
+        self._items: deque[Event] = deque()
+        self._ready = asyncio.Event()
+        self.overflowed = False
+        self.last_id = 0
+
+    def wants(self, event: Event) -> bool:
+        return self.job_id is None or event.job_id == self.job_id
+
+    def push(self, event: Event) -> None:
+        if event.id <= self.last_id:
+            return  # already sent (replay and live can overlap)
+        if len(self._items) >= self.maxsize:
+            coalescible = [e for e in self._items if e.type in COALESCIBLE]
+            if coalescible:
+                self._items.remove(coalescible[0])
+            elif event.type in COALESCIBLE:
+                return
+            else:
+                self.overflowed = True
+                self._ready.set()
+                return
+        self._items.append(event)
+        self._ready.set()
+
+    def prime(self, missed: list[Event]) -> None:
+        """Put replayed events first, merged in id order with live events queued meanwhile (no duplicates)."""
+        merged = {e.id: e for e in [*missed, *self._items] if self.wants(e)}
+        self._items = deque(sorted(merged.values(), key=lambda e: e.id))
+        if self._items:
+            self._ready.set()
+
+    async def get(self) -> Event | None:
+        """Next event, or None when the client overflowed and must be disconnected."""
+        while not self._items:
+            if self.overflowed:
+                return None
+            self._ready.clear()
+            await self._ready.wait()
+        event = self._items.popleft()
+        self.last_id = max(self.last_id, event.id)
+        return event
+
+
+class WebSocketHub:
+    def __init__(self, bus: EventBus, replay: ReplayFn) -> None:
+        self._bus = bus
+        self._replay = replay
+        self._clients: set[ClientQueue] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def client_count(self) -> int:
+        return len(self._clients)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._pump(), name="websocket-hub")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _pump(self) -> None:
+        subscription = self._bus.subscribe()
+        try:
+            async for event in subscription:
+                for client in list(self._clients):
+                    if client.wants(event):
+                        client.push(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("websocket hub stopped unexpectedly")
+        finally:
+            subscription.close()
+
+    async def connect(self, job_id: str | None, since: int | None) -> ClientQueue:
+        """Register a client; live events are queued from now on, then the replay fills what came before."""
+        client = ClientQueue(job_id)
+        self._clients.add(client)
+        if since is not None:
+            client.prime(await self._replay(since, job_id))
+        return client
+
+    def disconnect(self, client: ClientQueue) -> None:
+        self._clients.discard(client)

@@ -1,0 +1,109 @@
+"""Everything a running FlowML process shares, built once at start and closed at stop.
+
+The API's lifespan and the CLI build one of these; services receive it (or parts of it) explicitly, so nothing
+reads globals and tests build their own with their own settings.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import select
+
+from flowml.core.settings import Settings
+from flowml.db.engine import SessionFactory, create_engine, create_session_factory
+from flowml.db.migrate import upgrade
+from flowml.db.tables import Worker
+from flowml.db.types import utcnow
+from flowml.engine.executor import LocalExecutor
+from flowml.engine.pool import LocalProcessPool
+from flowml.events.bus import EventBus, InProcessBus
+from flowml.services.events import EventRecorder
+from flowml.storage import ArtifactStore, create_store
+
+LOCAL_WORKER_NAME = "local"
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    store: ArtifactStore
+    bus: EventBus
+    events: EventRecorder
+    pool: LocalProcessPool | None = None
+    executor: LocalExecutor | None = None
+    instance_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+
+    @property
+    def dataset_cache(self) -> Path:
+        return self.settings.cache_dir / "datasets"
+
+    @property
+    def model_cache(self) -> Path:
+        return self.settings.models_dir
+
+    @property
+    def cancel_dir(self) -> Path:
+        return self.settings.DATA_DIR / "cancel"
+
+
+async def create_context(settings: Settings, *, with_pool: bool = True) -> AppContext:
+    settings.ensure_dirs()
+    engine = create_engine(settings)
+    await upgrade(engine)
+    sessions = create_session_factory(engine)
+    bus = InProcessBus()
+    ctx = AppContext(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        store=create_store(settings),
+        bus=bus,
+        events=EventRecorder(sessions, bus),
+    )
+    for path in (ctx.dataset_cache, ctx.model_cache, ctx.cancel_dir):
+        path.mkdir(parents=True, exist_ok=True)
+    if with_pool:
+        ctx.pool = LocalProcessPool(settings.LOCAL_WORKERS)
+        await ctx.pool.start()
+        ctx.executor = LocalExecutor(ctx.pool)
+        await _register_local_worker(ctx)
+    return ctx
+
+
+async def close_context(ctx: AppContext) -> None:
+    if ctx.pool is not None:
+        await ctx.pool.close()
+        async with ctx.sessions() as session:
+            worker = (await session.exec(select(Worker).where(Worker.name == LOCAL_WORKER_NAME))).first()
+            if worker is not None:
+                worker.status = "offline"
+                session.add(worker)
+                await session.commit()
+    await ctx.engine.dispose()
+
+
+async def _register_local_worker(ctx: AppContext) -> None:
+    """Embedded mode's pool shows up as one worker, so the dashboard and /api/stats tell the truth."""
+    memory = psutil.virtual_memory()
+    capabilities = {
+        "cpu_logical": psutil.cpu_count(logical=True),
+        "cpu_physical": psutil.cpu_count(logical=False),
+        "ram_total_gb": round(memory.total / 2**30, 1),
+        "processes": ctx.settings.LOCAL_WORKERS,
+    }
+    async with ctx.sessions() as session:
+        worker = (await session.exec(select(Worker).where(Worker.name == LOCAL_WORKER_NAME))).first()
+        if worker is None:
+            worker = Worker(name=LOCAL_WORKER_NAME, hostname=socket.gethostname(), kind="local")
+        worker.status, worker.capabilities, worker.queues = "online", capabilities, ["cpu"]
+        worker.last_heartbeat = utcnow()
+        session.add(worker)
+        await session.commit()

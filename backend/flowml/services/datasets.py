@@ -1,0 +1,126 @@
+"""Dataset use-cases: ingest an uploaded file, list, read, profile, delete.
+
+Parsing runs in a thread (polars releases the GIL) so the event loop keeps serving. The Parquet copy is stored
+once per SHA-256; rows in `datasets` reference it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlmodel import col, func, select
+
+from flowml.core.errors import ConflictError, NotFoundError
+from flowml.data.formats import extension_of, sha256_of_bytes, write_parquet_bytes
+from flowml.data.ingest import inspect_file
+from flowml.data.profile import preview_rows, profile_columns
+from flowml.data.target import suggest_problem_type
+from flowml.db.tables import Dataset, Job, JobStatus
+from flowml.services.context import AppContext
+
+MAX_PREVIEW_ROWS = 1000
+
+
+def dataset_key(sha256: str) -> str:
+    return f"datasets/{sha256}.parquet"
+
+
+async def create_dataset(
+    ctx: AppContext, *, upload_path: Path, filename: str, name: str | None = None, table: str | None = None,
+    sheet: str | None = None,
+) -> Dataset:
+    """Parse the file at `upload_path` (already size-checked), store it as Parquet, and record it."""
+    extension = extension_of(filename)
+    ingested = await asyncio.to_thread(inspect_file, upload_path, extension=extension, table=table, sheet=sheet)
+    df = ingested.df
+    parquet = await asyncio.to_thread(write_parquet_bytes, df)
+    sha = sha256_of_bytes(parquet)
+    key = dataset_key(sha)
+    stored_now = not await asyncio.to_thread(ctx.store.exists, key)
+    if stored_now:
+        await asyncio.to_thread(ctx.store.put_bytes, key, parquet)
+    try:
+        profile = await asyncio.to_thread(profile_columns, df, ingested.kinds)
+        target = ingested.suggested_target
+        problem = suggest_problem_type(df[target], ingested.kinds[target]) if target else None
+        dataset = Dataset(
+            name=(name or Path(filename).name)[:255],
+            file_format=extension.lstrip("."),
+            sha256=sha,
+            size_bytes=len(parquet),
+            n_rows=df.height,
+            n_cols=df.width,
+            suggested_target=target,
+            suggested_problem_type=problem,
+            table_name=table,
+            storage_key=key,
+            columns=[{"name": c, "kind": str(ingested.kinds[c]), "dtype": str(df[c].dtype)} for c in df.columns],
+            notes=list(ingested.notes),
+            profile=profile,
+        )
+        async with ctx.sessions() as session:
+            session.add(dataset)
+            await session.commit()
+            await session.refresh(dataset)
+        return dataset
+    except BaseException:
+        if stored_now:  # leave nothing half-written: the object exists only if a row references it
+            await asyncio.to_thread(ctx.store.delete, key)
+        raise
+
+
+async def list_datasets(ctx: AppContext) -> list[Dataset]:
+    async with ctx.sessions() as session:
+        return list((await session.exec(select(Dataset).order_by(col(Dataset.created_at).desc()))).all())
+
+
+async def get_dataset(ctx: AppContext, dataset_id: str) -> Dataset:
+    async with ctx.sessions() as session:
+        dataset = await session.get(Dataset, dataset_id)
+    if dataset is None:
+        raise NotFoundError(f"dataset {dataset_id} not found")
+    return dataset
+
+
+async def local_parquet(ctx: AppContext, dataset: Dataset) -> Path:
+    """The dataset's Parquet on local disk, fetched once from the store and cached by hash."""
+    path = ctx.dataset_cache / f"{dataset.sha256}.parquet"
+    if not path.exists():
+        await asyncio.to_thread(ctx.store.get_file, dataset.storage_key, path)
+    return path
+
+
+async def preview(ctx: AppContext, dataset_id: str, limit: int) -> dict[str, Any]:
+    dataset = await get_dataset(ctx, dataset_id)
+    path = await local_parquet(ctx, dataset)
+    limit = max(1, min(limit, MAX_PREVIEW_ROWS))
+    df = await asyncio.to_thread(lambda: pl.read_parquet(path, n_rows=limit))
+    return {"columns": df.columns, "rows": preview_rows(df, limit), "total_rows": dataset.n_rows}
+
+
+async def delete_dataset(ctx: AppContext, dataset_id: str) -> None:
+    dataset = await get_dataset(ctx, dataset_id)
+    async with ctx.sessions() as session:
+        active = (
+            await session.exec(
+                select(func.count())
+                .select_from(Job)
+                .where(Job.dataset_id == dataset_id, col(Job.status).in_([s.value for s in _ACTIVE]))
+            )
+        ).one()
+        if active:
+            raise ConflictError("a training job on this dataset is still running; cancel it first")
+        row = await session.get(Dataset, dataset_id)
+        if row is not None:
+            await session.delete(row)
+        await session.commit()
+        others = (await session.exec(select(func.count()).select_from(Dataset).where(Dataset.sha256 == dataset.sha256))).one()
+    if not others:
+        await asyncio.to_thread(ctx.store.delete, dataset.storage_key)
+        (ctx.dataset_cache / f"{dataset.sha256}.parquet").unlink(missing_ok=True)
+
+
+_ACTIVE = (JobStatus.PENDING, JobStatus.QUEUED, JobStatus.RUNNING)

@@ -1,0 +1,43 @@
+"""Record an event in SQL (the durable log) and then publish it on the bus (the fast path)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from flowml.db.engine import SessionFactory
+from flowml.db.tables import JobEvent
+from flowml.events.bus import EventBus
+from flowml.events.schemas import Event, EventType
+
+REPLAY_LIMIT = 5000
+
+
+class EventRecorder:
+    def __init__(self, sessions: SessionFactory, bus: EventBus) -> None:
+        self._sessions = sessions
+        self._bus = bus
+
+    async def emit(self, type_: EventType, job_id: str | None, data: dict[str, Any]) -> Event:
+        async with self._sessions() as session:
+            row = JobEvent(job_id=job_id, type=type_.value, data=data)
+            session.add(row)
+            await session.commit()
+            await session.refresh(row)
+        event = _to_event(row)
+        await self._bus.publish(event)
+        return event
+
+    async def replay(self, since: int, job_id: str | None) -> list[Event]:
+        async with self._sessions() as session:
+            query = select(JobEvent).where(col(JobEvent.id) > since)
+            if job_id is not None:
+                query = query.where(JobEvent.job_id == job_id)
+            rows = (await session.exec(query.order_by(col(JobEvent.id)).limit(REPLAY_LIMIT))).all()
+        return [_to_event(row) for row in rows]
+
+
+def _to_event(row: JobEvent) -> Event:
+    assert row.id is not None
+    return Event(id=row.id, type=EventType(row.type), job_id=row.job_id, timestamp=row.created_at, data=row.data)

@@ -1,0 +1,1 @@
+"""Training jobs: validation and start (service), scheduling (manager), running one job (driver)."""

@@ -1,0 +1,287 @@
+"""Runs one job from queued to a final state: prepare the data, search, fit the final model, store it.
+
+Every exit path leaves the job in a final state (completed, failed, cancelled) except a server shutdown, which
+leaves it `running` with an expired lease so the next start resumes it (see manager.recover).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from loguru import logger
+from sqlmodel import col, select
+
+from flowml.core.errors import FlowMLError
+from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Trial
+from flowml.db.types import new_id, utcnow
+from flowml.engine.algorithms import default_registry
+from flowml.engine.features import load_frame, plan_features
+from flowml.engine.metrics import get_metric
+from flowml.engine.problem import validate_target
+from flowml.engine.search import PriorTrial, SearchConfig, SearchLoop
+from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType, TrialStatus
+from flowml.events.schemas import EventType
+from flowml.services.context import AppContext
+from flowml.services.datasets import local_parquet
+from flowml.services.jobs.listener import JobListener
+from flowml.services.jobs.views import job_view, trial_view
+from flowml.services.logs import job_log_sink
+
+LEASE_SECONDS = 30.0
+TICK_SECONDS = 2.0
+# A resumed job whose budget ran out while the server was down still gets this long to finish.
+MIN_RESUME_SECONDS = 20.0
+
+
+class JobCancelled(Exception):
+    pass
+
+
+async def run_job(ctx: AppContext, job_id: str, *, resume: bool = False) -> None:
+    with job_log_sink(ctx.settings, job_id), logger.contextualize(job_id=job_id):
+        job = await _start(ctx, job_id, resume=resume)
+        if job is None:
+            return
+        ticker = asyncio.create_task(_tick(ctx, job))
+        try:
+            model_id = await _train(ctx, job)
+        except (JobCancelled, asyncio.CancelledError) as exc:
+            if isinstance(exc, asyncio.CancelledError) and not _cancel_file(ctx, job_id).exists():
+                raise  # server shutdown: keep the job running in SQL so the next start resumes it
+            await _finish(ctx, job_id, JobStatus.CANCELLED, message="cancelled by user")
+        except FlowMLError as exc:
+            await _finish(ctx, job_id, JobStatus.FAILED, message="failed", error=exc.message)
+        except Exception as exc:
+            logger.exception("job failed")
+            await _finish(ctx, job_id, JobStatus.FAILED, message="failed", error=f"{type(exc).__name__}: {exc}")
+        else:
+            await _finish(ctx, job_id, JobStatus.COMPLETED, message="done", model_id=model_id)
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+            _cancel_file(ctx, job_id).unlink(missing_ok=True)
+
+
+def _cancel_file(ctx: AppContext, job_id: str) -> Path:
+    return ctx.cancel_dir / job_id
+
+
+async def _start(ctx: AppContext, job_id: str, *, resume: bool) -> Job | None:
+    async with ctx.sessions() as session:
+        job = await session.get(Job, job_id)
+        if job is None or JobStatus(job.status).is_final:
+            return None
+        now = utcnow()
+        if resume and job.started_at is not None:
+            last_alive = job.lease_expires_at - timedelta(seconds=LEASE_SECONDS) if job.lease_expires_at else now
+            spent = max(0.0, (last_alive - job.started_at).total_seconds())
+            remaining = max(job.time_budget * 60 - spent, MIN_RESUME_SECONDS)
+            job.deadline = now + timedelta(seconds=remaining)
+            job.message = "resumed after a server restart"
+            await _interrupt_running_trials(session, job_id)
+        else:
+            job.started_at = now
+            job.deadline = now + timedelta(seconds=job.time_budget * 60)
+            job.message = "preparing data"
+        job.status, job.stage = JobStatus.RUNNING, "preparing"
+        job.lease_owner, job.lease_expires_at = ctx.instance_id, now + timedelta(seconds=LEASE_SECONDS)
+        session.add(job)
+        await session.commit()
+        await session.refresh(job)
+    logger.info("job {} {} (deadline {})", job_id, "resumed" if resume else "started", job.deadline)
+    await ctx.events.emit(EventType.TRAINING_STARTED, job_id, {"job": job_view(job).model_dump(mode="json")})
+    return job
+
+
+async def _interrupt_running_trials(session: Any, job_id: str) -> None:
+    trials = (await session.exec(select(Trial).where(Trial.job_id == job_id, Trial.status == "running"))).all()
+    for trial in trials:
+        trial.status, trial.error, trial.finished_at = "failed", "interrupted by a server restart", utcnow()
+        session.add(trial)
+
+
+async def _tick(ctx: AppContext, job: Job) -> None:
+    """Renew the lease and send time-based progress while trials run."""
+    assert job.deadline is not None and job.started_at is not None
+    total = (job.deadline - job.started_at).total_seconds()
+    while True:
+        await asyncio.sleep(TICK_SECONDS)
+        async with ctx.sessions() as session:
+            row = await session.get(Job, job.id)
+            if row is None:
+                return
+            row.lease_expires_at = utcnow() + timedelta(seconds=LEASE_SECONDS)
+            if row.stage == "searching":
+                elapsed = (utcnow() - job.started_at).total_seconds()
+                row.progress = round(max(row.progress, min(95.0, 100 * elapsed / max(total, 1e-6))), 1)
+            session.add(row)
+            await session.commit()
+            data = {"progress": row.progress, "stage": row.stage, "message": row.message,
+                    "n_trials": row.n_trials, "best_score": row.best_score, "best_algorithm": row.best_algorithm}
+        await ctx.events.emit(EventType.TRAINING_PROGRESS, job.id, data)
+
+
+async def _train(ctx: AppContext, job: Job) -> str:
+    assert job.deadline is not None and job.started_at is not None
+    async with ctx.sessions() as session:
+        dataset = await session.get(Dataset, job.dataset_id)
+    if dataset is None:
+        raise FlowMLError("the job's dataset was deleted")
+    path = await local_parquet(ctx, dataset)
+    problem = ProblemType(job.problem_type)
+    plan, n_rows = await asyncio.to_thread(_plan, path, job, dataset, problem)
+    await _save_plan(ctx, job.id, plan)
+    listener = JobListener(ctx, job.id, get_metric(job.metric, problem).greater_is_better)
+    await listener.progress(0.0, "searching", f"searching {len(job.algorithms)} algorithms")
+    assert ctx.executor is not None, "this process has no executor to run trials"
+    loop = SearchLoop(
+        SearchConfig(
+            job_id=job.id, dataset_path=str(path), problem_type=problem, feature_plan=plan, metric=job.metric,
+            algorithms=job.algorithms, n_folds=job.n_folds, seed=job.seed, started_at=job.started_at.timestamp(),
+            deadline=job.deadline.timestamp(), n_rows=n_rows, max_trials=job.max_trials,
+            cancel_path=str(_cancel_file(ctx, job.id)),
+        ),
+        default_registry(), ctx.executor, listener,
+    )
+    loop.restore(await _prior_trials(ctx, job.id))
+    outcome = await loop.run()
+    if outcome.cancelled or listener.cancelled():
+        raise JobCancelled()
+    if outcome.best is None:
+        raise FlowMLError(_no_success_message(outcome.results))
+    await listener.progress(96.0, "finalizing", f"fitting {outcome.best.algorithm} on all rows")
+    return await _finalize(ctx, job, dataset, path, plan, outcome.best.algorithm, outcome.best.params,
+                           outcome.best.score or 0.0)
+
+
+def _plan(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> tuple[FeaturePlan, int]:
+    frame: pd.DataFrame = load_frame(str(path))
+    kinds = {c["name"]: c["kind"] for c in dataset.columns}
+    check = validate_target(frame[job.target_column], problem, job.n_folds)
+    for note in check.notes:
+        logger.info("target: {}", note)
+    plan = plan_features(frame, job.target_column, kinds)
+    if not plan.column_kinds:
+        raise FlowMLError("no usable feature columns remain after dropping ids, constants and empty columns")
+    return plan, int(frame[job.target_column].notna().sum())
+
+
+async def _save_plan(ctx: AppContext, job_id: str, plan: FeaturePlan) -> None:
+    async with ctx.sessions() as session:
+        job = await session.get(Job, job_id)
+        assert job is not None
+        job.feature_plan = plan.to_dict()
+        job.stage = "searching"
+        session.add(job)
+        await session.commit()
+    for column, reason in plan.dropped.items():
+        logger.info("column {} not used: {}", column, reason)
+
+
+async def _prior_trials(ctx: AppContext, job_id: str) -> list[PriorTrial]:
+    async with ctx.sessions() as session:
+        rows = (await session.exec(select(Trial).where(Trial.job_id == job_id).order_by(col(Trial.trial_number)))).all()
+    return [
+        PriorTrial(optuna_params=t.optuna_params, distributions=t.optuna_distributions,
+                   value=t.score if t.status == TrialStatus.COMPLETED else None)
+        for t in rows
+    ]
+
+
+def _no_success_message(results: list[Any]) -> str:
+    if not results:
+        return "the time budget ended before any trial could run; give the job more time"
+    errors = sorted({f"{r.algorithm}: {r.error}" for r in results if r.error})[:5]
+    return "no trial succeeded. " + "; ".join(errors)
+
+
+async def _finalize(
+    ctx: AppContext, job: Job, dataset: Dataset, path: Path, plan: FeaturePlan, algorithm: str,
+    params: dict[str, Any], cv_score: float,
+) -> str:
+    assert job.deadline is not None and ctx.executor is not None
+    model_id = new_id()
+    workdir = ctx.settings.cache_dir / "packages" / model_id
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        leaderboard = await _leaderboard(ctx, job.id)
+        spec = FinalSpec(
+            job_id=job.id, dataset_path=str(path), dataset_sha256=dataset.sha256, problem_type=job.problem_type,
+            feature_plan=plan.to_dict(), algorithm=algorithm, params=params, metric=job.metric, cv_score=cv_score,
+            seed=job.seed, output_dir=str(workdir), deadline=max(job.deadline.timestamp(), time.time() + 5.0),
+            leaderboard=leaderboard,
+        )
+        result = await ctx.executor.run_final(spec)
+        await _store_package(ctx, model_id, workdir)
+        await _record_model(ctx, model_id, job, result, cv_score)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return model_id
+
+
+async def _leaderboard(ctx: AppContext, job_id: str) -> list[dict[str, Any]]:
+    async with ctx.sessions() as session:
+        rows = (await session.exec(select(Trial).where(Trial.job_id == job_id, Trial.status == "completed"))).all()
+    return [trial_view(t).model_dump(mode="json") for t in rows]
+
+
+async def _store_package(ctx: AppContext, model_id: str, workdir: Path) -> None:
+    for file in sorted(workdir.iterdir()):
+        await asyncio.to_thread(ctx.store.put_file, f"models/{model_id}/{file.name}", file)
+
+
+async def _record_model(ctx: AppContext, model_id: str, job: Job, result: FinalResult, cv_score: float) -> None:
+    card = dict(result.card)
+    card["model_id"] = model_id
+    async with ctx.sessions() as session:
+        session.add(
+            TrainedModel(
+                id=model_id, job_id=job.id, dataset_id=job.dataset_id, algorithm=card.get("algorithm", ""),
+                problem_type=job.problem_type, target=job.target_column, metric=job.metric, cv_score=cv_score,
+                sha256=result.model_sha256, size_bytes=Path(result.model_path).stat().st_size,
+                storage_prefix=f"models/{model_id}", classes=card.get("classes"),
+                feature_importance=result.feature_importance, card=card,
+            )
+        )
+        await session.commit()
+    logger.info("model {} stored ({} bytes of joblib, sha256 {})", model_id, Path(result.model_path).stat().st_size,
+                result.model_sha256)
+
+
+async def _finish(
+    ctx: AppContext, job_id: str, status: JobStatus, *, message: str, error: str | None = None,
+    model_id: str | None = None,
+) -> None:
+    async with ctx.sessions() as session:
+        job = await session.get(Job, job_id)
+        assert job is not None
+        job.status, job.message, job.error, job.finished_at = status, message, error, utcnow()
+        job.stage = "done"
+        job.lease_owner, job.lease_expires_at = None, None
+        if status is JobStatus.COMPLETED:
+            job.progress, job.model_id = 100.0, model_id
+        session.add(job)
+        await session.commit()
+        await session.refresh(job)
+    payload: dict[str, Any] = {"job": job_view(job).model_dump(mode="json")}
+    event = {
+        JobStatus.COMPLETED: EventType.TRAINING_COMPLETED,
+        JobStatus.FAILED: EventType.TRAINING_FAILED,
+        JobStatus.CANCELLED: EventType.TRAINING_CANCELLED,
+    }[status]
+    if model_id:
+        payload["model_id"] = model_id
+    if error:
+        payload["error"] = error
+        logger.error("job {} failed: {}", job_id, error)
+    else:
+        logger.info("job {} {}", job_id, status.value)
+    await ctx.events.emit(event, job_id, payload)

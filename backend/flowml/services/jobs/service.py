@@ -1,0 +1,126 @@
+"""Job use-cases: validate and create a job, list, get, cancel, and read its trials."""
+
+from __future__ import annotations
+
+import asyncio
+
+import polars as pl
+from sqlmodel import col, select
+
+from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
+from flowml.db.tables import Job, JobStatus, Trial
+from flowml.engine.algorithms import default_registry
+from flowml.engine.metrics import default_metric, get_metric
+from flowml.engine.problem import detect_problem_type
+from flowml.engine.types import ProblemType
+from flowml.services.context import AppContext
+from flowml.services.datasets import get_dataset, local_parquet
+from flowml.services.jobs.requests import TrainingRequest
+
+
+async def create_job(ctx: AppContext, request: TrainingRequest) -> Job:
+    """Validate everything a user can get wrong before anything runs, then record the job as pending."""
+    dataset = await get_dataset(ctx, request.dataset_id)
+    names = [c["name"] for c in dataset.columns]
+    if request.target_column not in names:
+        raise InvalidInputError(
+            f"column {request.target_column!r} is not in dataset {dataset.name!r}; columns: {', '.join(names)}"
+        )
+    budget = request.time_budget if request.time_budget is not None else ctx.settings.DEFAULT_TIME_BUDGET
+    if budget > ctx.settings.MAX_TIME_BUDGET:
+        raise InvalidInputError(f"time_budget {budget} min is over the maximum of {ctx.settings.MAX_TIME_BUDGET} min")
+    problem = await _problem_type(ctx, request, dataset_path=await local_parquet(ctx, dataset))
+    metric = get_metric(request.metric, problem).name if request.metric else default_metric(problem).name
+    algorithms = _algorithms(request.algorithms, problem)
+    job = Job(
+        name=request.name or f"{dataset.name} -> {request.target_column}",
+        dataset_id=dataset.id,
+        dataset_sha256=dataset.sha256,
+        target_column=request.target_column,
+        problem_type=problem.value,
+        metric=metric,
+        time_budget=budget,
+        algorithms=algorithms,
+        n_folds=request.n_folds,
+        max_trials=request.max_trials,
+        seed=request.seed,
+        priority=request.priority,
+        message="waiting for a free job slot",
+    )
+    async with ctx.sessions() as session:
+        session.add(job)
+        await session.commit()
+        await session.refresh(job)
+    return job
+
+
+async def _problem_type(ctx: AppContext, request: TrainingRequest, *, dataset_path: object) -> ProblemType:
+    target = await asyncio.to_thread(lambda: pl.read_parquet(dataset_path, columns=[request.target_column]))
+    series = target[request.target_column].to_pandas()
+    if series.notna().sum() == 0:
+        raise InvalidInputError(f"target column {request.target_column!r} has no values")
+    detected = detect_problem_type(series)
+    if request.problem_type == "auto":
+        return detected
+    chosen = ProblemType(request.problem_type)
+    if chosen is ProblemType.REGRESSION and detected is not ProblemType.REGRESSION and series.dtype == object:
+        raise InvalidInputError(f"target {request.target_column!r} holds text, so it cannot be a regression target")
+    if chosen is ProblemType.BINARY and series.nunique() != 2:
+        raise InvalidInputError(
+            f"binary classification needs exactly 2 classes; {request.target_column!r} has {series.nunique()}"
+        )
+    return chosen
+
+
+def _algorithms(requested: list[str] | None, problem: ProblemType) -> list[str]:
+    registry = default_registry()
+    available = [a.name for a in registry.for_task(problem)]
+    if not requested:
+        return available
+    unknown = [name for name in requested if name not in available]
+    if unknown:
+        raise InvalidInputError(
+            f"unknown algorithm(s) for {problem.value}: {', '.join(unknown)}; available: {', '.join(available)}"
+        )
+    return list(dict.fromkeys(requested))
+
+
+async def get_job(ctx: AppContext, job_id: str) -> Job:
+    async with ctx.sessions() as session:
+        job = await session.get(Job, job_id)
+    if job is None:
+        raise NotFoundError(f"job {job_id} not found")
+    return job
+
+
+async def list_jobs(ctx: AppContext, status: JobStatus | None = None) -> list[Job]:
+    async with ctx.sessions() as session:
+        query = select(Job).order_by(col(Job.created_at).desc())
+        if status is not None:
+            query = query.where(Job.status == status.value)
+        return list((await session.exec(query)).all())
+
+
+async def request_cancel(ctx: AppContext, job_id: str) -> Job:
+    """Mark the job; the manager stops it (queued: at once; running: within seconds)."""
+    async with ctx.sessions() as session:
+        job = await session.get(Job, job_id)
+        if job is None:
+            raise NotFoundError(f"job {job_id} not found")
+        if JobStatus(job.status).is_final:
+            raise ConflictError(f"job {job_id} already {job.status}; nothing to cancel")
+        job.cancel_requested = True
+        job.message = "cancelling"
+        session.add(job)
+        await session.commit()
+        await session.refresh(job)
+    # The cancel file is what trial processes check between folds (they have no database connection).
+    (ctx.cancel_dir / job_id).touch()
+    return job
+
+
+async def list_trials(ctx: AppContext, job_id: str) -> list[Trial]:
+    await get_job(ctx, job_id)
+    async with ctx.sessions() as session:
+        query = select(Trial).where(Trial.job_id == job_id).order_by(col(Trial.trial_number))
+        return list((await session.exec(query)).all())

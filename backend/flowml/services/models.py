@@ -1,0 +1,121 @@
+"""Trained models: read, predict (one row, a batch, a file), download the package."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+import time
+import zipfile
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlmodel import col, select
+
+from flowml.core.errors import InvalidInputError, NotFoundError
+from flowml.db.tables import TrainedModel
+from flowml.engine.model import FlowMLModel
+from flowml.engine.package import load_package
+from flowml.engine.predict import predict_frame, predictions_table
+from flowml.services.context import AppContext
+
+MAX_ROWS_PER_REQUEST = 10_000
+_CACHE_SIZE = 8
+
+
+class _ModelCache:
+    """Loaded models by id: unpickling on every request would dominate predict latency."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, FlowMLModel] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, model_id: str) -> FlowMLModel | None:
+        with self._lock:
+            model = self._items.get(model_id)
+            if model is not None:
+                self._items.move_to_end(model_id)
+            return model
+
+    def put(self, model_id: str, model: FlowMLModel) -> None:
+        with self._lock:
+            self._items[model_id] = model
+            while len(self._items) > _CACHE_SIZE:
+                self._items.popitem(last=False)
+
+
+_cache = _ModelCache()
+
+
+async def list_models(ctx: AppContext) -> list[TrainedModel]:
+    async with ctx.sessions() as session:
+        return list((await session.exec(select(TrainedModel).order_by(col(TrainedModel.created_at).desc()))).all())
+
+
+async def get_model(ctx: AppContext, model_id: str) -> TrainedModel:
+    async with ctx.sessions() as session:
+        model = await session.get(TrainedModel, model_id)
+    if model is None:
+        raise NotFoundError(f"model {model_id} not found")
+    return model
+
+
+async def local_package(ctx: AppContext, record: TrainedModel) -> Path:
+    """The package's files on local disk, fetched from the store once."""
+    directory = ctx.model_cache / record.id
+    if not (directory / "model.joblib").exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        for key in await asyncio.to_thread(ctx.store.list, record.storage_prefix + "/"):
+            await asyncio.to_thread(ctx.store.get_file, key, directory / key.rsplit("/", 1)[-1])
+    return directory
+
+
+async def load_model(ctx: AppContext, record: TrainedModel) -> FlowMLModel:
+    cached = _cache.get(record.id)
+    if cached is not None:
+        return cached
+    directory = await local_package(ctx, record)
+    # load_package checks the SHA-256 recorded in SQL before unpickling anything.
+    model, _card = await asyncio.to_thread(load_package, directory, record.sha256)
+    _cache.put(record.id, model)
+    return model
+
+
+async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    if not rows:
+        raise InvalidInputError("send at least one row to predict")
+    if len(rows) > MAX_ROWS_PER_REQUEST:
+        raise InvalidInputError(f"at most {MAX_ROWS_PER_REQUEST} rows per request; use the batch file endpoint")
+    record = await get_model(ctx, model_id)
+    model = await load_model(ctx, record)
+    started = time.perf_counter()
+    output = await asyncio.to_thread(predict_frame, model, pd.DataFrame.from_records(rows))
+    latency_ms = (time.perf_counter() - started) * 1000
+    return {
+        "predictions": output.predictions,
+        "probabilities": output.probabilities,
+        "classes": output.classes,
+        "warnings": output.warnings,
+        "latency_ms": round(latency_ms, 3),
+    }
+
+
+async def predict_table(ctx: AppContext, model_id: str, frame: pd.DataFrame) -> tuple[bytes, list[str]]:
+    """Predict a whole uploaded table; returns CSV bytes with `prediction` and `proba_<class>` columns."""
+    record = await get_model(ctx, model_id)
+    model = await load_model(ctx, record)
+    output = await asyncio.to_thread(predict_frame, model, frame)
+    table = predictions_table(output)
+    return table.to_csv(index=False).encode(), output.warnings
+
+
+async def package_zip(ctx: AppContext, model_id: str) -> tuple[bytes, str]:
+    record = await get_model(ctx, model_id)
+    directory = await local_package(ctx, record)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(directory.iterdir()):
+            archive.write(file, arcname=file.name)
+    return buffer.getvalue(), f"flowml-model-{record.id}.zip"

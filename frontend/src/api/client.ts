@@ -1,0 +1,79 @@
+import type { ApiErrorBody } from "./types";
+
+/** An error answered by the server (`{detail}`) or by the network, with a message fit for the user. */
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+  }
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  return typeof value === "object" && value !== null && typeof (value as ApiErrorBody).detail === "string";
+}
+
+/** FastAPI answers `{detail: string}`, but its own validation errors carry `detail: [{msg, loc}]`. */
+export function errorMessage(status: number, body: unknown, fallback = ""): string {
+  if (isErrorBody(body)) return body.detail;
+  if (typeof body === "object" && body !== null && Array.isArray((body as { detail?: unknown }).detail)) {
+    const items = (body as { detail: { msg?: string; loc?: (string | number)[] }[] }).detail;
+    return items.map((item) => [item.loc?.slice(1).join("."), item.msg].filter(Boolean).join(": ")).join("; ");
+  }
+  return fallback || `Request failed (HTTP ${status})`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+interface RequestOptions {
+  method?: "GET" | "POST" | "DELETE";
+  query?: Query;
+  json?: unknown;
+  body?: BodyInit;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(options.json);
+  }
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, options.query), {
+      method: options.method ?? "GET",
+      headers,
+      body,
+      signal: options.signal,
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+    throw new ApiError(0, "Cannot reach the FlowML server. Is it running?");
+  }
+  const text = await response.text();
+  const data = text ? parseJson(text) : undefined;
+  if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, data, response.statusText));
+  return data as T;
+}

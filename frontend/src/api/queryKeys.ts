@@ -1,0 +1,29 @@
+// Every TanStack Query key of the app, in one place, so invalidation and live patches agree on them.
+import type { Id, ProblemType } from "./types";
+
+export const queryKeys = {
+  stats: ["stats"] as const,
+  health: ["health"] as const,
+  datasets: {
+    all: ["datasets"] as const,
+    list: () => [...queryKeys.datasets.all, "list"] as const,
+    detail: (id: Id) => [...queryKeys.datasets.all, "detail", id] as const,
+    preview: (id: Id, limit: number) => [...queryKeys.datasets.all, "preview", id, limit] as const,
+    stats: (id: Id) => [...queryKeys.datasets.all, "stats", id] as const,
+  },
+  jobs: {
+    all: ["jobs"] as const,
+    list: () => [...queryKeys.jobs.all, "list"] as const,
+    detail: (id: Id) => [...queryKeys.jobs.all, "detail", id] as const,
+    leaderboard: (id: Id) => [...queryKeys.jobs.all, "leaderboard", id] as const,
+  },
+  models: {
+    all: ["models"] as const,
+    list: () => [...queryKeys.models.all, "list"] as const,
+    detail: (id: Id) => [...queryKeys.models.all, "detail", id] as const,
+  },
+  catalogue: {
+    algorithms: (task: ProblemType | undefined) => ["catalogue", "algorithms", task ?? "all"] as const,
+    metrics: (task: ProblemType | undefined) => ["catalogue", "metrics", task ?? "all"] as const,
+  },
+};

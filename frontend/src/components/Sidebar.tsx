@@ -1,0 +1,63 @@
+import { useQuery } from "@tanstack/react-query";
+import { Activity, Boxes, Database, FlaskConical, House, ListChecks } from "lucide-react";
+import { NavLink } from "react-router";
+import { metaApi } from "../api/endpoints";
+import { queryKeys } from "../api/queryKeys";
+import { ThemeToggle } from "./ThemeToggle";
+
+const NAV = [
+  { to: "/", label: "Home", Icon: House, end: true },
+  { to: "/data", label: "Data", Icon: Database, end: false },
+  { to: "/train", label: "Train", Icon: FlaskConical, end: false },
+  { to: "/jobs", label: "Jobs", Icon: ListChecks, end: false },
+  { to: "/models", label: "Models", Icon: Boxes, end: false },
+];
+
+function HealthDot() {
+  const { data, isError } = useQuery({
+    queryKey: queryKeys.health,
+    queryFn: metaApi.health,
+    refetchInterval: 30_000,
+    meta: { silent: true },
+  });
+  const ok = data?.status === "ok";
+  const label = isError ? "Server unreachable" : data ? `Server ${data.status}` : "Checking server…";
+  const color = isError ? "bg-danger" : ok ? "bg-ok" : data ? "bg-warn" : "bg-muted";
+  return (
+    <div className="flex items-center gap-3 px-3 py-2 text-xs text-muted" title={data ? `v${data.version}` : undefined}>
+      <span className={`size-2 shrink-0 rounded-full ${color}`} aria-hidden />
+      <span className="hidden lg:inline">{label}</span>
+    </div>
+  );
+}
+
+export function Sidebar() {
+  return (
+    <nav aria-label="Main" className="flex h-full flex-col gap-1 border-r border-line bg-surface p-2 lg:p-3">
+      <div className="mb-4 flex items-center gap-2 px-2 py-2">
+        <Activity className="size-6 shrink-0 text-accent" aria-hidden />
+        <span className="hidden text-base font-semibold tracking-tight lg:inline">FlowML Studio</span>
+      </div>
+      {NAV.map(({ to, label, Icon, end }) => (
+        <NavLink
+          key={to}
+          to={to}
+          end={end}
+          title={label}
+          className={({ isActive }) =>
+            `flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition ${
+              isActive ? "bg-accent/15 text-accent" : "text-muted hover:bg-raised hover:text-fg"
+            }`
+          }
+        >
+          <Icon className="size-4 shrink-0" aria-hidden />
+          <span className="hidden lg:inline">{label}</span>
+        </NavLink>
+      ))}
+      <div className="mt-auto flex flex-col gap-1">
+        <HealthDot />
+        <ThemeToggle />
+      </div>
+    </nav>
+  );
+}

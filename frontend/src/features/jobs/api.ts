@@ -1,0 +1,51 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { trainingApi, resultsApi } from "../../api/endpoints";
+import { queryKeys } from "../../api/queryKeys";
+import type { Id, Job, Page } from "../../api/types";
+import { parseUtc } from "../../lib/time";
+import { toast } from "../../lib/toast";
+import { isActive } from "./status";
+
+/** The safety net under the WebSocket: while a job runs, its row is refetched every 5 s anyway. */
+export const JOB_POLL_MS = 5000;
+
+function newestFirst(page: Page<Job>): Job[] {
+  return [...page.items].sort((a, b) => (parseUtc(b.created_at) ?? 0) - (parseUtc(a.created_at) ?? 0));
+}
+
+export function useJobs() {
+  return useQuery({
+    queryKey: queryKeys.jobs.list(),
+    queryFn: () => trainingApi.jobs(),
+    select: newestFirst,
+    refetchInterval: (query) => (query.state.data?.items.some((job) => isActive(job.status)) ? JOB_POLL_MS : false),
+  });
+}
+
+export function useJob(id: Id) {
+  return useQuery({
+    queryKey: queryKeys.jobs.detail(id),
+    queryFn: () => trainingApi.job(id),
+    refetchInterval: (query) => (isActive(query.state.data?.status) ? JOB_POLL_MS : false),
+  });
+}
+
+export function useLeaderboard(jobId: Id | undefined) {
+  return useQuery({
+    queryKey: queryKeys.jobs.leaderboard(jobId ?? ""),
+    queryFn: () => resultsApi.leaderboard(jobId ?? ""),
+    enabled: Boolean(jobId),
+  });
+}
+
+export function useCancelJob(id: Id) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => trainingApi.cancel(id),
+    onSuccess: (job) => {
+      client.setQueryData(queryKeys.jobs.detail(id), job);
+      void client.invalidateQueries({ queryKey: queryKeys.jobs.all });
+      toast.info("Cancelling the job…");
+    },
+  });
+}

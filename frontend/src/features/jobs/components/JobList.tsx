@@ -1,0 +1,54 @@
+import { Link } from "react-router";
+import type { Job } from "../../../api/types";
+import { ProgressBar } from "../../../components/ProgressBar";
+import { StatusBadge } from "../../../components/StatusBadge";
+import { formatNumber } from "../../../lib/format";
+import { formatAgo } from "../../../lib/time";
+import { isActive } from "../status";
+
+export function JobList({ jobs }: { jobs: Job[] }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm">
+        <thead className="text-left text-xs text-muted uppercase">
+          <tr>
+            <th className="py-2 pr-4 font-medium">Job</th>
+            <th className="py-2 pr-4 font-medium">Status</th>
+            <th className="w-40 py-2 pr-4 font-medium">Progress</th>
+            <th className="py-2 pr-4 font-medium">Best</th>
+            <th className="py-2 font-medium">Created</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-line">
+          {jobs.map((job) => (
+            <tr key={job.id} className="hover:bg-raised/50">
+              <td className="max-w-72 py-2 pr-4">
+                <Link to={`/jobs/${job.id}`} className="block truncate font-medium text-accent hover:underline">
+                  {job.name || job.target_column}
+                </Link>
+                <span className="text-xs text-muted">
+                  predict {job.target_column} · {job.problem_type} · {job.metric}
+                </span>
+              </td>
+              <td className="py-2 pr-4">
+                <StatusBadge status={job.status} />
+              </td>
+              <td className="py-2 pr-4">
+                {isActive(job.status) ? (
+                  <ProgressBar value={job.progress} label={`${job.name} progress`} />
+                ) : (
+                  <span className="text-xs text-muted">{job.n_trials} trials</span>
+                )}
+              </td>
+              <td className="py-2 pr-4 tabular-nums">
+                {formatNumber(job.best_score)}
+                {job.best_algorithm && <span className="block text-xs text-muted">{job.best_algorithm}</span>}
+              </td>
+              <td className="py-2 text-muted">{formatAgo(job.created_at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { metaApi, trainingApi } from "../../api/endpoints";
+import { queryKeys } from "../../api/queryKeys";
+import type { ProblemType, TrainingRequest } from "../../api/types";
+
+export function useAlgorithms(task: ProblemType | undefined) {
+  return useQuery({
+    queryKey: queryKeys.catalogue.algorithms(task),
+    queryFn: () => metaApi.algorithms(task),
+    staleTime: Infinity,
+  });
+}
+
+export function useMetrics(task: ProblemType | undefined) {
+  return useQuery({
+    queryKey: queryKeys.catalogue.metrics(task),
+    queryFn: () => metaApi.metrics(task),
+    staleTime: Infinity,
+  });
+}
+
+/** Errors show in the form (`meta.silent`), next to the button that caused them. */
+export function useStartTraining() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TrainingRequest) => trainingApi.start(body),
+    meta: { silent: true },
+    onSuccess: (job) => {
+      client.setQueryData(queryKeys.jobs.detail(job.id), job);
+      void client.invalidateQueries({ queryKey: queryKeys.jobs.list() });
+      void client.invalidateQueries({ queryKey: queryKeys.stats });
+    },
+  });
+}

@@ -1,0 +1,22 @@
+import { createBrowserRouter } from "react-router";
+import { Layout } from "./components/Layout";
+import { HomePage } from "./routes/HomePage";
+import { NotFoundPage } from "./routes/NotFoundPage";
+
+// Pages past the first load in their own chunks (the job monitor carries Recharts).
+export const router = createBrowserRouter([
+  {
+    path: "/",
+    element: <Layout />,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: "data", lazy: async () => ({ Component: (await import("./routes/DataPage")).DataPage }) },
+      { path: "train", lazy: async () => ({ Component: (await import("./routes/TrainPage")).TrainPage }) },
+      { path: "jobs", lazy: async () => ({ Component: (await import("./routes/JobsPage")).JobsPage }) },
+      { path: "jobs/:id", lazy: async () => ({ Component: (await import("./routes/JobPage")).JobPage }) },
+      { path: "models", lazy: async () => ({ Component: (await import("./routes/ModelsPage")).ModelsPage }) },
+      { path: "models/:id", lazy: async () => ({ Component: (await import("./routes/ModelPage")).ModelPage }) },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);

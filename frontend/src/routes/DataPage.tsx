@@ -1,0 +1,51 @@
+import { Database } from "lucide-react";
+import { useSearchParams } from "react-router";
+import { Card } from "../components/Card";
+import { PageHeader } from "../components/PageHeader";
+import { QueryView } from "../components/QueryView";
+import { EmptyState } from "../components/States";
+import { useDatasets } from "../features/datasets/api";
+import { DatasetDetail } from "../features/datasets/components/DatasetDetail";
+import { DatasetList } from "../features/datasets/components/DatasetList";
+import { UploadDropzone } from "../features/datasets/components/UploadDropzone";
+
+export function DataPage() {
+  const [params, setParams] = useSearchParams();
+  const datasets = useDatasets();
+  const select = (id: string | undefined) => setParams(id ? { id } : {}, { replace: true });
+  const selectedId = params.get("id") ?? datasets.data?.[0]?.id;
+  const selected = datasets.data?.find((item) => item.id === selectedId);
+
+  return (
+    <>
+      <PageHeader title="Data" subtitle="Upload a table; FlowML profiles every column and suggests what to predict." />
+      <div className="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
+        <div className="space-y-6">
+          <Card title="Upload">
+            <UploadDropzone onUploaded={(dataset) => select(dataset.id)} />
+          </Card>
+          <Card title="Datasets">
+            <QueryView query={datasets}>
+              {(items) =>
+                items.length === 0 ? (
+                  <EmptyState title="No datasets yet" icon={<Database className="size-8" aria-hidden />}>
+                    Upload a file to get started.
+                  </EmptyState>
+                ) : (
+                  <DatasetList datasets={items} selectedId={selectedId} onSelect={select} />
+                )
+              }
+            </QueryView>
+          </Card>
+        </div>
+        <div className="min-w-0">
+          {selected ? (
+            <DatasetDetail key={selected.id} dataset={selected} onDeleted={() => select(undefined)} />
+          ) : (
+            datasets.data?.length !== 0 && <Card><EmptyState title="Select a dataset to see its columns and rows" /></Card>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

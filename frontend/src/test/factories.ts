@@ -1,0 +1,68 @@
+// Factories for unit tests: fresh objects per call, overridable field by field.
+import type { InputField, Job, JobEvent, Leaderboard, Trial } from "../api/types";
+
+export function makeJob(overrides: Partial<Job> = {}): Job {
+  return {
+    id: "a".repeat(32),
+    name: "titanic / Survived",
+    dataset_id: "d".repeat(32),
+    target_column: "Survived",
+    problem_type: "binary",
+    metric: "roc_auc",
+    status: "running",
+    progress: 10,
+    stage: "searching",
+    message: "Trial 1",
+    time_budget: 1,
+    algorithms: ["lightgbm", "logistic_regression"],
+    n_folds: 5,
+    max_trials: null,
+    seed: 0,
+    priority: false,
+    n_trials: 1,
+    best_score: 0.8,
+    best_algorithm: "lightgbm",
+    model_id: null,
+    error: null,
+    created_at: "2025-01-01T10:00:00Z",
+    queued_at: "2025-01-01T10:00:00Z",
+    started_at: "2025-01-01T10:00:01Z",
+    finished_at: null,
+    deadline: "2025-01-01T10:01:01Z",
+    ...overrides,
+  };
+}
+
+export function makeTrial(overrides: Partial<Trial> = {}): Trial {
+  return {
+    trial_number: 0,
+    algorithm: "lightgbm",
+    params: {},
+    status: "completed",
+    score: 0.8,
+    score_std: 0.01,
+    fold_scores: [0.79, 0.81],
+    other_metrics: {},
+    fit_time: 0.5,
+    predict_time_per_row: 0.0001,
+    worker: "local",
+    error: null,
+    started_at: "2025-01-01T10:00:02Z",
+    finished_at: "2025-01-01T10:00:03Z",
+    ...overrides,
+  };
+}
+
+export function makeLeaderboard(items: Trial[] = [], greaterIsBetter = true): Leaderboard {
+  return { job_id: "a".repeat(32), metric: "roc_auc", greater_is_better: greaterIsBetter, items };
+}
+
+type EventOf<T extends JobEvent["type"]> = Extract<JobEvent, { type: T }>;
+
+export function makeEvent<T extends JobEvent["type"]>(type: T, data: EventOf<T>["data"], id = 1): EventOf<T> {
+  return { id, type, job_id: "a".repeat(32), timestamp: "2025-01-01T10:00:05Z", data } as EventOf<T>;
+}
+
+export function makeField(overrides: Partial<InputField> = {}): InputField {
+  return { name: "age", kind: "numeric", dtype: "float64", ...overrides };
+}
