@@ -1,5 +1,6 @@
 import { createBrowserRouter } from "react-router";
 import { Layout } from "./components/Layout";
+import { Loading } from "./components/States";
 import { HomePage } from "./routes/HomePage";
 import { NotFoundPage } from "./routes/NotFoundPage";
 
@@ -8,6 +9,8 @@ export const router = createBrowserRouter([
   {
     path: "/",
     element: <Layout />,
+    // Shown while a lazy page's chunk loads on the first navigation.
+    hydrateFallbackElement: <Loading />,
     children: [
       { index: true, element: <HomePage /> },
       { path: "data", lazy: async () => ({ Component: (await import("./routes/DataPage")).DataPage }) },

@@ -59,8 +59,8 @@ def _leftovers(client: TestClient) -> list[Path]:
         ("header.csv", b"a,b,c\n", 422, "no rows"),
         ("one.csv", b"a\n1\n2\n3\n", 422, "two columns"),
         ("fake.parquet", b"a,b\n1,2\n3,4\n", 422, "parquet"),
-        ("notes.docx", b"whatever", 415, "supported"),
-        ("noext", b"a,b\n1,2\n", 415, "supported"),
+        ("notes.docx", b"whatever", 415, "reads .csv"),
+        ("noext", b"a,b\n1,2\n", 415, "no extension"),
     ],
 )
 def test_bad_files_get_a_clear_4xx_and_leave_nothing(

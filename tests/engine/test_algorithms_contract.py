@@ -18,12 +18,13 @@ import joblib
 import numpy as np
 import optuna
 import pytest
-from flowml.engine.algorithms import default_registry
-from flowml.engine.registry import Algorithm, Suggest
-from flowml.engine.types import ProblemType
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
 from sklearn.preprocessing import StandardScaler
+
+from flowml.engine.algorithms import default_registry
+from flowml.engine.registry import Algorithm, Suggest
+from flowml.engine.types import ProblemType
 
 SEED = 7
 N_SAMPLED_CONFIGS = 3

@@ -27,12 +27,15 @@ EXPECTED_NAMES = {
 LOWER_IS_BETTER = {"log_loss", "rmse", "mae", "mape"}
 
 
-def _good_and_bad(task: ProblemType) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray | None], tuple[np.ndarray, ...]]:
+Prediction = tuple[np.ndarray, np.ndarray | None]  # (y_pred, y_proba)
+
+
+def _good_and_bad(task: ProblemType) -> tuple[np.ndarray, Prediction, Prediction]:
     """y_true plus a near-perfect and a poor (y_pred, y_proba) for the task."""
     rng = np.random.default_rng(0)
     if task is ProblemType.REGRESSION:
-        y = rng.uniform(1.0, 10.0, size=60)
-        return y, (y + rng.normal(scale=0.05, size=60), None), (y[::-1].copy(), None)
+        target = rng.uniform(1.0, 10.0, size=60)
+        return target, (target + rng.normal(scale=0.05, size=60), None), (target[::-1].copy(), None)
     k = 2 if task is ProblemType.BINARY else 3
     y = np.arange(60) % k
     good = np.full((60, k), 0.1 / (k - 1))

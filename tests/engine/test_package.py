@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -28,8 +29,8 @@ from tests.engine.test_pipeline import (
 LEADERBOARD = [{"rank": 1, "algorithm": "local_forest", "score": 0.86}]
 
 
-def final_spec(path: Path, plan: FeaturePlan, output_dir: Path, *, task: str = "binary", **overrides: object) -> FinalSpec:
-    values: dict[str, object] = {
+def final_spec(path: Path, plan: FeaturePlan, output_dir: Path, *, task: str = "binary", **overrides: Any) -> FinalSpec:
+    values: dict[str, Any] = {
         "job_id": "job-9",
         "dataset_path": str(path),
         "dataset_sha256": "ab" * 32,
@@ -45,7 +46,7 @@ def final_spec(path: Path, plan: FeaturePlan, output_dir: Path, *, task: str = "
         "leaderboard": LEADERBOARD,
     }
     values.update(overrides)
-    return FinalSpec(**values)  # type: ignore[arg-type]
+    return FinalSpec(**values)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +101,7 @@ def test_importance_is_per_original_column(titanic_package: tuple[FinalResult, P
 
 
 def test_load_package_round_trip_predicts_identically(titanic_package: tuple[FinalResult, Path]) -> None:
-    result, path = titanic_package
+    result, _ = titanic_package
     model, card = load_package(Path(result.output_dir))
     assert card["model_sha256"] == result.model_sha256
     again, _ = load_package(Path(result.output_dir), result.model_sha256)
@@ -136,7 +137,7 @@ def test_importance_is_skipped_when_the_deadline_is_near(tmp_path: Path) -> None
     path = write_parquet(df, tmp_path / "data.parquet")
     plan = plan_features(df, "target", SYNTHETIC_KINDS)
     spec = final_spec(path, plan, tmp_path / "model", task="regression", deadline=time.time() - 1, leaderboard=[])
-    payload = fit_final_dict_with_local_registry(spec)
+    payload = fit_final(spec, local_registry()).to_dict()
     assert payload["feature_importance"] == {}
     assert any("feature importance skipped" in note for note in payload["card"]["notes"])
     assert not (tmp_path / "model" / "leaderboard.json").exists()
@@ -144,10 +145,6 @@ def test_importance_is_skipped_when_the_deadline_is_near(tmp_path: Path) -> None
     assert card["classes"] is None
     assert model.predict(df.head(5)).dtype == np.float64
     assert model.predict_proba(df.head(5)) is None
-
-
-def fit_final_dict_with_local_registry(spec: FinalSpec) -> dict[str, object]:
-    return fit_final(spec, local_registry()).to_dict()
 
 
 def test_fit_final_dict_uses_the_builtin_registry(tmp_path: Path) -> None:
@@ -161,7 +158,7 @@ def test_fit_final_dict_uses_the_builtin_registry(tmp_path: Path) -> None:
     model, card = load_package(tmp_path / "model")
     assert card["classes"] == ["no", "yes"]
     assert set(model.predict(df.head(20))) <= {"no", "yes"}
-    assert set(payload["feature_importance"]) == set(plan.features)  # type: ignore[arg-type]
+    assert set(payload["feature_importance"]) == set(plan.features)
 
 
 def test_save_package_hash_is_of_the_joblib_bytes(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -192,12 +193,13 @@ def test_wrong_metric_for_the_task_fails_cleanly(titanic: tuple[Path, FeaturePla
 
 
 def test_run_trial_dict_round_trips_json(tmp_path: Path) -> None:
+    params = real_registry().get("logistic_regression").default_params(ProblemType.BINARY)
     df = synthetic_frame(ProblemType.BINARY, n_rows=120)
     path = write_parquet(df, tmp_path / "data.parquet")
     plan = plan_features(df, "target", SYNTHETIC_KINDS)
-    spec = make_spec(path, plan, "logistic_regression", {}, seconds=-1)  # times out before touching the registry
-    payload = run_trial_dict(spec.to_dict())
-    assert payload["status"] == "timeout"
-    assert payload["job_id"] == "job-1"
-    assert payload["trial_number"] == 3
-    assert TrialResult.from_dict(payload).status == TrialStatus.TIMEOUT
+    spec = make_spec(path, plan, "logistic_regression", params, n_folds=3)
+    payload = run_trial_dict(json.loads(json.dumps(spec.to_dict())))
+    assert json.loads(json.dumps(payload)) == payload
+    result = TrialResult.from_dict(payload)
+    assert (result.job_id, result.trial_number, result.algorithm) == ("job-1", 3, "logistic_regression")
+    assert_completed(result, n_folds=3)

@@ -28,7 +28,7 @@ from flowml.engine.features import plan_features
 from flowml.engine.metrics import default_metric, get_metric
 from flowml.engine.pool import LocalProcessPool
 from flowml.engine.problem import detect_problem_type, validate_target
-from flowml.engine.search import SearchConfig, SearchLoop, TrialTicket
+from flowml.engine.search import SearchConfig, SearchLoop, TrialTicket, final_fit_seconds
 from flowml.engine.types import FeaturePlan, FinalSpec, ProblemType, TrialResult, TrialStatus
 
 console = Console()
@@ -51,8 +51,8 @@ class TrainOptions:
 
 
 class ConsoleListener:
-    def __init__(self, progress: Progress, task_id: Any, greater_is_better: bool) -> None:
-        self.progress = progress
+    def __init__(self, bar: Progress, task_id: Any, greater_is_better: bool) -> None:
+        self.bar = bar
         self.task_id = task_id
         self.greater_is_better = greater_is_better
         self.best: float | None = None
@@ -67,7 +67,7 @@ class ConsoleListener:
                 self.best = result.score
 
     async def progress(self, progress: float, stage: str, message: str) -> None:
-        self.progress.update(self.task_id, completed=progress, description=message)
+        self.bar.update(self.task_id, completed=progress, description=message)
 
     def cancelled(self) -> bool:
         return False
@@ -112,19 +112,23 @@ def _prepare(options: TrainOptions, workdir: Path) -> tuple[Path, str, FeaturePl
 
 async def _train(options: TrainOptions) -> None:
     settings = get_settings()
-    started = time.time()
+    started = time.time()  # the budget is the user's wall clock, start-up included
+    pool = LocalProcessPool(settings.LOCAL_WORKERS)
+    pool_ready = asyncio.create_task(pool.start())  # importing the ML stack in the workers overlaps data prep
     with tempfile.TemporaryDirectory(prefix="flowml-train-") as tmp:
         workdir = Path(tmp)
-        path, sha, plan, problem, n_rows = await asyncio.to_thread(_prepare, options, workdir)
-        metric = get_metric(options.metric, problem) if options.metric else default_metric(problem)
-        registry = default_registry()
-        names = options.algorithms or [a.name for a in registry.for_task(problem)]
-        for name in names:
-            registry.get(name)  # unknown names fail now, with the list of known ones
+        try:
+            path, sha, plan, problem, n_rows = await asyncio.to_thread(_prepare, options, workdir)
+            metric = get_metric(options.metric, problem) if options.metric else default_metric(problem)
+            registry = default_registry()
+            names = registry.choose(options.algorithms, problem)
+        except BaseException:
+            await pool_ready
+            await pool.close()
+            raise
         console.print(f"[bold]{problem.value}[/] on {n_rows} rows, optimizing [bold]{metric.name}[/] "
                       f"for {options.time_budget:g} s with {len(names)} algorithms")
-        pool = LocalProcessPool(settings.LOCAL_WORKERS)
-        await pool.start()
+        await pool_ready
         try:
             executor = LocalExecutor(pool)
             job_id = uuid.uuid4().hex
@@ -141,8 +145,7 @@ async def _train(options: TrainOptions) -> None:
                 )
                 outcome = await loop.run()
                 if outcome.best is None:
-                    errors = "; ".join(sorted({f"{r.algorithm}: {r.error}" for r in outcome.results if r.error})[:3])
-                    raise InvalidInputError(f"no trial succeeded. {errors}")
+                    raise InvalidInputError(outcome.failure_message())
                 progress.update(task_id, completed=96, description=f"fitting {outcome.best.algorithm} on all rows")
                 leaderboard = _leaderboard(outcome.results, metric.greater_is_better)
                 options.output.mkdir(parents=True, exist_ok=True)
@@ -150,7 +153,8 @@ async def _train(options: TrainOptions) -> None:
                     job_id=job_id, dataset_path=str(path), dataset_sha256=sha, problem_type=problem.value,
                     feature_plan=plan.to_dict(), algorithm=outcome.best.algorithm, params=outcome.best.params,
                     metric=metric.name, cv_score=outcome.best.score or 0.0, seed=options.seed,
-                    output_dir=str(options.output.resolve()), deadline=max(started + options.time_budget, time.time() + 5),
+                    output_dir=str(options.output.resolve()),
+                    deadline=max(started + options.time_budget, time.time() + final_fit_seconds(outcome.best, options.folds)),
                     leaderboard=leaderboard,
                 ))
                 progress.update(task_id, completed=100, description="done")

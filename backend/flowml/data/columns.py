@@ -68,7 +68,9 @@ def _flatten_structs(columns: list[pl.Series], notes: list[str]) -> list[pl.Seri
         if not isinstance(series.dtype, pl.Struct):
             flat.append(series)
             continue
-        fields = [field.alias(f"{series.name}{SEPARATOR}{field.name}") for field in series.struct.unnest().get_columns()]
+        fields = [
+            field.alias(f"{series.name}{SEPARATOR}{field.name}") for field in series.struct.unnest().get_columns()
+        ]
         if fields:  # an empty object {} carries no data
             notes.append(f"nested column '{series.name}' was split into {', '.join(f.name for f in fields)}")
         flat.extend(_flatten_structs(fields, notes))

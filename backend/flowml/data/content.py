@@ -61,10 +61,9 @@ def read_tail(path: Path, size: int) -> bytes:
 def ensure_not_empty(path: Path) -> None:
     """Raise the one message every format shares for a zero-byte or whitespace-only file."""
     head = read_head(path)
-    if not head.strip():
-        # A whitespace-only head of a larger file is so rare that checking the head alone is enough.
-        if path.stat().st_size <= len(head):
-            raise DataFormatError("the file is empty")
+    # Only whitespace in the whole file; a larger file that merely starts with blank lines is left to its reader.
+    if not head.strip() and path.stat().st_size <= len(head):
+        raise DataFormatError("the file is empty")
 
 
 def describe_binary(head: bytes) -> str | None:

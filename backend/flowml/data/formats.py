@@ -20,7 +20,7 @@ from flowml.data.readers.base import Reader, ReadRequest, short_reason
 from flowml.data.readers.columnar import read_ipc, read_parquet
 from flowml.data.readers.delimited import read_delimited
 from flowml.data.readers.documents import read_json, read_json_lines, read_toml, read_yaml
-from flowml.data.readers.excel import list_excel_sheets, read_excel
+from flowml.data.readers.excel_sandbox import list_excel_sheets, read_excel
 from flowml.data.readers.sqlite import list_sqlite_tables, read_sqlite
 
 __all__ = [
@@ -98,7 +98,7 @@ def extension_of(filename: str) -> str:
 
 
 def normalize_extension(extension: str) -> str:
-    """".CSV", "csv" and ".csv" all become ".csv"; anything unsupported raises UnsupportedFormatError."""
+    """Accept ".CSV", "csv" or ".csv" alike and return ".csv"; anything unsupported raises UnsupportedFormatError."""
     normalized = "." + extension.strip().lower().lstrip(".")
     if normalized not in SUPPORTED_EXTENSIONS:
         raise UnsupportedFormatError(f"'{extension}' files are not supported; FlowML reads {_supported()}")
@@ -130,8 +130,13 @@ def read_table_with_notes(
         df, notes = normalize_frame(raw.df)
     except (FlowMLError, MemoryError):
         raise
-    except Exception as exc:  # last line of defence: a library error nobody anticipated still gets a plain message
-        raise DataFormatError(f"could not read this {FORMAT_LABELS[fmt]} file: {short_reason(exc, path)}") from exc
+    except BaseException as exc:
+        # Last line of defence: a library error nobody anticipated still gets a plain message. The Rust-backed
+        # parsers (polars, calamine) can panic on damaged input, and a pyo3 panic derives from BaseException.
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit, ...
+        label = FORMAT_LABELS[fmt]
+        raise DataFormatError(f"could not read this {label} file (is it damaged?): {short_reason(exc, path)}") from exc
     validate_table(df)
     return df, raw.notes + notes
 

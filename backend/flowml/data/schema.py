@@ -9,8 +9,8 @@ The rules, in order (first match wins), with thresholds as named constants below
   1-step ascending sequence of at least 20 rows -> id. At most 20 distinct values AND a name that says "code"
   (code, class, type, category, group, kind, level; e.g. pclass, MSSubClass) -> categorical. Every other integer
   stays numeric: counts, ratings and ordinal targets such as wine `quality` 3..9 carry order.
-- floats -> numeric. Strings whose every value is a number (besides missing markers), without leading-zero codes
-  like "007" -> numeric.
+- floats -> numeric. Strings whose every value is a number (besides missing markers such as "NA"), without
+  leading-zero codes like "007", follow the number rules above (and are parsed by `coerce_column_types`).
 - strings: mostly unique (>= 50% distinct) and long (mean >= 30 chars) or wordy (mean >= 2 spaces) -> text; every
   value distinct with an id-like name, or single tokens in a table of at least 20 rows -> id; else categorical.
 """
@@ -36,6 +36,7 @@ _SAMPLE = 1000
 MISSING_MARKERS = ("", "NA", "N/A", "n/a", "NaN", "nan", "NULL", "null", "None", "#N/A", "?", "-")
 
 _BOOLEAN_PAIRS = ({"true", "false"}, {"yes", "no"}, {"y", "n"}, {"t", "f"})
+_MAX_BOOLEAN_SPELLINGS = 8  # "Yes", "yes", "YES", " no", ...: more distinct raw values than this is not a flag
 _LEADING_ZERO = r"^[+-]?0\d"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y")
 _DATETIME_FORMATS = (
@@ -96,7 +97,7 @@ def infer_kind(series: pl.Series) -> ColumnKind:
 
 
 def coerce_column_types(df: pl.DataFrame, kinds: dict[str, ColumnKind]) -> pl.DataFrame:
-    """Give text columns inferred as datetime or numeric their real dtype; every other column is unchanged.
+    """Give text columns of dates or numbers their real dtype; every other column is unchanged.
 
     Values that do not parse (at most a few percent, by the inference rule) become missing.
     """
@@ -107,7 +108,7 @@ def coerce_column_types(df: pl.DataFrame, kinds: dict[str, ColumnKind]) -> pl.Da
             continue
         if kind is ColumnKind.DATETIME and (found := detect_date_format(series)) is not None:
             updates.append(_strip(series).str.strptime(found.dtype, found.format, strict=False))
-        elif kind is ColumnKind.NUMERIC:
+        elif kind is not ColumnKind.TEXT and _is_numeric_text(series.drop_nulls()):
             updates.append(_parse_numbers(series))
     return df.with_columns(updates) if updates else df
 
@@ -118,7 +119,7 @@ def detect_date_format(series: pl.Series) -> DateFormat | None:
     if sample.len() == 0:
         return None
     plausible = sample.str.contains(r"\d") & sample.str.len_chars().is_between(6, 40)
-    if plausible.mean() < DATETIME_MIN_SHARE:  # type: ignore[operator]
+    if _mean(plausible) < DATETIME_MIN_SHARE:
         return None
     best: tuple[float, DateFormat] | None = None
     candidates = [DateFormat(f, False) for f in _DATE_FORMATS] + [DateFormat(f, True) for f in _DATETIME_FORMATS]
@@ -158,20 +159,19 @@ def _string_kind(series: pl.Series) -> ColumnKind:
     if values.len() == 0:
         return ColumnKind.CATEGORICAL
     distinct = values.n_unique()
-    if distinct <= 2 * len(_BOOLEAN_PAIRS[0]) + 2 and _is_boolean_text(values):
+    if distinct <= _MAX_BOOLEAN_SPELLINGS and _is_boolean_text(values):
         return ColumnKind.BOOLEAN
     if _is_numeric_text(values):
-        return ColumnKind.NUMERIC
+        return _numeric_kind(_parse_numbers(series))  # the same rules as real numbers: "0"/"1" is boolean, ...
     if detect_date_format(values) is not None:
         return ColumnKind.DATETIME
     unique_share = distinct / values.len()
-    mean_length = values.str.len_chars().mean() or 0.0
-    mean_spaces = values.str.count_matches(" ", literal=True).mean() or 0.0
-    wordy = mean_length >= TEXT_MIN_MEAN_LENGTH or mean_spaces >= TEXT_MIN_MEAN_SPACES  # type: ignore[operator]
+    mean_spaces = _mean(values.str.count_matches(" ", literal=True))
+    wordy = _mean(values.str.len_chars()) >= TEXT_MIN_MEAN_LENGTH or mean_spaces >= TEXT_MIN_MEAN_SPACES
     if unique_share >= TEXT_MIN_UNIQUE_SHARE and wordy:
         return ColumnKind.TEXT
     if distinct == values.len():
-        single_tokens = mean_spaces < 1 and values.len() >= MIN_ROWS_FOR_SHAPE_RULES  # type: ignore[operator]
+        single_tokens = mean_spaces < 1 and values.len() >= MIN_ROWS_FOR_SHAPE_RULES
         if is_id_like_name(series.name) or single_tokens:
             return ColumnKind.ID
     return ColumnKind.CATEGORICAL
@@ -195,10 +195,16 @@ def _parse_numbers(series: pl.Series) -> pl.Series:
     numbers = pl.when(stripped.is_in(MISSING_MARKERS)).then(None).otherwise(stripped)
     parsed = pl.select(numbers.cast(pl.Float64, strict=False).alias(series.name)).to_series()
     whole = parsed.drop_nulls()
-    if whole.len() and (whole == whole.round(0)).all() and whole.abs().max() < 2**53:  # type: ignore[operator]
+    # Whole numbers become Int64 like they would from a CSV; beyond 2**53 a float no longer holds every integer.
+    if whole.len() and (whole == whole.round(0)).all() and float(whole.abs().max()) < 2**53:  # type: ignore[arg-type]
         return parsed.cast(pl.Int64)
     return parsed
 
 
 def _strip(series: pl.Series) -> pl.Series:
     return series.str.strip_chars()
+
+
+def _mean(series: pl.Series) -> float:
+    mean = series.cast(pl.Float64).mean()
+    return float(mean) if isinstance(mean, int | float) else 0.0

@@ -100,7 +100,7 @@ def to_category_strings(series: pd.Series) -> pd.Series:
         out = series.to_numpy(dtype=object, na_value=np.nan)
         return pd.Series(out, index=series.index, name=series.name, dtype=object)
     if pd.api.types.is_float_dtype(series):
-        values = series.to_numpy(dtype=np.float64)
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
         whole = np.isfinite(values) & (values == np.round(values))
         text = [str(int(v)) if w else str(v) for v, w in zip(values, whole, strict=True)]
     else:

@@ -13,7 +13,7 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -53,9 +53,9 @@ def _worker_main(conn: Connection) -> None:
             return
         if message is None:
             return
-        task, payload = message
+        target, payload = message
         try:
-            result = {"ok": True, "value": _resolve(TASKS[task])(payload)}
+            result = {"ok": True, "value": _resolve(target)(payload)}
         except BaseException as exc:  # report every failure to the parent instead of dying silently
             result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]}
         conn.send(result)
@@ -74,10 +74,11 @@ class _Slot:
 class LocalProcessPool:
     """`size` worker processes; `submit` runs one task on a free one and awaits its dict result."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, tasks: Mapping[str, str] | None = None) -> None:
         if size < 1:
             raise ValueError("pool size must be at least 1")
         self.size = size
+        self._tasks = {**TASKS, **(tasks or {})}
         self._ctx = mp.get_context("spawn")
         self._slots: list[_Slot] = []
         self._free: asyncio.Queue[_Slot] | None = None
@@ -96,11 +97,17 @@ class LocalProcessPool:
             slot = await asyncio.to_thread(self._spawn, index)
             self._slots.append(slot)
             if warm:
-                slot.conn.send(("warmup", {}))
+                slot.conn.send((self._tasks["warmup"], {}))
         for slot in self._slots:
             if warm:
                 # Importing the ML stack takes seconds; doing it now keeps it off the first trial's clock.
-                await asyncio.to_thread(slot.conn.recv)
+                try:
+                    await asyncio.to_thread(slot.conn.recv)
+                except (EOFError, OSError) as exc:
+                    raise RuntimeError(
+                        "a worker process failed to start; if this is a script, guard its entry point with "
+                        "`if __name__ == '__main__':` (processes are spawned)"
+                    ) from exc
             self._free.put_nowait(slot)
 
     @property
@@ -111,19 +118,25 @@ class LocalProcessPool:
         """Run `task` on a free slot. `tag` (a job id) lets `kill(tag)` stop it; past `hard_deadline` it is killed."""
         if self._free is None or self._closed:
             raise RuntimeError("pool is not running")
-        if task not in TASKS:
-            raise ValueError(f"unknown task {task!r}; known: {', '.join(TASKS)}")
+        if task not in self._tasks:
+            raise ValueError(f"unknown task {task!r}; known: {', '.join(self._tasks)}")
         slot = await self._free.get()
         slot.tag, slot.killed = tag, False
+        broken = False
         try:
             try:
-                slot.conn.send((task, payload))
+                slot.conn.send((self._tasks[task], payload))
             except (OSError, ValueError) as exc:
                 raise TaskKilled(f"worker process is gone ({exc})") from None
             result = await asyncio.to_thread(self._wait, slot, hard_deadline)
+        except BaseException:
+            broken = True
+            raise
         finally:
-            # A kill can land just after the result arrived: respawn whenever the process is not usable.
-            if slot.killed or not slot.process.is_alive():
+            # A kill can land just after the result arrived: respawn whenever the process may not be usable.
+            if broken or slot.killed or not slot.process.is_alive():
+                if slot.process.is_alive():
+                    slot.process.kill()
                 await asyncio.to_thread(self._respawn, slot)
             slot.tag = None
             if not self._closed:
@@ -133,20 +146,23 @@ class LocalProcessPool:
         return result["value"]
 
     def _wait(self, slot: _Slot, hard_deadline: float | None) -> dict[str, Any]:
+        # Bind this task's process and pipe: if the slot is respawned meanwhile (the awaiting coroutine was
+        # cancelled), this thread must not read the next task's result from the new pipe.
+        conn, process = slot.conn, slot.process
         while True:
-            if slot.killed:
+            if slot.killed or slot.process is not process:
                 raise TaskKilled("task was cancelled")
             if hard_deadline is not None and time.time() > hard_deadline:
                 self._kill(slot)
                 raise TaskKilled("task passed its hard time limit")
             try:
-                if slot.conn.poll(0.1):
-                    result: dict[str, Any] = slot.conn.recv()
+                if conn.poll(0.1):
+                    result: dict[str, Any] = conn.recv()
                     return result
             except (EOFError, OSError) as exc:
                 raise TaskKilled(f"worker process died ({exc or 'no reason given'})") from None
-            if not slot.process.is_alive():
-                raise TaskKilled(f"worker process exited with code {slot.process.exitcode}")
+            if not process.is_alive():
+                raise TaskKilled(f"worker process exited with code {process.exitcode}")
 
     def _kill(self, slot: _Slot) -> None:
         with slot.lock:

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import optuna
 
+from flowml.core.errors import InvalidInputError
 from flowml.engine.types import ProblemType
 
 
@@ -108,3 +109,16 @@ class Registry:
 
     def names(self) -> list[str]:
         return list(self.algorithms)
+
+    def choose(self, requested: Iterable[str] | None, task: ProblemType) -> list[str]:
+        """The algorithms a job runs: all for the task by default, else the requested ones, validated."""
+        available = [a.name for a in self.for_task(task)]
+        chosen = list(dict.fromkeys(requested or []))
+        if not chosen:
+            return available
+        unknown = [name for name in chosen if name not in available]
+        if unknown:
+            raise InvalidInputError(
+                f"unknown algorithm(s) for {task.value}: {', '.join(unknown)}; available: {', '.join(available)}"
+            )
+        return chosen

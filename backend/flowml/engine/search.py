@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -69,6 +70,20 @@ class SearchOutcome:
     results: list[TrialResult] = field(default_factory=list)
     cancelled: bool = False
 
+    def failure_message(self) -> str:
+        """Why there is no best trial, in words for the user."""
+        if not self.results:
+            return "the time budget ended before any trial could finish; give the job more time"
+        errors = sorted({f"{r.algorithm}: {r.error}" for r in self.results if r.error})[:5]
+        if not errors:
+            return "no trial finished within the time budget; give the job more time"
+        return "no trial succeeded. " + "; ".join(errors)
+
+
+def final_fit_seconds(best: TrialResult, n_folds: int) -> float:
+    """Time to allow the final refit on all rows plus an importance fit on 80%, from the best trial's fold fits."""
+    return 5.0 + 3.0 * best.fit_time * n_folds / max(1, n_folds - 1)
+
 
 class SearchListener(Protocol):
     async def trial_started(self, ticket: TrialTicket) -> None: ...
@@ -89,12 +104,16 @@ class SearchLoop:
         self.listener = listener
         self.algorithms = self._usable_algorithms(registry)
         self.direction = optuna_direction(get_metric(config.metric, config.problem_type))
-        self.study = optuna.create_study(
-            direction=self.direction,
-            sampler=optuna.samplers.TPESampler(
-                seed=config.seed, multivariate=True, group=True, constant_liar=True, n_startup_trials=5
-            ),
-        )
+        optuna.logging.set_verbosity(optuna.logging.WARNING)  # our own logs report every trial
+        with warnings.catch_warnings():
+            # multivariate/group/constant_liar are flagged experimental; we pin Optuna's version and rely on them.
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            self.study = optuna.create_study(
+                direction=self.direction,
+                sampler=optuna.samplers.TPESampler(
+                    seed=config.seed, multivariate=True, group=True, constant_liar=True, n_startup_trials=5
+                ),
+            )
         self.results: list[TrialResult] = []
         self.best: TrialResult | None = None
         self._failures: dict[str, int] = {}
@@ -190,7 +209,7 @@ class SearchLoop:
         if self.best is None or result is not self.best:
             return
         budget = self.config.deadline - self.config.started_at
-        estimate = 3.0 + 3.0 * result.fit_time * self.config.n_folds / max(1, self.config.n_folds - 1)
+        estimate = final_fit_seconds(result, self.config.n_folds)
         self._reserve = min(max(estimate, 0.05 * budget), 0.35 * budget)
 
     # --- the loop ----------------------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ interface RequestOptions {
   json?: unknown;
   body?: BodyInit;
   signal?: AbortSignal;
+  /** Non-2xx statuses whose body is still the answer (`/health` answers 503 with its report when degraded). */
+  okStatuses?: readonly number[];
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -74,6 +76,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   const text = await response.text();
   const data = text ? parseJson(text) : undefined;
-  if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, data, response.statusText));
+  if (!response.ok && !options.okStatuses?.includes(response.status)) {
+    throw new ApiError(response.status, errorMessage(response.status, data, response.statusText));
+  }
   return data as T;
 }

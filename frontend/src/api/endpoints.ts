@@ -52,5 +52,5 @@ export const metaApi = {
   algorithms: (task?: ProblemType) => request<AlgorithmInfo[]>("/api/algorithms", { query: { task } }),
   metrics: (task?: ProblemType) => request<MetricInfo[]>("/api/metrics", { query: { task } }),
   stats: () => request<Stats>("/api/stats"),
-  health: () => request<Health>("/health"),
+  health: () => request<Health>("/health", { okStatuses: [503] }),
 };

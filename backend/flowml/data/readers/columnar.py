@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.feather as feather
-import polars as pl
 from polars.exceptions import PolarsError
 
 from flowml.core.errors import DataFormatError
@@ -27,7 +27,9 @@ def read_parquet(request: ReadRequest) -> RawTable:
     try:
         return RawTable(pl.read_parquet(request.path))
     except PolarsError as exc:
-        raise DataFormatError(f"could not read this Parquet file (damaged?): {short_reason(exc, request.path)}") from exc
+        raise DataFormatError(
+            f"could not read this Parquet file (damaged?): {short_reason(exc, request.path)}"
+        ) from exc
 
 
 def read_ipc(request: ReadRequest) -> RawTable:
@@ -37,8 +39,9 @@ def read_ipc(request: ReadRequest) -> RawTable:
         if head.startswith(_IPC_FILE_MAGIC):
             if read_tail(request.path, len(_IPC_FILE_MAGIC)) != _IPC_FILE_MAGIC:
                 raise DataFormatError("this Arrow/Feather file is truncated or damaged: its footer is missing")
-            # No memory map: the upload's temporary file may be deleted while the frame is still in use.
-            return RawTable(pl.read_ipc(request.path, memory_map=False))
+            # From bytes, never a memory map of the file: the upload's temporary file may be deleted (or, on Windows,
+            # need deleting) while the frame is still in use.
+            return RawTable(pl.read_ipc(request.path.read_bytes()))
         if head.startswith(_IPC_STREAM_MARK):
             return RawTable(pl.read_ipc_stream(request.path))
         if head.startswith(_FEATHER_V1_MAGIC):
@@ -47,5 +50,7 @@ def read_ipc(request: ReadRequest) -> RawTable:
                 raise DataFormatError("this Feather file does not hold a table")
             return RawTable(frame, ["the file is in the legacy Feather v1 format"])
     except (PolarsError, pa.ArrowException, OSError) as exc:
-        raise DataFormatError(f"could not read this Arrow/Feather file (damaged?): {short_reason(exc, request.path)}") from exc
+        raise DataFormatError(
+            f"could not read this Arrow/Feather file (damaged?): {short_reason(exc, request.path)}"
+        ) from exc
     raise mislabelled("an Arrow/Feather file", head)

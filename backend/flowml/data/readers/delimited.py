@@ -89,24 +89,28 @@ def _rows(lines: list[str], delimiter: str) -> list[list[str]]:
 def _parse(payload: bytes, delimiter: str, names: list[str], text: str) -> pl.DataFrame:
     # Types come from the first rows (fast); if a later value does not fit them, polars raises and we read again
     # scanning every row, which is slower but lets a text value in row 50,000 turn its column into text.
-    last_error: PolarsError | None = None
-    for infer_rows in (_INFER_ROWS, None):
-        try:
-            return pl.read_csv(
-                payload,
-                separator=delimiter,
-                has_header=True,
-                new_columns=names,
-                infer_schema_length=infer_rows,
-                null_values=NULL_VALUES,
-                truncate_ragged_lines=False,
-                raise_if_empty=False,
-            )
-        except PolarsError as exc:
-            if "more fields" in str(exc):
-                raise _ragged_error(text, delimiter, len(names)) from exc
-            last_error = exc
-    raise DataFormatError(f"could not read this CSV file: {short_reason(last_error)}") from last_error
+    try:
+        return _read_csv(payload, delimiter, names, _INFER_ROWS)
+    except PolarsError as exc:
+        if "more fields" in str(exc):
+            raise _ragged_error(text, delimiter, len(names)) from exc
+    try:
+        return _read_csv(payload, delimiter, names, None)
+    except PolarsError as exc:
+        raise DataFormatError(f"could not read this CSV file: {short_reason(exc)}") from exc
+
+
+def _read_csv(payload: bytes, delimiter: str, names: list[str], infer_rows: int | None) -> pl.DataFrame:
+    return pl.read_csv(
+        payload,
+        separator=delimiter,
+        has_header=True,
+        new_columns=names,
+        infer_schema_length=infer_rows,
+        null_values=NULL_VALUES,
+        truncate_ragged_lines=False,
+        raise_if_empty=False,
+    )
 
 
 def _ragged_error(text: str, delimiter: str, width: int) -> DataFormatError:

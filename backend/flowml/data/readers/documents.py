@@ -29,7 +29,9 @@ def read_json(request: ReadRequest) -> RawTable:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DataFormatError(f"this file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+        raise DataFormatError(
+            f"this file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from exc
     return _table(document, "JSON", request.table, notes)
 
 
@@ -49,7 +51,7 @@ def read_json_lines(request: ReadRequest) -> RawTable:
 def read_yaml(request: ReadRequest) -> RawTable:
     text, notes = _text(request, "YAML")
     try:
-        document = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader: plain data, no Python objects
+        document = yaml.load(text, Loader=_YAML_LOADER)  # a safe loader: plain data, no Python objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
@@ -91,7 +93,7 @@ def _table_in_mapping(document: Mapping[str, Any], label: str, table: str | None
             raise InvalidInputError(f"this {label} file has no list of records named '{table}'; {_choices(lists)}")
         return RawTable(frame_from_records(lists[table]), [*notes, f"read the records under '{table}'"])
     if len(lists) == 1:
-        (key, records), = lists.items()
+        ((key, records),) = lists.items()
         return RawTable(frame_from_records(records), [*notes, f"read the records under '{key}'"])
     if len(lists) > 1:
         raise InvalidInputError(f"this {label} file holds several lists of records: {_choices(lists)}")

@@ -1,4 +1,8 @@
-"""Excel workbooks (.xlsx, .xls) through polars' calamine engine (fastexcel): sheet choice and header cleaning."""
+"""Excel workbooks (.xlsx, .xls) through polars' calamine engine (fastexcel): sheet choice and header cleaning.
+
+These functions run inside the child process started by `excel_sandbox` (see there why); call them directly only
+for files you trust.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,19 @@ _EXCEL = "an Excel workbook"
 _SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
-def list_excel_sheets(path: Path) -> list[str]:
+def check_signature(path: Path) -> None:
+    """Refuse files that are not a ZIP (.xlsx) or OLE2 (.xls) container before any parser sees them."""
+    head = read_head(path)
+    if not head.startswith(_SIGNATURES):
+        raise mislabelled(_EXCEL, head)
+
+
+def list_sheets_in_process(path: Path) -> list[str]:
     """The workbook's sheet names in workbook order."""
     return list(_open(path).sheet_names)
 
 
-def read_excel(request: ReadRequest) -> RawTable:
+def read_sheet_in_process(request: ReadRequest) -> RawTable:
     workbook = _open(request.path)
     sheets = list(workbook.sheet_names)
     name, notes = _choose_sheet(sheets, request.sheet)
@@ -53,9 +64,7 @@ def read_excel(request: ReadRequest) -> RawTable:
 
 
 def _open(path: Path) -> fastexcel.ExcelReader:
-    head = read_head(path)
-    if not head.startswith(_SIGNATURES):
-        raise mislabelled(_EXCEL, head)
+    check_signature(path)
     try:
         return fastexcel.read_excel(path)
     except fastexcel.FastExcelError as exc:

@@ -59,6 +59,8 @@ class Job(JobBase, table=True):
     # The driver's lease: exactly one orchestrator process drives a job (ARCHITECTURE.md section 3).
     lease_owner: str | None = Field(default=None, max_length=64)
     lease_expires_at: datetime | None = Field(default=None, sa_column=time_column())
+    # Last time the driver was known alive; after a restart, budget spent = heartbeat_at - started_at.
+    heartbeat_at: datetime | None = Field(default=None, sa_column=time_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False, index=True))
     queued_at: datetime | None = Field(default=None, sa_column=time_column())
     started_at: datetime | None = Field(default=None, sa_column=time_column())

@@ -25,7 +25,7 @@ from flowml.engine.algorithms import default_registry
 from flowml.engine.features import load_frame, plan_features
 from flowml.engine.metrics import get_metric
 from flowml.engine.problem import validate_target
-from flowml.engine.search import PriorTrial, SearchConfig, SearchLoop
+from flowml.engine.search import PriorTrial, SearchConfig, SearchLoop, final_fit_seconds
 from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType, TrialStatus
 from flowml.events.schemas import EventType
 from flowml.services.context import AppContext
@@ -81,7 +81,7 @@ async def _start(ctx: AppContext, job_id: str, *, resume: bool) -> Job | None:
             return None
         now = utcnow()
         if resume and job.started_at is not None:
-            last_alive = job.lease_expires_at - timedelta(seconds=LEASE_SECONDS) if job.lease_expires_at else now
+            last_alive = job.heartbeat_at or job.started_at
             spent = max(0.0, (last_alive - job.started_at).total_seconds())
             remaining = max(job.time_budget * 60 - spent, MIN_RESUME_SECONDS)
             job.deadline = now + timedelta(seconds=remaining)
@@ -93,6 +93,7 @@ async def _start(ctx: AppContext, job_id: str, *, resume: bool) -> Job | None:
             job.message = "preparing data"
         job.status, job.stage = JobStatus.RUNNING, "preparing"
         job.lease_owner, job.lease_expires_at = ctx.instance_id, now + timedelta(seconds=LEASE_SECONDS)
+        job.heartbeat_at = now
         session.add(job)
         await session.commit()
         await session.refresh(job)
@@ -118,7 +119,8 @@ async def _tick(ctx: AppContext, job: Job) -> None:
             row = await session.get(Job, job.id)
             if row is None:
                 return
-            row.lease_expires_at = utcnow() + timedelta(seconds=LEASE_SECONDS)
+            row.heartbeat_at = utcnow()
+            row.lease_expires_at = row.heartbeat_at + timedelta(seconds=LEASE_SECONDS)
             if row.stage == "searching":
                 elapsed = (utcnow() - job.started_at).total_seconds()
                 row.progress = round(max(row.progress, min(95.0, 100 * elapsed / max(total, 1e-6))), 1)
@@ -156,10 +158,13 @@ async def _train(ctx: AppContext, job: Job) -> str:
     if outcome.cancelled or listener.cancelled():
         raise JobCancelled()
     if outcome.best is None:
-        raise FlowMLError(_no_success_message(outcome.results))
+        raise FlowMLError(outcome.failure_message())
     await listener.progress(96.0, "finalizing", f"fitting {outcome.best.algorithm} on all rows")
+    # The refit must not be killed for want of time: a finished job has to leave a model. Allow at least what
+    # the best trial's fits suggest, even if that runs a little past the budget.
+    final_deadline = max(job.deadline.timestamp(), time.time() + final_fit_seconds(outcome.best, job.n_folds))
     return await _finalize(ctx, job, dataset, path, plan, outcome.best.algorithm, outcome.best.params,
-                           outcome.best.score or 0.0)
+                           outcome.best.score or 0.0, final_deadline)
 
 
 def _plan(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> tuple[FeaturePlan, int]:
@@ -196,16 +201,9 @@ async def _prior_trials(ctx: AppContext, job_id: str) -> list[PriorTrial]:
     ]
 
 
-def _no_success_message(results: list[Any]) -> str:
-    if not results:
-        return "the time budget ended before any trial could run; give the job more time"
-    errors = sorted({f"{r.algorithm}: {r.error}" for r in results if r.error})[:5]
-    return "no trial succeeded. " + "; ".join(errors)
-
-
 async def _finalize(
     ctx: AppContext, job: Job, dataset: Dataset, path: Path, plan: FeaturePlan, algorithm: str,
-    params: dict[str, Any], cv_score: float,
+    params: dict[str, Any], cv_score: float, deadline: float,
 ) -> str:
     assert job.deadline is not None and ctx.executor is not None
     model_id = new_id()
@@ -216,7 +214,7 @@ async def _finalize(
         spec = FinalSpec(
             job_id=job.id, dataset_path=str(path), dataset_sha256=dataset.sha256, problem_type=job.problem_type,
             feature_plan=plan.to_dict(), algorithm=algorithm, params=params, metric=job.metric, cv_score=cv_score,
-            seed=job.seed, output_dir=str(workdir), deadline=max(job.deadline.timestamp(), time.time() + 5.0),
+            seed=job.seed, output_dir=str(workdir), deadline=deadline,
             leaderboard=leaderboard,
         )
         result = await ctx.executor.run_final(spec)

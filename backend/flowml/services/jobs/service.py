@@ -11,7 +11,7 @@ from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
 from flowml.db.tables import Job, JobStatus, Trial
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, get_metric
-from flowml.engine.problem import detect_problem_type
+from flowml.engine.problem import detect_problem_type, validate_target
 from flowml.engine.types import ProblemType
 from flowml.services.context import AppContext
 from flowml.services.datasets import get_dataset, local_parquet
@@ -31,7 +31,7 @@ async def create_job(ctx: AppContext, request: TrainingRequest) -> Job:
         raise InvalidInputError(f"time_budget {budget} min is over the maximum of {ctx.settings.MAX_TIME_BUDGET} min")
     problem = await _problem_type(ctx, request, dataset_path=await local_parquet(ctx, dataset))
     metric = get_metric(request.metric, problem).name if request.metric else default_metric(problem).name
-    algorithms = _algorithms(request.algorithms, problem)
+    algorithms = default_registry().choose(request.algorithms, problem)
     job = Job(
         name=request.name or f"{dataset.name} -> {request.target_column}",
         dataset_id=dataset.id,
@@ -59,30 +59,13 @@ async def _problem_type(ctx: AppContext, request: TrainingRequest, *, dataset_pa
     series = target[request.target_column].to_pandas()
     if series.notna().sum() == 0:
         raise InvalidInputError(f"target column {request.target_column!r} has no values")
-    detected = detect_problem_type(series)
-    if request.problem_type == "auto":
-        return detected
-    chosen = ProblemType(request.problem_type)
-    if chosen is ProblemType.REGRESSION and detected is not ProblemType.REGRESSION and series.dtype == object:
-        raise InvalidInputError(f"target {request.target_column!r} holds text, so it cannot be a regression target")
-    if chosen is ProblemType.BINARY and series.nunique() != 2:
+    problem = detect_problem_type(series) if request.problem_type == "auto" else ProblemType(request.problem_type)
+    if problem is ProblemType.BINARY and series.nunique() != 2:
         raise InvalidInputError(
             f"binary classification needs exactly 2 classes; {request.target_column!r} has {series.nunique()}"
         )
-    return chosen
-
-
-def _algorithms(requested: list[str] | None, problem: ProblemType) -> list[str]:
-    registry = default_registry()
-    available = [a.name for a in registry.for_task(problem)]
-    if not requested:
-        return available
-    unknown = [name for name in requested if name not in available]
-    if unknown:
-        raise InvalidInputError(
-            f"unknown algorithm(s) for {problem.value}: {', '.join(unknown)}; available: {', '.join(available)}"
-        )
-    return list(dict.fromkeys(requested))
+    validate_target(series, problem, request.n_folds)  # raises with a message naming what is wrong
+    return problem
 
 
 async def get_job(ctx: AppContext, job_id: str) -> Job:

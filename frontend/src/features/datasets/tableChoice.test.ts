@@ -3,6 +3,8 @@ import { needsTableChoice, tableNamesFromMessage } from "./tableChoice";
 
 describe("tableNamesFromMessage", () => {
   it.each([
+    ["this database has tables 'orders', 'customers'; choose one with `table`", ["orders", "customers"]],
+    ["this database has no table 'x'; its tables are 'a', 'b'", ["a", "b"]],
     ["The SQLite file has several tables: orders, customers, items. Send it again with `table`.", ["orders", "customers", "items"]],
     ["Several tables ['orders', 'customers']; choose one with table", ["orders", "customers"]],
     ['The file holds 2 tables: "a_b" and "c.d"', ["a_b", "c.d"]],

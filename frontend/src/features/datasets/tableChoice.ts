@@ -13,20 +13,20 @@ export function needsTableChoice(status: number, fileName: string, message: stri
 }
 
 /**
- * Table names from messages such as "The file has several tables: orders, customers. Send it again with table."
- * or "several tables ['orders', 'customers']". Returns [] when none can be read (the page then offers a text box).
+ * Table names from the server's message, e.g. "this database has tables 'orders', 'customers'; choose one with
+ * `table`" (the backend's wording) or "several tables: orders, customers." Reads the list after the last word
+ * "tables" up to the end of that clause. Returns [] when none can be read (the page then offers a text box).
  */
 export function tableNamesFromMessage(message: string): string[] {
-  const bracketed = /\[([^\]]*)\]/.exec(message);
-  let list = bracketed?.[1];
-  if (list === undefined) {
-    const afterColon = /tables?[^:]*:\s*([^.;]*(?:\.[^\s.;][^.;]*)*)/i.exec(message);
-    list = afterColon?.[1];
-  }
-  if (list === undefined) return [];
-  const names = list
+  const at = message.toLowerCase().lastIndexOf("tables");
+  if (at < 0) return [];
+  const clause = message.slice(at + "tables".length).split(/;|\.\s|\.$/)[0] ?? "";
+  const quoted = [...clause.matchAll(/['"`]([^'"`]+)['"`]/g)].map((match) => match[1] ?? "");
+  if (quoted.length > 0) return [...new Set(quoted.filter((name) => name.trim() !== ""))];
+  const names = clause
+    .replace(/^\s*(are|is)?\s*:?/i, "")
+    .replace(/[[\]]/g, "")
     .split(/,|\band\b/)
-    .map((part) => part.trim().replace(/^["'`]+|["'`]+$/g, "").trim())
-    .filter((name) => /^[\w$.-]+$/.test(name));
-  return [...new Set(names)];
+    .map((part) => part.trim());
+  return [...new Set(names.filter((name) => /^[\w$.-]+$/.test(name)))];
 }

@@ -30,11 +30,15 @@ export function useJob(id: Id) {
   });
 }
 
-export function useLeaderboard(jobId: Id | undefined) {
+/** The server may coalesce progress events under back-pressure, dropping a trial; a slow poll catches it up. */
+export const LEADERBOARD_POLL_MS = 15_000;
+
+export function useLeaderboard(jobId: Id | undefined, live = false) {
   return useQuery({
     queryKey: queryKeys.jobs.leaderboard(jobId ?? ""),
     queryFn: () => resultsApi.leaderboard(jobId ?? ""),
     enabled: Boolean(jobId),
+    refetchInterval: live ? LEADERBOARD_POLL_MS : false,
   });
 }
 

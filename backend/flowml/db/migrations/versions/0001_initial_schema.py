@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:09:34.063827
+Create Date: 2026-11-22 18:22:54.883366
 """
 
 from collections.abc import Sequence
@@ -82,6 +82,7 @@ def upgrade() -> None:
     sa.Column('cancel_requested', sa.Boolean(), nullable=False),
     sa.Column('lease_owner', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('lease_expires_at', flowml.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('heartbeat_at', flowml.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', flowml.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('queued_at', flowml.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('started_at', flowml.db.types.UTCDateTime(timezone=True), nullable=True),

@@ -22,7 +22,7 @@ export function TablePicker({ fileName, message, tables, onPick, onCancel }: Tab
   return (
     <form onSubmit={submit} className="space-y-3 rounded-lg border border-accent/40 bg-accent/5 p-4">
       <p className="flex items-center gap-2 text-sm font-medium">
-        <Table2 className="size-4 text-accent" aria-hidden /> {fileName} has several tables. Which one should be imported?
+        <Table2 className="size-4 shrink-0 text-accent" aria-hidden /> {fileName} has several tables. Which one should be imported?
       </p>
       <p className="text-xs text-muted">{message}</p>
       <Field label="Table" htmlFor={id}>

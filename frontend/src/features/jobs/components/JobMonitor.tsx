@@ -9,8 +9,9 @@ import { LeaderboardTable } from "./LeaderboardTable";
 import { ScoreChart } from "./ScoreChart";
 
 export function JobMonitor({ job }: { job: Job }) {
-  const socket = useJobEvents(job.id, isActive(job.status));
-  const board = useLeaderboard(job.id);
+  const active = isActive(job.status);
+  const socket = useJobEvents(job.id, active);
+  const board = useLeaderboard(job.id, active);
 
   return (
     <div className="space-y-6">

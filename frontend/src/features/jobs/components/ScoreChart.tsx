@@ -1,4 +1,4 @@
-import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Leaderboard } from "../../../api/types";
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
@@ -27,7 +27,7 @@ export function ScoreChart({ board }: { board: Leaderboard }) {
             labelFormatter={(trial) => `Trial ${String(trial)}`}
             formatter={(value, name) => [formatNumber(Number(value)), name === "best" ? "best so far" : "this trial"]}
           />
-          <Scatter dataKey="score" fill="var(--muted)" />
+          <Line dataKey="score" stroke="none" dot={{ r: 3, fill: "var(--muted)", stroke: "none" }} isAnimationActive={false} />
           <Line type="stepAfter" dataKey="best" stroke="var(--accent)" strokeWidth={2} dot={false} isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>

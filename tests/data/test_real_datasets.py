@@ -1,0 +1,67 @@
+"""The shared real datasets: sensible kinds, the right targets, strict-JSON profiles, and speed."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from flowml.data.ingest import inspect_file
+from flowml.data.profile import preview_rows, profile_columns
+from flowml.data.schema import ColumnKind
+from flowml.data.target import suggest_problem_type
+
+# Targets the heuristics cannot know from names or position: tips' `tip` and auto_mpg's `mpg` sit mid-table.
+KNOWN_TARGET_MISSES = {"tips", "auto_mpg"}
+
+
+def test_titanic(titanic_csv: Path) -> None:
+    table = inspect_file(titanic_csv, extension=".csv")
+
+    assert table.suggested_target == "survived"
+    assert table.suggested_problem_type == "binary"
+    assert table.kinds["survived"] in (ColumnKind.BOOLEAN, ColumnKind.CATEGORICAL)
+    assert table.kinds["age"] is ColumnKind.NUMERIC
+    assert table.kinds["fare"] is ColumnKind.NUMERIC
+    assert table.kinds["name"] in (ColumnKind.TEXT, ColumnKind.ID)
+    assert table.kinds["sex"] is ColumnKind.CATEGORICAL
+    assert table.kinds["embarked"] is ColumnKind.CATEGORICAL
+    assert (table.n_rows, table.n_cols) == (891, 11)
+
+    profiles = {p["name"]: p for p in profile_columns(table.df, table.kinds)}
+    json.dumps(list(profiles.values()), allow_nan=False)
+    json.dumps(preview_rows(table.df, 50), allow_nan=False)
+    assert profiles["age"]["missing"] == 177
+    assert profiles["sex"]["top_values"] == [{"value": "male", "count": 577}, {"value": "female", "count": 314}]
+
+
+def test_adult_reads_infers_and_profiles_quickly(adult_csv: Path) -> None:
+    started = time.perf_counter()
+    table = inspect_file(adult_csv, extension=".csv")
+    profiles = profile_columns(table.df, table.kinds)
+    elapsed = time.perf_counter() - started
+
+    assert elapsed < 2.0, f"adult.csv took {elapsed:.2f}s"
+    assert table.suggested_target == "income >50K"
+    assert table.suggested_problem_type == "binary"
+    assert table.kinds["age"] is ColumnKind.NUMERIC
+    assert table.kinds["workclass"] is ColumnKind.CATEGORICAL
+    json.dumps(profiles, allow_nan=False)
+
+
+def test_every_shared_dataset_against_its_manifest(shared_datasets_dir: Path) -> None:
+    manifest = json.loads((shared_datasets_dir / "manifest.json").read_text(encoding="utf-8"))
+    wrong_targets: list[str] = []
+    wrong_problems: list[str] = []
+    for entry in manifest:
+        table = inspect_file(shared_datasets_dir / entry["file"], extension=".csv")
+        assert (table.n_rows, table.n_cols) == (entry["rows"], entry["cols"]), entry["name"]
+        json.dumps(profile_columns(table.df, table.kinds), allow_nan=False)
+        if table.suggested_target != entry["target"]:
+            wrong_targets.append(entry["name"])
+        target = entry["target"]
+        if suggest_problem_type(table.df.get_column(target), table.kinds[target]) != entry["task"]:
+            wrong_problems.append(entry["name"])
+
+    assert set(wrong_targets) <= KNOWN_TARGET_MISSES
+    assert wrong_problems == []
