@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,10 +45,10 @@ def dataset_path(name: str) -> Path:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Iterator[Path]:
+def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "flowml-data"
     path.mkdir()
-    yield path
+    return path
 
 
 def make_test_database_url(data_dir: Path) -> tuple[str, str | None]:

@@ -24,8 +24,19 @@ def run(*args: str, cwd: Path, timeout: float = 180) -> subprocess.CompletedProc
 @pytest.mark.slow
 def test_train_then_predict(tmp_path: Path) -> None:
     data = dataset_path("titanic.csv")
-    trained = run("train", str(data), "--target", "survived", "--time-budget", "20", "--folds", "3",
-                  "--output", "model", cwd=tmp_path)
+    trained = run(
+        "train",
+        str(data),
+        "--target",
+        "survived",
+        "--time-budget",
+        "20",
+        "--folds",
+        "3",
+        "--output",
+        "model",
+        cwd=tmp_path,
+    )
     assert trained.returncode == 0, trained.stderr + trained.stdout
     assert "Leaderboard" in trained.stdout and "roc_auc" in trained.stdout
     card = json.loads((tmp_path / "model" / "model_card.json").read_text())

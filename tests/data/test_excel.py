@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pytest
 import xlsxwriter
+import xlwt
 
 from flowml.core.errors import DataFormatError, InvalidInputError
 from flowml.data.formats import list_excel_sheets, read_table, read_table_with_notes
@@ -72,3 +74,21 @@ def test_repeated_blank_and_numeric_headers(tmp_path: Path) -> None:
     assert df.get_column("a").to_list() == ["1", "x"]  # a text cell makes the column text
     assert df.get_column("2020").to_list() == [5, 6]
     assert "column 3 had no name; it is called 'column_3'" in notes
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="the child's memory cap needs Linux /proc")
+def test_workbook_that_crashes_the_parser_fails_cleanly(tmp_path: Path) -> None:
+    # A legacy .xls whose header claims ~4 billion FAT sectors: calamine tries to allocate 16 GiB and aborts its
+    # process. It runs in a child, so this process survives and the user gets a plain message.
+    path = tmp_path / "upload"
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("data")
+    sheet.write(0, 0, "a")
+    sheet.write(0, 1, "b")
+    workbook.save(str(path))
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, 0x2C, 0xFFFFFFF0)  # CFB header: number of FAT sectors
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(DataFormatError, match="the reader crashed on it, so the file is probably damaged"):
+        read_table(path, extension=".xls")

@@ -73,7 +73,7 @@ async def test_hard_deadline_kills_an_overrunning_task() -> None:
 async def test_a_process_that_dies_is_replaced() -> None:
     pool = await _pool(1)
     try:
-        with pytest.raises(TaskKilled, match="exited|died"):
+        with pytest.raises(TaskKilled, match=r"exited|died"):
             await pool.submit("die", {}, tag="a")
         assert (await pool.submit("sleep", {"seconds": 0}, tag="a"))["slept"] == 0
     finally:

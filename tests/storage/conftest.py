@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from flowml.storage import ArtifactStore, LocalArtifactStore, S3ArtifactStore
 from moto.server import ThreadedMotoServer
+
+from flowml.storage import ArtifactStore, LocalArtifactStore, S3ArtifactStore
 
 LARGE_FILE_BYTES = 20 * 1024 * 1024 + 123  # over the multipart threshold, and not a whole number of parts
 

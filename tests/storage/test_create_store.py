@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from flowml.core.settings import Settings
 from flowml.storage import LocalArtifactStore, S3ArtifactStore, create_store
 

@@ -6,6 +6,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+
 from flowml.core.errors import NotFoundError, StorageError
 from flowml.storage import LocalArtifactStore
 

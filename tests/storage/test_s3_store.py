@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from flowml.core.errors import NotFoundError, StorageError
 from flowml.storage import S3ArtifactStore
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from flowml.core.errors import NotFoundError, StorageError
 from flowml.storage import ArtifactStore
 

@@ -47,9 +47,7 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         description="Self-hosted AutoML: upload a table, train, watch, predict.",
         lifespan=lifespan,
     )
-    app.add_middleware(
-        CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["*"], allow_headers=["*"]
-    )
+    app.add_middleware(CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(UploadLimitMiddleware, limit_bytes=settings.max_upload_bytes)
 
     @app.exception_handler(FlowMLError)

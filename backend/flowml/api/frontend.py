@@ -25,6 +25,7 @@ def mount_frontend(app: FastAPI, dist: Path | None) -> None:
     dist = dist or REPO_DIST
     index = dist / "index.html"
     if not index.exists():
+
         @app.get("/", include_in_schema=False)
         async def no_dashboard() -> HTMLResponse:
             return HTMLResponse(NO_DASHBOARD)

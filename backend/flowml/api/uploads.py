@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from pathlib import Path
@@ -71,24 +72,31 @@ class UploadLimitMiddleware:
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps({"detail": self.message}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
 async def spool_upload(upload: UploadFile, directory: Path, limit_bytes: int) -> Path:
     """Copy the upload to `directory` under a random name (never the user's), counting bytes against the limit."""
-    directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"upload-{uuid.uuid4().hex}.part"
+    await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+    handle = await asyncio.to_thread(path.open, "wb")
     written = 0
     try:
-        with path.open("wb") as handle:
-            while chunk := await upload.read(CHUNK):
-                written += len(chunk)
-                if written > limit_bytes:
-                    raise UploadTooLargeError(too_large_message(limit_bytes))
-                handle.write(chunk)
+        while chunk := await upload.read(CHUNK):
+            written += len(chunk)
+            if written > limit_bytes:
+                raise UploadTooLargeError(too_large_message(limit_bytes))
+            await asyncio.to_thread(handle.write, chunk)
     except BaseException:
-        path.unlink(missing_ok=True)
+        handle.close()
+        await asyncio.to_thread(path.unlink, missing_ok=True)
         raise
+    handle.close()
     return path

@@ -59,9 +59,17 @@ def train(
 
     run_train(
         TrainOptions(
-            data=data, target=target, task=task, metric=metric, time_budget=time_budget, output=output,
+            data=data,
+            target=target,
+            task=task,
+            metric=metric,
+            time_budget=time_budget,
+            output=output,
             algorithms=[a.strip() for a in algorithms.split(",") if a.strip()] if algorithms else None,
-            folds=folds, max_trials=max_trials, seed=seed, table=table,
+            folds=folds,
+            max_trials=max_trials,
+            seed=seed,
+            table=table,
         )
     )
 

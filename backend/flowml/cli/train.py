@@ -62,7 +62,9 @@ class ConsoleListener:
 
     async def trial_finished(self, ticket: TrialTicket, result: TrialResult) -> None:
         if result.status == TrialStatus.COMPLETED and result.score is not None:
-            better = self.best is None or (result.score > self.best if self.greater_is_better else result.score < self.best)
+            better = self.best is None or (
+                result.score > self.best if self.greater_is_better else result.score < self.best
+            )
             if better:
                 self.best = result.score
 
@@ -94,7 +96,9 @@ def _prepare(options: TrainOptions, workdir: Path) -> tuple[Path, str, FeaturePl
     ingested = inspect_file(options.data, extension=extension_of(options.data.name), table=options.table)
     df = ingested.df
     if options.target not in df.columns:
-        raise InvalidInputError(f"column {options.target!r} is not in {options.data.name}; columns: {', '.join(df.columns)}")
+        raise InvalidInputError(
+            f"column {options.target!r} is not in {options.data.name}; columns: {', '.join(df.columns)}"
+        )
     path = workdir / "data.parquet"
     df.write_parquet(path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -126,22 +130,41 @@ async def _train(options: TrainOptions) -> None:
             await pool_ready
             await pool.close()
             raise
-        console.print(f"[bold]{problem.value}[/] on {n_rows} rows, optimizing [bold]{metric.name}[/] "
-                      f"for {options.time_budget:g} s with {len(names)} algorithms")
+        console.print(
+            f"[bold]{problem.value}[/] on {n_rows} rows, optimizing [bold]{metric.name}[/] "
+            f"for {options.time_budget:g} s with {len(names)} algorithms"
+        )
         await pool_ready
         try:
             executor = LocalExecutor(pool)
             job_id = uuid.uuid4().hex
-            with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                          TimeRemainingColumn(), console=console) as progress:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"),
+                TimeRemainingColumn(),
+                console=console,
+            ) as progress:
                 task_id = progress.add_task("searching", total=100)
                 listener = ConsoleListener(progress, task_id, metric.greater_is_better)
                 loop = SearchLoop(
-                    SearchConfig(job_id=job_id, dataset_path=str(path), problem_type=problem, feature_plan=plan,
-                                 metric=metric.name, algorithms=names, n_folds=options.folds, seed=options.seed,
-                                 started_at=started, deadline=started + options.time_budget, n_rows=n_rows,
-                                 max_trials=options.max_trials),
-                    registry, executor, listener,
+                    SearchConfig(
+                        job_id=job_id,
+                        dataset_path=str(path),
+                        problem_type=problem,
+                        feature_plan=plan,
+                        metric=metric.name,
+                        algorithms=names,
+                        n_folds=options.folds,
+                        seed=options.seed,
+                        started_at=started,
+                        deadline=started + options.time_budget,
+                        n_rows=n_rows,
+                        max_trials=options.max_trials,
+                    ),
+                    registry,
+                    executor,
+                    listener,
                 )
                 outcome = await loop.run()
                 if outcome.best is None:
@@ -149,20 +172,33 @@ async def _train(options: TrainOptions) -> None:
                 progress.update(task_id, completed=96, description=f"fitting {outcome.best.algorithm} on all rows")
                 leaderboard = _leaderboard(outcome.results, metric.greater_is_better)
                 options.output.mkdir(parents=True, exist_ok=True)
-                final = await executor.run_final(FinalSpec(
-                    job_id=job_id, dataset_path=str(path), dataset_sha256=sha, problem_type=problem.value,
-                    feature_plan=plan.to_dict(), algorithm=outcome.best.algorithm, params=outcome.best.params,
-                    metric=metric.name, cv_score=outcome.best.score or 0.0, seed=options.seed,
-                    output_dir=str(options.output.resolve()),
-                    deadline=max(started + options.time_budget, time.time() + final_fit_seconds(outcome.best, options.folds)),
-                    leaderboard=leaderboard,
-                ))
+                final = await executor.run_final(
+                    FinalSpec(
+                        job_id=job_id,
+                        dataset_path=str(path),
+                        dataset_sha256=sha,
+                        problem_type=problem.value,
+                        feature_plan=plan.to_dict(),
+                        algorithm=outcome.best.algorithm,
+                        params=outcome.best.params,
+                        metric=metric.name,
+                        cv_score=outcome.best.score or 0.0,
+                        seed=options.seed,
+                        output_dir=str(options.output.resolve()),
+                        deadline=max(
+                            started + options.time_budget, time.time() + final_fit_seconds(outcome.best, options.folds)
+                        ),
+                        leaderboard=leaderboard,
+                    )
+                )
                 progress.update(task_id, completed=100, description="done")
         finally:
             await pool.close()
     _print_leaderboard(leaderboard, metric.name)
-    console.print(f"best: [bold]{outcome.best.algorithm}[/] {metric.name} = {outcome.best.score:.5f}; "
-                  f"model written to [bold]{final.output_dir}[/] in {time.time() - started:.1f} s")
+    console.print(
+        f"best: [bold]{outcome.best.algorithm}[/] {metric.name} = {outcome.best.score:.5f}; "
+        f"model written to [bold]{final.output_dir}[/] in {time.time() - started:.1f} s"
+    )
 
 
 def _leaderboard(results: list[TrialResult], greater_is_better: bool) -> list[dict[str, Any]]:
@@ -176,6 +212,12 @@ def _print_leaderboard(rows: list[dict[str, Any]], metric: str) -> None:
     for column in ("rank", "algorithm", metric, "std", "fit s/fold", "predict µs/row"):
         table.add_column(column, justify="right" if column != "algorithm" else "left")
     for row in rows[:20]:
-        table.add_row(str(row["rank"]), row["algorithm"], f"{row['score']:.5f}", f"{row['score_std'] or 0:.4f}",
-                      f"{row['fit_time']:.2f}", f"{row['predict_time_per_row'] * 1e6:.1f}")
+        table.add_row(
+            str(row["rank"]),
+            row["algorithm"],
+            f"{row['score']:.5f}",
+            f"{row['score_std'] or 0:.4f}",
+            f"{row['fit_time']:.2f}",
+            f"{row['predict_time_per_row'] * 1e6:.1f}",
+        )
     console.print(table)

@@ -39,6 +39,10 @@ class Deadline:
     def cancelled(self) -> bool:
         return self.cancel_path is not None and Path(self.cancel_path).exists()
 
+    def check_cancelled(self) -> None:
+        if self.cancelled():
+            raise Cancelled("job cancelled")
+
     def check(self) -> None:
         """Raise if the job was cancelled or the deadline passed."""
         if self.cancelled():

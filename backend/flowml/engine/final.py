@@ -58,7 +58,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
 
     Errors propagate (bad spec, an estimator that cannot fit all rows): the driver marks the job failed with them.
     """
-    deadline = Deadline(spec.deadline)
+    deadline = Deadline(spec.deadline, spec.cancel_path)
     task = ProblemType(spec.problem_type)
     plan = FeaturePlan.from_dict(spec.feature_plan)
     metric = get_metric(spec.metric, task)
@@ -71,6 +71,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
     model = FlowMLModel.train(df, plan, task, algorithm, spec.params, seed=spec.seed, n_jobs=spec.n_jobs)
     fit_time = time.perf_counter() - started
 
+    deadline.check_cancelled()
     notes = list(check.notes)
     importance: dict[str, float] = {}
     if deadline.remaining() <= IMPORTANCE_SAFETY * fit_time:
@@ -93,6 +94,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         dtypes={str(c): str(t) for c, t in df.dtypes.items()},
         notes=notes,
     )
+    card["model_id"] = spec.model_id
     model_path, sha256 = save_package(model, card, Path(spec.output_dir), leaderboard=spec.leaderboard)
     card["model_sha256"] = sha256
     return FinalResult(

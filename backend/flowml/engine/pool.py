@@ -9,6 +9,7 @@ threaded, asyncio-running server and behaves the same on Windows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing as mp
 import os
 import threading
@@ -191,10 +192,8 @@ class LocalProcessPool:
     async def close(self) -> None:
         self._closed = True
         for slot in self._slots:
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 slot.conn.send(None)
-            except (OSError, ValueError):
-                pass
         await asyncio.to_thread(self._join_all)
 
     def _join_all(self) -> None:

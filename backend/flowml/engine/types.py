@@ -126,6 +126,8 @@ class FinalSpec:
     deadline: float
     leaderboard: list[dict[str, Any]] = field(default_factory=list)
     n_jobs: int = 1
+    model_id: str | None = None
+    cancel_path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

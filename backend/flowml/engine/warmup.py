@@ -6,7 +6,7 @@ from typing import Any
 
 
 def warmup(_payload: dict[str, Any]) -> dict[str, Any]:
-    import flowml.engine.final  # noqa: F401
+    import flowml.engine.final
     import flowml.engine.trial  # noqa: F401
 
     return {}

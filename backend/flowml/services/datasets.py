@@ -29,7 +29,12 @@ def dataset_key(sha256: str) -> str:
 
 
 async def create_dataset(
-    ctx: AppContext, *, upload_path: Path, filename: str, name: str | None = None, table: str | None = None,
+    ctx: AppContext,
+    *,
+    upload_path: Path,
+    filename: str,
+    name: str | None = None,
+    table: str | None = None,
     sheet: str | None = None,
 ) -> Dataset:
     """Parse the file at `upload_path` (already size-checked), store it as Parquet, and record it."""
@@ -117,7 +122,9 @@ async def delete_dataset(ctx: AppContext, dataset_id: str) -> None:
         if row is not None:
             await session.delete(row)
         await session.commit()
-        others = (await session.exec(select(func.count()).select_from(Dataset).where(Dataset.sha256 == dataset.sha256))).one()
+        others = (
+            await session.exec(select(func.count()).select_from(Dataset).where(Dataset.sha256 == dataset.sha256))
+        ).one()
     if not others:
         await asyncio.to_thread(ctx.store.delete, dataset.storage_key)
         (ctx.dataset_cache / f"{dataset.sha256}.parquet").unlink(missing_ok=True)

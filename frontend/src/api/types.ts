@@ -167,6 +167,7 @@ export interface InputField {
   kind: ColumnKind;
   dtype: string;
   categories?: string[] | null;
+  required?: boolean;
 }
 
 export interface ModelCard {

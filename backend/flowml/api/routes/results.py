@@ -109,7 +109,7 @@ async def predict_batch(ctx: CtxDep, model: ModelDep, file: Annotated[UploadFile
 async def download_model(ctx: CtxDep, model: ModelDep) -> Response:
     body, filename = await models.package_zip(ctx, model.id)
     return Response(
-        content=body, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        content=body,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-

@@ -25,7 +25,7 @@ async def health(ctx: CtxDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
         async with ctx.sessions() as session:
-            await session.exec(select(1))  # type: ignore[call-overload]
+            await session.exec(select(1))
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}: {exc}"[:300]
@@ -82,5 +82,3 @@ async def job_log(ctx: CtxDep, job: JobDep, lines: Annotated[int, Query(alias="t
 @router.get("/api/logs")
 async def system_log(ctx: CtxDep, lines: Annotated[int, Query(alias="tail", ge=1, le=5000)] = 200) -> Any:
     return {"lines": await asyncio.to_thread(tail, system_log_path(ctx.settings), lines)}
-
-

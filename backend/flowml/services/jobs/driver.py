@@ -41,7 +41,7 @@ MIN_RESUME_SECONDS = 20.0
 
 
 class JobCancelled(Exception):
-    pass
+    """The search stopped because the user cancelled."""
 
 
 async def run_job(ctx: AppContext, job_id: str, *, resume: bool = False) -> None:
@@ -52,15 +52,18 @@ async def run_job(ctx: AppContext, job_id: str, *, resume: bool = False) -> None
         ticker = asyncio.create_task(_tick(ctx, job))
         try:
             model_id = await _train(ctx, job)
-        except (JobCancelled, asyncio.CancelledError) as exc:
-            if isinstance(exc, asyncio.CancelledError) and not _cancel_file(ctx, job_id).exists():
+        except BaseException as exc:
+            if _cancel_file(ctx, job_id).exists():  # whatever broke off the work, the user asked for it
+                await _finish(ctx, job_id, JobStatus.CANCELLED, message="cancelled by user")
+            elif isinstance(exc, asyncio.CancelledError):
                 raise  # server shutdown: keep the job running in SQL so the next start resumes it
-            await _finish(ctx, job_id, JobStatus.CANCELLED, message="cancelled by user")
-        except FlowMLError as exc:
-            await _finish(ctx, job_id, JobStatus.FAILED, message="failed", error=exc.message)
-        except Exception as exc:
-            logger.exception("job failed")
-            await _finish(ctx, job_id, JobStatus.FAILED, message="failed", error=f"{type(exc).__name__}: {exc}")
+            elif isinstance(exc, FlowMLError):
+                await _finish(ctx, job_id, JobStatus.FAILED, message="failed", error=exc.message)
+            elif isinstance(exc, Exception):
+                logger.exception("job failed")
+                await _finish(ctx, job_id, JobStatus.FAILED, message="failed", error=f"{type(exc).__name__}: {exc}")
+            else:
+                raise
         else:
             await _finish(ctx, job_id, JobStatus.COMPLETED, message="done", model_id=model_id)
         finally:
@@ -126,8 +129,14 @@ async def _tick(ctx: AppContext, job: Job) -> None:
                 row.progress = round(max(row.progress, min(95.0, 100 * elapsed / max(total, 1e-6))), 1)
             session.add(row)
             await session.commit()
-            data = {"progress": row.progress, "stage": row.stage, "message": row.message,
-                    "n_trials": row.n_trials, "best_score": row.best_score, "best_algorithm": row.best_algorithm}
+            data = {
+                "progress": row.progress,
+                "stage": row.stage,
+                "message": row.message,
+                "n_trials": row.n_trials,
+                "best_score": row.best_score,
+                "best_algorithm": row.best_algorithm,
+            }
         await ctx.events.emit(EventType.TRAINING_PROGRESS, job.id, data)
 
 
@@ -146,12 +155,23 @@ async def _train(ctx: AppContext, job: Job) -> str:
     assert ctx.executor is not None, "this process has no executor to run trials"
     loop = SearchLoop(
         SearchConfig(
-            job_id=job.id, dataset_path=str(path), problem_type=problem, feature_plan=plan, metric=job.metric,
-            algorithms=job.algorithms, n_folds=job.n_folds, seed=job.seed, started_at=job.started_at.timestamp(),
-            deadline=job.deadline.timestamp(), n_rows=n_rows, max_trials=job.max_trials,
+            job_id=job.id,
+            dataset_path=str(path),
+            problem_type=problem,
+            feature_plan=plan,
+            metric=job.metric,
+            algorithms=job.algorithms,
+            n_folds=job.n_folds,
+            seed=job.seed,
+            started_at=job.started_at.timestamp(),
+            deadline=job.deadline.timestamp(),
+            n_rows=n_rows,
+            max_trials=job.max_trials,
             cancel_path=str(_cancel_file(ctx, job.id)),
         ),
-        default_registry(), ctx.executor, listener,
+        default_registry(),
+        ctx.executor,
+        listener,
     )
     loop.restore(await _prior_trials(ctx, job.id))
     outcome = await loop.run()
@@ -163,8 +183,17 @@ async def _train(ctx: AppContext, job: Job) -> str:
     # The refit must not be killed for want of time: a finished job has to leave a model. Allow at least what
     # the best trial's fits suggest, even if that runs a little past the budget.
     final_deadline = max(job.deadline.timestamp(), time.time() + final_fit_seconds(outcome.best, job.n_folds))
-    return await _finalize(ctx, job, dataset, path, plan, outcome.best.algorithm, outcome.best.params,
-                           outcome.best.score or 0.0, final_deadline)
+    return await _finalize(
+        ctx,
+        job,
+        dataset,
+        path,
+        plan,
+        outcome.best.algorithm,
+        outcome.best.params,
+        outcome.best.score or 0.0,
+        final_deadline,
+    )
 
 
 def _plan(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> tuple[FeaturePlan, int]:
@@ -195,15 +224,25 @@ async def _prior_trials(ctx: AppContext, job_id: str) -> list[PriorTrial]:
     async with ctx.sessions() as session:
         rows = (await session.exec(select(Trial).where(Trial.job_id == job_id).order_by(col(Trial.trial_number)))).all()
     return [
-        PriorTrial(optuna_params=t.optuna_params, distributions=t.optuna_distributions,
-                   value=t.score if t.status == TrialStatus.COMPLETED else None)
+        PriorTrial(
+            optuna_params=t.optuna_params,
+            distributions=t.optuna_distributions,
+            value=t.score if t.status == TrialStatus.COMPLETED else None,
+        )
         for t in rows
     ]
 
 
 async def _finalize(
-    ctx: AppContext, job: Job, dataset: Dataset, path: Path, plan: FeaturePlan, algorithm: str,
-    params: dict[str, Any], cv_score: float, deadline: float,
+    ctx: AppContext,
+    job: Job,
+    dataset: Dataset,
+    path: Path,
+    plan: FeaturePlan,
+    algorithm: str,
+    params: dict[str, Any],
+    cv_score: float,
+    deadline: float,
 ) -> str:
     assert job.deadline is not None and ctx.executor is not None
     model_id = new_id()
@@ -212,10 +251,21 @@ async def _finalize(
     try:
         leaderboard = await _leaderboard(ctx, job.id)
         spec = FinalSpec(
-            job_id=job.id, dataset_path=str(path), dataset_sha256=dataset.sha256, problem_type=job.problem_type,
-            feature_plan=plan.to_dict(), algorithm=algorithm, params=params, metric=job.metric, cv_score=cv_score,
-            seed=job.seed, output_dir=str(workdir), deadline=deadline,
+            job_id=job.id,
+            dataset_path=str(path),
+            dataset_sha256=dataset.sha256,
+            problem_type=job.problem_type,
+            feature_plan=plan.to_dict(),
+            algorithm=algorithm,
+            params=params,
+            metric=job.metric,
+            cv_score=cv_score,
+            seed=job.seed,
+            output_dir=str(workdir),
+            deadline=deadline,
             leaderboard=leaderboard,
+            model_id=model_id,
+            cancel_path=str(_cancel_file(ctx, job.id)),
         )
         result = await ctx.executor.run_final(spec)
         await _store_package(ctx, model_id, workdir)
@@ -232,30 +282,51 @@ async def _leaderboard(ctx: AppContext, job_id: str) -> list[dict[str, Any]]:
 
 
 async def _store_package(ctx: AppContext, model_id: str, workdir: Path) -> None:
-    for file in sorted(workdir.iterdir()):
-        await asyncio.to_thread(ctx.store.put_file, f"models/{model_id}/{file.name}", file)
+    def upload() -> None:
+        for file in sorted(workdir.iterdir()):
+            ctx.store.put_file(f"models/{model_id}/{file.name}", file)
+
+    await asyncio.to_thread(upload)
 
 
 async def _record_model(ctx: AppContext, model_id: str, job: Job, result: FinalResult, cv_score: float) -> None:
     card = dict(result.card)
-    card["model_id"] = model_id
+    size = await asyncio.to_thread(lambda: Path(result.model_path).stat().st_size)
     async with ctx.sessions() as session:
         session.add(
             TrainedModel(
-                id=model_id, job_id=job.id, dataset_id=job.dataset_id, algorithm=card.get("algorithm", ""),
-                problem_type=job.problem_type, target=job.target_column, metric=job.metric, cv_score=cv_score,
-                sha256=result.model_sha256, size_bytes=Path(result.model_path).stat().st_size,
-                storage_prefix=f"models/{model_id}", classes=card.get("classes"),
-                feature_importance=result.feature_importance, card=card,
+                id=model_id,
+                job_id=job.id,
+                dataset_id=job.dataset_id,
+                algorithm=card.get("algorithm", ""),
+                problem_type=job.problem_type,
+                target=job.target_column,
+                metric=job.metric,
+                cv_score=cv_score,
+                sha256=result.model_sha256,
+                size_bytes=size,
+                storage_prefix=f"models/{model_id}",
+                classes=card.get("classes"),
+                feature_importance=result.feature_importance,
+                card=card,
             )
         )
         await session.commit()
-    logger.info("model {} stored ({} bytes of joblib, sha256 {})", model_id, Path(result.model_path).stat().st_size,
-                result.model_sha256)
+    logger.info(
+        "model {} stored ({} bytes of joblib, sha256 {})",
+        model_id,
+        size,
+        result.model_sha256,
+    )
 
 
 async def _finish(
-    ctx: AppContext, job_id: str, status: JobStatus, *, message: str, error: str | None = None,
+    ctx: AppContext,
+    job_id: str,
+    status: JobStatus,
+    *,
+    message: str,
+    error: str | None = None,
     model_id: str | None = None,
 ) -> None:
     async with ctx.sessions() as session:

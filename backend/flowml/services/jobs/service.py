@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import polars as pl
 from sqlmodel import col, select
@@ -54,7 +55,7 @@ async def create_job(ctx: AppContext, request: TrainingRequest) -> Job:
     return job
 
 
-async def _problem_type(ctx: AppContext, request: TrainingRequest, *, dataset_path: object) -> ProblemType:
+async def _problem_type(ctx: AppContext, request: TrainingRequest, *, dataset_path: Path) -> ProblemType:
     target = await asyncio.to_thread(lambda: pl.read_parquet(dataset_path, columns=[request.target_column]))
     series = target[request.target_column].to_pandas()
     if series.notna().sum() == 0:

@@ -52,6 +52,10 @@ export function useJobEvents(jobId: Id, enabled: boolean): SocketState {
       socket.onopen = () => {
         attempt = 0;
         setState("live");
+        // Subscribe, then refetch: whatever changed before the socket opened (a training_started that carried the
+        // deadline, trials of a coalesced progress event) arrives with the fresh copies.
+        void client.invalidateQueries({ queryKey: queryKeys.jobs.detail(jobId) });
+        void client.invalidateQueries({ queryKey: queryKeys.jobs.leaderboard(jobId) });
       };
       socket.onmessage = (message: MessageEvent<string>) => {
         const event = parseJobEvent(message.data);

@@ -59,7 +59,7 @@ export function ColumnStatsTable({ columns, target }: { columns: ColumnProfile[]
                 <span className="block truncate font-medium">{column.name}</span>
                 <span className="text-xs text-muted">
                   {column.dtype}
-                  {column.name === target && <span className="ml-2 text-accent">suggested target</span>}
+                  {column.name === target && <span className="block whitespace-nowrap text-accent">suggested target</span>}
                 </span>
               </td>
               <td className="py-2 pr-3">
