@@ -6,10 +6,7 @@ from pathlib import Path
 
 import pytest
 
-try:  # the repository root is on sys.path (python -m pytest, or tests/ became a package)
-    from tests.conftest import dataset_path
-except ImportError:  # plain `pytest`: pytest puts tests/ itself on sys.path, where the root conftest is `conftest`
-    from conftest import dataset_path
+from tests.conftest import dataset_path
 
 
 @pytest.fixture

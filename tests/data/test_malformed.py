@@ -50,6 +50,11 @@ def test_one_column_csv(tmp_path: Path) -> None:
         read_table(_file(tmp_path, "age\n1\n2\n3\n"), extension=".csv")
 
 
+def test_one_column_is_enough_for_data_to_predict_on(tmp_path: Path) -> None:
+    df = read_table(_file(tmp_path, "age\n1\n2\n"), extension=".csv", min_columns=1)
+    assert df.get_column("age").to_list() == [1, 2]
+
+
 def test_ragged_rows_name_the_line(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError) as caught:
         read_table(_file(tmp_path, "a,b\n1,2\n3,4,5\n6,7\n"), extension=".csv")
@@ -132,6 +137,21 @@ def test_quoted_delimiters_do_not_fool_the_sniffer(tmp_path: Path) -> None:
     df = read_table(_file(tmp_path, text), extension=".txt")
     assert df.columns == ["name", "age"]
     assert df.get_column("age").to_list() == [22, 35]
+
+
+@pytest.mark.parametrize(
+    ("content", "columns"),
+    [
+        (b"a,b\r\n1,2\r\n", ["a", "b"]),  # Windows line endings
+        (b"a,b\r1,2\r", ["a", "b"]),  # classic Mac line endings
+        (b"\n\na,b\n1,2\n", ["a", "b"]),  # blank lines before the header
+        (b'"unit\nprice",b\n1,2\n', ["unit price", "b"]),  # a wrapped spreadsheet header
+    ],
+)
+def test_awkward_but_readable_csv(tmp_path: Path, content: bytes, columns: list[str]) -> None:
+    df = read_table(_file(tmp_path, content), extension=".csv")
+    assert df.columns == columns
+    assert df.rows() == [(1, 2)]
 
 
 def test_common_missing_markers_read_as_missing(tmp_path: Path) -> None:

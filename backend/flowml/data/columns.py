@@ -18,12 +18,14 @@ SEPARATOR = "."
 
 
 def clean_column_names(raw: Sequence[object]) -> tuple[list[str], list[str]]:
-    """Strip names, name blank ones `column_N` (1-based position) and suffix repeats `_2`, `_3`, ...
+    """Strip names and collapse their inner whitespace, name blank ones `column_N` (1-based position) and suffix
+    repeats `_2`, `_3`, ...
 
     Returns the new names and one note per change. Renaming (rather than rejecting) keeps a real-world export usable;
     the note tells the user which column became which.
     """
-    stripped = ["" if name is None else str(name).strip() for name in raw]
+    # Line breaks and tabs inside a name (a wrapped spreadsheet header) become single spaces.
+    stripped = ["" if name is None else " ".join(str(name).split()) for name in raw]
     taken = {name for name in stripped if name}
     names: list[str] = []
     notes: list[str] = []

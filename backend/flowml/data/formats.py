@@ -25,6 +25,7 @@ from flowml.data.readers.sqlite import list_sqlite_tables, read_sqlite
 
 __all__ = [
     "FORMAT_LABELS",
+    "MIN_TRAINING_COLUMNS",
     "SUPPORTED_EXTENSIONS",
     "extension_of",
     "list_excel_sheets",
@@ -84,6 +85,9 @@ _READERS: dict[str, Reader] = {
     "sqlite": read_sqlite,
 }
 
+# A table to train on needs at least one feature and a target.
+MIN_TRAINING_COLUMNS = 2
+
 # Formats that hold several tables and accept `table` (SQLite) or `sheet` (Excel) to pick one.
 _TAKES_TABLE = frozenset({"sqlite", "json", "yaml", "toml"})
 _TAKES_SHEET = frozenset({"excel"})
@@ -105,17 +109,31 @@ def normalize_extension(extension: str) -> str:
     return normalized
 
 
-def read_table(path: Path, *, extension: str, table: str | None = None, sheet: str | None = None) -> pl.DataFrame:
+def read_table(
+    path: Path,
+    *,
+    extension: str,
+    table: str | None = None,
+    sheet: str | None = None,
+    min_columns: int = MIN_TRAINING_COLUMNS,
+) -> pl.DataFrame:
     """Read a file as a validated DataFrame with clean, unique column names and scalar dtypes only.
 
     `table` picks a SQLite table (or a named list of records in JSON/YAML/TOML); `sheet` picks an Excel sheet.
+    `min_columns` defaults to what training needs (features and a target); pass 1 for data to predict on.
     Raises DataFormatError/UnsupportedFormatError/InvalidInputError with a message meant for the user.
     """
-    return read_table_with_notes(path, extension=extension, table=table, sheet=sheet)[0]
+    df, _notes = read_table_with_notes(path, extension=extension, table=table, sheet=sheet, min_columns=min_columns)
+    return df
 
 
 def read_table_with_notes(
-    path: Path, *, extension: str, table: str | None = None, sheet: str | None = None
+    path: Path,
+    *,
+    extension: str,
+    table: str | None = None,
+    sheet: str | None = None,
+    min_columns: int = MIN_TRAINING_COLUMNS,
 ) -> tuple[pl.DataFrame, list[str]]:
     """`read_table`, plus notes the user should see (renamed columns, fallback encoding, chosen table, ...)."""
     ext = normalize_extension(extension)
@@ -137,19 +155,20 @@ def read_table_with_notes(
             raise  # KeyboardInterrupt, SystemExit, ...
         label = FORMAT_LABELS[fmt]
         raise DataFormatError(f"could not read this {label} file (is it damaged?): {short_reason(exc, path)}") from exc
-    validate_table(df)
+    validate_table(df, min_columns=min_columns)
     return df, raw.notes + notes
 
 
-def validate_table(df: pl.DataFrame) -> None:
-    """Raise DataFormatError unless `df` has at least one row and two columns (features and a target)."""
+def validate_table(df: pl.DataFrame, *, min_columns: int = MIN_TRAINING_COLUMNS) -> None:
+    """Raise DataFormatError unless `df` has a row and `min_columns` columns (default: features and a target)."""
     if df.width == 0:
         raise DataFormatError("the file is empty")
     if df.height == 0:
         raise DataFormatError("the file has a header but no rows")
-    if df.width < 2:
+    if df.width < min_columns:
+        need = "two columns: features and a target" if min_columns == MIN_TRAINING_COLUMNS else f"{min_columns} columns"
         raise DataFormatError(
-            f"the table needs at least two columns: features and a target; it has one ('{df.columns[0]}'). "
+            f"the table needs at least {need}; it has {df.width} ({', '.join(repr(c) for c in df.columns)}). "
             "If this is a CSV file, check that its values are separated by commas, semicolons, tabs or pipes"
         )
 

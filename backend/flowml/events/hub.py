@@ -19,6 +19,12 @@ from flowml.events.schemas import COALESCIBLE, Event
 
 ReplayFn = Callable[[int, str | None], Awaitable[list[Event]]]
 CLIENT_QUEUE_SIZE = 256
+SEEN_WINDOW = 20_000
+
+
+def _coalescible(event: Event) -> bool:
+    """Time-only progress may be dropped for a newer one; progress that carries a finished trial may not."""
+    return event.type in COALESCIBLE and "trial" not in event.data
 
 
 class ClientQueue:
@@ -29,30 +35,41 @@ class ClientQueue:
         self._ready = asyncio.Event()
         self.overflowed = False
         self.last_id = 0
+        # Ids queued or sent: replay and live delivery overlap, and concurrent emitters may publish out of order,
+        # so "id <= last seen" would drop events; an exact set does not. Pruned to stay small.
+        self._seen: set[int] = set()
 
     def wants(self, event: Event) -> bool:
         return self.job_id is None or event.job_id == self.job_id
 
     def push(self, event: Event) -> None:
-        if event.id <= self.last_id:
-            return  # already sent (replay and live can overlap)
+        if event.id in self._seen:
+            return
         if len(self._items) >= self.maxsize:
-            coalescible = [e for e in self._items if e.type in COALESCIBLE]
+            coalescible = [e for e in self._items if _coalescible(e)]
             if coalescible:
                 self._items.remove(coalescible[0])
-            elif event.type in COALESCIBLE:
+            elif _coalescible(event):
                 return
             else:
                 self.overflowed = True
                 self._ready.set()
                 return
+        self._remember(event.id)
         self._items.append(event)
         self._ready.set()
+
+    def _remember(self, event_id: int) -> None:
+        self._seen.add(event_id)
+        if len(self._seen) > SEEN_WINDOW:
+            self._seen = {i for i in self._seen if i > self.last_id - SEEN_WINDOW // 2}
 
     def prime(self, missed: list[Event]) -> None:
         """Put replayed events first, merged in id order with live events queued meanwhile (no duplicates)."""
         merged = {e.id: e for e in [*missed, *self._items] if self.wants(e)}
         self._items = deque(sorted(merged.values(), key=lambda e: e.id))
+        for event_id in merged:
+            self._remember(event_id)
         if self._items:
             self._ready.set()
 

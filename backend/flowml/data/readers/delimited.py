@@ -35,7 +35,9 @@ def read_delimited(request: ReadRequest) -> RawTable:
     preferred = "\t" if request.extension == ".tsv" else ","
     sample = text[:_SNIFF_CHARS]
     delimiter = sniff_delimiter(sample, preferred)
-    names, notes = clean_column_names(next(csv.reader(io.StringIO(sample), delimiter=delimiter), []))
+    rows = csv.reader(io.StringIO(sample), delimiter=delimiter)
+    header = next((row for row in rows if row), [])  # the first non-blank row, as polars skips blank lines too
+    names, notes = clean_column_names(header)
     if decoded.note:
         notes.insert(0, decoded.note)
     if delimiter != preferred:
