@@ -76,5 +76,8 @@ def test_job_running_at_shutdown_resumes_at_next_start(one_slot_settings: Settin
         numbers = [t["trial_number"] for t in after]
         assert len(numbers) == len(set(numbers)) and len(after) > len(before)
         assert not [t for t in after if t["status"] == "running"]
+        # The model is the best of all trials, those from before the restart included.
+        model = client.get(f"/api/results/model/{resumed['model_id']}").json()
+        assert model["cv_score"] == pytest.approx(resumed["best_score"])
         lines = client.get(f"/api/logs/jobs/{job['id']}").json()["lines"]
         assert any("resumed" in line for line in lines)

@@ -22,7 +22,7 @@ def run_predict(model_dir: Path, data: Path, output: Path) -> None:
         if not data.exists():
             raise InvalidInputError(f"file not found: {data}")
         model, _card = load_package(model_dir)
-        frame = read_table(data, extension=extension_of(data.name)).to_pandas()
+        frame = read_table(data, extension=extension_of(data.name), min_columns=1).to_pandas()
         result = predict_frame(model, frame)
         for warning in result.warnings:
             console.print(f"[yellow]warning:[/] {warning}")

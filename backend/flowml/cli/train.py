@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import math
 import tempfile
 import time
@@ -20,7 +19,7 @@ from rich.table import Table
 from flowml.cli.errors import user_errors
 from flowml.core.errors import InvalidInputError
 from flowml.core.settings import get_settings
-from flowml.data.formats import extension_of
+from flowml.data.formats import extension_of, sha256_of_bytes, write_parquet_bytes
 from flowml.data.ingest import inspect_file
 from flowml.engine.algorithms import default_registry
 from flowml.engine.executor import LocalExecutor
@@ -100,8 +99,9 @@ def _prepare(options: TrainOptions, workdir: Path) -> tuple[Path, str, FeaturePl
             f"column {options.target!r} is not in {options.data.name}; columns: {', '.join(df.columns)}"
         )
     path = workdir / "data.parquet"
-    df.write_parquet(path)
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    parquet = write_parquet_bytes(df)  # the same bytes, so the same hash, as a server upload of this file
+    path.write_bytes(parquet)
+    sha = sha256_of_bytes(parquet)
     frame = pl.read_parquet(path).to_pandas()
     y = frame[options.target]
     problem = detect_problem_type(y) if options.task == "auto" else ProblemType(options.task)

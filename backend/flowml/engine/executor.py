@@ -41,7 +41,7 @@ class LocalExecutor:
                 "trial", spec.to_dict(), tag=spec.job_id, hard_deadline=spec.deadline + HARD_LIMIT_GRACE_SECONDS
             )
         except TaskKilled as exc:
-            return _unfinished(spec, TrialStatus.CANCELLED if "cancel" in str(exc) else TrialStatus.TIMEOUT, str(exc))
+            return _unfinished(spec, _killed_status(exc), str(exc))
         except RuntimeError as exc:
             return _unfinished(spec, TrialStatus.FAILED, str(exc))
         return TrialResult.from_dict(value)
@@ -54,6 +54,17 @@ class LocalExecutor:
 
     def cancel(self, job_id: str) -> None:
         self._pool.kill(job_id)
+
+
+def _killed_status(exc: TaskKilled) -> TrialStatus:
+    """A kill we asked for is a cancel or a timeout; a process that died on its own (out of memory, a native
+    crash) is a failure, so the search stops retrying that algorithm."""
+    message = str(exc)
+    if "cancel" in message:
+        return TrialStatus.CANCELLED
+    if "time limit" in message:
+        return TrialStatus.TIMEOUT
+    return TrialStatus.FAILED
 
 
 def _unfinished(spec: TrialSpec, status: TrialStatus, error: str) -> TrialResult:

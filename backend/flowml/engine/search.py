@@ -53,6 +53,7 @@ class PriorTrial:
     optuna_params: dict[str, Any]
     distributions: dict[str, str]
     value: float | None
+    result: TrialResult | None = None  # a completed trial's result: it competes for best after the restart
 
 
 @dataclass
@@ -152,6 +153,11 @@ class SearchLoop:
                     state=TrialState.COMPLETE if finite else TrialState.FAIL,
                 )
             )
+            if finite and trial.result is not None:
+                self.results.append(trial.result)
+                if self.best is None or self._better(trial.value or 0.0, self.best.score or 0.0):
+                    self.best = trial.result
+                    self._update_reserve(trial.result)
         self._asked = len(prior)
 
     def _enqueue_defaults(self) -> None:

@@ -11,7 +11,8 @@ from flowml.db.tables import JobEvent
 from flowml.events.bus import EventBus
 from flowml.events.schemas import Event, EventType
 
-REPLAY_LIMIT = 5000
+# A reconnecting client gets at most this many events; a 4-hour job at one tick per 5 s emits about 3,000.
+REPLAY_LIMIT = 20_000
 
 
 class EventRecorder:

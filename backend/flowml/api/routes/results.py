@@ -95,7 +95,7 @@ async def predict_batch(ctx: CtxDep, model: ModelDep, file: Annotated[UploadFile
     extension = extension_of(file.filename)
     path = await spool_upload(file, ctx.settings.upload_dir, ctx.settings.max_upload_bytes)
     try:
-        frame = await asyncio.to_thread(lambda: read_table(path, extension=extension).to_pandas())
+        frame = await asyncio.to_thread(lambda: read_table(path, extension=extension, min_columns=1).to_pandas())
     finally:
         path.unlink(missing_ok=True)
     body, warnings = await models.predict_table(ctx, model.id, frame)

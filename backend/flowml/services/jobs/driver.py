@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 from loguru import logger
-from sqlmodel import col, select
+from sqlmodel import col, or_, select, update
 
 from flowml.core.errors import FlowMLError
 from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Trial
@@ -26,7 +26,7 @@ from flowml.engine.features import load_frame, plan_features
 from flowml.engine.metrics import get_metric
 from flowml.engine.problem import validate_target
 from flowml.engine.search import PriorTrial, SearchConfig, SearchLoop, final_fit_seconds
-from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType, TrialStatus
+from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType, TrialResult, TrialStatus
 from flowml.events.schemas import EventType
 from flowml.services.context import AppContext
 from flowml.services.datasets import local_parquet
@@ -35,7 +35,7 @@ from flowml.services.jobs.views import job_view, trial_view
 from flowml.services.logs import job_log_sink
 
 LEASE_SECONDS = 30.0
-TICK_SECONDS = 2.0
+TICK_SECONDS = 5.0
 # A resumed job whose budget ran out while the server was down still gets this long to finish.
 MIN_RESUME_SECONDS = 20.0
 
@@ -77,7 +77,30 @@ def _cancel_file(ctx: AppContext, job_id: str) -> Path:
     return ctx.cancel_dir / job_id
 
 
+async def _claim(ctx: AppContext, job_id: str) -> bool:
+    """Take the job's lease atomically: exactly one orchestrator process drives a job (ARCHITECTURE.md §3)."""
+    now = utcnow()
+    async with ctx.sessions() as session:
+        result = await session.exec(
+            update(Job)
+            .where(
+                col(Job.id) == job_id,
+                or_(
+                    col(Job.lease_owner).is_(None),
+                    col(Job.lease_owner) == ctx.instance_id,
+                    col(Job.lease_expires_at) < now,
+                ),
+            )
+            .values(lease_owner=ctx.instance_id, lease_expires_at=now + timedelta(seconds=LEASE_SECONDS))
+        )
+        await session.commit()
+    return bool(result.rowcount)
+
+
 async def _start(ctx: AppContext, job_id: str, *, resume: bool) -> Job | None:
+    if not await _claim(ctx, job_id):
+        logger.info("job {} is driven by another process", job_id)
+        return None
     async with ctx.sessions() as session:
         job = await session.get(Job, job_id)
         if job is None or JobStatus(job.status).is_final:
@@ -95,7 +118,6 @@ async def _start(ctx: AppContext, job_id: str, *, resume: bool) -> Job | None:
             job.deadline = now + timedelta(seconds=job.time_budget * 60)
             job.message = "preparing data"
         job.status, job.stage = JobStatus.RUNNING, "preparing"
-        job.lease_owner, job.lease_expires_at = ctx.instance_id, now + timedelta(seconds=LEASE_SECONDS)
         job.heartbeat_at = now
         session.add(job)
         await session.commit()
@@ -223,14 +245,34 @@ async def _save_plan(ctx: AppContext, job_id: str, plan: FeaturePlan) -> None:
 async def _prior_trials(ctx: AppContext, job_id: str) -> list[PriorTrial]:
     async with ctx.sessions() as session:
         rows = (await session.exec(select(Trial).where(Trial.job_id == job_id).order_by(col(Trial.trial_number)))).all()
-    return [
-        PriorTrial(
-            optuna_params=t.optuna_params,
-            distributions=t.optuna_distributions,
-            value=t.score if t.status == TrialStatus.COMPLETED else None,
+    return [_prior(row) for row in rows]
+
+
+def _prior(row: Trial) -> PriorTrial:
+    completed = row.status == TrialStatus.COMPLETED and row.score is not None
+    result = None
+    if completed:
+        result = TrialResult(
+            job_id=row.job_id,
+            trial_number=row.trial_number,
+            algorithm=row.algorithm,
+            params=row.params,
+            status=row.status,
+            metric="",
+            score=row.score,
+            score_std=row.score_std,
+            fold_scores=row.fold_scores,
+            other_metrics=row.other_metrics,
+            fit_time=row.fit_time,
+            predict_time_per_row=row.predict_time_per_row,
+            worker=row.worker,
         )
-        for t in rows
-    ]
+    return PriorTrial(
+        optuna_params=row.optuna_params,
+        distributions=row.optuna_distributions,
+        value=row.score if completed else None,
+        result=result,
+    )
 
 
 async def _finalize(

@@ -63,6 +63,8 @@ class JobListener:
                     select(Trial).where(Trial.job_id == self.job_id, Trial.trial_number == result.trial_number)
                 )
             ).one()
+            if trial.status != "running":
+                return  # a duplicate delivery of a result already recorded: counted once (ARCHITECTURE.md §3)
             trial.status = result.status
             trial.score = score
             trial.score_std = result.score_std

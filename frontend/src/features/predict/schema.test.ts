@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeField } from "../../test/factories";
-import { buildRow, emptyValues, fieldsFromSchema, valuesFromRow } from "./schema";
+import { MAX_SELECT_OPTIONS, buildRow, emptyValues, fieldsFromSchema, valuesFromRow } from "./schema";
 
 const schema = [
   makeField({ name: "age", kind: "numeric", dtype: "float64" }),
@@ -13,6 +13,12 @@ const schema = [
 ];
 
 describe("fieldsFromSchema", () => {
+  it("turns a categorical with very many values into a text box with suggestions", () => {
+    const many = Array.from({ length: MAX_SELECT_OPTIONS + 1 }, (_, i) => `T${i}`);
+    const [field] = fieldsFromSchema([makeField({ name: "ticket", kind: "categorical", dtype: "string", categories: many })]);
+    expect(field).toMatchObject({ control: "text", suggestions: many });
+  });
+
   it("maps each input kind to a control", () => {
     const fields = fieldsFromSchema(schema);
     expect(fields.map((f) => [f.name, f.control])).toEqual([

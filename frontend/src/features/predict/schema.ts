@@ -10,11 +10,13 @@ interface FieldBase {
 export type FormField =
   | (FieldBase & { control: "select"; options: string[] })
   | (FieldBase & { control: "number"; step: "1" | "any" })
-  | (FieldBase & { control: "text"; placeholder: string });
+  | (FieldBase & { control: "text"; placeholder: string; suggestions?: string[] });
 
 export type FormValues = Record<string, string>;
 
 const BOOLEAN_OPTIONS = ["true", "false"];
+/** Beyond this many categories a dropdown is unusable; a text box with type-ahead suggestions replaces it. */
+export const MAX_SELECT_OPTIONS = 40;
 
 function isIntegerDtype(dtype: string): boolean {
   return /^u?int/i.test(dtype);
@@ -23,6 +25,10 @@ function isIntegerDtype(dtype: string): boolean {
 export function fieldFromInput(input: InputField): FormField {
   const base = { name: input.name, kind: input.kind, dtype: input.dtype };
   if (input.kind === "boolean") return { ...base, control: "select", options: BOOLEAN_OPTIONS };
+  if (input.categories && input.categories.length > MAX_SELECT_OPTIONS) {
+    const suggestions = input.categories.map(String);
+    return { ...base, control: "text", placeholder: `one of ${suggestions.length} values`, suggestions };
+  }
   if (input.categories && input.categories.length > 0) {
     return { ...base, control: "select", options: input.categories.map(String) };
   }

@@ -34,14 +34,25 @@ export function InputControl({ field, id, value, onChange }: InputControlProps) 
       />
     );
   }
+  const listId = field.suggestions ? `${id}-suggestions` : undefined;
   return (
-    <input
-      id={id}
-      className="input"
-      type="text"
-      placeholder={field.placeholder || "(missing)"}
-      value={value}
-      onChange={(event) => onChange(event.target.value)}
-    />
+    <>
+      <input
+        id={id}
+        className="input"
+        type="text"
+        list={listId}
+        placeholder={field.placeholder || "(missing)"}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      {field.suggestions && (
+        <datalist id={listId}>
+          {field.suggestions.map((option) => (
+            <option key={option} value={option} />
+          ))}
+        </datalist>
+      )}
+    </>
   );
 }
