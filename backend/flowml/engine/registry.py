@@ -2,7 +2,8 @@
 
 One algorithm = one small module in `flowml.engine.algorithms` owning its search space, defaults, parameter
 translation and estimator construction. The registry lists them explicitly (no registration by import side effect);
-`validate()` checks every entry when the registry is built, so a broken algorithm fails at start, not mid-job.
+`Registry.of` rejects duplicate or malformed names when the registry is built; the shared contract test
+(tests/engine/test_algorithms_contract.py) checks every entry's space, defaults and estimator.
 """
 
 from __future__ import annotations

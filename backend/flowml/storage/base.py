@@ -1,7 +1,7 @@
 """The artifact store contract and the key rules every implementation shares.
 
-An artifact store holds immutable-ish blobs (Parquet datasets addressed by SHA-256, model packages, out-of-fold
-predictions) under string keys. FlowML builds every key itself (`datasets/<sha256>.parquet`, `jobs/<id>/model.zip`);
+An artifact store holds immutable-ish blobs (Parquet datasets addressed by SHA-256, model package files) under
+string keys. FlowML builds every key itself (`datasets/<sha256>.parquet`, `models/<model_id>/model.joblib`);
 no key is ever derived from a user's file name, and `validate_key` rejects anything that could escape a folder.
 """
 
@@ -86,8 +86,8 @@ class ArtifactStore(ABC):
       so `dest` is either absent/unchanged or complete.
     * Keys: built by FlowML only, `/`-separated, checked by `validate_key`; an invalid key raises ValueError before
       any I/O. A key is an object or a folder, never both (`a` and `a/b` must not coexist).
-    * Prefixes (`list`, `delete_prefix`) are folders, not string prefixes: `jobs/1` matches `jobs/1/model.zip` but
-      not `jobs/10/model.zip`. A trailing `/` is optional. Results are keys relative to the store, sorted.
+    * Prefixes (`list`, `delete_prefix`) are folders, not string prefixes: `models/1` matches `models/1/model.joblib`
+      but not `models/10/model.joblib`. A trailing `/` is optional. Results are keys relative to the store, sorted.
     * Errors: a missing object raises NotFoundError; any failure of the backend (network, permissions, full disk,
       missing bucket) raises StorageError with a message an operator can act on. Nothing else escapes.
     * Ownership: the store owns its objects; paths passed to `put_file`/`get_file` stay the caller's.
