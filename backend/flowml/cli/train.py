@@ -27,7 +27,7 @@ from flowml.engine.features import plan_features
 from flowml.engine.metrics import default_metric, get_metric
 from flowml.engine.pool import LocalProcessPool
 from flowml.engine.problem import detect_problem_type, validate_target
-from flowml.engine.search import SearchConfig, SearchLoop, TrialTicket, final_fit_seconds
+from flowml.engine.search import SearchConfig, SearchLoop, TrialTicket, choose_validation, final_choice
 from flowml.engine.types import FeaturePlan, FinalSpec, ProblemType, TrialResult, TrialStatus
 
 console = Console()
@@ -147,29 +147,28 @@ async def _train(options: TrainOptions) -> None:
             ) as progress:
                 task_id = progress.add_task("searching", total=100)
                 listener = ConsoleListener(progress, task_id, metric.greater_is_better)
-                loop = SearchLoop(
-                    SearchConfig(
-                        job_id=job_id,
-                        dataset_path=str(path),
-                        problem_type=problem,
-                        feature_plan=plan,
-                        metric=metric.name,
-                        algorithms=names,
-                        n_folds=options.folds,
-                        seed=options.seed,
-                        started_at=started,
-                        deadline=started + options.time_budget,
-                        n_rows=n_rows,
-                        max_trials=options.max_trials,
-                    ),
-                    registry,
-                    executor,
-                    listener,
+                config = SearchConfig(
+                    job_id=job_id,
+                    dataset_path=str(path),
+                    problem_type=problem,
+                    feature_plan=plan,
+                    metric=metric.name,
+                    algorithms=names,
+                    n_folds=options.folds,
+                    seed=options.seed,
+                    started_at=started,
+                    deadline=started + options.time_budget,
+                    n_rows=n_rows,
+                    max_trials=options.max_trials,
+                    oof_dir=str(workdir / "oof"),
+                    validation=choose_validation(n_rows, options.time_budget),
                 )
-                outcome = await loop.run()
+                outcome = await SearchLoop(config, registry, executor, listener).run()
                 if outcome.best is None:
                     raise InvalidInputError(outcome.failure_message())
-                progress.update(task_id, completed=96, description=f"fitting {outcome.best.algorithm} on all rows")
+                choice = await asyncio.to_thread(final_choice, config, outcome)
+                what = f"an ensemble of {len(choice.ensemble)} models" if choice.ensemble else outcome.best.algorithm
+                progress.update(task_id, completed=96, description=f"fitting {what} on all rows")
                 leaderboard = _leaderboard(outcome.results, metric.greater_is_better)
                 options.output.mkdir(parents=True, exist_ok=True)
                 final = await executor.run_final(
@@ -185,16 +184,19 @@ async def _train(options: TrainOptions) -> None:
                         cv_score=outcome.best.score or 0.0,
                         seed=options.seed,
                         output_dir=str(options.output.resolve()),
-                        deadline=max(
-                            started + options.time_budget, time.time() + final_fit_seconds(outcome.best, options.folds)
-                        ),
+                        deadline=choice.deadline,
                         leaderboard=leaderboard,
+                        ensemble=choice.ensemble,
+                        ensemble_score=choice.ensemble_score,
                     )
                 )
                 progress.update(task_id, completed=100, description="done")
         finally:
             await pool.close()
     _print_leaderboard(leaderboard, metric.name)
+    if choice.ensemble:
+        members = ", ".join(f"{m['algorithm']} x{m['weight']:.2f}" for m in choice.ensemble)
+        console.print(f"ensemble ({metric.name} {choice.ensemble_score:.5f} out of fold): {members}")
     console.print(
         f"best: [bold]{outcome.best.algorithm}[/] {metric.name} = {outcome.best.score:.5f}; "
         f"model written to [bold]{final.output_dir}[/] in {time.time() - started:.1f} s"

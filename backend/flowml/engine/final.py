@@ -17,6 +17,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.model_selection import train_test_split
 
 from flowml.engine.deadline import Deadline
+from flowml.engine.ensemble import EnsembleModel
 from flowml.engine.features import load_frame
 from flowml.engine.metrics import MetricSpec, get_metric, score, signed_score
 from flowml.engine.model import FlowMLModel
@@ -68,26 +69,29 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
     df = df[check.keep].reset_index(drop=True)
 
     started = time.perf_counter()
-    model = FlowMLModel.train(df, plan, task, algorithm, spec.params, seed=spec.seed, n_jobs=spec.n_jobs)
+    best = FlowMLModel.train(df, plan, task, algorithm, spec.params, seed=spec.seed, n_jobs=spec.n_jobs)
     fit_time = time.perf_counter() - started
 
     deadline.check_cancelled()
     notes = list(check.notes)
+    model, kept = _ensemble(spec, df, plan, task, best, registry, deadline, notes)
     importance: dict[str, float] = {}
     if deadline.remaining() <= IMPORTANCE_SAFETY * fit_time:
         notes.append("feature importance skipped: not enough time left before the deadline")
     else:
         try:
             importance = feature_importance(df, plan, task, algorithm, spec, metric)
+            if isinstance(model, EnsembleModel):
+                notes.append(f"feature importance measured on the ensemble's strongest member ({spec.algorithm})")
         except Exception as exc:  # importance is informational; the refit model is what the job must deliver
             notes.append(f"feature importance skipped: {one_line_error(exc)}")
 
     card = build_model_card(
         model,
         metric=metric.name,
-        cv_score=spec.cv_score,
-        algorithm=spec.algorithm,
-        params=spec.params,
+        cv_score=spec.ensemble_score if kept and spec.ensemble_score is not None else spec.cv_score,
+        algorithm="ensemble" if kept else spec.algorithm,
+        params={"members": kept} if kept else spec.params,
         training_data_sha256=spec.dataset_sha256,
         n_rows=len(df),
         feature_importance=importance,
@@ -105,6 +109,41 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         feature_importance=importance,
         fit_time=fit_time,
     )
+
+
+def _ensemble(
+    spec: FinalSpec,
+    df: pd.DataFrame,
+    plan: FeaturePlan,
+    task: ProblemType,
+    best: FlowMLModel,
+    registry: Registry | None,
+    deadline: Deadline,
+    notes: list[str],
+) -> tuple[FlowMLModel, list[dict[str, Any]]]:
+    """Refit the other ensemble members after the best one; members that no longer fit in time are left out.
+
+    Returns the model and the members kept (empty when the result is the single best model)."""
+    if len(spec.ensemble) < 2:
+        return best, []
+    members: list[FlowMLModel] = []
+    kept: list[dict[str, Any]] = []
+    for entry in spec.ensemble:
+        if entry["algorithm"] == spec.algorithm and entry["params"] == spec.params:
+            members.append(best)
+        elif deadline.expired():
+            notes.append(f"ensemble member {entry['algorithm']} left out: the time budget ran out")
+            continue
+        else:
+            algorithm = (registry or builtin_registry()).get(entry["algorithm"])
+            members.append(
+                FlowMLModel.train(df, plan, task, algorithm, entry["params"], seed=spec.seed, n_jobs=spec.n_jobs)
+            )
+        kept.append({"algorithm": entry["algorithm"], "params": entry["params"], "weight": float(entry["weight"])})
+        deadline.check_cancelled()
+    if len(members) < 2:
+        return best, []
+    return EnsembleModel(members, [k["weight"] for k in kept]), kept
 
 
 def fit_final_dict(payload: dict[str, Any]) -> dict[str, Any]:

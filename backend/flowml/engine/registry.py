@@ -39,6 +39,21 @@ class Suggest:
         return self._trial.suggest_categorical(self._prefix + name, choices)
 
 
+@dataclass(frozen=True)
+class FitContext:
+    """Facts about one fit that only the caller knows, for algorithms that can use them.
+
+    `n_categorical`: the first this many input columns are integer category codes (-1 = missing or unseen); only
+    algorithms with `native_categorical = True` receive them so. `deadline`: a Unix time after which a
+    cooperative algorithm (boosting rounds) should stop and raise `flowml.engine.deadline.BudgetExhausted`.
+    `cancel_path`: a file whose existence means the job was cancelled (raise `Cancelled`).
+    """
+
+    n_categorical: int = 0
+    deadline: float | None = None
+    cancel_path: str | None = None
+
+
 class Algorithm(ABC):
     """Contract every algorithm implements.
 
@@ -67,6 +82,12 @@ class Algorithm(ABC):
     @abstractmethod
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
         """An unfitted estimator for `params`."""
+
+    def build_for(
+        self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1, context: FitContext
+    ) -> Any:
+        """`build` with the fit's context; algorithms that use native categoricals or budget callbacks override it."""
+        return self.build(params, task, seed=seed, n_jobs=n_jobs)
 
     def supports(self, task: ProblemType, n_rows: int) -> bool:
         return task in self.tasks and (self.max_rows is None or n_rows <= self.max_rows)

@@ -10,15 +10,19 @@ import asyncio
 import math
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+import numpy as np
 import optuna
 from optuna.distributions import distribution_to_json, json_to_distribution
 from optuna.trial import TrialState
 
+from flowml.engine.ensemble import EnsemblePlan, select_ensemble
 from flowml.engine.executor import TrialExecutor
+from flowml.engine.features import load_frame
 from flowml.engine.metrics import get_metric, optuna_direction
+from flowml.engine.problem import encode_target, validate_target
 from flowml.engine.registry import Algorithm, Registry, Suggest
 from flowml.engine.types import FeaturePlan, ProblemType, TrialResult, TrialSpec, TrialStatus
 
@@ -44,6 +48,8 @@ class SearchConfig:
     n_rows: int
     max_trials: int | None = None
     cancel_path: str | None = None
+    oof_dir: str | None = None  # set to keep out-of-fold predictions and build an ensemble at the end
+    validation: str = "cv"
 
 
 @dataclass
@@ -81,9 +87,19 @@ class SearchOutcome:
         return "no trial succeeded. " + "; ".join(errors)
 
 
-def final_fit_seconds(best: TrialResult, n_folds: int) -> float:
-    """Time to allow the final refit on all rows plus an importance fit on 80%, from the best trial's fold fits."""
-    return 5.0 + 3.0 * best.fit_time * n_folds / max(1, n_folds - 1)
+def final_fit_seconds(best: TrialResult, n_folds: int, members: list[TrialResult] | None = None) -> float:
+    """Time to allow the final refit on all rows plus an importance fit on 80%, from the trials' fold fits.
+
+    `members`: the other models of an ensemble, each refit once on all rows."""
+    scale = n_folds / max(1, n_folds - 1)  # a fold fit sees (k-1)/k of the rows
+    others = sum(m.fit_time for m in members or [] if m is not best)
+    return 5.0 + 3.0 * best.fit_time * scale + 1.5 * others * scale
+
+
+# Ensemble selection scores candidates hundreds of times; beyond this many rows a random subset is as informative.
+ENSEMBLE_MAX_ROWS = 20_000
+# The reserve anticipates an ensemble of about this many of the best trials.
+EXPECTED_MEMBERS = 4
 
 
 class SearchListener(Protocol):
@@ -191,6 +207,8 @@ class SearchLoop:
                 seed=self.config.seed,
                 deadline=self.search_end,
                 cancel_path=self.config.cancel_path,
+                oof_dir=self.config.oof_dir,
+                validation=self.config.validation,
             )
             self._asked += 1
             distributions = {k: distribution_to_json(v) for k, v in trial.distributions.items()}
@@ -211,12 +229,18 @@ class SearchLoop:
                 self._failures[result.algorithm] = self._failures.get(result.algorithm, 0) + 1
 
     def _update_reserve(self, result: TrialResult) -> None:
-        """Keep time for the final fit: one fit on 80% for importance plus one on all rows, with margin."""
-        if self.best is None or result is not self.best:
+        """Keep time for the final fit: importance and refit of the best model, and refits of likely ensemble
+        members (the next best trials), with margin."""
+        if self.best is None:
             return
         budget = self.config.deadline - self.config.started_at
-        estimate = final_fit_seconds(result, self.config.n_folds)
+        estimate = final_fit_seconds(self.best, self.config.n_folds, self._top(EXPECTED_MEMBERS))
         self._reserve = min(max(estimate, 0.05 * budget), 0.35 * budget)
+
+    def _top(self, count: int) -> list[TrialResult]:
+        done = [r for r in self.results if r.status == TrialStatus.COMPLETED and r.score is not None]
+        done.sort(key=lambda r: -(r.score or 0.0) if self.direction == "maximize" else (r.score or 0.0))
+        return done[:count]
 
     # --- the loop ----------------------------------------------------------------------------------------------
 
@@ -264,3 +288,77 @@ class SearchLoop:
         if self.best is None:
             return f"{done} trials finished, none succeeded yet"
         return f"{done} trials finished; best {self.config.metric} {self.best.score:.4f} ({self.best.algorithm})"
+
+
+def choose_ensemble(config: SearchConfig, results: list[TrialResult]) -> EnsemblePlan | None:
+    """Greedy ensemble over the job's trials (blocking: numpy work; run it in a thread from async code)."""
+    if not config.oof_dir:
+        return None
+    frame = load_frame(config.dataset_path)
+    target = frame[config.feature_plan.target]
+    check = validate_target(target, config.problem_type, config.n_folds)
+    y, _ = encode_target(target[check.keep], config.problem_type)
+    metric = get_metric(config.metric, config.problem_type)
+    subset = _subset(len(y), config.seed)
+    plan = select_ensemble(_restricted(results, subset), y[subset], config.problem_type, metric)
+    return plan
+
+
+def _subset(n_rows: int, seed: int) -> np.ndarray:
+    if n_rows <= ENSEMBLE_MAX_ROWS:
+        return np.arange(n_rows)
+    return np.sort(np.random.default_rng(seed).choice(n_rows, ENSEMBLE_MAX_ROWS, replace=False))
+
+
+def _restricted(results: list[TrialResult], subset: np.ndarray) -> list[TrialResult]:
+    """Results whose out-of-fold files hold only the subset's rows (written next to the originals)."""
+    if len(subset) == 0 or all(r.oof_path is None for r in results):
+        return results
+    out: list[TrialResult] = []
+    for result in results:
+        if result.oof_path is None:
+            continue
+        full = np.load(result.oof_path, allow_pickle=False)
+        if full.shape[0] == len(subset):
+            out.append(result)
+            continue
+        path = result.oof_path.removesuffix(".npy") + ".subset.npy"
+        np.save(path, full[subset], allow_pickle=False)
+        out.append(replace(result, oof_path=path))
+    return out
+
+
+# Large data on a short budget: one holdout split instead of k folds (k fits would leave time for few trials).
+HOLDOUT_MIN_ROWS = 20_000
+HOLDOUT_MAX_BUDGET_SECONDS = 900
+
+
+def choose_validation(n_rows: int, budget_seconds: float) -> str:
+    return "holdout" if n_rows >= HOLDOUT_MIN_ROWS and budget_seconds <= HOLDOUT_MAX_BUDGET_SECONDS else "cv"
+
+
+@dataclass
+class FinalChoice:
+    """What the final fit builds and by when: the best trial alone, or an ensemble led by it."""
+
+    best: TrialResult
+    ensemble: list[dict[str, Any]]
+    ensemble_score: float | None
+    deadline: float
+    note: str | None = None
+
+
+def final_choice(config: SearchConfig, outcome: SearchOutcome) -> FinalChoice:
+    """Pick single model or ensemble (blocking; call from a thread). The ensemble is kept only if its members'
+    refits fit in the time left; the final deadline never cuts the best model's own refit short."""
+    assert outcome.best is not None
+    best = outcome.best
+    single_deadline = max(config.deadline, time.time() + final_fit_seconds(best, config.n_folds))
+    plan = choose_ensemble(config, outcome.results)
+    if plan is None:
+        return FinalChoice(best, [], None, single_deadline)
+    needed = final_fit_seconds(best, config.n_folds, plan.members)
+    if time.time() + needed > config.deadline:
+        return FinalChoice(best, [], None, single_deadline, note="ensemble skipped: its refits would overrun")
+    ordered = sorted(plan.to_spec(), key=lambda m: m["trial_number"] != best.trial_number)
+    return FinalChoice(best, ordered, plan.score, config.deadline)

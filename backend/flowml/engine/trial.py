@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold, StratifiedShuffleSplit
 
 from flowml.engine.deadline import BudgetExhausted, Cancelled, Deadline
 from flowml.engine.features import load_frame
@@ -40,6 +41,8 @@ class _FoldLog:
     fit_seconds: list[float] = field(default_factory=list)
     predict_seconds: float = 0.0
     predicted_rows: int = 0
+    oof: np.ndarray | None = None  # rows x classes (probabilities) or rows (regression); NaN where not predicted
+    oof_path: str | None = None
 
 
 def run_trial(spec: TrialSpec, registry: Registry | None = None) -> TrialResult:
@@ -62,8 +65,23 @@ def run_trial_dict(payload: dict[str, Any]) -> dict[str, Any]:
     return run_trial(TrialSpec.from_dict(payload)).to_dict()
 
 
-def make_folds(y: np.ndarray, task: ProblemType, n_folds: int, seed: int) -> Folds:
-    """Shuffled folds, stratified by class for classification; the same seed gives the same folds."""
+HOLDOUT_FRACTION = 0.2
+
+
+def make_folds(y: np.ndarray, task: ProblemType, n_folds: int, seed: int, validation: str = "cv") -> Folds:
+    """Shuffled folds, stratified by class for classification; the same seed gives the same folds.
+
+    `validation="holdout"` gives one 80/20 split: on large data k fits cost k times as much and a 20% holdout is
+    already a precise estimate."""
+    if validation == "holdout":
+        holdout = (
+            StratifiedShuffleSplit(n_splits=1, test_size=HOLDOUT_FRACTION, random_state=seed)
+            if task.is_classification
+            else ShuffleSplit(n_splits=1, test_size=HOLDOUT_FRACTION, random_state=seed)
+        )
+        return list(holdout.split(np.zeros(len(y)), y))
+    if validation != "cv":
+        raise ValueError(f"unknown validation {validation!r}; use 'cv' or 'holdout'")
     splitter = (
         StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
         if task.is_classification
@@ -96,9 +114,22 @@ def _cross_validate(spec: TrialSpec, registry: Registry, log: _FoldLog) -> None:
     deadline = Deadline(spec.deadline, spec.cancel_path)
     deadline.check()
     setup = _setup(spec, registry)
-    for train_idx, test_idx in make_folds(setup.y, setup.task, setup.n_folds, spec.seed):
+    width = setup.n_classes if setup.task.is_classification else 1
+    log.oof = np.full((len(setup.y), width), np.nan, dtype=np.float32)
+    for train_idx, test_idx in make_folds(setup.y, setup.task, setup.n_folds, spec.seed, spec.validation):
         deadline.check()
         _run_fold(setup, train_idx, test_idx, log)
+    if spec.oof_dir:
+        log.oof_path = _save_oof(spec, log.oof)
+
+
+def _save_oof(spec: TrialSpec, oof: np.ndarray) -> str:
+    """float32 .npy: small, and read back without unpickling anything."""
+    directory = Path(spec.oof_dir or ".")
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{spec.trial_number}.npy"
+    np.save(path, oof, allow_pickle=False)
+    return str(path)
 
 
 def _setup(spec: TrialSpec, registry: Registry) -> _Setup:
@@ -133,6 +164,8 @@ def _run_fold(setup: _Setup, train_idx: np.ndarray, test_idx: np.ndarray, log: _
         raise ValueError(f"estimator returned probabilities for {y_proba.shape[1]} classes, expected {setup.n_classes}")
     if task.is_classification:
         y_pred = y_pred.astype(np.int64)
+    if log.oof is not None:
+        log.oof[test_idx] = y_proba if y_proba is not None else np.asarray(y_pred, dtype=np.float64)[:, None]
     log.scores.append(score(setup.metric, y_test, y_pred, y_proba))
     log.others.append(all_scores(task, y_test, y_pred, y_proba))
 
@@ -154,6 +187,7 @@ def _result(spec: TrialSpec, log: _FoldLog, status: TrialStatus, error: str | No
         fit_time=float(np.mean(log.fit_seconds)) if log.fit_seconds else 0.0,
         predict_time_per_row=log.predict_seconds / log.predicted_rows if log.predicted_rows else 0.0,
         error=error,
+        oof_path=log.oof_path if complete else None,
     )
 
 

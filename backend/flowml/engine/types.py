@@ -72,6 +72,10 @@ class TrialSpec:
     deadline: float
     cancel_path: str | None = None
     n_jobs: int = 1
+    # Where to write the out-of-fold predictions (`<trial_number>.npy`) for ensembling; None = don't keep them.
+    oof_dir: str | None = None
+    # "cv": k-fold; "holdout": one stratified 80/20 split (large data, short budgets).
+    validation: str = "cv"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,6 +103,7 @@ class TrialResult:
     predict_time_per_row: float = 0.0
     error: str | None = None
     worker: str = "local"
+    oof_path: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -128,6 +133,9 @@ class FinalSpec:
     n_jobs: int = 1
     model_id: str | None = None
     cancel_path: str | None = None
+    # Members of a weighted ensemble ({"algorithm", "params", "weight"}); empty = the single model above.
+    ensemble: list[dict[str, Any]] = field(default_factory=list)
+    ensemble_score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from flowml.engine.algorithms import default_registry
 from flowml.engine.features import load_frame, plan_features
 from flowml.engine.metrics import get_metric
 from flowml.engine.problem import validate_target
-from flowml.engine.search import PriorTrial, SearchConfig, SearchLoop, final_fit_seconds
+from flowml.engine.search import FinalChoice, PriorTrial, SearchConfig, SearchLoop, choose_validation, final_choice
 from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType, TrialResult, TrialStatus
 from flowml.events.schemas import EventType
 from flowml.services.context import AppContext
@@ -175,47 +174,36 @@ async def _train(ctx: AppContext, job: Job) -> str:
     listener = JobListener(ctx, job.id, get_metric(job.metric, problem).greater_is_better)
     await listener.progress(0.0, "searching", f"searching {len(job.algorithms)} algorithms")
     assert ctx.executor is not None, "this process has no executor to run trials"
-    loop = SearchLoop(
-        SearchConfig(
-            job_id=job.id,
-            dataset_path=str(path),
-            problem_type=problem,
-            feature_plan=plan,
-            metric=job.metric,
-            algorithms=job.algorithms,
-            n_folds=job.n_folds,
-            seed=job.seed,
-            started_at=job.started_at.timestamp(),
-            deadline=job.deadline.timestamp(),
-            n_rows=n_rows,
-            max_trials=job.max_trials,
-            cancel_path=str(_cancel_file(ctx, job.id)),
-        ),
-        default_registry(),
-        ctx.executor,
-        listener,
+    config = SearchConfig(
+        job_id=job.id,
+        dataset_path=str(path),
+        problem_type=problem,
+        feature_plan=plan,
+        metric=job.metric,
+        algorithms=job.algorithms,
+        n_folds=job.n_folds,
+        seed=job.seed,
+        started_at=job.started_at.timestamp(),
+        deadline=job.deadline.timestamp(),
+        n_rows=n_rows,
+        max_trials=job.max_trials,
+        cancel_path=str(_cancel_file(ctx, job.id)),
+        oof_dir=str(_oof_dir(ctx, job.id)),
+        validation=choose_validation(n_rows, job.time_budget * 60),
     )
+    loop = SearchLoop(config, default_registry(), ctx.executor, listener)
     loop.restore(await _prior_trials(ctx, job.id))
     outcome = await loop.run()
     if outcome.cancelled or listener.cancelled():
         raise JobCancelled()
     if outcome.best is None:
         raise FlowMLError(outcome.failure_message())
-    await listener.progress(96.0, "finalizing", f"fitting {outcome.best.algorithm} on all rows")
-    # The refit must not be killed for want of time: a finished job has to leave a model. Allow at least what
-    # the best trial's fits suggest, even if that runs a little past the budget.
-    final_deadline = max(job.deadline.timestamp(), time.time() + final_fit_seconds(outcome.best, job.n_folds))
-    return await _finalize(
-        ctx,
-        job,
-        dataset,
-        path,
-        plan,
-        outcome.best.algorithm,
-        outcome.best.params,
-        outcome.best.score or 0.0,
-        final_deadline,
-    )
+    choice = await asyncio.to_thread(final_choice, config, outcome)
+    what = f"an ensemble of {len(choice.ensemble)} models" if choice.ensemble else outcome.best.algorithm
+    if choice.note:
+        logger.info(choice.note)
+    await listener.progress(96.0, "finalizing", f"fitting {what} on all rows")
+    return await _finalize(ctx, job, dataset, path, plan, choice)
 
 
 def _plan(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> tuple[FeaturePlan, int]:
@@ -245,10 +233,11 @@ async def _save_plan(ctx: AppContext, job_id: str, plan: FeaturePlan) -> None:
 async def _prior_trials(ctx: AppContext, job_id: str) -> list[PriorTrial]:
     async with ctx.sessions() as session:
         rows = (await session.exec(select(Trial).where(Trial.job_id == job_id).order_by(col(Trial.trial_number)))).all()
-    return [_prior(row) for row in rows]
+    oof_dir = _oof_dir(ctx, job_id)
+    return [_prior(row, oof_dir) for row in rows]
 
 
-def _prior(row: Trial) -> PriorTrial:
+def _prior(row: Trial, oof_dir: Path) -> PriorTrial:
     completed = row.status == TrialStatus.COMPLETED and row.score is not None
     result = None
     if completed:
@@ -267,6 +256,8 @@ def _prior(row: Trial) -> PriorTrial:
             predict_time_per_row=row.predict_time_per_row,
             worker=row.worker,
         )
+        oof = oof_dir / f"{row.trial_number}.npy"
+        result.oof_path = str(oof) if oof.exists() else None
     return PriorTrial(
         optuna_params=row.optuna_params,
         distributions=row.optuna_distributions,
@@ -276,45 +267,42 @@ def _prior(row: Trial) -> PriorTrial:
 
 
 async def _finalize(
-    ctx: AppContext,
-    job: Job,
-    dataset: Dataset,
-    path: Path,
-    plan: FeaturePlan,
-    algorithm: str,
-    params: dict[str, Any],
-    cv_score: float,
-    deadline: float,
+    ctx: AppContext, job: Job, dataset: Dataset, path: Path, plan: FeaturePlan, choice: FinalChoice
 ) -> str:
-    assert job.deadline is not None and ctx.executor is not None
+    assert ctx.executor is not None
     model_id = new_id()
     workdir = ctx.settings.cache_dir / "packages" / model_id
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        leaderboard = await _leaderboard(ctx, job.id)
         spec = FinalSpec(
             job_id=job.id,
             dataset_path=str(path),
             dataset_sha256=dataset.sha256,
             problem_type=job.problem_type,
             feature_plan=plan.to_dict(),
-            algorithm=algorithm,
-            params=params,
+            algorithm=choice.best.algorithm,
+            params=choice.best.params,
             metric=job.metric,
-            cv_score=cv_score,
+            cv_score=choice.best.score or 0.0,
             seed=job.seed,
             output_dir=str(workdir),
-            deadline=deadline,
-            leaderboard=leaderboard,
+            deadline=choice.deadline,
+            leaderboard=await _leaderboard(ctx, job.id),
             model_id=model_id,
             cancel_path=str(_cancel_file(ctx, job.id)),
+            ensemble=choice.ensemble,
+            ensemble_score=choice.ensemble_score,
         )
         result = await ctx.executor.run_final(spec)
         await _store_package(ctx, model_id, workdir)
-        await _record_model(ctx, model_id, job, result, cv_score)
+        await _record_model(ctx, model_id, job, result, spec.cv_score)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return model_id
+
+
+def _oof_dir(ctx: AppContext, job_id: str) -> Path:
+    return ctx.settings.cache_dir / "oof" / job_id
 
 
 async def _leaderboard(ctx: AppContext, job_id: str) -> list[dict[str, Any]]:
@@ -344,7 +332,7 @@ async def _record_model(ctx: AppContext, model_id: str, job: Job, result: FinalR
                 problem_type=job.problem_type,
                 target=job.target_column,
                 metric=job.metric,
-                cv_score=cv_score,
+                cv_score=card.get("cv_score", cv_score),
                 sha256=result.model_sha256,
                 size_bytes=size,
                 storage_prefix=f"models/{model_id}",
@@ -353,6 +341,12 @@ async def _record_model(ctx: AppContext, model_id: str, job: Job, result: FinalR
                 card=card,
             )
         )
+        if card.get("algorithm") == "ensemble":
+            # The job's headline result is what it delivers: the ensemble, scored out of fold.
+            row = await session.get(Job, job.id)
+            if row is not None and card.get("cv_score") is not None:
+                row.best_algorithm, row.best_score = "ensemble", float(card["cv_score"])
+                session.add(row)
         await session.commit()
     logger.info(
         "model {} stored ({} bytes of joblib, sha256 {})",
@@ -377,6 +371,8 @@ async def _finish(
         job.status, job.message, job.error, job.finished_at = status, message, error, utcnow()
         job.stage = "done"
         job.lease_owner, job.lease_expires_at = None, None
+        # Out-of-fold predictions serve only this job's ensemble; a resumed job still needs them, a final one not.
+        await asyncio.to_thread(shutil.rmtree, _oof_dir(ctx, job_id), True)
         if status is JobStatus.COMPLETED:
             job.progress, job.model_id = 100.0, model_id
         session.add(job)

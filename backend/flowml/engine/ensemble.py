@@ -1,0 +1,138 @@
+"""Greedy weighted ensembles (Caruana et al., 2004) over the out-of-fold predictions every trial keeps.
+
+Selection: start empty, repeatedly add (with replacement) the candidate that most improves the ensemble's
+out-of-fold score; weights are how often each candidate was picked. AutoGluon's stack ends the same way. It costs
+only numpy on predictions already made, and is used only when it beats the best single model out of fold.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from flowml.engine.metrics import MetricSpec, score
+from flowml.engine.model import FlowMLModel
+from flowml.engine.types import ProblemType, TrialResult
+
+SELECTION_ROUNDS = 25
+MAX_CANDIDATES = 20
+# The ensemble must beat the best single model by more than this (in metric units) to be worth its extra cost.
+MIN_GAIN = 1e-4
+
+
+@dataclass
+class EnsemblePlan:
+    """The chosen members (trial results) and weights, with the out-of-fold scores that justified it."""
+
+    members: list[TrialResult]
+    weights: list[float]
+    score: float
+    best_single_score: float
+    rows_scored: int
+    notes: list[str] = field(default_factory=list)
+
+    def to_spec(self) -> list[dict[str, Any]]:
+        return [
+            {"algorithm": m.algorithm, "params": m.params, "weight": w, "trial_number": m.trial_number}
+            for m, w in zip(self.members, self.weights, strict=True)
+        ]
+
+
+def select_ensemble(
+    results: list[TrialResult], y: np.ndarray, task: ProblemType, metric: MetricSpec, rounds: int = SELECTION_ROUNDS
+) -> EnsemblePlan | None:
+    """The best greedy ensemble of the top completed trials, or None when it does not beat the best single one."""
+    candidates = _candidates(results, metric)
+    loaded = [(r, np.load(r.oof_path, allow_pickle=False)) for r in candidates if r.oof_path]
+    loaded = [(r, p) for r, p in loaded if p.shape[0] == len(y)]
+    if len(loaded) < 2:
+        return None
+    rows = np.all([~np.isnan(p).any(axis=1) for _, p in loaded], axis=0)  # holdout: only the predicted rows
+    if rows.sum() < 10:
+        return None
+    preds = [p[rows].astype(np.float64) for _, p in loaded]
+    y_rows = y[rows]
+    singles = [_score(p, y_rows, task, metric) for p in preds]
+    best_single = max(singles) if metric.greater_is_better else min(singles)
+    counts, ensemble_score = _greedy(preds, y_rows, task, metric, rounds)
+    gain = (ensemble_score - best_single) if metric.greater_is_better else (best_single - ensemble_score)
+    chosen = [i for i, c in enumerate(counts) if c > 0]
+    if len(chosen) < 2 or not gain > MIN_GAIN:
+        return None
+    total = float(sum(counts))
+    return EnsemblePlan(
+        members=[loaded[i][0] for i in chosen],
+        weights=[counts[i] / total for i in chosen],
+        score=ensemble_score,
+        best_single_score=best_single,
+        rows_scored=int(rows.sum()),
+    )
+
+
+def _candidates(results: list[TrialResult], metric: MetricSpec) -> list[TrialResult]:
+    done = [r for r in results if r.score is not None and math.isfinite(r.score) and r.oof_path]
+    done.sort(key=lambda r: -(r.score or 0.0) if metric.greater_is_better else (r.score or 0.0))
+    return done[:MAX_CANDIDATES]
+
+
+def _score(pred: np.ndarray, y: np.ndarray, task: ProblemType, metric: MetricSpec) -> float:
+    if task.is_classification:
+        proba = np.clip(pred, 1e-15, 1.0)
+        proba = proba / proba.sum(axis=1, keepdims=True)
+        return score(metric, y, proba.argmax(axis=1), proba)
+    values = pred[:, 0]
+    return score(metric, y, values, None)
+
+
+def _greedy(
+    preds: list[np.ndarray], y: np.ndarray, task: ProblemType, metric: MetricSpec, rounds: int
+) -> tuple[list[int], float]:
+    counts = [0] * len(preds)
+    total = np.zeros_like(preds[0])
+    best_counts, best_score = list(counts), math.nan
+    for step in range(1, rounds + 1):
+        trial_scores = [_score((total + p) / step, y, task, metric) for p in preds]
+        pick = int(np.argmax(trial_scores) if metric.greater_is_better else np.argmin(trial_scores))
+        counts[pick] += 1
+        total += preds[pick]
+        current = trial_scores[pick]
+        improved = math.isnan(best_score) or (
+            current > best_score if metric.greater_is_better else current < best_score
+        )
+        if improved:
+            best_counts, best_score = list(counts), current
+    return best_counts, best_score
+
+
+class EnsembleModel(FlowMLModel):
+    """Weighted average of member models that share one feature plan: probabilities for classifiers (then the
+    most likely class), predictions for regression. Prepares the input once for all members."""
+
+    def __init__(self, members: list[FlowMLModel], weights: list[float]) -> None:
+        if not members or len(members) != len(weights):
+            raise ValueError("an ensemble needs members with one weight each")
+        first = members[0]
+        super().__init__(first.plan, first.problem_type, first.pipeline, first.classes, first.known_categories)
+        self.members = members
+        self.weights = [w / sum(weights) for w in weights]
+
+    def predict_proba_prepared(self, X: pd.DataFrame) -> np.ndarray | None:
+        if not self.is_classifier:
+            return None
+        total: np.ndarray | None = None
+        for member, weight in zip(self.members, self.weights, strict=True):
+            proba = member.predict_proba_prepared(X)
+            assert proba is not None
+            total = weight * proba if total is None else total + weight * proba
+        return total
+
+    def predict_prepared(self, X: pd.DataFrame) -> np.ndarray:
+        if self.is_classifier:
+            proba = self.predict_proba_prepared(X)
+            assert proba is not None and self.classes is not None
+            return np.asarray(self.classes)[proba.argmax(axis=1)]
+        return np.sum([w * m.predict_prepared(X) for m, w in zip(self.members, self.weights, strict=True)], axis=0)
