@@ -116,3 +116,19 @@ async def test_budget_is_respected(iris: tuple[str, FeaturePlan]) -> None:
 def test_unsupported_algorithms_are_refused(iris: tuple[str, FeaturePlan]) -> None:
     with pytest.raises(ValueError, match="none of the chosen algorithms"):
         SearchLoop(config(iris, ["ridge"]), default_registry(), LocalExecutor(LocalProcessPool(1)), Recorder())
+
+
+async def test_same_seed_and_trial_count_give_the_same_leaderboard(iris: tuple[str, FeaturePlan]) -> None:
+    pool = LocalProcessPool(2)
+    await pool.start()
+    try:
+        names = ["logistic_regression", "decision_tree", "knn", "random_forest"]
+        runs = []
+        for _ in range(2):
+            recorder = Recorder()
+            loop = SearchLoop(config(iris, names, max_trials=10), default_registry(), LocalExecutor(pool), recorder)
+            await loop.run()
+            runs.append(sorted((r.trial_number, r.algorithm, repr(r.params), r.score) for r in recorder.finished))
+        assert runs[0] == runs[1]
+    finally:
+        await pool.close()

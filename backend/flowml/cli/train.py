@@ -24,10 +24,11 @@ from flowml.data.ingest import inspect_file
 from flowml.engine.algorithms import default_registry
 from flowml.engine.executor import LocalExecutor
 from flowml.engine.features import plan_features
+from flowml.engine.final_choice import choose_validation, final_choice
 from flowml.engine.metrics import default_metric, get_metric
 from flowml.engine.pool import LocalProcessPool
 from flowml.engine.problem import detect_problem_type, validate_target
-from flowml.engine.search import SearchConfig, SearchLoop, TrialTicket, choose_validation, final_choice
+from flowml.engine.search import SearchConfig, SearchLoop, TrialTicket
 from flowml.engine.types import FeaturePlan, FinalSpec, ProblemType, TrialResult, TrialStatus
 
 console = Console()

@@ -1,7 +1,7 @@
-"""The search loop: one Optuna study driven with ask/tell, trials dispatched to an executor.
+"""The search loop: trials asked from the scheduler, dispatched to an executor, told back, within the budget.
 
-The loop owns the study (ARCHITECTURE.md section 3). It is pure engine code: persistence and events happen in the
-listener the caller passes, so the API's job driver and `flowml train` share this loop exactly.
+The loop owns the studies (ARCHITECTURE.md section 3). It is pure engine code: persistence and events happen in
+the listener the caller passes, so the API's job driver and `flowml train` share this loop exactly.
 """
 
 from __future__ import annotations
@@ -9,28 +9,20 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import numpy as np
-import optuna
-from optuna.distributions import distribution_to_json, json_to_distribution
-from optuna.trial import TrialState
-
-from flowml.engine.ensemble import EnsemblePlan, select_ensemble
 from flowml.engine.executor import TrialExecutor
-from flowml.engine.features import load_frame
 from flowml.engine.metrics import get_metric, optuna_direction
-from flowml.engine.problem import encode_target, validate_target
-from flowml.engine.registry import Algorithm, Registry, Suggest
+from flowml.engine.registry import Algorithm, Registry
+from flowml.engine.scheduler import AlgorithmScheduler, Proposal
 from flowml.engine.types import FeaturePlan, ProblemType, TrialResult, TrialSpec, TrialStatus
 
-# An algorithm that failed this many times is not tried again in the job.
-MAX_FAILURES_PER_ALGORITHM = 2
 # Below this many seconds left, starting a trial would only waste the remainder of the budget.
 MIN_TRIAL_SECONDS = 1.0
 POLL_SECONDS = 0.5
+# The reserve anticipates an ensemble of about this many of the best trials.
+EXPECTED_MEMBERS = 4
 
 
 @dataclass
@@ -50,11 +42,18 @@ class SearchConfig:
     cancel_path: str | None = None
     oof_dir: str | None = None  # set to keep out-of-fold predictions and build an ensemble at the end
     validation: str = "cv"
+    # Ask trials in batches and tell results in trial order, so the same seed and trial count give the same
+    # leaderboard; costs the idle time of waiting for each batch's slowest trial. On when max_trials is set.
+    deterministic: bool | None = None
+
+    @property
+    def batch_mode(self) -> bool:
+        return self.deterministic if self.deterministic is not None else self.max_trials is not None
 
 
 @dataclass
 class PriorTrial:
-    """A trial already recorded (after a restart): rebuilds the study without re-running it."""
+    """A trial already recorded (after a restart): rebuilds the studies without re-running it."""
 
     optuna_params: dict[str, Any]
     distributions: dict[str, str]
@@ -96,12 +95,6 @@ def final_fit_seconds(best: TrialResult, n_folds: int, members: list[TrialResult
     return 5.0 + 3.0 * best.fit_time * scale + 1.5 * others * scale
 
 
-# Ensemble selection scores candidates hundreds of times; beyond this many rows a random subset is as informative.
-ENSEMBLE_MAX_ROWS = 20_000
-# The reserve anticipates an ensemble of about this many of the best trials.
-EXPECTED_MEMBERS = 4
-
-
 class SearchListener(Protocol):
     async def trial_started(self, ticket: TrialTicket) -> None: ...
 
@@ -112,6 +105,9 @@ class SearchListener(Protocol):
     def cancelled(self) -> bool: ...
 
 
+InFlight = dict["asyncio.Task[TrialResult]", tuple[Proposal, TrialTicket]]
+
+
 class SearchLoop:
     def __init__(
         self, config: SearchConfig, registry: Registry, executor: TrialExecutor, listener: SearchListener
@@ -119,21 +115,12 @@ class SearchLoop:
         self.config = config
         self.executor = executor
         self.listener = listener
-        self.algorithms = self._usable_algorithms(registry)
         self.direction = optuna_direction(get_metric(config.metric, config.problem_type))
-        optuna.logging.set_verbosity(optuna.logging.WARNING)  # our own logs report every trial
-        with warnings.catch_warnings():
-            # multivariate/group/constant_liar are flagged experimental; we pin Optuna's version and rely on them.
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            self.study = optuna.create_study(
-                direction=self.direction,
-                sampler=optuna.samplers.TPESampler(
-                    seed=config.seed, multivariate=True, group=True, constant_liar=True, n_startup_trials=5
-                ),
-            )
+        self.scheduler = AlgorithmScheduler(
+            self._usable_algorithms(registry), config.problem_type, self.direction, config.seed
+        )
         self.results: list[TrialResult] = []
         self.best: TrialResult | None = None
-        self._failures: dict[str, int] = {}
         self._asked = 0
         self._reserve = self._initial_reserve()
 
@@ -142,7 +129,7 @@ class SearchLoop:
         usable = [a for a in chosen if a.supports(self.config.problem_type, self.config.n_rows)]
         if not usable:
             raise ValueError("none of the chosen algorithms supports this problem type and data size")
-        return sorted(usable, key=lambda a: a.cost)
+        return usable
 
     def _initial_reserve(self) -> float:
         budget = self.config.deadline - self.config.started_at
@@ -155,80 +142,57 @@ class SearchLoop:
     def _better(self, a: float, b: float) -> bool:
         return a > b if self.direction == "maximize" else a < b
 
-    # --- study bookkeeping -------------------------------------------------------------------------------------
+    # --- bookkeeping -------------------------------------------------------------------------------------------
 
     def restore(self, prior: list[PriorTrial]) -> None:
         for trial in prior:
-            distributions = {k: json_to_distribution(v) for k, v in trial.distributions.items()}
+            algorithm = str(trial.optuna_params.get("algorithm", ""))
+            self.scheduler.restore(algorithm, trial.optuna_params, trial.distributions, trial.value)
             finite = trial.value is not None and math.isfinite(trial.value)
-            self.study.add_trial(
-                optuna.trial.create_trial(
-                    params=trial.optuna_params,
-                    distributions=distributions,
-                    value=trial.value if finite else None,
-                    state=TrialState.COMPLETE if finite else TrialState.FAIL,
-                )
-            )
             if finite and trial.result is not None:
                 self.results.append(trial.result)
                 if self.best is None or self._better(trial.value or 0.0, self.best.score or 0.0):
                     self.best = trial.result
-                    self._update_reserve(trial.result)
+        self._update_reserve()
         self._asked = len(prior)
 
-    def _enqueue_defaults(self) -> None:
-        tried = {t.params.get("algorithm") for t in self.study.trials}
-        for algo in self.algorithms:
-            if algo.name in tried:
-                continue
-            params = {f"{algo.name}__{k}": v for k, v in algo.default_params(self.config.problem_type).items()}
-            self.study.enqueue_trial({"algorithm": algo.name, **params}, skip_if_exists=True)
+    def _ask(self) -> tuple[Proposal, TrialTicket] | None:
+        proposal = self.scheduler.ask()
+        if proposal is None:
+            return None
+        spec = TrialSpec(
+            job_id=self.config.job_id,
+            trial_number=self._asked,
+            dataset_path=self.config.dataset_path,
+            problem_type=self.config.problem_type.value,
+            feature_plan=self.config.feature_plan.to_dict(),
+            algorithm=proposal.algorithm.name,
+            params=proposal.params,
+            metric=self.config.metric,
+            n_folds=self.config.n_folds,
+            seed=self.config.seed,
+            deadline=self.search_end,
+            cancel_path=self.config.cancel_path,
+            oof_dir=self.config.oof_dir,
+            validation=self.config.validation,
+        )
+        self._asked += 1
+        return proposal, TrialTicket(spec, proposal.optuna_params, proposal.distributions)
 
-    def _ask(self) -> tuple[optuna.Trial, TrialTicket] | None:
-        names = [a.name for a in self.algorithms]
-        for _ in range(20):  # skip algorithms that keep failing without wasting a dispatch
-            trial = self.study.ask()
-            name = trial.suggest_categorical("algorithm", names)
-            if self._failures.get(str(name), 0) >= MAX_FAILURES_PER_ALGORITHM:
-                self.study.tell(trial, state=TrialState.FAIL)
-                continue
-            algo = next(a for a in self.algorithms if a.name == name)
-            params = algo.search_space(Suggest(trial, algo.name), self.config.problem_type)
-            spec = TrialSpec(
-                job_id=self.config.job_id,
-                trial_number=self._asked,
-                dataset_path=self.config.dataset_path,
-                problem_type=self.config.problem_type.value,
-                feature_plan=self.config.feature_plan.to_dict(),
-                algorithm=algo.name,
-                params=params,
-                metric=self.config.metric,
-                n_folds=self.config.n_folds,
-                seed=self.config.seed,
-                deadline=self.search_end,
-                cancel_path=self.config.cancel_path,
-                oof_dir=self.config.oof_dir,
-                validation=self.config.validation,
-            )
-            self._asked += 1
-            distributions = {k: distribution_to_json(v) for k, v in trial.distributions.items()}
-            return trial, TrialTicket(spec=spec, optuna_params=dict(trial.params), distributions=distributions)
-        return None
-
-    def _tell(self, trial: optuna.Trial, result: TrialResult) -> None:
+    def _tell(self, proposal: Proposal, result: TrialResult) -> None:
         ok = result.status == TrialStatus.COMPLETED and result.score is not None and math.isfinite(result.score)
+        folds = 1 if self.config.validation == "holdout" else self.config.n_folds
+        cost = result.fit_time * folds + 0.05
+        self.scheduler.tell(
+            proposal, result.score if ok else None, failed=result.status == TrialStatus.FAILED, cost_seconds=cost
+        )
         if ok:
             assert result.score is not None
-            self.study.tell(trial, result.score)
             if self.best is None or self._better(result.score, self.best.score or 0.0):
                 self.best = result
-            self._update_reserve(result)
-        else:
-            self.study.tell(trial, state=TrialState.FAIL)
-            if result.status == TrialStatus.FAILED:
-                self._failures[result.algorithm] = self._failures.get(result.algorithm, 0) + 1
+            self._update_reserve()
 
-    def _update_reserve(self, result: TrialResult) -> None:
+    def _update_reserve(self) -> None:
         """Keep time for the final fit: importance and refit of the best model, and refits of likely ensemble
         members (the next best trials), with margin."""
         if self.best is None:
@@ -254,15 +218,16 @@ class SearchLoop:
         return max(0.0, min(95.0, 100.0 * (time.time() - self.config.started_at) / total))
 
     async def run(self) -> SearchOutcome:
-        self._enqueue_defaults()
-        in_flight: dict[asyncio.Task[TrialResult], tuple[optuna.Trial, TrialTicket]] = {}
+        in_flight: InFlight = {}
         cancelled = False
         try:
             while True:
                 if self.listener.cancelled():
                     cancelled = True
                     self.executor.cancel(self.config.job_id)
-                while len(in_flight) < self.executor.capacity and not cancelled and self._can_start():
+                # In batch mode a new batch starts only when the previous one has been told completely.
+                may_fill = not cancelled and (not self.config.batch_mode or not in_flight)
+                while may_fill and len(in_flight) < self.executor.capacity and self._can_start():
                     asked = self._ask()
                     if asked is None:
                         break
@@ -270,95 +235,30 @@ class SearchLoop:
                     in_flight[asyncio.create_task(self.executor.run_trial(asked[1].spec))] = asked
                 if not in_flight:
                     break
-                done, _ = await asyncio.wait(in_flight, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    trial, ticket = in_flight.pop(task)
-                    result = task.result()
-                    self._tell(trial, result)
-                    self.results.append(result)
-                    await self.listener.trial_finished(ticket, result)
-                    await self.listener.progress(self._progress(), "searching", self._summary())
+                await self._collect(in_flight)
         finally:
             for task in in_flight:
                 task.cancel()
         return SearchOutcome(best=self.best, results=self.results, cancelled=cancelled)
+
+    async def _collect(self, in_flight: InFlight) -> None:
+        if self.config.batch_mode:
+            done, _ = await asyncio.wait(in_flight, timeout=POLL_SECONDS, return_when=asyncio.ALL_COMPLETED)
+            if len(done) < len(in_flight) and not self.listener.cancelled():
+                return  # wait for the whole batch, then tell it in trial order
+            done = set(in_flight) if len(done) == len(in_flight) else done
+        else:
+            done, _ = await asyncio.wait(in_flight, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+        for task in sorted(done, key=lambda t: in_flight[t][1].spec.trial_number):
+            proposal, ticket = in_flight.pop(task)
+            result = task.result()
+            self._tell(proposal, result)
+            self.results.append(result)
+            await self.listener.trial_finished(ticket, result)
+            await self.listener.progress(self._progress(), "searching", self._summary())
 
     def _summary(self) -> str:
         done = sum(1 for r in self.results if r.status == TrialStatus.COMPLETED)
         if self.best is None:
             return f"{done} trials finished, none succeeded yet"
         return f"{done} trials finished; best {self.config.metric} {self.best.score:.4f} ({self.best.algorithm})"
-
-
-def choose_ensemble(config: SearchConfig, results: list[TrialResult]) -> EnsemblePlan | None:
-    """Greedy ensemble over the job's trials (blocking: numpy work; run it in a thread from async code)."""
-    if not config.oof_dir:
-        return None
-    frame = load_frame(config.dataset_path)
-    target = frame[config.feature_plan.target]
-    check = validate_target(target, config.problem_type, config.n_folds)
-    y, _ = encode_target(target[check.keep], config.problem_type)
-    metric = get_metric(config.metric, config.problem_type)
-    subset = _subset(len(y), config.seed)
-    plan = select_ensemble(_restricted(results, subset), y[subset], config.problem_type, metric)
-    return plan
-
-
-def _subset(n_rows: int, seed: int) -> np.ndarray:
-    if n_rows <= ENSEMBLE_MAX_ROWS:
-        return np.arange(n_rows)
-    return np.sort(np.random.default_rng(seed).choice(n_rows, ENSEMBLE_MAX_ROWS, replace=False))
-
-
-def _restricted(results: list[TrialResult], subset: np.ndarray) -> list[TrialResult]:
-    """Results whose out-of-fold files hold only the subset's rows (written next to the originals)."""
-    if len(subset) == 0 or all(r.oof_path is None for r in results):
-        return results
-    out: list[TrialResult] = []
-    for result in results:
-        if result.oof_path is None:
-            continue
-        full = np.load(result.oof_path, allow_pickle=False)
-        if full.shape[0] == len(subset):
-            out.append(result)
-            continue
-        path = result.oof_path.removesuffix(".npy") + ".subset.npy"
-        np.save(path, full[subset], allow_pickle=False)
-        out.append(replace(result, oof_path=path))
-    return out
-
-
-# Large data on a short budget: one holdout split instead of k folds (k fits would leave time for few trials).
-HOLDOUT_MIN_ROWS = 20_000
-HOLDOUT_MAX_BUDGET_SECONDS = 900
-
-
-def choose_validation(n_rows: int, budget_seconds: float) -> str:
-    return "holdout" if n_rows >= HOLDOUT_MIN_ROWS and budget_seconds <= HOLDOUT_MAX_BUDGET_SECONDS else "cv"
-
-
-@dataclass
-class FinalChoice:
-    """What the final fit builds and by when: the best trial alone, or an ensemble led by it."""
-
-    best: TrialResult
-    ensemble: list[dict[str, Any]]
-    ensemble_score: float | None
-    deadline: float
-    note: str | None = None
-
-
-def final_choice(config: SearchConfig, outcome: SearchOutcome) -> FinalChoice:
-    """Pick single model or ensemble (blocking; call from a thread). The ensemble is kept only if its members'
-    refits fit in the time left; the final deadline never cuts the best model's own refit short."""
-    assert outcome.best is not None
-    best = outcome.best
-    single_deadline = max(config.deadline, time.time() + final_fit_seconds(best, config.n_folds))
-    plan = choose_ensemble(config, outcome.results)
-    if plan is None:
-        return FinalChoice(best, [], None, single_deadline)
-    needed = final_fit_seconds(best, config.n_folds, plan.members)
-    if time.time() + needed > config.deadline:
-        return FinalChoice(best, [], None, single_deadline, note="ensemble skipped: its refits would overrun")
-    ordered = sorted(plan.to_spec(), key=lambda m: m["trial_number"] != best.trial_number)
-    return FinalChoice(best, ordered, plan.score, config.deadline)

@@ -22,9 +22,10 @@ from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Trial
 from flowml.db.types import new_id, utcnow
 from flowml.engine.algorithms import default_registry
 from flowml.engine.features import load_frame, plan_features
+from flowml.engine.final_choice import FinalChoice, choose_validation, final_choice
 from flowml.engine.metrics import get_metric
 from flowml.engine.problem import validate_target
-from flowml.engine.search import FinalChoice, PriorTrial, SearchConfig, SearchLoop, choose_validation, final_choice
+from flowml.engine.search import PriorTrial, SearchConfig, SearchLoop
 from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType, TrialResult, TrialStatus
 from flowml.events.schemas import EventType
 from flowml.services.context import AppContext

@@ -1,0 +1,162 @@
+"""Which algorithm gets the next trial, and with which parameters.
+
+One Optuna study per algorithm (TPE, multivariate, constant liar for trials in flight) rather than one study with
+the algorithm as a categorical: TPE learns each space on its own, and the choice between algorithms becomes an
+explicit, cost-aware policy (the idea behind FLAML's small-budget strength):
+1. warm start: every algorithm's known-good defaults once, cheapest first;
+2. then algorithms are drawn with weights that fall with their rank (by best score so far) and with the square
+   root of their measured cost per trial, so winners get most trials and cheap near-winners keep some.
+The draw uses a seeded generator, so the same seed and the same results give the same choices.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import optuna
+from optuna.distributions import distribution_to_json, json_to_distribution
+from optuna.trial import TrialState
+
+from flowml.engine.registry import Algorithm, Suggest
+from flowml.engine.types import ProblemType
+
+# An algorithm that failed this many times is not tried again in the job.
+MAX_FAILURES_PER_ALGORITHM = 2
+# Rank temperature: the second-best algorithm gets exp(-1/T) of the best one's weight (before cost).
+RANK_TEMPERATURE = 1.5
+# Cost floor (seconds per trial), so the cheapest algorithms don't take every trial.
+MIN_COST_SECONDS = 0.2
+
+
+@dataclass
+class _Arm:
+    algorithm: Algorithm
+    study: optuna.Study
+    asked: int = 0
+    failures: int = 0
+    best: float | None = None
+    costs: list[float] = field(default_factory=list)
+
+    @property
+    def cost(self) -> float:
+        return max(MIN_COST_SECONDS, float(np.median(self.costs))) if self.costs else self.algorithm.cost
+
+    @property
+    def usable(self) -> bool:
+        return self.failures < MAX_FAILURES_PER_ALGORITHM
+
+
+@dataclass
+class Proposal:
+    """One asked trial: the algorithm, its parameters, and what to persist to rebuild the study later."""
+
+    algorithm: Algorithm
+    trial: optuna.Trial
+    params: dict[str, Any]
+    optuna_params: dict[str, Any]
+    distributions: dict[str, str]
+
+
+class AlgorithmScheduler:
+    def __init__(
+        self, algorithms: list[Algorithm], task: ProblemType, direction: Literal["minimize", "maximize"], seed: int
+    ) -> None:
+        self.task = task
+        self.direction = direction
+        self._rng = np.random.default_rng(seed)
+        optuna.logging.set_verbosity(optuna.logging.WARNING)  # our own logs report every trial
+        self.arms: dict[str, _Arm] = {}
+        for index, algo in enumerate(sorted(algorithms, key=lambda a: a.cost)):
+            with warnings.catch_warnings():
+                # multivariate/constant_liar are flagged experimental; we pin Optuna's version and rely on them.
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                sampler = optuna.samplers.TPESampler(
+                    seed=seed + index, multivariate=True, constant_liar=True, n_startup_trials=4
+                )
+            study = optuna.create_study(direction=direction, sampler=sampler)
+            defaults = {f"{algo.name}__{k}": v for k, v in algo.default_params(task).items()}
+            study.enqueue_trial(defaults)
+            self.arms[algo.name] = _Arm(algo, study)
+
+    def _better(self, a: float, b: float) -> bool:
+        return a > b if self.direction == "maximize" else a < b
+
+    def restore(
+        self, algorithm: str, optuna_params: dict[str, Any], distributions: dict[str, str], value: float | None
+    ) -> None:
+        """Add a trial recorded earlier (a resumed job) to its algorithm's study without running it again."""
+        arm = self.arms.get(algorithm)
+        if arm is None:
+            return
+        params = {k: v for k, v in optuna_params.items() if k != "algorithm"}
+        dists = {k: json_to_distribution(v) for k, v in distributions.items() if k != "algorithm"}
+        finite = value is not None and math.isfinite(value)
+        if arm.asked == 0:
+            arm.study = _without_queue(arm.study)
+        arm.study.add_trial(
+            optuna.trial.create_trial(
+                params=params,
+                distributions=dists,
+                value=value if finite else None,
+                state=TrialState.COMPLETE if finite else TrialState.FAIL,
+            )
+        )
+        arm.asked += 1
+        if finite:
+            assert value is not None
+            if arm.best is None or self._better(value, arm.best):
+                arm.best = value
+
+    def ask(self) -> Proposal | None:
+        arm = self._choose()
+        if arm is None:
+            return None
+        trial = arm.study.ask()
+        params = arm.algorithm.search_space(Suggest(trial, arm.algorithm.name), self.task)
+        arm.asked += 1
+        return Proposal(
+            algorithm=arm.algorithm,
+            trial=trial,
+            params=params,
+            optuna_params={"algorithm": arm.algorithm.name, **trial.params},
+            distributions={k: distribution_to_json(v) for k, v in trial.distributions.items()},
+        )
+
+    def tell(self, proposal: Proposal, value: float | None, *, failed: bool, cost_seconds: float) -> None:
+        arm = self.arms[proposal.algorithm.name]
+        if value is not None and math.isfinite(value):
+            arm.study.tell(proposal.trial, value)
+            if arm.best is None or self._better(value, arm.best):
+                arm.best = value
+            arm.costs.append(cost_seconds)
+        else:
+            arm.study.tell(proposal.trial, state=TrialState.FAIL)
+            if failed:
+                arm.failures += 1
+
+    def _choose(self) -> _Arm | None:
+        usable = [a for a in self.arms.values() if a.usable]
+        if not usable:
+            return None
+        fresh = [a for a in usable if a.asked == 0]
+        if fresh:
+            return fresh[0]  # warm start, cheapest first (arms are in cost order)
+        scored = [a for a in usable if a.best is not None]
+        if not scored:
+            return min(usable, key=lambda a: a.asked)
+        sign = 1.0 if self.direction == "minimize" else -1.0
+        ranked = sorted(scored, key=lambda a: sign * (a.best or 0.0))
+        weights = np.array(
+            [math.exp(-rank / RANK_TEMPERATURE) / math.sqrt(arm.cost) for rank, arm in enumerate(ranked)]
+        )
+        return ranked[int(self._rng.choice(len(ranked), p=weights / weights.sum()))]
+
+
+def _without_queue(study: optuna.Study) -> optuna.Study:
+    """A fresh study with the same sampler: a restored algorithm must not re-run its enqueued defaults."""
+    fresh = optuna.create_study(direction=study.direction, sampler=study.sampler)
+    return fresh
