@@ -79,6 +79,15 @@ def test_leaderboard_ranks_many_algorithms(client: TestClient, finished_job: dic
     assert not [t for t in trials["items"] if t["status"] == "running"]
 
 
+def test_best_score_curve_only_improves(client: TestClient, finished_job: dict[str, Any]) -> None:
+    curve = client.get(f"/api/results/job/{finished_job['id']}/curve").json()
+    points = curve["points"]
+    assert points and curve["metric"] == "roc_auc"
+    assert [p["best_score"] for p in points] == sorted(p["best_score"] for p in points)
+    assert [p["seconds"] for p in points] == sorted(p["seconds"] for p in points)
+    assert points[0]["seconds"] < 0.3 * 60
+
+
 def test_model_detail_predict_and_download(client: TestClient, finished_job: dict[str, Any]) -> None:
     model_id = finished_job["model_id"]
     model = client.get(f"/api/results/model/{model_id}").json()

@@ -35,6 +35,20 @@ class TrialsPublic(BaseModel):
     count: int
 
 
+class CurvePoint(BaseModel):
+    seconds: float = Field(description="Seconds since the job started")
+    best_score: float
+    trial_number: int
+    algorithm: str
+
+
+class Curve(BaseModel):
+    job_id: str
+    metric: str
+    greater_is_better: bool
+    points: list[CurvePoint]
+
+
 class PredictRequest(BaseModel):
     rows: list[dict[str, Any]] | None = Field(default=None, description="Several rows")
     row: dict[str, Any] | None = Field(default=None, description="One row")
@@ -64,6 +78,27 @@ async def leaderboard(ctx: CtxDep, job: JobDep) -> Any:
     trials.sort(key=lambda t: (-(t.score or 0.0) if better else (t.score or 0.0), t.trial_number))
     items = [trial_view(t, rank) for rank, t in enumerate(trials, start=1)]
     return Leaderboard(job_id=job.id, metric=job.metric, greater_is_better=better, items=items)
+
+
+@router.get("/job/{job_id}/curve", response_model=Curve)
+async def best_score_curve(ctx: CtxDep, job: JobDep) -> Any:
+    """The best score so far each time it improved: the anytime curve of the search."""
+    better = get_metric(job.metric, ProblemType(job.problem_type)).greater_is_better
+    done = [t for t in await jobs.list_trials(ctx, job.id) if t.score is not None and t.finished_at is not None]
+    done.sort(key=lambda t: (t.finished_at, t.trial_number))
+    points: list[CurvePoint] = []
+    start = job.started_at or job.created_at
+    for trial in done:
+        assert trial.score is not None and trial.finished_at is not None
+        if points and not (trial.score > points[-1].best_score if better else trial.score < points[-1].best_score):
+            continue
+        seconds = max(0.0, (trial.finished_at - start).total_seconds())
+        points.append(
+            CurvePoint(
+                seconds=seconds, best_score=trial.score, trial_number=trial.trial_number, algorithm=trial.algorithm
+            )
+        )
+    return Curve(job_id=job.id, metric=job.metric, greater_is_better=better, points=points)
 
 
 @router.get("/job/{job_id}/trials", response_model=TrialsPublic)
