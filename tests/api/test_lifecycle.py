@@ -61,6 +61,22 @@ def test_limit_queues_then_cancel_stops_quickly(one_slot_settings: Settings) -> 
                 types.append(socket.receive_json()["type"])
 
 
+def test_stop_early_finishes_with_the_best_model_so_far(one_slot_settings: Settings) -> None:
+    with TestClient(create_app(one_slot_settings)) as client:
+        dataset = upload(client, dataset_path("titanic.csv")).json()
+        job = _start(client, dataset["id"], budget=2.0)
+        too_soon = client.post(f"/api/training/jobs/{job['id']}/stop")
+        assert too_soon.status_code == 409  # nothing has finished yet (or it is still queued)
+        wait_for(client, job["id"], lambda j: j["best_score"] is not None, timeout=60)
+        asked = time.monotonic()
+        assert client.post(f"/api/training/jobs/{job['id']}/stop").status_code == 200
+        done = wait_final(client, job["id"], timeout=60)
+        assert done["status"] == "completed" and done["model_id"]
+        assert time.monotonic() - asked < 30  # far less than the 2-minute budget
+        row = {"pclass": 1, "sex": "female", "age": 30}
+        assert client.post(f"/api/results/model/{done['model_id']}/predict", json={"row": row}).status_code == 200
+
+
 def test_job_running_at_shutdown_resumes_at_next_start(one_slot_settings: Settings) -> None:
     with TestClient(create_app(one_slot_settings)) as client:
         dataset = upload(client, dataset_path("titanic.csv")).json()

@@ -10,6 +10,7 @@ import asyncio
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from flowml.engine.executor import TrialExecutor
@@ -41,6 +42,8 @@ class SearchConfig:
     max_trials: int | None = None
     cancel_path: str | None = None
     oof_dir: str | None = None  # set to keep out-of-fold predictions and build an ensemble at the end
+    # A file whose existence means "stop searching now and finish with the best so far" (the user's Stop button).
+    stop_path: str | None = None
     validation: str = "cv"
     # Ask trials in batches and tell results in trial order, so the same seed and trial count give the same
     # leaderboard; costs the idle time of waiting for each batch's slowest trial. On when max_trials is set.
@@ -75,6 +78,7 @@ class SearchOutcome:
     best: TrialResult | None
     results: list[TrialResult] = field(default_factory=list)
     cancelled: bool = False
+    stopped: bool = False  # ended early by the user's stop request, not by the budget
 
     def failure_message(self) -> str:
         """Why there is no best trial, in words for the user."""
@@ -217,16 +221,22 @@ class SearchLoop:
         total = self.config.deadline - self.config.started_at
         return max(0.0, min(95.0, 100.0 * (time.time() - self.config.started_at) / total))
 
+    def _stop_requested(self) -> bool:
+        return self.config.stop_path is not None and Path(self.config.stop_path).exists()
+
     async def run(self) -> SearchOutcome:
         in_flight: InFlight = {}
-        cancelled = False
+        cancelled = stopped = False
         try:
             while True:
                 if self.listener.cancelled():
                     cancelled = True
                     self.executor.cancel(self.config.job_id)
+                elif not stopped and self._stop_requested():
+                    stopped = True  # trials in flight are abandoned; the best finished one is the result
+                    self.executor.cancel(self.config.job_id)
                 # In batch mode a new batch starts only when the previous one has been told completely.
-                may_fill = not cancelled and (not self.config.batch_mode or not in_flight)
+                may_fill = not (cancelled or stopped) and (not self.config.batch_mode or not in_flight)
                 while may_fill and len(in_flight) < self.executor.capacity and self._can_start():
                     asked = self._ask()
                     if asked is None:
@@ -239,12 +249,12 @@ class SearchLoop:
         finally:
             for task in in_flight:
                 task.cancel()
-        return SearchOutcome(best=self.best, results=self.results, cancelled=cancelled)
+        return SearchOutcome(best=self.best, results=self.results, cancelled=cancelled, stopped=stopped)
 
     async def _collect(self, in_flight: InFlight) -> None:
         if self.config.batch_mode:
             done, _ = await asyncio.wait(in_flight, timeout=POLL_SECONDS, return_when=asyncio.ALL_COMPLETED)
-            if len(done) < len(in_flight) and not self.listener.cancelled():
+            if len(done) < len(in_flight) and not self.listener.cancelled() and not self._stop_requested():
                 return  # wait for the whole batch, then tell it in trial order
             done = set(in_flight) if len(done) == len(in_flight) else done
         else:

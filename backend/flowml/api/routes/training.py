@@ -31,6 +31,12 @@ async def get_job(job: JobDep) -> Any:
     return job
 
 
+@router.post("/jobs/{job_id}/stop", response_model=JobPublic)
+async def stop_job(ctx: CtxDep, job: JobDep) -> Any:
+    """Stop searching now and finish with the best model found so far (the job still completes)."""
+    return await jobs.request_stop(ctx, job.id)
+
+
 @router.post("/jobs/{job_id}/cancel", response_model=JobPublic)
 async def cancel_job(manager: ManagerDep, job: JobDep) -> Any:
     return await manager.cancel(job.id)

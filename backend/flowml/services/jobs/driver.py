@@ -71,10 +71,15 @@ async def run_job(ctx: AppContext, job_id: str, *, resume: bool = False) -> None
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
             _cancel_file(ctx, job_id).unlink(missing_ok=True)
+            _stop_file(ctx, job_id).unlink(missing_ok=True)
 
 
 def _cancel_file(ctx: AppContext, job_id: str) -> Path:
     return ctx.cancel_dir / job_id
+
+
+def _stop_file(ctx: AppContext, job_id: str) -> Path:
+    return ctx.cancel_dir / f"{job_id}.stop"
 
 
 async def _claim(ctx: AppContext, job_id: str) -> bool:
@@ -190,6 +195,7 @@ async def _train(ctx: AppContext, job: Job) -> str:
         max_trials=job.max_trials,
         cancel_path=str(_cancel_file(ctx, job.id)),
         oof_dir=str(_oof_dir(ctx, job.id)),
+        stop_path=str(_stop_file(ctx, job.id)),
         validation=choose_validation(n_rows, job.time_budget * 60),
     )
     loop = SearchLoop(config, default_registry(), ctx.executor, listener)
@@ -203,6 +209,8 @@ async def _train(ctx: AppContext, job: Job) -> str:
     what = f"an ensemble of {len(choice.ensemble)} models" if choice.ensemble else outcome.best.algorithm
     if choice.note:
         logger.info(choice.note)
+    if outcome.stopped:
+        logger.info("search stopped early by the user after {} trials", len(outcome.results))
     await listener.progress(96.0, "finalizing", f"fitting {what} on all rows")
     return await _finalize(ctx, job, dataset, path, plan, choice)
 

@@ -103,6 +103,24 @@ async def request_cancel(ctx: AppContext, job_id: str) -> Job:
     return job
 
 
+async def request_stop(ctx: AppContext, job_id: str) -> Job:
+    """Ask a running job to stop searching and finish with the best model so far."""
+    async with ctx.sessions() as session:
+        job = await session.get(Job, job_id)
+        if job is None:
+            raise NotFoundError(f"job {job_id} not found")
+        if job.status != JobStatus.RUNNING:
+            raise ConflictError(f"job {job_id} is {job.status}; only a running job can be stopped early")
+        if job.best_score is None:
+            raise ConflictError("no trial has finished yet, so there is no model to keep; wait, or cancel the job")
+        job.message = "stopping: finishing with the best model so far"
+        session.add(job)
+        await session.commit()
+        await session.refresh(job)
+    (ctx.cancel_dir / f"{job_id}.stop").touch()
+    return job
+
+
 async def list_trials(ctx: AppContext, job_id: str) -> list[Trial]:
     await get_job(ctx, job_id)
     async with ctx.sessions() as session:
