@@ -36,6 +36,7 @@ export const trainingApi = {
   jobs: (status?: JobStatus) => request<Page<Job>>("/api/training/jobs", { query: { status } }),
   job: (id: Id) => request<Job>(`/api/training/jobs/${seg(id)}`),
   cancel: (id: Id) => request<Job>(`/api/training/jobs/${seg(id)}/cancel`, { method: "POST" }),
+  stop: (id: Id) => request<Job>(`/api/training/jobs/${seg(id)}/stop`, { method: "POST" }),
 };
 
 export const resultsApi = {

@@ -53,3 +53,15 @@ export function useCancelJob(id: Id) {
     },
   });
 }
+
+/** Stop searching now and finish with the best model so far (the job still completes with a model). */
+export function useStopJob(id: Id) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => trainingApi.stop(id),
+    onSuccess: (job) => {
+      client.setQueryData(queryKeys.jobs.detail(id), job);
+      toast.info("Finishing with the best model so far…");
+    },
+  });
+}

@@ -1,4 +1,4 @@
-import { Boxes, Square } from "lucide-react";
+import { Boxes, FastForward, Square } from "lucide-react";
 import { Link } from "react-router";
 import type { Job } from "../../../api/types";
 import { Button, primaryLinkClass } from "../../../components/Button";
@@ -7,7 +7,7 @@ import { ErrorBanner } from "../../../components/States";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { formatDuration, formatNumber } from "../../../lib/format";
 import { useNow } from "../../../lib/time";
-import { useCancelJob } from "../api";
+import { useCancelJob, useStopJob } from "../api";
 import { isActive } from "../status";
 import { jobTiming } from "../timing";
 import type { SocketState } from "../useJobEvents";
@@ -33,6 +33,8 @@ export function JobHeader({ job, socket }: { job: Job; socket: SocketState }) {
   const now = useNow(1000, active);
   const { elapsed, remaining } = jobTiming(job, now);
   const cancel = useCancelJob(job.id);
+  const stop = useStopJob(job.id);
+  const canFinish = job.status === "running" && job.best_score !== null && job.stage === "searching";
   const tone = job.status === "failed" ? "danger" : job.status === "completed" ? "ok" : "accent";
 
   return (
@@ -51,6 +53,17 @@ export function JobHeader({ job, socket }: { job: Job; socket: SocketState }) {
           )}
         </div>
         <div className="flex items-center gap-2">
+          {canFinish && (
+            <Button
+              variant="secondary"
+              icon={<FastForward className="size-4" aria-hidden />}
+              onClick={() => stop.mutate()}
+              disabled={stop.isPending}
+              title="Stop searching and keep the best model found so far"
+            >
+              Finish now
+            </Button>
+          )}
           {active && (
             <Button
               variant="danger"
