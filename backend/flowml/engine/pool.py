@@ -189,9 +189,14 @@ class LocalProcessPool:
             logger.info("killed {} running task(s) of {}", len(victims), tag)
         return len(victims)
 
-    async def close(self) -> None:
+    async def close(self, *, graceful: bool = True) -> None:
+        """Stop the workers. `graceful=False` kills them at once: a CLI run whose budget is the user's wall clock
+        should not wait for interpreters full of ML libraries to tear down."""
         self._closed = True
         for slot in self._slots:
+            if not graceful:
+                slot.process.kill()
+                continue
             with contextlib.suppress(OSError, ValueError):
                 slot.conn.send(None)
         await asyncio.to_thread(self._join_all)
