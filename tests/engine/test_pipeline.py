@@ -30,9 +30,11 @@ from flowml.engine.types import FeaturePlan, ProblemType
 from tests.conftest import dataset_path
 
 ALL_TASKS = frozenset(ProblemType)
+# The shared titanic fixture marks `name` an identifier so the model tests keep their 8 feature columns;
+# TITANIC_INFERRED_KINDS is what the data layer infers (`name` as short text, used since text features exist).
 TITANIC_KINDS = {
     "pclass": "numeric",
-    "name": "text",
+    "name": "id",
     "sex": "categorical",
     "age": "numeric",
     "sibsp": "numeric",
@@ -42,6 +44,7 @@ TITANIC_KINDS = {
     "cabin": "categorical",
     "embarked": "categorical",
 }
+TITANIC_INFERRED_KINDS = {**TITANIC_KINDS, "name": "text"}
 
 
 # --- local algorithms shared by the engine pipeline tests ----------------------------------------------------------
@@ -230,14 +233,15 @@ def test_encode_target_sorts_labels_and_restores_integers() -> None:
 # --- feature planning -----------------------------------------------------------------------------------------------
 
 
-def test_plan_features_on_titanic_drops_ids_and_free_text() -> None:
+def test_plan_features_on_titanic_drops_ids_and_keeps_short_text() -> None:
     df = titanic_frame()
-    plan = plan_features(df, "survived", TITANIC_KINDS)
+    plan = plan_features(df, "survived", TITANIC_INFERRED_KINDS)
     assert plan.target == "survived"
-    assert plan.features == ["pclass", "sex", "age", "sibsp", "parch", "fare", "cabin", "embarked"]
+    assert plan.features == ["pclass", "name", "sex", "age", "sibsp", "parch", "fare", "cabin", "embarked"]
+    assert plan.column_kinds["name"] == "text"
+    assert "name" not in plan.categories  # free text has no vocabulary to record or report against
     assert plan.dropped == {
         "survived": "prediction target",
-        "name": "free text (not yet used)",
         "ticket": "identifier (a different value on every row)",
     }
     assert set(plan.categories["sex"]) == {"male", "female"}
@@ -259,7 +263,7 @@ def test_plan_features_drops_constant_and_empty_columns_and_keeps_short_text() -
     )
     kinds = {"constant": "categorical", "empty": "numeric", "size": "text", "code": "categorical", "amount": "numeric"}
     plan = plan_features(df, "target", kinds)
-    assert plan.column_kinds == {"size": "text", "amount": "numeric"}
+    assert plan.column_kinds == {"size": "categorical", "amount": "numeric"}  # a few repeated values: a category
     assert plan.dropped["constant"].startswith("constant")
     assert plan.dropped["empty"] == "all values missing"
     assert plan.dropped["code"].startswith("identifier")
@@ -328,13 +332,13 @@ def test_preprocessor_output_is_dense_float64_and_scales_only_when_asked() -> No
     df = synthetic_frame(ProblemType.BINARY)
     plan = _synthetic_plan(df)
     X, _ = prepare_X(df, plan)
-    scaled = build_preprocessor(plan, LocalLinear()).fit_transform(X)
-    raw = build_preprocessor(plan, LocalForest()).fit_transform(X)
+    scaled = build_preprocessor(plan, LocalLinear(), ProblemType.BINARY).fit_transform(X)
+    raw = build_preprocessor(plan, LocalForest(), ProblemType.BINARY).fit_transform(X)
     assert isinstance(scaled, np.ndarray)
     assert scaled.dtype == np.float64
     assert scaled.shape == raw.shape
     assert not np.isnan(scaled).any()
-    names = list(build_preprocessor(plan, LocalForest()).fit(X).get_feature_names_out())
+    names = list(build_preprocessor(plan, LocalForest(), ProblemType.BINARY).fit(X).get_feature_names_out())
     x1 = names.index("numeric__x1")
     assert abs(scaled[:, x1].mean()) < 1e-9
     assert raw[:, x1] == pytest.approx(X["x1"].to_numpy())
@@ -343,7 +347,7 @@ def test_preprocessor_output_is_dense_float64_and_scales_only_when_asked() -> No
     assert "onehot__color_red" in names
 
 
-def test_unknown_categories_one_hot_to_zeros_and_high_cardinality_is_ordinal() -> None:
+def test_unknown_categories_one_hot_to_zeros_and_high_cardinality_is_target_encoded() -> None:
     n = 200
     rng = np.random.default_rng(1)
     df = pd.DataFrame(
@@ -355,13 +359,14 @@ def test_unknown_categories_one_hot_to_zeros_and_high_cardinality_is_ordinal() -
     )
     plan = plan_features(df, "target", {"small": "categorical", "big": "categorical"})
     X, _ = prepare_X(df, plan)
-    pre = build_preprocessor(plan, LocalForest()).fit(X)
+    y = df["target"].to_numpy()
+    pre = build_preprocessor(plan, LocalForest(), ProblemType.BINARY).fit(X, y)
     names = list(pre.get_feature_names_out())
-    assert names[-1] == "ordinal__big"
+    assert names[-1] == "target__big"
     unseen, _ = prepare_X(pd.DataFrame({"small": ["zzz"], "big": ["never"]}), plan)
     row = pre.transform(unseen)[0]
     assert row[: len(names) - 1].tolist() == [0.0] * (len(names) - 1)  # no one-hot column lights up
-    assert row[-1] == -1.0  # the ordinal "unknown" code
+    assert row[-1] == pytest.approx(y.mean())  # an unseen category gets the training prior
 
 
 def test_preprocessing_is_fitted_on_the_training_fold_only() -> None:

@@ -19,11 +19,21 @@ from flowml.core.errors import InvalidInputError
 from flowml.engine.types import FeaturePlan
 
 KINDS = ("numeric", "categorical", "boolean", "datetime", "text", "id")
+# Kinds whose values are read as strings (`to_category_strings`): categories, booleans and free text.
 CATEGORICAL_KINDS = frozenset({"categorical", "boolean", "text"})
+# Of those, the kinds encoded from their vocabulary: recorded in the plan, unseen values reported when predicting.
+VOCABULARY_KINDS = frozenset({"categorical", "boolean"})
+TEXT_KIND = "text"  # in a plan: short natural text, turned into a few dense numbers by `preprocessing`
 MAX_VOCABULARY = 1000  # categories recorded per column (card + unseen-value reports); the most frequent first
 # A text column with at most this many distinct values (and mostly repeated ones) behaves like a category.
 MAX_TEXT_CATEGORIES = 100
 MAX_TEXT_UNIQUE_RATIO = 0.5
+# Free text is used when it is short (names, titles, short comments): documents cost more to vectorize than they
+# add to a tabular model, and would need a different model altogether.
+MAX_TEXT_MEAN_CHARS = 500
+# Fewer words than this per value on average, mostly unique: codes, e-mails, URLs (identifiers, not language).
+MIN_TEXT_MEAN_WORDS = 1.5
+TEXT_SHAPE_SAMPLE = 10_000  # values measured for the two rules above: a mean needs no more
 # A categorical column whose every value is unique identifies rows; only trusted on enough rows to tell.
 MIN_ROWS_FOR_ID_GUESS = 50
 
@@ -52,11 +62,13 @@ def plan_features(df: pd.DataFrame, target: str, column_kinds: Mapping[str, str]
             continue
         kind = column_kinds[name]
         reason = _drop_reason(df[column], kind)
+        if reason is None and kind == TEXT_KIND:
+            kind, reason = _text_use(df[column].dropna())
         if reason is not None:
             dropped[name] = reason
             continue
         kept[name] = kind
-        if kind in CATEGORICAL_KINDS:
+        if kind in VOCABULARY_KINDS:
             categories[name] = vocabulary(df[column])
     if not kept:
         raise InvalidInputError(f"no usable feature columns; dropped: {dropped}")
@@ -72,13 +84,31 @@ def _drop_reason(series: pd.Series, kind: str) -> str | None:
     n_unique = int(series.nunique(dropna=False))
     if n_unique <= 1:
         return "constant (a single value on every row)"
-    if kind == "text":
-        n_distinct = int(non_null.nunique())
-        if n_distinct > MAX_TEXT_CATEGORIES or n_distinct > MAX_TEXT_UNIQUE_RATIO * len(non_null):
-            return "free text (not yet used)"
     if kind == "categorical" and len(non_null) >= MIN_ROWS_FOR_ID_GUESS and non_null.is_unique:
         return "identifier (a different value on every row)"
     return None
+
+
+def _text_use(non_null: pd.Series) -> tuple[str, str | None]:
+    """How a text column feeds the model: (kind in the plan, drop reason or None).
+
+    A few repeated values are a category; short wordy values are text; long documents and mostly unique single
+    tokens are dropped with the reason shown to the user.
+    """
+    n_distinct = int(non_null.nunique())
+    unique_ratio = n_distinct / len(non_null)
+    if n_distinct <= MAX_TEXT_CATEGORIES and unique_ratio <= MAX_TEXT_UNIQUE_RATIO:
+        return "categorical", None
+    sample = non_null.sample(n=TEXT_SHAPE_SAMPLE, random_state=0) if len(non_null) > TEXT_SHAPE_SAMPLE else non_null
+    text = to_category_strings(sample).astype(str)
+    mean_chars = float(text.str.len().mean())
+    if mean_chars > MAX_TEXT_MEAN_CHARS:
+        return TEXT_KIND, f"long text (mean {mean_chars:.0f} characters; only short text is used)"
+    if float(text.str.count(r"\S+").mean()) < MIN_TEXT_MEAN_WORDS:
+        if unique_ratio > MAX_TEXT_UNIQUE_RATIO:
+            return TEXT_KIND, "identifier-like text (mostly unique single words)"
+        return "categorical", None  # many repeated single words: a category with many values
+    return TEXT_KIND, None
 
 
 def vocabulary(series: pd.Series) -> list[str]:

@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
 
-from flowml.engine.features import CATEGORICAL_KINDS
-from flowml.engine.preprocessing import build_preprocessor, prepare_X
+from flowml.engine.features import VOCABULARY_KINDS
+from flowml.engine.preprocessing import build_preprocessor, n_categorical, prepare_X
 from flowml.engine.problem import encode_target
-from flowml.engine.registry import Algorithm
+from flowml.engine.registry import Algorithm, FitContext
 from flowml.engine.types import FeaturePlan, ProblemType
 
 MAX_REPORTED_UNSEEN = 10  # unseen values listed per column in a warning
@@ -27,11 +28,34 @@ MAX_TRACKED_CATEGORIES = 100_000
 
 
 def build_pipeline(
-    plan: FeaturePlan, algorithm: Algorithm, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int
+    plan: FeaturePlan,
+    algorithm: Algorithm,
+    params: Mapping[str, Any],
+    task: ProblemType,
+    *,
+    seed: int,
+    n_jobs: int,
+    deadline: float | None = None,
+    cancel_path: str | None = None,
+    float32: bool = False,
 ) -> Pipeline:
-    """An unfitted preprocessor + estimator; fit it on `prepare_X` output (one fold's rows, or all rows)."""
-    estimator = algorithm.build(params, task, seed=seed, n_jobs=n_jobs)
-    return Pipeline([("preprocess", build_preprocessor(plan, algorithm)), ("model", estimator)])
+    """An unfitted preprocessor + estimator; fit it on `prepare_X` output (one fold's rows, or all rows).
+
+    The estimator is built with a FitContext: `n_categorical` leading code columns for a `native_categorical`
+    algorithm, and the `deadline`/`cancel_path` a cooperative fit checks between boosting rounds. `float32` casts the
+    encoded matrix (memory.ShrinkPlan.use_float32): half the bytes, and tree ensembles work in float32 anyway.
+    """
+    context = FitContext(n_categorical=n_categorical(plan, algorithm), deadline=deadline, cancel_path=cancel_path)
+    estimator = algorithm.build_for(params, task, seed=seed, n_jobs=n_jobs, context=context)
+    steps: list[tuple[str, Any]] = [("preprocess", build_preprocessor(plan, algorithm, task, seed=seed))]
+    if float32:
+        steps.append(("float32", FunctionTransformer(as_float32, feature_names_out="one-to-one")))
+    return Pipeline([*steps, ("model", estimator)])
+
+
+def as_float32(X: np.ndarray) -> np.ndarray:
+    """The encoded matrix as float32 (module-level so a fitted pipeline pickles)."""
+    return np.asarray(X, dtype=np.float32)
 
 
 class FlowMLModel:
@@ -119,7 +143,7 @@ class FlowMLModel:
 def _known_categories(X: pd.DataFrame, plan: FeaturePlan) -> dict[str, frozenset[str] | None]:
     known: dict[str, frozenset[str] | None] = {}
     for name, kind in plan.column_kinds.items():
-        if kind not in CATEGORICAL_KINDS:
+        if kind not in VOCABULARY_KINDS:
             continue
         values = X[name].dropna().unique()
         known[name] = frozenset(str(v) for v in values) if len(values) <= MAX_TRACKED_CATEGORIES else None

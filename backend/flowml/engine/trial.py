@@ -8,6 +8,7 @@ checked before every fold; a fold in progress is not interrupted here (the pool'
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,10 +16,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import psutil
 from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold, StratifiedShuffleSplit
 
 from flowml.engine.deadline import BudgetExhausted, Cancelled, Deadline
 from flowml.engine.features import load_frame
+from flowml.engine.memory import ShrinkPlan, estimate_trial_bytes, shrink_for_memory
 from flowml.engine.metrics import MetricSpec, all_scores, get_metric, score
 from flowml.engine.model import build_pipeline
 from flowml.engine.preprocessing import prepare_X
@@ -108,6 +111,21 @@ class _Setup:
     y: np.ndarray
     n_folds: int
     n_classes: int
+    shrink: ShrinkPlan
+
+
+# Encoded width per input column, by kind: enough for an order-of-magnitude memory estimate before fitting.
+_ENCODED_WIDTH = {"numeric": 2, "boolean": 1, "categorical": 21, "datetime": 8, "text": 20}
+
+
+def _memory_plan(spec: TrialSpec, plan: FeaturePlan, n_rows: int, n_classes: int) -> ShrinkPlan:
+    """Subsample and use float32 rather than let the kernel kill the worker. Memory is shared by the trials
+    running at once, about one per core."""
+    width = sum(_ENCODED_WIDTH.get(kind, 2) for kind in plan.column_kinds.values())
+    train_rows = n_rows if spec.validation == "holdout" else n_rows * (spec.n_folds - 1) // max(1, spec.n_folds)
+    estimate = estimate_trial_bytes(train_rows, width, spec.algorithm, n_classes, params=spec.params)
+    available = psutil.virtual_memory().available // max(1, os.cpu_count() or 1)
+    return shrink_for_memory(train_rows, estimate, available)
 
 
 def _cross_validate(spec: TrialSpec, registry: Registry, log: _FoldLog) -> None:
@@ -143,12 +161,26 @@ def _setup(spec: TrialSpec, registry: Registry) -> _Setup:
     X, _ = prepare_X(labelled, plan)
     y, classes = encode_target(labelled[plan.target], task)
     n_classes = len(classes) if classes is not None else 0
-    return _Setup(spec, task, plan, metric, algorithm, X.reset_index(drop=True), y, check.n_folds, n_classes)
+    shrink = _memory_plan(spec, plan, len(y), max(1, n_classes))
+    return _Setup(spec, task, plan, metric, algorithm, X.reset_index(drop=True), y, check.n_folds, n_classes, shrink)
 
 
 def _run_fold(setup: _Setup, train_idx: np.ndarray, test_idx: np.ndarray, log: _FoldLog) -> None:
     spec, task = setup.spec, setup.task
-    pipeline = build_pipeline(setup.plan, setup.algorithm, spec.params, task, seed=spec.seed, n_jobs=spec.n_jobs)
+    pipeline = build_pipeline(
+        setup.plan,
+        setup.algorithm,
+        spec.params,
+        task,
+        seed=spec.seed,
+        n_jobs=spec.n_jobs,
+        deadline=spec.deadline,
+        cancel_path=spec.cancel_path,
+        float32=setup.shrink.use_float32,
+    )
+    if setup.shrink.row_fraction < 1.0:
+        keep = max(1, int(len(train_idx) * setup.shrink.row_fraction))
+        train_idx = np.sort(np.random.default_rng(spec.seed).choice(train_idx, keep, replace=False))
     started = time.perf_counter()
     pipeline.fit(setup.X.iloc[train_idx], setup.y[train_idx])
     log.fit_seconds.append(time.perf_counter() - started)
