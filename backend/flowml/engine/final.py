@@ -21,7 +21,8 @@ from flowml.engine.ensemble import EnsembleModel
 from flowml.engine.features import load_frame
 from flowml.engine.metrics import MetricSpec, get_metric, score, signed_score
 from flowml.engine.model import FlowMLModel
-from flowml.engine.package import build_model_card, save_package
+from flowml.engine.onnx import export_onnx
+from flowml.engine.package import build_model_card, onnx_sha256, save_package
 from flowml.engine.problem import encode_target, validate_target
 from flowml.engine.registry import Algorithm, Registry
 from flowml.engine.trial import builtin_registry, one_line_error
@@ -32,6 +33,9 @@ MAX_IMPORTANCE_ROWS = 2000
 IMPORTANCE_REPEATS = 3
 # Importance costs about one 80% fit plus (features x repeats) predictions; start it only with this much slack.
 IMPORTANCE_SAFETY = 2.0
+# ONNX export and its parity check take a second or two; below this much time left they are skipped.
+ONNX_MIN_SECONDS = 3.0
+ONNX_PARITY_ROWS = 500
 
 
 class _ScoredModel:
@@ -99,7 +103,12 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         notes=notes,
     )
     card["model_id"] = spec.model_id
-    model_path, sha256 = save_package(model, card, Path(spec.output_dir), leaderboard=spec.leaderboard)
+    onnx_bytes = _export_onnx(model, df, spec, deadline, card)
+    if onnx_bytes is not None:
+        card["onnx_sha256"] = onnx_sha256(onnx_bytes)
+    model_path, sha256 = save_package(
+        model, card, Path(spec.output_dir), leaderboard=spec.leaderboard, onnx_bytes=onnx_bytes
+    )
     card["model_sha256"] = sha256
     return FinalResult(
         output_dir=str(spec.output_dir),
@@ -144,6 +153,19 @@ def _ensemble(
     if len(members) < 2:
         return best, []
     return EnsembleModel(members, [k["weight"] for k in kept]), kept
+
+
+def _export_onnx(
+    model: FlowMLModel, df: pd.DataFrame, spec: FinalSpec, deadline: Deadline, card: dict[str, Any]
+) -> bytes | None:
+    """The model as one ONNX graph, served instead of the pickle when its parity check passed."""
+    if deadline.remaining() < ONNX_MIN_SECONDS:
+        card["onnx"] = {"supported": None, "usable": False, "reason": "skipped: the time budget ran out", "parity": {}}
+        return None
+    sample = df.sample(n=min(len(df), ONNX_PARITY_ROWS), random_state=spec.seed)
+    export = export_onnx(model, sample)  # never raises; a failure is a reason in the card
+    card["onnx"] = export.card_entry()
+    return export.onnx_bytes if export.usable else None
 
 
 def fit_final_dict(payload: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from flowml.engine.model import FlowMLModel
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.joblib"
+ONNX_FILE = "model.onnx"
 CARD_FILE = "model_card.json"
 LEADERBOARD_FILE = "leaderboard.json"
 # Distributions whose versions must match for a pickle to load and behave the same; optional ones when installed.
@@ -53,18 +54,33 @@ KIND_DTYPES = {
 
 
 def save_package(
-    model: FlowMLModel, card: Mapping[str, Any], output_dir: Path, *, leaderboard: Sequence[Mapping[str, Any]] = ()
+    model: FlowMLModel,
+    card: Mapping[str, Any],
+    output_dir: Path,
+    *,
+    leaderboard: Sequence[Mapping[str, Any]] = (),
+    onnx_bytes: bytes | None = None,
 ) -> tuple[Path, str]:
-    """Write the package into `output_dir`; returns model.joblib's path and SHA-256 (also set in the card)."""
+    """Write the package into `output_dir`; returns model.joblib's path and SHA-256 (also set in the card).
+
+    `onnx_bytes`: the same model as an ONNX graph that passed parity, written as model.onnx; the caller records its
+    SHA-256 in the card as `onnx_sha256` (see `onnx_sha256`).
+    """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     model_path = output_dir / MODEL_FILE
     _write_atomic(model_path, lambda f: joblib.dump(model, f, compress=3))
     sha256 = file_sha256(model_path)
+    if onnx_bytes is not None:
+        _write_atomic(output_dir / ONNX_FILE, lambda f: f.write(onnx_bytes))
     _write_json(output_dir / CARD_FILE, {**card, "model_sha256": sha256})
     if leaderboard:
         _write_json(output_dir / LEADERBOARD_FILE, list(leaderboard))
     return model_path, sha256
+
+
+def onnx_sha256(onnx_bytes: bytes) -> str:
+    return hashlib.sha256(onnx_bytes).hexdigest()
 
 
 def load_package(model_dir: Path, expected_sha256: str | None = None) -> tuple[FlowMLModel, dict[str, Any]]:

@@ -6,6 +6,7 @@ class order, where <class> is the label as text (`proba_0`, `proba_yes`, `proba_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,16 +34,25 @@ class PredictionOutput:
     warnings: list[str] = field(default_factory=list)
 
 
-def predict_frame(model: FlowMLModel, df: pd.DataFrame) -> PredictionOutput:
-    """Predict every row of `df`; extra columns are ignored, missing ones are reported and treated as missing."""
+# Predictions and probabilities from a prepared frame: another engine for the same model (ONNX Runtime).
+Runner = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray | None]]
+
+
+def predict_frame(model: FlowMLModel, df: pd.DataFrame, runner: Runner | None = None) -> PredictionOutput:
+    """Predict every row of `df`; extra columns are ignored, missing ones are reported and treated as missing.
+
+    The model always validates and prepares the input (and reports unseen values); `runner`, when given, computes
+    the predictions from the prepared frame instead of the model's own pipeline."""
     if len(df) == 0:
         raise InvalidInputError("no rows to predict")
     expected = model.plan.features
     if not any(name in df.columns for name in expected):
         raise InvalidInputError(f"none of the model's input columns are present; expected: {', '.join(expected)}")
     X, warnings = model.prepare(df)
-    predictions = model.predict_prepared(X)
-    proba = model.predict_proba_prepared(X)
+    if runner is not None:
+        predictions, proba = runner(X)
+    else:
+        predictions, proba = model.predict_prepared(X), model.predict_proba_prepared(X)
     probabilities = None
     if proba is not None and model.classes is not None:
         names = [str(c) for c in model.classes]

@@ -3,43 +3,59 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import threading
 import time
 import zipfile
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from loguru import logger
 from sqlmodel import col, select
 
 from flowml.core.errors import InvalidInputError, NotFoundError
 from flowml.db.tables import TrainedModel
 from flowml.engine.model import FlowMLModel
+from flowml.engine.onnx import ONNX_FILE, OnnxPredictor
 from flowml.engine.package import load_package
-from flowml.engine.predict import predict_frame, predictions_table
+from flowml.engine.predict import PredictionOutput, predict_frame, predictions_table
 from flowml.services.context import AppContext
 
 MAX_ROWS_PER_REQUEST = 10_000
 _CACHE_SIZE = 8
 
 
+@dataclass
+class LoadedModel:
+    """The native model (always: it validates and prepares requests) and the ONNX session when usable."""
+
+    model: FlowMLModel
+    onnx: OnnxPredictor | None
+
+    @property
+    def engine(self) -> str:
+        return "onnx" if self.onnx is not None else "native"
+
+
 class _ModelCache:
     """Loaded models by id: unpickling on every request would dominate predict latency."""
 
     def __init__(self) -> None:
-        self._items: OrderedDict[str, FlowMLModel] = OrderedDict()
+        self._items: OrderedDict[str, LoadedModel] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, model_id: str) -> FlowMLModel | None:
+    def get(self, model_id: str) -> LoadedModel | None:
         with self._lock:
             model = self._items.get(model_id)
             if model is not None:
                 self._items.move_to_end(model_id)
             return model
 
-    def put(self, model_id: str, model: FlowMLModel) -> None:
+    def put(self, model_id: str, model: LoadedModel) -> None:
         with self._lock:
             self._items[model_id] = model
             while len(self._items) > _CACHE_SIZE:
@@ -72,15 +88,35 @@ async def local_package(ctx: AppContext, record: TrainedModel) -> Path:
     return directory
 
 
-async def load_model(ctx: AppContext, record: TrainedModel) -> FlowMLModel:
+async def load_model(ctx: AppContext, record: TrainedModel) -> LoadedModel:
     cached = _cache.get(record.id)
     if cached is not None:
         return cached
     directory = await local_package(ctx, record)
     # load_package checks the SHA-256 recorded in SQL before unpickling anything.
     model, _card = await asyncio.to_thread(load_package, directory, record.sha256)
-    _cache.put(record.id, model)
-    return model
+    loaded = LoadedModel(model, await asyncio.to_thread(_onnx_predictor, directory, record))
+    _cache.put(record.id, loaded)
+    return loaded
+
+
+def _onnx_predictor(directory: Path, record: TrainedModel) -> OnnxPredictor | None:
+    """ONNX Runtime only when the export passed its parity check and the file is the one recorded."""
+    entry = record.card.get("onnx") or {}
+    path = directory / ONNX_FILE
+    if not entry.get("usable") or not path.exists():
+        return None
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != record.card.get("onnx_sha256"):
+        logger.warning("model {}: model.onnx does not match its recorded checksum; serving the native model", record.id)
+        return None
+    return OnnxPredictor(data, classes=record.classes)
+
+
+def _predict(loaded: LoadedModel, frame: pd.DataFrame) -> PredictionOutput:
+    if loaded.onnx is None:
+        return predict_frame(loaded.model, frame)
+    return predict_frame(loaded.model, frame, runner=loaded.onnx.run_prepared)
 
 
 async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -89,9 +125,9 @@ async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]
     if len(rows) > MAX_ROWS_PER_REQUEST:
         raise InvalidInputError(f"at most {MAX_ROWS_PER_REQUEST} rows per request; use the batch file endpoint")
     record = await get_model(ctx, model_id)
-    model = await load_model(ctx, record)
+    loaded = await load_model(ctx, record)
     started = time.perf_counter()
-    output = await asyncio.to_thread(predict_frame, model, pd.DataFrame.from_records(rows))
+    output = await asyncio.to_thread(_predict, loaded, pd.DataFrame.from_records(rows))
     latency_ms = (time.perf_counter() - started) * 1000
     return {
         "predictions": output.predictions,
@@ -99,14 +135,15 @@ async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]
         "classes": output.classes,
         "warnings": output.warnings,
         "latency_ms": round(latency_ms, 3),
+        "engine": loaded.engine,
     }
 
 
 async def predict_table(ctx: AppContext, model_id: str, frame: pd.DataFrame) -> tuple[bytes, list[str]]:
     """Predict a whole uploaded table; returns CSV bytes with `prediction` and `proba_<class>` columns."""
     record = await get_model(ctx, model_id)
-    model = await load_model(ctx, record)
-    output = await asyncio.to_thread(predict_frame, model, frame)
+    loaded = await load_model(ctx, record)
+    output = await asyncio.to_thread(_predict, loaded, frame)
     table = predictions_table(output)
     return table.to_csv(index=False).encode(), output.warnings
 

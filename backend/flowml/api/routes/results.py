@@ -69,6 +69,7 @@ class Prediction(BaseModel):
     classes: list[Any] | None
     warnings: list[str]
     latency_ms: float
+    engine: str = Field(description="onnx when the ONNX graph passed its parity check at export, else native")
 
 
 @router.get("/job/{job_id}/leaderboard", response_model=Leaderboard)

@@ -1,0 +1,36 @@
+"""ONNX export and serving for fitted models (ARCHITECTURE.md section 8).
+
+Public surface: `export_onnx(model, sample) -> OnnxExport` at package time, `OnnxPredictor(bytes_or_path)` at
+serving time. The graph's inputs and outputs are specified in `_schema`; the converters for our own transformers
+and the boosting libraries in `_converters`; the rest is private.
+"""
+
+from flowml.engine.onnx._converters import unsupported_parts
+from flowml.engine.onnx._graph import ExportableModel, UnsupportedModelError, build_graph
+from flowml.engine.onnx.export import (
+    MAX_PARITY_ROWS,
+    PROBABILITY_TOLERANCE,
+    REGRESSION_RELATIVE_TOLERANCE,
+    OnnxExport,
+    check_parity,
+    export_onnx,
+)
+from flowml.engine.onnx.runtime import OnnxPredictor, create_session
+
+ONNX_FILE = "model.onnx"
+
+__all__ = [
+    "MAX_PARITY_ROWS",
+    "ONNX_FILE",
+    "PROBABILITY_TOLERANCE",
+    "REGRESSION_RELATIVE_TOLERANCE",
+    "ExportableModel",
+    "OnnxExport",
+    "OnnxPredictor",
+    "UnsupportedModelError",
+    "build_graph",
+    "check_parity",
+    "create_session",
+    "export_onnx",
+    "unsupported_parts",
+]
