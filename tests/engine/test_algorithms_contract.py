@@ -30,6 +30,7 @@ SEED = 7
 N_SAMPLED_CONFIGS = 3
 FAMILIES = {"linear", "tree", "bagging", "boosting", "neighbors", "svm", "bayes", "neural"}
 N_CLASSES = {ProblemType.BINARY: 2, ProblemType.MULTICLASS: 3}
+NATIVE_CATEGORICAL = {"lightgbm", "xgboost", "catboost"}
 
 ALGORITHMS = list(default_registry().algorithms.values())
 CASES = [pytest.param(algo, task, id=f"{algo.name}-{task.value}") for algo in ALGORITHMS for task in sorted(algo.tasks)]
@@ -114,7 +115,8 @@ def test_class_attributes_and_describe(algo: Algorithm) -> None:
     assert algo.tasks <= set(ProblemType)
     assert algo.cost > 0
     assert algo.max_rows is None or algo.max_rows > 0
-    assert algo.native_categorical is False  # the caller encodes everything to numeric in this version
+    # Only the boosted trees take category codes natively; every other algorithm gets one-hot/ordinal numbers.
+    assert algo.native_categorical is (algo.name in NATIVE_CATEGORICAL)
     description = algo.describe()
     assert description["name"] == algo.name
     assert description["tasks"] == sorted(t.value for t in algo.tasks)

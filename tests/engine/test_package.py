@@ -61,7 +61,11 @@ def titanic_package(tmp_path_factory: pytest.TempPathFactory) -> tuple[FinalResu
 def test_fit_final_writes_the_package(titanic_package: tuple[FinalResult, Path]) -> None:
     result, _ = titanic_package
     out = Path(result.output_dir)
-    assert sorted(p.name for p in out.iterdir()) == ["leaderboard.json", "model.joblib", "model_card.json"]
+    expected = ["leaderboard.json", "model.joblib", "model_card.json"]
+    if result.card["onnx"]["usable"]:  # the ONNX graph is written only when it passed its parity check
+        expected.append("model.onnx")
+        assert result.card["onnx_sha256"] == file_sha256(out / "model.onnx")
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected)
     assert result.model_path == str(out / "model.joblib")
     assert result.model_sha256 == file_sha256(out / "model.joblib")
     assert json.loads((out / "leaderboard.json").read_text()) == LEADERBOARD

@@ -67,7 +67,8 @@ class Algorithm(ABC):
     tasks: ClassVar[frozenset[ProblemType]]
     gpu_capable: ClassVar[bool] = False
     needs_scaling: ClassVar[bool] = False  # linear, SVM, KNN, MLP want standardized numeric inputs
-    native_categorical: ClassVar[bool] = False  # may receive categoricals as pandas 'category' dtype
+    # Receives categoricals as codes (the first FitContext.n_categorical columns, -1 = missing), not one-hot.
+    native_categorical: ClassVar[bool] = False
     cost: ClassVar[float] = 1.0  # relative cost of default params vs LightGBM (=1); orders the warm start
     max_rows: ClassVar[int | None] = None  # beyond this many training rows the algorithm is skipped (e.g. SVM)
 
