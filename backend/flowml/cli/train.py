@@ -18,16 +18,16 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from flowml.cli.errors import user_errors
-from flowml.core.errors import InvalidInputError
+from flowml.core.errors import FlowMLError, InvalidInputError
 from flowml.core.settings import get_settings
 from flowml.data.formats import extension_of, sha256_of_bytes, write_parquet_bytes
 from flowml.data.ingest import inspect_file
 from flowml.engine.algorithms import default_registry
-from flowml.engine.executor import LocalExecutor
+from flowml.engine.executor import LocalExecutor, run_final_with_fallback
 from flowml.engine.features import plan_features
 from flowml.engine.final_choice import choose_validation, final_choice
 from flowml.engine.metrics import default_metric, get_metric
-from flowml.engine.pool import LocalProcessPool
+from flowml.engine.pool import LocalProcessPool, TaskKilled
 from flowml.engine.problem import detect_problem_type, validate_target
 from flowml.engine.search import SearchConfig, SearchLoop, TrialTicket
 from flowml.engine.types import FeaturePlan, FinalSpec, ProblemType, TrialResult, TrialStatus
@@ -174,25 +174,29 @@ async def _train(options: TrainOptions) -> None:
                 progress.update(task_id, completed=96, description=f"fitting {what} on all rows")
                 leaderboard = _leaderboard(outcome.results, metric.greater_is_better)
                 options.output.mkdir(parents=True, exist_ok=True)
-                final = await executor.run_final(
-                    FinalSpec(
-                        job_id=job_id,
-                        dataset_path=str(path),
-                        dataset_sha256=sha,
-                        problem_type=problem.value,
-                        feature_plan=plan.to_dict(),
-                        algorithm=outcome.best.algorithm,
-                        params=outcome.best.params,
-                        metric=metric.name,
-                        cv_score=outcome.best.score or 0.0,
-                        seed=options.seed,
-                        output_dir=str(options.output.resolve()),
-                        deadline=choice.deadline,
-                        leaderboard=leaderboard,
-                        ensemble=choice.ensemble,
-                        ensemble_score=choice.ensemble_score,
+                try:
+                    final = await run_final_with_fallback(
+                        executor,
+                        FinalSpec(
+                            job_id=job_id,
+                            dataset_path=str(path),
+                            dataset_sha256=sha,
+                            problem_type=problem.value,
+                            feature_plan=plan.to_dict(),
+                            algorithm=outcome.best.algorithm,
+                            params=outcome.best.params,
+                            metric=metric.name,
+                            cv_score=outcome.best.score or 0.0,
+                            seed=options.seed,
+                            output_dir=str(options.output.resolve()),
+                            deadline=choice.deadline,
+                            leaderboard=leaderboard,
+                            ensemble=choice.ensemble,
+                            ensemble_score=choice.ensemble_score,
+                        ),
                     )
-                )
+                except (TaskKilled, RuntimeError) as exc:
+                    raise FlowMLError(f"the final fit of {outcome.best.algorithm} failed: {exc}") from None
                 progress.update(task_id, completed=100, description="done")
         finally:
             await pool.close(graceful=False)

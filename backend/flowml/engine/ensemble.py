@@ -37,7 +37,13 @@ class EnsemblePlan:
 
     def to_spec(self) -> list[dict[str, Any]]:
         return [
-            {"algorithm": m.algorithm, "params": m.params, "weight": w, "trial_number": m.trial_number}
+            {
+                "algorithm": m.algorithm,
+                "params": m.params,
+                "weight": w,
+                "trial_number": m.trial_number,
+                "fit_time": m.fit_time,  # seconds per fold fit: the final fit skips members that no longer fit
+            }
             for m, w in zip(self.members, self.weights, strict=True)
         ]
 

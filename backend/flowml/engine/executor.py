@@ -5,13 +5,20 @@ The cluster issue adds a Celery executor with the same two methods (ARCHITECTURE
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from typing import Protocol
+
+from loguru import logger
 
 from flowml.engine.pool import LocalProcessPool, TaskKilled
 from flowml.engine.types import FinalResult, FinalSpec, TrialResult, TrialSpec, TrialStatus
 
 # Past its deadline a trial gets this long to notice and return before its process is killed.
 HARD_LIMIT_GRACE_SECONDS = 2.0
+# The final fit is the job's deliverable: its optional steps stop at the deadline themselves, and the refit of the
+# best model cannot be cut short, so it is only killed when far past the deadline (a runaway, not a slow fit).
+FINAL_HARD_LIMIT_GRACE_SECONDS = 60.0
 
 
 class TrialExecutor(Protocol):
@@ -48,12 +55,24 @@ class LocalExecutor:
 
     async def run_final(self, spec: FinalSpec) -> FinalResult:
         value = await self._pool.submit(
-            "final", spec.to_dict(), tag=spec.job_id, hard_deadline=spec.deadline + HARD_LIMIT_GRACE_SECONDS
+            "final", spec.to_dict(), tag=spec.job_id, hard_deadline=spec.deadline + FINAL_HARD_LIMIT_GRACE_SECONDS
         )
         return FinalResult.from_dict(value)
 
     def cancel(self, job_id: str) -> None:
         self._pool.kill(job_id)
+
+
+async def run_final_with_fallback(executor: TrialExecutor, spec: FinalSpec) -> FinalResult:
+    """The final fit; if an ensemble's fit fails or runs away, the best single model alone, with the optional
+    steps (importance, ONNX) skipped: a job whose search succeeded must end with a model."""
+    try:
+        return await executor.run_final(spec)
+    except (TaskKilled, RuntimeError):
+        if not spec.ensemble:
+            raise
+        logger.warning("the ensemble's final fit failed; fitting the best single model alone")
+        return await executor.run_final(replace(spec, ensemble=[], ensemble_score=None, deadline=time.time()))
 
 
 def _killed_status(exc: TaskKilled) -> TrialStatus:

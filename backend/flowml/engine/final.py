@@ -1,8 +1,9 @@
 """The job's last step: refit the winning configuration on all rows and write the model package.
 
-Also measures permutation importance per original input column (what a user recognises, not one-hot columns) on a
-held-out split. Importance is optional: it is skipped, with a note in the card, when the deadline is too close.
-The refit itself always runs: a finished job must leave a model, so the deadline only gates the optional part.
+In order: the best model's refit (always: a finished job must leave a model), the other ensemble members while
+their measured fit times still fit before the deadline, the ONNX export with its parity check (serving needs it),
+and permutation importance per original input column (what a user recognises, not one-hot columns) on a held-out
+split, column by column until the deadline. Each optional step that is skipped or cut short says so in the card.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.inspection import permutation_importance
 from sklearn.model_selection import train_test_split
 
 from flowml.engine.deadline import Deadline
@@ -33,23 +33,19 @@ MAX_IMPORTANCE_ROWS = 2000
 IMPORTANCE_REPEATS = 3
 # Importance costs about one 80% fit plus (features x repeats) predictions; start it only with this much slack.
 IMPORTANCE_SAFETY = 2.0
+# A member's refit on all rows takes about its fold fit time times k/(k-1); start one only with this much slack.
+MEMBER_SAFETY = 2.0
 # ONNX export and its parity check take a second or two; below this much time left they are skipped.
 ONNX_MIN_SECONDS = 3.0
 ONNX_PARITY_ROWS = 500
 
 
 class _ScoredModel:
-    """Adapter for permutation_importance: it wants an estimator and a scorer; we have a fitted FlowMLModel.
-
-    `fit` exists only because scikit-learn checks for it; permutation importance never refits.
-    """
+    """Scores a fitted FlowMLModel on raw rows with the job's metric, oriented so that greater is better."""
 
     def __init__(self, model: FlowMLModel, metric: MetricSpec) -> None:
         self.model = model
         self.metric = metric
-
-    def fit(self, X: pd.DataFrame, y: Any = None) -> _ScoredModel:
-        raise NotImplementedError("an already fitted model is only scored here")
 
     def __call__(self, estimator: Any, X: pd.DataFrame, y: np.ndarray) -> float:
         prepared, _ = self.model.prepare(X)
@@ -79,12 +75,15 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
     deadline.check_cancelled()
     notes = list(check.notes)
     model, kept = _ensemble(spec, df, plan, task, best, registry, deadline, notes)
+    # ONNX before importance: serving needs the graph, importance is informational.
+    onnx_entry: dict[str, Any] = {}
+    onnx_bytes = _export_onnx(model, df, spec, deadline, onnx_entry)
     importance: dict[str, float] = {}
     if deadline.remaining() <= IMPORTANCE_SAFETY * fit_time:
         notes.append("feature importance skipped: not enough time left before the deadline")
     else:
         try:
-            importance = feature_importance(df, plan, task, algorithm, spec, metric)
+            importance = feature_importance(df, plan, task, algorithm, spec, metric, deadline, notes)
             if isinstance(model, EnsembleModel):
                 notes.append(f"feature importance measured on the ensemble's strongest member ({spec.algorithm})")
         except Exception as exc:  # importance is informational; the refit model is what the job must deliver
@@ -103,7 +102,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         notes=notes,
     )
     card["model_id"] = spec.model_id
-    onnx_bytes = _export_onnx(model, df, spec, deadline, card)
+    card.update(onnx_entry)
     if onnx_bytes is not None:
         card["onnx_sha256"] = onnx_sha256(onnx_bytes)
     model_path, sha256 = save_package(
@@ -140,7 +139,7 @@ def _ensemble(
     for entry in spec.ensemble:
         if entry["algorithm"] == spec.algorithm and entry["params"] == spec.params:
             members.append(best)
-        elif deadline.expired():
+        elif deadline.remaining() < MEMBER_SAFETY * float(entry.get("fit_time", 0.0)):
             notes.append(f"ensemble member {entry['algorithm']} left out: the time budget ran out")
             continue
         else:
@@ -180,6 +179,8 @@ def feature_importance(
     algorithm: Algorithm,
     spec: FinalSpec,
     metric: MetricSpec,
+    deadline: Deadline,
+    notes: list[str],
 ) -> dict[str, float]:
     """Mean drop in the (greater-is-better) metric when one raw input column is shuffled, on a held-out 20%."""
     stratify = df[plan.target] if task.is_classification else None
@@ -189,18 +190,25 @@ def feature_importance(
     model = FlowMLModel.train(train, plan, task, algorithm, spec.params, seed=spec.seed, n_jobs=spec.n_jobs)
     y = _encoded(test[plan.target], model)
     scorer = _ScoredModel(model, metric)
-    features = plan.features
-    result = permutation_importance(
-        scorer,
-        test[features],
-        y,
-        scoring=scorer,
-        n_repeats=IMPORTANCE_REPEATS,
-        random_state=spec.seed,
-        n_jobs=1,
-    )
-    means = result["importances_mean"]
-    return {name: float(value) for name, value in zip(features, means, strict=True)}
+    X = test[plan.features].reset_index(drop=True)
+    baseline = scorer(model, X, y)
+    rng = np.random.default_rng(spec.seed)
+    importance: dict[str, float] = {}
+    # Column by column rather than sklearn's permutation_importance, so a wide table stops at the deadline with
+    # the columns measured so far instead of running past the budget.
+    for name in plan.features:
+        if deadline.expired():
+            notes.append(
+                f"feature importance stopped at the deadline after {len(importance)} of {len(plan.features)} columns"
+            )
+            break
+        drops = []
+        for _ in range(IMPORTANCE_REPEATS):
+            shuffled = X.copy()
+            shuffled[name] = rng.permutation(shuffled[name].to_numpy())
+            drops.append(baseline - scorer(model, shuffled, y))
+        importance[name] = float(np.mean(drops))
+    return importance
 
 
 def _encoded(y: pd.Series, model: FlowMLModel) -> np.ndarray:

@@ -207,6 +207,8 @@ export interface Prediction {
   classes: string[] | null;
   warnings: string[];
   latency_ms: number;
+  /** "onnx" when the model's ONNX graph passed its parity check at export, else "native". */
+  engine: "onnx" | "native";
 }
 
 // ---------------------------------------------------------------- catalogues and status

@@ -18,20 +18,22 @@ from loguru import logger
 from sqlmodel import col, or_, select, update
 
 from flowml.core.errors import FlowMLError
-from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Trial
-from flowml.db.types import new_id, utcnow
+from flowml.db.tables import Dataset, Job, JobStatus, Trial
+from flowml.db.types import utcnow
 from flowml.engine.algorithms import default_registry
 from flowml.engine.features import load_frame, plan_features
-from flowml.engine.final_choice import FinalChoice, choose_validation, final_choice
+from flowml.engine.final_choice import choose_validation, final_choice
 from flowml.engine.metrics import get_metric
 from flowml.engine.problem import validate_target
 from flowml.engine.search import PriorTrial, SearchConfig, SearchLoop
-from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType, TrialResult, TrialStatus
+from flowml.engine.types import FeaturePlan, ProblemType, TrialResult, TrialStatus
 from flowml.events.schemas import EventType
 from flowml.services.context import AppContext
 from flowml.services.datasets import local_parquet
 from flowml.services.jobs.listener import JobListener
-from flowml.services.jobs.views import job_view, trial_view
+from flowml.services.jobs.packaging import finalize
+from flowml.services.jobs.paths import cancel_file, oof_dir, stop_file
+from flowml.services.jobs.views import job_view
 from flowml.services.logs import job_log_sink
 
 LEASE_SECONDS = 30.0
@@ -53,7 +55,7 @@ async def run_job(ctx: AppContext, job_id: str, *, resume: bool = False) -> None
         try:
             model_id = await _train(ctx, job)
         except BaseException as exc:
-            if _cancel_file(ctx, job_id).exists():  # whatever broke off the work, the user asked for it
+            if cancel_file(ctx, job_id).exists():  # whatever broke off the work, the user asked for it
                 await _finish(ctx, job_id, JobStatus.CANCELLED, message="cancelled by user")
             elif isinstance(exc, asyncio.CancelledError):
                 raise  # server shutdown: keep the job running in SQL so the next start resumes it
@@ -70,16 +72,8 @@ async def run_job(ctx: AppContext, job_id: str, *, resume: bool = False) -> None
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
-            _cancel_file(ctx, job_id).unlink(missing_ok=True)
-            _stop_file(ctx, job_id).unlink(missing_ok=True)
-
-
-def _cancel_file(ctx: AppContext, job_id: str) -> Path:
-    return ctx.cancel_dir / job_id
-
-
-def _stop_file(ctx: AppContext, job_id: str) -> Path:
-    return ctx.cancel_dir / f"{job_id}.stop"
+            cancel_file(ctx, job_id).unlink(missing_ok=True)
+            stop_file(ctx, job_id).unlink(missing_ok=True)
 
 
 async def _claim(ctx: AppContext, job_id: str) -> bool:
@@ -193,9 +187,9 @@ async def _train(ctx: AppContext, job: Job) -> str:
         deadline=job.deadline.timestamp(),
         n_rows=n_rows,
         max_trials=job.max_trials,
-        cancel_path=str(_cancel_file(ctx, job.id)),
-        oof_dir=str(_oof_dir(ctx, job.id)),
-        stop_path=str(_stop_file(ctx, job.id)),
+        cancel_path=str(cancel_file(ctx, job.id)),
+        oof_dir=str(oof_dir(ctx, job.id)),
+        stop_path=str(stop_file(ctx, job.id)),
         validation=choose_validation(n_rows, job.time_budget * 60),
     )
     loop = SearchLoop(config, default_registry(), ctx.executor, listener)
@@ -212,7 +206,7 @@ async def _train(ctx: AppContext, job: Job) -> str:
     if outcome.stopped:
         logger.info("search stopped early by the user after {} trials", len(outcome.results))
     await listener.progress(96.0, "finalizing", f"fitting {what} on all rows")
-    return await _finalize(ctx, job, dataset, path, plan, choice)
+    return await finalize(ctx, job, dataset, path, plan, choice)
 
 
 def _plan(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> tuple[FeaturePlan, int]:
@@ -242,8 +236,8 @@ async def _save_plan(ctx: AppContext, job_id: str, plan: FeaturePlan) -> None:
 async def _prior_trials(ctx: AppContext, job_id: str) -> list[PriorTrial]:
     async with ctx.sessions() as session:
         rows = (await session.exec(select(Trial).where(Trial.job_id == job_id).order_by(col(Trial.trial_number)))).all()
-    oof_dir = _oof_dir(ctx, job_id)
-    return [_prior(row, oof_dir) for row in rows]
+    directory = oof_dir(ctx, job_id)
+    return [_prior(row, directory) for row in rows]
 
 
 def _prior(row: Trial, oof_dir: Path) -> PriorTrial:
@@ -275,96 +269,6 @@ def _prior(row: Trial, oof_dir: Path) -> PriorTrial:
     )
 
 
-async def _finalize(
-    ctx: AppContext, job: Job, dataset: Dataset, path: Path, plan: FeaturePlan, choice: FinalChoice
-) -> str:
-    assert ctx.executor is not None
-    model_id = new_id()
-    workdir = ctx.settings.cache_dir / "packages" / model_id
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        spec = FinalSpec(
-            job_id=job.id,
-            dataset_path=str(path),
-            dataset_sha256=dataset.sha256,
-            problem_type=job.problem_type,
-            feature_plan=plan.to_dict(),
-            algorithm=choice.best.algorithm,
-            params=choice.best.params,
-            metric=job.metric,
-            cv_score=choice.best.score or 0.0,
-            seed=job.seed,
-            output_dir=str(workdir),
-            deadline=choice.deadline,
-            leaderboard=await _leaderboard(ctx, job.id),
-            model_id=model_id,
-            cancel_path=str(_cancel_file(ctx, job.id)),
-            ensemble=choice.ensemble,
-            ensemble_score=choice.ensemble_score,
-        )
-        result = await ctx.executor.run_final(spec)
-        await _store_package(ctx, model_id, workdir)
-        await _record_model(ctx, model_id, job, result, spec.cv_score)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return model_id
-
-
-def _oof_dir(ctx: AppContext, job_id: str) -> Path:
-    return ctx.settings.cache_dir / "oof" / job_id
-
-
-async def _leaderboard(ctx: AppContext, job_id: str) -> list[dict[str, Any]]:
-    async with ctx.sessions() as session:
-        rows = (await session.exec(select(Trial).where(Trial.job_id == job_id, Trial.status == "completed"))).all()
-    return [trial_view(t).model_dump(mode="json") for t in rows]
-
-
-async def _store_package(ctx: AppContext, model_id: str, workdir: Path) -> None:
-    def upload() -> None:
-        for file in sorted(workdir.iterdir()):
-            ctx.store.put_file(f"models/{model_id}/{file.name}", file)
-
-    await asyncio.to_thread(upload)
-
-
-async def _record_model(ctx: AppContext, model_id: str, job: Job, result: FinalResult, cv_score: float) -> None:
-    card = dict(result.card)
-    size = await asyncio.to_thread(lambda: Path(result.model_path).stat().st_size)
-    async with ctx.sessions() as session:
-        session.add(
-            TrainedModel(
-                id=model_id,
-                job_id=job.id,
-                dataset_id=job.dataset_id,
-                algorithm=card.get("algorithm", ""),
-                problem_type=job.problem_type,
-                target=job.target_column,
-                metric=job.metric,
-                cv_score=card.get("cv_score", cv_score),
-                sha256=result.model_sha256,
-                size_bytes=size,
-                storage_prefix=f"models/{model_id}",
-                classes=card.get("classes"),
-                feature_importance=result.feature_importance,
-                card=card,
-            )
-        )
-        if card.get("algorithm") == "ensemble":
-            # The job's headline result is what it delivers: the ensemble, scored out of fold.
-            row = await session.get(Job, job.id)
-            if row is not None and card.get("cv_score") is not None:
-                row.best_algorithm, row.best_score = "ensemble", float(card["cv_score"])
-                session.add(row)
-        await session.commit()
-    logger.info(
-        "model {} stored ({} bytes of joblib, sha256 {})",
-        model_id,
-        size,
-        result.model_sha256,
-    )
-
-
 async def _finish(
     ctx: AppContext,
     job_id: str,
@@ -381,7 +285,7 @@ async def _finish(
         job.stage = "done"
         job.lease_owner, job.lease_expires_at = None, None
         # Out-of-fold predictions serve only this job's ensemble; a resumed job still needs them, a final one not.
-        await asyncio.to_thread(shutil.rmtree, _oof_dir(ctx, job_id), True)
+        await asyncio.to_thread(shutil.rmtree, oof_dir(ctx, job_id), True)
         if status is JobStatus.COMPLETED:
             job.progress, job.model_id = 100.0, model_id
         session.add(job)

@@ -16,6 +16,7 @@ from flowml.engine.search import TrialTicket
 from flowml.engine.types import TrialResult, TrialStatus
 from flowml.events.schemas import EventType
 from flowml.services.context import AppContext
+from flowml.services.jobs.paths import cancel_file
 from flowml.services.jobs.views import trial_view
 
 # Time-only progress updates are throttled; trial results are always sent.
@@ -27,7 +28,7 @@ class JobListener:
         self.ctx = ctx
         self.job_id = job_id
         self.greater_is_better = greater_is_better
-        self.cancel_file = ctx.cancel_dir / job_id
+        self.cancel_file = cancel_file(ctx, job_id)
         self._last_progress = 0.0
         self._pending_trial: dict[str, Any] | None = None
 

@@ -14,6 +14,7 @@ from flowml.db.types import utcnow
 from flowml.events.schemas import EventType
 from flowml.services.context import AppContext
 from flowml.services.jobs.driver import run_job
+from flowml.services.jobs.paths import cancel_file
 from flowml.services.jobs.service import request_cancel
 from flowml.services.jobs.views import job_view
 
@@ -77,7 +78,7 @@ class JobManager:
             session.add(job)
             await session.commit()
             await session.refresh(job)
-        (self.ctx.cancel_dir / job_id).unlink(missing_ok=True)
+        cancel_file(self.ctx, job_id).unlink(missing_ok=True)
         await self.ctx.events.emit(EventType.TRAINING_CANCELLED, job_id, {"job": job_view(job).model_dump(mode="json")})
         return job
 

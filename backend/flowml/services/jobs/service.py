@@ -16,6 +16,7 @@ from flowml.engine.problem import detect_problem_type, validate_target
 from flowml.engine.types import ProblemType
 from flowml.services.context import AppContext
 from flowml.services.datasets import get_dataset, local_parquet
+from flowml.services.jobs.paths import cancel_file, stop_file
 from flowml.services.jobs.requests import TrainingRequest
 
 
@@ -99,7 +100,7 @@ async def request_cancel(ctx: AppContext, job_id: str) -> Job:
         await session.commit()
         await session.refresh(job)
     # The cancel file is what trial processes check between folds (they have no database connection).
-    (ctx.cancel_dir / job_id).touch()
+    cancel_file(ctx, job_id).touch()
     return job
 
 
@@ -117,7 +118,7 @@ async def request_stop(ctx: AppContext, job_id: str) -> Job:
         session.add(job)
         await session.commit()
         await session.refresh(job)
-    (ctx.cancel_dir / f"{job_id}.stop").touch()
+    stop_file(ctx, job_id).touch()
     return job
 
 

@@ -32,7 +32,7 @@ export function PredictionResult({ result, target }: { result: Prediction; targe
       </div>
       {probabilities && <Probabilities probabilities={probabilities} />}
       <p className="flex items-center gap-1.5 text-xs text-muted">
-        <Timer className="size-3.5" aria-hidden /> {result.latency_ms.toFixed(1)} ms
+        <Timer className="size-3.5" aria-hidden /> {result.latency_ms.toFixed(1)} ms · {result.engine === "onnx" ? "ONNX Runtime" : "native"}
       </p>
       {result.warnings.length > 0 && (
         <Notice>

@@ -1,0 +1,77 @@
+"""The final fit's fallback: a failed ensemble fit still ends with the best single model."""
+
+from __future__ import annotations
+
+import pytest
+
+from flowml.engine.executor import run_final_with_fallback
+from flowml.engine.pool import TaskKilled
+from flowml.engine.types import FinalResult, FinalSpec, TrialResult, TrialSpec
+
+
+class FlakyExecutor:
+    """Fails any final fit that includes an ensemble; records what it was asked."""
+
+    capacity = 1
+
+    def __init__(self) -> None:
+        self.calls: list[FinalSpec] = []
+
+    async def run_trial(self, spec: TrialSpec) -> TrialResult:
+        raise NotImplementedError
+
+    async def run_final(self, spec: FinalSpec) -> FinalResult:
+        self.calls.append(spec)
+        if spec.ensemble:
+            raise TaskKilled("task passed its hard time limit")
+        return FinalResult(
+            output_dir="out",
+            model_path="out/model.joblib",
+            model_sha256="0" * 64,
+            card={},
+            feature_importance={},
+            fit_time=1.0,
+        )
+
+    def cancel(self, job_id: str) -> None:
+        return None
+
+
+def spec(ensemble: list[dict[str, object]]) -> FinalSpec:
+    return FinalSpec(
+        job_id="j",
+        dataset_path="d.parquet",
+        dataset_sha256="s",
+        problem_type="binary",
+        feature_plan={},
+        algorithm="lightgbm",
+        params={},
+        metric="roc_auc",
+        cv_score=0.9,
+        seed=0,
+        output_dir="out",
+        deadline=1e12,
+        ensemble=ensemble,
+        ensemble_score=0.91,
+    )
+
+
+async def test_failed_ensemble_falls_back_to_the_best_model() -> None:
+    executor = FlakyExecutor()
+    members: list[dict[str, object]] = [
+        {"algorithm": "lightgbm", "params": {}, "weight": 0.5},
+        {"algorithm": "knn", "params": {}, "weight": 0.5},
+    ]
+    result = await run_final_with_fallback(executor, spec(members))
+    assert result.model_sha256 == "0" * 64
+    assert [len(c.ensemble) for c in executor.calls] == [2, 0]
+    assert executor.calls[1].deadline < 1e12 and executor.calls[1].ensemble_score is None
+
+
+async def test_a_single_model_failure_is_not_hidden() -> None:
+    class Broken(FlakyExecutor):
+        async def run_final(self, spec: FinalSpec) -> FinalResult:
+            raise RuntimeError("MemoryError: cannot allocate")
+
+    with pytest.raises(RuntimeError, match="MemoryError"):
+        await run_final_with_fallback(Broken(), spec([]))
