@@ -17,7 +17,7 @@ echo "==> installing the backend (pinned by backend/constraints.txt)"
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -c backend/constraints.txt -e backend
 
-if command -v npm >/dev/null 2>&1 && node -e 'process.exit(parseInt(process.versions.node) < 20)' 2>/dev/null; then
+if command -v npm >/dev/null 2>&1 && node -e 'process.exit(parseInt(process.versions.node, 10) >= 20 ? 0 : 1)' 2>/dev/null; then
   echo "==> building the dashboard"
   (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 else
