@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from sklearn.ensemble import (
     ExtraTreesClassifier,
@@ -50,41 +50,37 @@ def _forest_defaults(task: ProblemType) -> dict[str, Any]:
     return {"n_estimators": 200, "max_features": 0.5, "min_samples_leaf": 1}
 
 
-class RandomForestAlgorithm(Algorithm):
+class _ForestAlgorithm(Algorithm):
+    """Random forests and extra trees share their space, defaults and leaf cap; only the estimators differ."""
+
+    family = "bagging"
+    tasks = ALL_TASKS
+    classifier: ClassVar[type[Any]]
+    regressor: ClassVar[type[Any]]
+
+    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
+        return _forest_space(suggest, task)
+
+    def default_params(self, task: ProblemType) -> dict[str, Any]:
+        return _forest_defaults(task)
+
+    def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
+        require_task(self, task)
+        estimator = self.classifier if task.is_classification else self.regressor
+        return estimator(**params, max_leaf_nodes=_MAX_LEAF_NODES, random_state=seed, n_jobs=n_jobs)
+
+
+class RandomForestAlgorithm(_ForestAlgorithm):
     name = "random_forest"
     label = "Random Forest"
-    family = "bagging"
-    tasks = ALL_TASKS
     cost = 2.0
-
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return _forest_space(suggest, task)
-
-    def default_params(self, task: ProblemType) -> dict[str, Any]:
-        return _forest_defaults(task)
-
-    def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
-        if task.is_classification:
-            return RandomForestClassifier(**params, max_leaf_nodes=_MAX_LEAF_NODES, random_state=seed, n_jobs=n_jobs)
-        return RandomForestRegressor(**params, max_leaf_nodes=_MAX_LEAF_NODES, random_state=seed, n_jobs=n_jobs)
+    classifier = RandomForestClassifier
+    regressor = RandomForestRegressor
 
 
-class ExtraTreesAlgorithm(Algorithm):
+class ExtraTreesAlgorithm(_ForestAlgorithm):
     name = "extra_trees"
     label = "Extra Trees"
-    family = "bagging"
-    tasks = ALL_TASKS
     cost = 1.5
-
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return _forest_space(suggest, task)
-
-    def default_params(self, task: ProblemType) -> dict[str, Any]:
-        return _forest_defaults(task)
-
-    def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
-        if task.is_classification:
-            return ExtraTreesClassifier(**params, max_leaf_nodes=_MAX_LEAF_NODES, random_state=seed, n_jobs=n_jobs)
-        return ExtraTreesRegressor(**params, max_leaf_nodes=_MAX_LEAF_NODES, random_state=seed, n_jobs=n_jobs)
+    classifier = ExtraTreesClassifier
+    regressor = ExtraTreesRegressor
