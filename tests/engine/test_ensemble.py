@@ -8,18 +8,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from flowml.engine.ensemble import EnsembleModel, select_ensemble
+from flowml.engine.ensemble import EnsembleModel, select_ensemble, without_member
 from flowml.engine.metrics import get_metric
 from flowml.engine.types import ProblemType, TrialResult
 
 
-def _result(number: int, score: float, oof: np.ndarray, directory: Path) -> TrialResult:
+def _result(number: int, score: float, oof: np.ndarray, directory: Path, algorithm: str | None = None) -> TrialResult:
     path = directory / f"{number}.npy"
     np.save(path, oof.astype(np.float32), allow_pickle=False)
     return TrialResult(
         job_id="j",
         trial_number=number,
-        algorithm=f"algo{number}",
+        algorithm=algorithm or f"algo{number}",
         params={},
         status="completed",
         metric="r2",
@@ -55,6 +55,21 @@ def test_no_ensemble_when_one_model_dominates(tmp_path: Path) -> None:
     results = [_result(0, 1.0, perfect, tmp_path), _result(1, 0.5, noise, tmp_path)]
     metric = get_metric("log_loss", ProblemType.BINARY)
     assert select_ensemble(results, y, ProblemType.BINARY, metric) is None
+
+
+def test_candidates_include_other_algorithms_than_the_best_ones(tmp_path: Path) -> None:
+    """Twenty-five near-copies of one algorithm outscore a different model alone, but not blended with it."""
+    rng = np.random.default_rng(2)
+    y = rng.normal(size=500)
+    shared = y + rng.normal(scale=0.5, size=500)  # the copies make the same errors
+    copies = [
+        _result(i, 0.80, (shared + rng.normal(scale=0.01, size=500))[:, None], tmp_path, "ridge") for i in range(25)
+    ]
+    other = _result(99, 0.75, (y + rng.normal(scale=0.55, size=500))[:, None], tmp_path, "forest")
+    plan = select_ensemble([*copies, other], y, ProblemType.REGRESSION, get_metric("r2", ProblemType.REGRESSION))
+    assert plan is not None
+    assert {m.algorithm for m in plan.members} == {"ridge", "forest"}
+    assert plan.score > plan.best_single_score
 
 
 def test_holdout_rows_only_are_scored(tmp_path: Path) -> None:
@@ -96,3 +111,19 @@ def test_ensemble_model_averages_probabilities() -> None:
     assert proba is not None
     np.testing.assert_allclose(proba[0], [0.4, 0.6])
     assert list(ensemble.predict_prepared(X)) == ["yes", "yes"]
+
+
+def test_a_member_can_be_left_out_while_the_blend_still_wins(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    y = rng.normal(size=600)
+    noisy = [y + rng.normal(scale=0.5, size=600) for _ in range(3)]
+    results = [_result(i, 0.8, p[:, None], tmp_path) for i, p in enumerate(noisy)]
+    metric = get_metric("r2", ProblemType.REGRESSION)
+    plan = select_ensemble(results, y, ProblemType.REGRESSION, metric)
+    assert plan is not None and len(plan.members) == 3
+    smaller = without_member(plan, 2, y, ProblemType.REGRESSION, metric)
+    assert smaller is not None
+    assert [m.trial_number for m in smaller.members] == [0, 1]
+    assert sum(smaller.weights) == pytest.approx(1.0)
+    assert plan.best_single_score < smaller.score < plan.score  # two averaged models: better than one, not three
+    assert without_member(smaller, 1, y, ProblemType.REGRESSION, metric) is None  # one member is no ensemble

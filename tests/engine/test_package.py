@@ -186,3 +186,17 @@ def test_save_package_hash_is_of_the_joblib_bytes(tmp_path: Path) -> None:
     assert written["params"] == {"n_estimators": 5}
     assert written["classes"] == [0, 1, 2]
     assert card["model_sha256"] is None  # the caller's dict is not modified
+
+
+def test_importance_falls_back_to_training_rows_without_time_to_refit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import flowml.engine.final as final
+
+    monkeypatch.setattr(final, "IMPORTANCE_SAFETY", 1e9)  # no deadline leaves time for a held-out refit
+    df = titanic_frame()
+    path = write_parquet(df, tmp_path / "titanic.parquet")
+    plan = plan_features(df, "survived", TITANIC_KINDS)
+    result = fit_final(final_spec(path, plan, tmp_path / "model"), local_registry())
+    assert max(result.feature_importance, key=lambda name: result.feature_importance[name]) == "sex"
+    assert "feature importance measured on training rows" in " ".join(result.card["notes"])

@@ -203,3 +203,16 @@ def test_run_trial_dict_round_trips_json(tmp_path: Path) -> None:
     result = TrialResult.from_dict(payload)
     assert (result.job_id, result.trial_number, result.algorithm) == ("job-1", 3, "logistic_regression")
     assert_completed(result, n_folds=3)
+
+
+def test_a_trial_that_cannot_finish_in_time_stops_after_its_first_fold(tmp_path: Path) -> None:
+    df = synthetic_frame(ProblemType.BINARY, n_rows=100)
+    path = write_parquet(df, tmp_path / "data.parquet")
+    plan = plan_features(df, "target", SYNTHETIC_KINDS)
+    # Five folds of 0.3 s need 1.5 s; after the first one, the other four clearly cannot finish in the 1 s left.
+    spec = make_spec(path, plan, "local_slow", {"delay": 0.3}, seconds=1.0)
+    started = time.monotonic()
+    result = run_trial(spec, local_registry())
+    assert result.status == TrialStatus.TIMEOUT
+    assert len(result.fold_scores) == 1
+    assert time.monotonic() - started < 0.9  # it did not run on to the deadline

@@ -164,7 +164,7 @@ async def _train(options: TrainOptions) -> None:
                     n_rows=n_rows,
                     max_trials=options.max_trials,
                     oof_dir=str(workdir / "oof"),
-                    validation=choose_validation(n_rows, options.time_budget),
+                    validation=choose_validation(n_rows, len(plan.features), options.time_budget),
                 )
                 outcome = await SearchLoop(config, registry, executor, listener).run()
                 if outcome.best is None:
@@ -192,6 +192,7 @@ async def _train(options: TrainOptions) -> None:
                             deadline=choice.deadline,
                             leaderboard=leaderboard,
                             ensemble=choice.ensemble,
+                            notes=choice.notes,
                             ensemble_score=choice.ensemble_score,
                         ),
                     )

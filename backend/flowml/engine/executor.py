@@ -48,9 +48,9 @@ class LocalExecutor:
                 "trial", spec.to_dict(), tag=spec.job_id, hard_deadline=spec.deadline + HARD_LIMIT_GRACE_SECONDS
             )
         except TaskKilled as exc:
-            return _unfinished(spec, _killed_status(exc), str(exc))
+            return unfinished_result(spec, _killed_status(exc), str(exc))
         except RuntimeError as exc:
-            return _unfinished(spec, TrialStatus.FAILED, str(exc))
+            return unfinished_result(spec, TrialStatus.FAILED, str(exc))
         return TrialResult.from_dict(value)
 
     async def run_final(self, spec: FinalSpec) -> FinalResult:
@@ -86,7 +86,7 @@ def _killed_status(exc: TaskKilled) -> TrialStatus:
     return TrialStatus.FAILED
 
 
-def _unfinished(spec: TrialSpec, status: TrialStatus, error: str) -> TrialResult:
+def unfinished_result(spec: TrialSpec, status: TrialStatus, error: str) -> TrialResult:
     return TrialResult(
         job_id=spec.job_id,
         trial_number=spec.trial_number,

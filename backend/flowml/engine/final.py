@@ -18,6 +18,7 @@ from sklearn.model_selection import train_test_split
 
 from flowml.engine.deadline import Deadline
 from flowml.engine.ensemble import EnsembleModel
+from flowml.engine.export_cost import export_seconds, tree_nodes
 from flowml.engine.features import load_frame
 from flowml.engine.metrics import MetricSpec, get_metric, score, signed_score
 from flowml.engine.model import FlowMLModel
@@ -35,9 +36,13 @@ IMPORTANCE_REPEATS = 3
 IMPORTANCE_SAFETY = 2.0
 # A member's refit on all rows takes about its fold fit time times k/(k-1); start one only with this much slack.
 MEMBER_SAFETY = 2.0
-# ONNX export and its parity check take a second or two; below this much time left they are skipped.
+# ONNX export and its parity check take a second or two for a small model (more for large forests, see
+# engine/export_cost.py); below this much time left they are skipped.
 ONNX_MIN_SECONDS = 3.0
 ONNX_PARITY_ROWS = 500
+# Writing the package: a fixed part plus the pickle and the graph, both about proportional to the trees' size.
+WRITE_FIXED_SECONDS = 0.3
+WRITE_SECONDS_PER_NODE = 3e-6
 
 
 class _ScoredModel:
@@ -73,21 +78,29 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
     fit_time = time.perf_counter() - started
 
     deadline.check_cancelled()
-    notes = list(check.notes)
+    notes = [*check.notes, *spec.notes]
     model, kept = _ensemble(spec, df, plan, task, best, registry, deadline, notes)
+    # The optional steps below stop early enough to leave time for writing the package: a large forest's pickle
+    # and graph take a second or more, and the job as a whole must end by the deadline.
+    deadline = Deadline(spec.deadline - write_seconds(model), spec.cancel_path)
     # ONNX before importance: serving needs the graph, importance is informational.
     onnx_entry: dict[str, Any] = {}
     onnx_bytes = _export_onnx(model, df, spec, deadline, onnx_entry)
     importance: dict[str, float] = {}
-    if deadline.remaining() <= IMPORTANCE_SAFETY * fit_time:
-        notes.append("feature importance skipped: not enough time left before the deadline")
-    else:
-        try:
+    try:
+        if deadline.remaining() > IMPORTANCE_SAFETY * fit_time:
             importance = feature_importance(df, plan, task, algorithm, spec, metric, deadline, notes)
             if isinstance(model, EnsembleModel):
                 notes.append(f"feature importance measured on the ensemble's strongest member ({spec.algorithm})")
-        except Exception as exc:  # importance is informational; the refit model is what the job must deliver
-            notes.append(f"feature importance skipped: {one_line_error(exc)}")
+        elif not deadline.expired():
+            # No time for a held-out refit: measure on training rows with the final model itself (predictions
+            # only). It shows what the model relies on, though an overfit model's reliance looks larger.
+            importance = feature_importance(df, plan, task, algorithm, spec, metric, deadline, notes, fitted=model)
+            notes.append("feature importance measured on training rows: no time was left for a held-out refit")
+        else:
+            notes.append("feature importance skipped: not enough time left before the deadline")
+    except Exception as exc:  # importance is informational; the refit model is what the job must deliver
+        notes.append(f"feature importance skipped: {one_line_error(exc)}")
 
     card = build_model_card(
         model,
@@ -158,13 +171,19 @@ def _export_onnx(
     model: FlowMLModel, df: pd.DataFrame, spec: FinalSpec, deadline: Deadline, card: dict[str, Any]
 ) -> bytes | None:
     """The model as one ONNX graph, served instead of the pickle when its parity check passed."""
-    if deadline.remaining() < ONNX_MIN_SECONDS:
-        card["onnx"] = {"supported": None, "usable": False, "reason": "skipped: the time budget ran out", "parity": {}}
+    needed = max(ONNX_MIN_SECONDS, export_seconds(model))
+    if deadline.remaining() < needed:
+        reason = f"skipped: the export would take about {needed:.0f} s and the time budget ran out"
+        card["onnx"] = {"supported": None, "usable": False, "reason": reason, "parity": {}}
         return None
     sample = df.sample(n=min(len(df), ONNX_PARITY_ROWS), random_state=spec.seed)
     export = export_onnx(model, sample)  # never raises; a failure is a reason in the card
     card["onnx"] = export.card_entry()
     return export.onnx_bytes if export.usable else None
+
+
+def write_seconds(model: FlowMLModel) -> float:
+    return WRITE_FIXED_SECONDS + WRITE_SECONDS_PER_NODE * tree_nodes(model)
 
 
 def fit_final_dict(payload: dict[str, Any]) -> dict[str, Any]:
@@ -181,13 +200,18 @@ def feature_importance(
     metric: MetricSpec,
     deadline: Deadline,
     notes: list[str],
+    fitted: FlowMLModel | None = None,
 ) -> dict[str, float]:
-    """Mean drop in the (greater-is-better) metric when one raw input column is shuffled, on a held-out 20%."""
-    stratify = df[plan.target] if task.is_classification else None
-    train, test = train_test_split(df, test_size=HOLDOUT_FRACTION, random_state=spec.seed, stratify=stratify)
-    if len(test) > MAX_IMPORTANCE_ROWS:
-        test = test.sample(n=MAX_IMPORTANCE_ROWS, random_state=spec.seed)
-    model = FlowMLModel.train(train, plan, task, algorithm, spec.params, seed=spec.seed, n_jobs=spec.n_jobs)
+    """Mean drop in the (greater-is-better) metric when one raw input column is shuffled, on a held-out 20%
+    with a model refit on the other 80%; or, given a `fitted` model, on a sample of its training rows."""
+    if fitted is not None:
+        model, test = fitted, df.sample(n=min(len(df), MAX_IMPORTANCE_ROWS), random_state=spec.seed)
+    else:
+        stratify = df[plan.target] if task.is_classification else None
+        train, test = train_test_split(df, test_size=HOLDOUT_FRACTION, random_state=spec.seed, stratify=stratify)
+        if len(test) > MAX_IMPORTANCE_ROWS:
+            test = test.sample(n=MAX_IMPORTANCE_ROWS, random_state=spec.seed)
+        model = FlowMLModel.train(train, plan, task, algorithm, spec.params, seed=spec.seed, n_jobs=spec.n_jobs)
     y = _encoded(test[plan.target], model)
     scorer = _ScoredModel(model, metric)
     X = test[plan.features].reset_index(drop=True)

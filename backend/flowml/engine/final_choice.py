@@ -8,22 +8,29 @@ from typing import Any
 
 import numpy as np
 
-from flowml.engine.ensemble import EnsemblePlan, select_ensemble
+from flowml.engine.ensemble import EnsemblePlan, select_ensemble, without_member
 from flowml.engine.features import load_frame
-from flowml.engine.metrics import get_metric
+from flowml.engine.metrics import MetricSpec, get_metric
 from flowml.engine.problem import encode_target, validate_target
 from flowml.engine.search import SearchConfig, SearchOutcome, final_fit_seconds
 from flowml.engine.types import TrialResult
 
 # Large data on a short budget: one holdout split instead of k folds (k fits would leave time for few trials).
-HOLDOUT_MIN_ROWS = 20_000
-HOLDOUT_MAX_BUDGET_SECONDS = 900
+# The rule is FLAML's (`_decide_eval_method`): holdout from 100k rows, or when rows x features exceed what k-fold
+# can search through in the budget, about 10M cells per hour. Below HOLDOUT_MIN_ROWS a 20% holdout is too small
+# to rank configurations reliably, so small wide tables keep cross-validation.
+HOLDOUT_ALWAYS_ROWS = 100_000
+HOLDOUT_MIN_ROWS = 5_000
+CV_CELLS_PER_SECOND = 10_000_000 / 3600
 # Ensemble selection scores candidates hundreds of times; beyond this many rows a random subset is as informative.
-ENSEMBLE_MAX_ROWS = 20_000
+ENSEMBLE_MAX_ROWS = 10_000
 
 
-def choose_validation(n_rows: int, budget_seconds: float) -> str:
-    return "holdout" if n_rows >= HOLDOUT_MIN_ROWS and budget_seconds <= HOLDOUT_MAX_BUDGET_SECONDS else "cv"
+def choose_validation(n_rows: int, n_features: int, budget_seconds: float) -> str:
+    if n_rows >= HOLDOUT_ALWAYS_ROWS:
+        return "holdout"
+    too_many_cells = n_rows * max(1, n_features) >= CV_CELLS_PER_SECOND * budget_seconds
+    return "holdout" if n_rows >= HOLDOUT_MIN_ROWS and too_many_cells else "cv"
 
 
 @dataclass
@@ -36,25 +43,59 @@ class FinalChoice:
     deadline: float
     note: str | None = None
 
+    @property
+    def notes(self) -> list[str]:
+        return [self.note] if self.note else []
+
 
 def final_choice(config: SearchConfig, outcome: SearchOutcome) -> FinalChoice:
-    """Pick single model or ensemble (blocking; call from a thread). The ensemble is kept only if its members'
-    refits fit in the time left; the final deadline never cuts the best model's own refit short."""
+    """Pick single model or ensemble (blocking; call from a thread). The final deadline never cuts the best
+    model's own refit short.
+
+    An ensemble whose members' refits would not fit in the time left is not dropped at once: its most expensive
+    member is left out (the others' weights renormalized) while the smaller blend still beats the best model."""
     assert outcome.best is not None
     best = outcome.best
     single_deadline = max(config.deadline, time.time() + final_fit_seconds(best, config.n_folds))
-    plan = choose_ensemble(config, outcome.results)
-    if plan is None:
+    selection = _prepare_selection(config, outcome.results)
+    if selection is None:
         return FinalChoice(best, [], None, single_deadline)
-    needed = final_fit_seconds(best, config.n_folds, plan.members)
-    if time.time() + needed > config.deadline:
-        return FinalChoice(best, [], None, single_deadline, note="ensemble skipped: its refits would overrun")
-    ordered = sorted(plan.to_spec(), key=lambda m: m["trial_number"] != best.trial_number)
-    return FinalChoice(best, ordered, plan.score, config.deadline)
+    candidates, y, metric = selection
+    plan = select_ensemble(candidates, y, config.problem_type, metric)
+    note = None
+    while plan is not None:
+        if time.time() + ensemble_refit_seconds(best, config.n_folds, plan.members) <= config.deadline:
+            ordered = sorted(plan.to_spec(), key=lambda m: m["trial_number"] != best.trial_number)
+            return FinalChoice(best, ordered, plan.score, config.deadline, note=note)
+        costliest = max((m for m in plan.members if m.trial_number != best.trial_number), key=lambda m: m.fit_time)
+        plan = without_member(plan, costliest.trial_number, y, config.problem_type, metric)
+        note = "ensemble members left out whose refits would overrun the budget"
+    if note is not None:
+        note = "ensemble skipped: its refits would overrun"
+    return FinalChoice(best, [], None, single_deadline, note=note)
+
+
+def ensemble_refit_seconds(best: TrialResult, n_folds: int, members: list[TrialResult]) -> float:
+    """The refits an ensemble cannot do without (best and members once each on all rows), with margin; the
+    final fit's optional steps (ONNX export, importance) use what time is left or are skipped."""
+    scale = n_folds / max(1, n_folds - 1)
+    fits = best.fit_time + sum(m.fit_time for m in members if m.trial_number != best.trial_number)
+    return 2.0 + 1.5 * fits * scale
 
 
 def choose_ensemble(config: SearchConfig, results: list[TrialResult]) -> EnsemblePlan | None:
-    """Greedy ensemble over the job's trials (blocking: numpy work)."""
+    """Greedy ensemble over the job's trials, ignoring time (blocking: numpy work)."""
+    selection = _prepare_selection(config, results)
+    if selection is None:
+        return None
+    candidates, y, metric = selection
+    return select_ensemble(candidates, y, config.problem_type, metric)
+
+
+def _prepare_selection(
+    config: SearchConfig, results: list[TrialResult]
+) -> tuple[list[TrialResult], np.ndarray, MetricSpec] | None:
+    """The trials with out-of-fold predictions (restricted to a row subset on large data) and the targets."""
     if not config.oof_dir:
         return None
     frame = load_frame(config.dataset_path)
@@ -63,7 +104,7 @@ def choose_ensemble(config: SearchConfig, results: list[TrialResult]) -> Ensembl
     y, _ = encode_target(target[check.keep], config.problem_type)
     metric = get_metric(config.metric, config.problem_type)
     subset = _subset(len(y), config.seed)
-    return select_ensemble(_restricted(results, subset), y[subset], config.problem_type, metric)
+    return _restricted(results, subset), y[subset], metric
 
 
 def _subset(n_rows: int, seed: int) -> np.ndarray:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from flowml.engine.executor import TrialExecutor
+from flowml.engine.export_cost import SECONDS_PER_NODE
 from flowml.engine.metrics import get_metric, optuna_direction
 from flowml.engine.registry import Algorithm, Registry
 from flowml.engine.scheduler import AlgorithmScheduler, Proposal
@@ -24,6 +25,13 @@ MIN_TRIAL_SECONDS = 1.0
 POLL_SECONDS = 0.5
 # The reserve anticipates an ensemble of about this many of the best trials.
 EXPECTED_MEMBERS = 4
+# The final fit's reserve is capped at this share of the budget: beyond the best model's refit its steps are
+# optional and stop at the deadline, so a larger reserve would only leave budget unused.
+MAX_RESERVE_SHARE = 0.25
+# One trial may take at most this share of the search time (and at least MIN_TRIAL_CAP_SECONDS): a configuration
+# that is slow on this data (a 200-tree forest at 10k+ rows, an SVM) is stopped instead of starving the others.
+MAX_TRIAL_SHARE = 0.25
+MIN_TRIAL_CAP_SECONDS = 10.0
 
 
 @dataclass
@@ -48,6 +56,8 @@ class SearchConfig:
     # Ask trials in batches and tell results in trial order, so the same seed and trial count give the same
     # leaderboard; costs the idle time of waiting for each batch's slowest trial. On when max_trials is set.
     deterministic: bool | None = None
+    dataset_sha256: str | None = None  # lets a remote worker fetch the data by hash
+    priority: bool = False  # the job's trials go to the cluster's priority queue
 
     @property
     def batch_mode(self) -> bool:
@@ -91,12 +101,20 @@ class SearchOutcome:
 
 
 def final_fit_seconds(best: TrialResult, n_folds: int, members: list[TrialResult] | None = None) -> float:
-    """Time to allow the final refit on all rows plus an importance fit on 80%, from the trials' fold fits.
+    """Time to allow the final refit on all rows plus an importance fit on 80%, from the trials' fold fits, and
+    the ONNX export of the refit models, from their trees' size.
 
     `members`: the other models of an ensemble, each refit once on all rows."""
-    scale = n_folds / max(1, n_folds - 1)  # a fold fit sees (k-1)/k of the rows
-    others = sum(m.fit_time for m in members or [] if m is not best)
-    return 5.0 + 3.0 * best.fit_time * scale + 1.5 * others * scale
+    scale = n_folds / max(1, n_folds - 1)  # a fold fit sees (k-1)/k of the rows (and grows trees about as large)
+    others = [m for m in members or [] if m is not best]
+    fits = 3.0 * best.fit_time * scale + 1.5 * sum(m.fit_time for m in others) * scale
+    nodes = (best.model_nodes + sum(m.model_nodes for m in others)) * scale
+    return 5.0 + fits + SECONDS_PER_NODE * nodes
+
+
+def required_final_seconds(best: TrialResult, n_folds: int) -> float:
+    """The best model's refit on all rows, which the final fit cannot skip, with margin."""
+    return 3.0 + 2.0 * best.fit_time * n_folds / max(1, n_folds - 1)
 
 
 class SearchListener(Protocol):
@@ -137,7 +155,7 @@ class SearchLoop:
 
     def _initial_reserve(self) -> float:
         budget = self.config.deadline - self.config.started_at
-        return min(max(3.0, 0.15 * budget), 0.35 * budget)
+        return min(max(3.0, 0.15 * budget), MAX_RESERVE_SHARE * budget)
 
     @property
     def search_end(self) -> float:
@@ -145,6 +163,10 @@ class SearchLoop:
 
     def _better(self, a: float, b: float) -> bool:
         return a > b if self.direction == "maximize" else a < b
+
+    def _trial_deadline(self) -> float:
+        cap = max(MIN_TRIAL_CAP_SECONDS, MAX_TRIAL_SHARE * (self.search_end - self.config.started_at))
+        return min(self.search_end, time.time() + cap)
 
     # --- bookkeeping -------------------------------------------------------------------------------------------
 
@@ -175,10 +197,12 @@ class SearchLoop:
             metric=self.config.metric,
             n_folds=self.config.n_folds,
             seed=self.config.seed,
-            deadline=self.search_end,
+            deadline=self._trial_deadline(),
             cancel_path=self.config.cancel_path,
             oof_dir=self.config.oof_dir,
             validation=self.config.validation,
+            dataset_sha256=self.config.dataset_sha256,
+            priority=self.config.priority,
         )
         self._asked += 1
         return proposal, TrialTicket(spec, proposal.optuna_params, proposal.distributions)
@@ -197,13 +221,16 @@ class SearchLoop:
             self._update_reserve()
 
     def _update_reserve(self) -> None:
-        """Keep time for the final fit: importance and refit of the best model, and refits of likely ensemble
-        members (the next best trials), with margin."""
+        """Keep time for the final fit: importance and refit of the best model, refits of likely ensemble members
+        (the next best trials) and the ONNX export, with margin, up to MAX_RESERVE_SHARE of the budget. Only the
+        best model's refit is required (the final fit skips or cuts the rest at the deadline), so the reserve
+        never drops below what that refit needs, even past the cap."""
         if self.best is None:
             return
         budget = self.config.deadline - self.config.started_at
         estimate = final_fit_seconds(self.best, self.config.n_folds, self._top(EXPECTED_MEMBERS))
-        self._reserve = min(max(estimate, 0.05 * budget), 0.35 * budget)
+        wanted = min(max(estimate, 0.05 * budget), MAX_RESERVE_SHARE * budget)
+        self._reserve = max(wanted, required_final_seconds(self.best, self.config.n_folds))
 
     def _top(self, count: int) -> list[TrialResult]:
         done = [r for r in self.results if r.status == TrialStatus.COMPLETED and r.score is not None]

@@ -2,7 +2,8 @@
 
 Every outcome is a TrialResult the job driver can record and tell Optuna: completed with scores, failed with a
 one-line reason (bad parameters, an estimator crash), timeout, or cancelled. The deadline and the cancel file are
-checked before every fold; a fold in progress is not interrupted here (the pool's hard limit covers a runaway fit).
+checked before every fold, and a trial whose remaining folds cannot finish in time at its pace so far stops early;
+a fold in progress is not interrupted here (the pool's hard limit covers a runaway fit).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import psutil
 from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold, StratifiedShuffleSplit
 
 from flowml.engine.deadline import BudgetExhausted, Cancelled, Deadline
+from flowml.engine.devices import device_params
+from flowml.engine.export_cost import tree_nodes
 from flowml.engine.features import load_frame
 from flowml.engine.memory import ShrinkPlan, estimate_trial_bytes, shrink_for_memory
 from flowml.engine.metrics import MetricSpec, all_scores, get_metric, score
@@ -46,6 +49,7 @@ class _FoldLog:
     predicted_rows: int = 0
     oof: np.ndarray | None = None  # rows x classes (probabilities) or rows (regression); NaN where not predicted
     oof_path: str | None = None
+    model_nodes: int = 0
 
 
 def run_trial(spec: TrialSpec, registry: Registry | None = None) -> TrialResult:
@@ -134,8 +138,14 @@ def _cross_validate(spec: TrialSpec, registry: Registry, log: _FoldLog) -> None:
     setup = _setup(spec, registry)
     width = setup.n_classes if setup.task.is_classification else 1
     log.oof = np.full((len(setup.y), width), np.nan, dtype=np.float32)
-    for train_idx, test_idx in make_folds(setup.y, setup.task, setup.n_folds, spec.seed, spec.validation):
+    folds = make_folds(setup.y, setup.task, setup.n_folds, spec.seed, spec.validation)
+    started = time.monotonic()
+    for done, (train_idx, test_idx) in enumerate(folds):
         deadline.check()
+        if done and (time.monotonic() - started) / done * (len(folds) - done) > deadline.remaining():
+            # The folds left cannot finish in time at the pace so far: stop now and free the worker, instead of
+            # running until the deadline (or the pool's hard kill) for a result that will not count.
+            raise BudgetExhausted("the remaining folds would not finish before the deadline")
         _run_fold(setup, train_idx, test_idx, log)
     if spec.oof_dir:
         log.oof_path = _save_oof(spec, log.oof)
@@ -170,7 +180,7 @@ def _run_fold(setup: _Setup, train_idx: np.ndarray, test_idx: np.ndarray, log: _
     pipeline = build_pipeline(
         setup.plan,
         setup.algorithm,
-        spec.params,
+        {**spec.params, **device_params(spec.algorithm, spec.device)},
         task,
         seed=spec.seed,
         n_jobs=spec.n_jobs,
@@ -184,6 +194,7 @@ def _run_fold(setup: _Setup, train_idx: np.ndarray, test_idx: np.ndarray, log: _
     started = time.perf_counter()
     pipeline.fit(setup.X.iloc[train_idx], setup.y[train_idx])
     log.fit_seconds.append(time.perf_counter() - started)
+    log.model_nodes = tree_nodes(pipeline)
 
     X_test, y_test = setup.X.iloc[test_idx], setup.y[test_idx]
     started = time.perf_counter()
@@ -220,6 +231,7 @@ def _result(spec: TrialSpec, log: _FoldLog, status: TrialStatus, error: str | No
         predict_time_per_row=log.predict_seconds / log.predicted_rows if log.predicted_rows else 0.0,
         error=error,
         oof_path=log.oof_path if complete else None,
+        model_nodes=log.model_nodes,
     )
 
 

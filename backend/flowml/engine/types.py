@@ -76,6 +76,12 @@ class TrialSpec:
     oof_dir: str | None = None
     # "cv": k-fold; "holdout": one stratified 80/20 split (large data, short budgets).
     validation: str = "cv"
+    # "cpu" or "cuda" (engine/devices.py); set by the cluster's router for a trial sent to a GPU worker.
+    device: str = "cpu"
+    # The dataset's content hash: a remote worker fetches and caches the file by it (ARCHITECTURE.md section 6).
+    dataset_sha256: str | None = None
+    # From the job: the cluster routes its trials to the `priority` queue.
+    priority: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,6 +110,8 @@ class TrialResult:
     error: str | None = None
     worker: str = "local"
     oof_path: str | None = None
+    # Tree nodes of the last fold's model: the final fit's ONNX export time grows with it (engine/export_cost.py).
+    model_nodes: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,6 +144,8 @@ class FinalSpec:
     # Members of a weighted ensemble ({"algorithm", "params", "weight"}); empty = the single model above.
     ensemble: list[dict[str, Any]] = field(default_factory=list)
     ensemble_score: float | None = None
+    # Said about the choice of model before the final fit (e.g. ensemble members left out); go into the card.
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

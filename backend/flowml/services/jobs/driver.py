@@ -190,7 +190,9 @@ async def _train(ctx: AppContext, job: Job) -> str:
         cancel_path=str(cancel_file(ctx, job.id)),
         oof_dir=str(oof_dir(ctx, job.id)),
         stop_path=str(stop_file(ctx, job.id)),
-        validation=choose_validation(n_rows, job.time_budget * 60),
+        validation=choose_validation(n_rows, len(plan.features), job.time_budget * 60),
+        dataset_sha256=dataset.sha256,
+        priority=job.priority,
     )
     loop = SearchLoop(config, default_registry(), ctx.executor, listener)
     loop.restore(await _prior_trials(ctx, job.id))

@@ -45,6 +45,7 @@ async def finalize(
             model_id=model_id,
             cancel_path=str(cancel_file(ctx, job.id)),
             ensemble=choice.ensemble,
+            notes=choice.notes,
             ensemble_score=choice.ensemble_score,
         )
         result = await run_final_with_fallback(ctx.executor, spec)
