@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 
 from flowml.events.bus import InProcessBus
@@ -90,3 +91,20 @@ async def test_hub_replays_then_streams_live_in_order() -> None:
         assert hub.client_count == 0
     finally:
         await hub.stop()
+
+
+async def test_non_durable_events_are_never_deduped_and_follow_a_replay() -> None:
+    client = ClientQueue(job_id="a")
+    tick = Event.transient(EventType.TRAINING_PROGRESS, "a", {"fold": 1})
+    client.push(tick)
+    client.push(event(3))
+    client.push(tick)  # no SQL id, no identity: delivered again
+    client.prime([event(1), event(3)])
+    assert [e.id for e in await drain(client, 4)] == [1, 3, 0, 0]
+    assert client.last_id == 3  # a resume with ?since= starts after the last durable id
+
+
+def test_non_durable_events_go_out_without_an_id() -> None:
+    tick = Event.transient(EventType.TRAINING_PROGRESS, "a", {"fold": 1})
+    assert "id" not in json.loads(tick.wire_json())
+    assert json.loads(event(4).wire_json())["id"] == 4

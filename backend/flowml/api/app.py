@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,13 +14,15 @@ from loguru import logger
 
 from flowml import __version__
 from flowml.api.frontend import mount_frontend
-from flowml.api.routes import datasets, results, system, training, ws
+from flowml.api.routes import cluster, datasets, results, system, training, worker_data, workers, ws
 from flowml.api.uploads import UploadLimitMiddleware
+from flowml.cluster.orchestrator import attach_cluster
 from flowml.core.errors import FlowMLError
 from flowml.core.settings import Settings, get_settings
 from flowml.events.hub import WebSocketHub
 from flowml.services.context import close_context, create_context
 from flowml.services.jobs.manager import JobManager
+from flowml.services.workers import sweep_forever
 
 
 def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> FastAPI:
@@ -31,13 +35,22 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         await hub.start()
         manager = JobManager(ctx)
         app.state.ctx, app.state.hub, app.state.manager = ctx, hub, manager
+        # With a broker configured, trials go to Celery workers (and the local pool when none is live).
+        cluster_executor = await attach_cluster(ctx) if with_pool else None
         if with_pool:
             await manager.start()
+        # Marks remote workers that stopped sending heartbeats offline, so the driver stops routing to them.
+        sweeper = asyncio.create_task(sweep_forever(ctx), name="worker-sweep")
         logger.info("FlowML {} ready: database {}, storage {}", __version__, _safe_url(settings), ctx.store.describe())
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             await manager.shutdown()
+            if cluster_executor is not None:
+                await cluster_executor.close()
             await hub.stop()
             await close_context(ctx)
 
@@ -54,7 +67,16 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
     async def user_error(_request: Request, exc: FlowMLError) -> JSONResponse:
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
 
-    for router in (system.router, datasets.router, training.router, results.router, ws.router):
+    for router in (
+        system.router,
+        datasets.router,
+        training.router,
+        results.router,
+        workers.router,
+        cluster.router,
+        worker_data.router,
+        ws.router,
+    ):
         app.include_router(router)
     mount_frontend(app, settings.FRONTEND_DIST)
     return app

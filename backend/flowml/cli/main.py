@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from flowml import __version__
+from flowml.cli.tokens import app as tokens_app
 
 app = typer.Typer(
     name="flowml",
@@ -16,6 +17,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(tokens_app, name="token")
 
 
 @app.command()
@@ -34,10 +36,26 @@ def server(
     host: Annotated[str | None, typer.Option(help="Address to bind (default: HOST)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: PORT)")] = None,
 ) -> None:
-    """The orchestrator: API and job driver (with the local pool until cluster workers exist)."""
+    """The orchestrator: API and job driver; with CELERY_BROKER_URL set, trials also go to `flowml worker`s."""
     from flowml.cli.serve import serve
 
     serve(host=host, port=port)
+
+
+@app.command()
+def worker(
+    master: Annotated[str, typer.Option(help="The master's URL, e.g. http://192.168.1.10:8000")],
+    token: Annotated[str, typer.Option(help="A join token from `flowml token create` on the master")],
+    name: Annotated[str | None, typer.Option(help="This worker's name (default: the host name)")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Trials at once (default: CPU count)", min=1)] = None,
+    pool: Annotated[str, typer.Option(help="prefork (Linux, macOS), solo (Windows) or threads")] = "prefork",
+    queues: Annotated[str | None, typer.Option(help="Comma-separated queues (default: from the probe)")] = None,
+    cache_dir: Annotated[Path | None, typer.Option(help="Dataset cache (default: DATA_DIR/worker-cache)")] = None,
+) -> None:
+    """Join a master as a worker: probe this machine, register, and run trials until stopped."""
+    from flowml.cli.worker import run
+
+    run(master, token, name, concurrency, pool, queues, cache_dir)
 
 
 @app.command()

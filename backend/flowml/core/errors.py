@@ -41,6 +41,12 @@ class UploadTooLargeError(FlowMLError):
     status_code = 413
 
 
+class AuthenticationError(FlowMLError):
+    """Missing, unknown or revoked credentials (a worker's join token)."""
+
+    status_code = 401
+
+
 class NotFoundError(FlowMLError):
     """An id that names nothing."""
 

@@ -49,7 +49,13 @@ class Settings(BaseSettings):
 
     REDIS_URL: str | None = None
     CELERY_BROKER_URL: str | None = None
+    # Where trial results come back; defaults to the broker (Redis). Delivery only: results land in SQL.
+    CELERY_RESULT_BACKEND: str | None = None
     WORKER_TTL_SECONDS: int = 60
+    # In cluster mode, whether the orchestrator's own pool also runs trials (it always runs the final fit).
+    TRIALS_ON_MASTER: bool = True
+    # A worker consumes the `llm` queue when an Ollama server answers here.
+    OLLAMA_URL: str = "http://127.0.0.1:11434"
 
     CORS_ORIGINS: Annotated[list[str], NoDecode] = ["http://127.0.0.1:5173", "http://localhost:5173"]
     SECRET_KEY: str = DEFAULT_SECRET_KEY
@@ -103,6 +109,21 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.MAX_UPLOAD_SIZE_MB * 1024 * 1024)
+
+    @property
+    def result_backend(self) -> str | None:
+        return self.CELERY_RESULT_BACKEND or self.CELERY_BROKER_URL
+
+    @property
+    def visibility_timeout(self) -> int:
+        """Redis redelivers an unacknowledged task after this many seconds, so it must outlast the longest hard
+        time limit (the longest job plus the final fit's grace), alike in the orchestrator and every worker."""
+        return int(self.MAX_TIME_BUDGET * 60) + 3600
+
+    @property
+    def heartbeat_seconds(self) -> float:
+        """How often a worker reports in: three heartbeats fit in WORKER_TTL_SECONDS."""
+        return max(1.0, self.WORKER_TTL_SECONDS / 3)
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,16 +1,20 @@
 """The event bus interface and its in-process implementation.
 
-The Redis bus (cluster issue) implements the same two methods: `publish` and `subscribe`. Delivery only: the
+The Redis bus (events/redis_bus.py) implements the same two methods: `publish` and `subscribe`. Delivery only: the
 durable copy of every event is the job_events table, which serves replay.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Protocol
 
 from flowml.events.schemas import Event
+
+# Called after a subscription lost its connection and subscribed again: whatever was published in between never
+# reached it, so the subscriber catches up from SQL.
+ReconnectFn = Callable[[], Awaitable[None]]
 
 
 class Subscription(Protocol):
@@ -20,9 +24,12 @@ class Subscription(Protocol):
 
 
 class EventBus(Protocol):
+    """`publish` never raises for a delivery failure (the SQL copy is the durable one). A subscription's iteration
+    never ends and never raises while it is open; after a lost connection it calls `on_reconnect`."""
+
     async def publish(self, event: Event) -> None: ...
 
-    def subscribe(self) -> Subscription: ...
+    def subscribe(self, on_reconnect: ReconnectFn | None = None) -> Subscription: ...
 
 
 class _QueueSubscription:
@@ -49,7 +56,8 @@ class InProcessBus:
         for subscriber in list(self._subscribers):
             subscriber.queue.put_nowait(event)
 
-    def subscribe(self) -> _QueueSubscription:
+    def subscribe(self, on_reconnect: ReconnectFn | None = None) -> _QueueSubscription:
+        """`on_reconnect` is never called: within one process there is no connection to lose."""
         subscription = _QueueSubscription(self)
         self._subscribers.add(subscription)
         return subscription

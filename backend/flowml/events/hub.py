@@ -3,6 +3,10 @@
 Each client has a bounded queue. When a slow client's queue is full, queued progress events are coalesced
 (dropped in favour of newer ones); state changes are never dropped. A client that cannot keep up even with state
 changes is disconnected and reconnects with `?since=`, which replays from SQL, so it still misses nothing.
+
+Events may come from other processes (the Redis bus): durable ones carry their SQL id, so the same dedupe applies;
+non-durable ones (id 0, see Event) are delivered as they come and never deduped or replayed. When the bus loses its
+connection, the hub replays from SQL what was published meanwhile, so connected clients miss nothing either.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ class ClientQueue:
         return self.job_id is None or event.job_id == self.job_id
 
     def push(self, event: Event) -> None:
-        if event.id in self._seen:
+        if event.durable and event.id in self._seen:
             return
         if len(self._items) >= self.maxsize:
             coalescible = [e for e in self._items if _coalescible(e)]
@@ -55,7 +59,8 @@ class ClientQueue:
                 self.overflowed = True
                 self._ready.set()
                 return
-        self._remember(event.id)
+        if event.durable:
+            self._remember(event.id)
         self._items.append(event)
         self._ready.set()
 
@@ -65,9 +70,11 @@ class ClientQueue:
             self._seen = {i for i in self._seen if i > self.last_id - SEEN_WINDOW // 2}
 
     def prime(self, missed: list[Event]) -> None:
-        """Put replayed events first, merged in id order with live events queued meanwhile (no duplicates)."""
-        merged = {e.id: e for e in [*missed, *self._items] if self.wants(e)}
-        self._items = deque(sorted(merged.values(), key=lambda e: e.id))
+        """Put replayed events first, merged in id order with live events queued meanwhile (no duplicates).
+        Non-durable live events have no id to sort by; they are progress only, so they simply follow."""
+        merged = {e.id: e for e in [*missed, *self._items] if self.wants(e) and e.durable}
+        transient = [e for e in self._items if not e.durable]
+        self._items = deque([*sorted(merged.values(), key=lambda e: e.id), *transient])
         for event_id in merged:
             self._remember(event_id)
         if self._items:
@@ -91,6 +98,8 @@ class WebSocketHub:
         self._replay = replay
         self._clients: set[ClientQueue] = set()
         self._task: asyncio.Task[None] | None = None
+        # The highest durable id this hub has delivered: where a catch-up after a bus outage starts.
+        self._last_id = 0
 
     @property
     def client_count(self) -> int:
@@ -106,18 +115,34 @@ class WebSocketHub:
                 await self._task
 
     async def _pump(self) -> None:
-        subscription = self._bus.subscribe()
+        subscription = self._bus.subscribe(on_reconnect=self._catch_up)
         try:
             async for event in subscription:
-                for client in list(self._clients):
-                    if client.wants(event):
-                        client.push(event)
+                self._fan_out(event)
         except asyncio.CancelledError:
             raise
         except Exception:
             logger.exception("websocket hub stopped unexpectedly")
         finally:
             subscription.close()
+
+    def _fan_out(self, event: Event) -> None:
+        if event.durable:
+            self._last_id = max(self._last_id, event.id)
+        for client in list(self._clients):
+            if client.wants(event):
+                client.push(event)
+
+    async def _catch_up(self) -> None:
+        """After a bus outage: deliver from SQL what was published while the subscription was down. Clients
+        dedupe by id, so an overlap with live delivery is harmless. Before the first event there is no position
+        to resume from, and the clients connected so far asked for live events only."""
+        if self._last_id == 0:
+            return
+        missed = await self._replay(self._last_id, None)
+        logger.info("websocket hub caught up {} events missed during a bus outage", len(missed))
+        for event in missed:
+            self._fan_out(event)
 
     async def connect(self, job_id: str | None, since: int | None) -> ClientQueue:
         """Register a client; live events are queued from now on, then the replay fills what came before."""

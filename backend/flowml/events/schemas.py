@@ -1,8 +1,8 @@
-"""The event contract: the seed's event names are public (dashboard, scripts, the Redis bus later)."""
+"""The event contract: the seed's event names are public (dashboard, scripts, the Redis bus)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -24,9 +24,36 @@ class EventType(StrEnum):
 COALESCIBLE = frozenset({EventType.TRAINING_PROGRESS, EventType.HEARTBEAT})
 
 
+# The id of an event that has no row in job_events (see Event).
+NOT_DURABLE_ID = 0
+
+
 class Event(BaseModel):
-    id: int = Field(description="Monotonic id; pass the last one seen as `?since=` to replay what followed")
+    """One event. Durable events have the positive id of their job_events row: replay (`?since=`) serves them
+    from SQL and the hub delivers each id once. An event with `id == NOT_DURABLE_ID` (0) was never written to SQL:
+    a remote worker published it straight to Redis (fold progress, say). It is delivered live only, never deduped
+    (it has no identity) and never replayed by `?since=` (only the short-lived Redis stream keeps it), and it is sent
+    to WebSocket clients without an `id` field, like a heartbeat, so a client that resumes with `?since=<last id>`
+    keeps the last durable id it saw."""
+
+    id: int = Field(
+        ge=NOT_DURABLE_ID,
+        description="Monotonic id; pass the last one seen as `?since=` to replay what followed. 0: not durable",
+    )
     type: EventType
     job_id: str | None = None
     timestamp: datetime
     data: dict[str, Any] = Field(default_factory=dict)
+
+    @classmethod
+    def transient(cls, type_: EventType, job_id: str | None, data: dict[str, Any]) -> Event:
+        """An event for the fast path only, from a process that cannot write job_events (a remote worker)."""
+        return cls(id=NOT_DURABLE_ID, type=type_, job_id=job_id, timestamp=datetime.now(UTC), data=data)
+
+    @property
+    def durable(self) -> bool:
+        return self.id != NOT_DURABLE_ID
+
+    def wire_json(self) -> str:
+        """The JSON a WebSocket client receives: without the placeholder id when the event is not durable."""
+        return self.model_dump_json(exclude={"id"} if not self.durable else None)

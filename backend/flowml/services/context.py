@@ -20,9 +20,10 @@ from flowml.db.engine import SessionFactory, create_engine, create_session_facto
 from flowml.db.migrate import upgrade
 from flowml.db.tables import Worker
 from flowml.db.types import utcnow
-from flowml.engine.executor import LocalExecutor
+from flowml.engine.executor import LocalExecutor, TrialExecutor
 from flowml.engine.pool import LocalProcessPool
-from flowml.events.bus import EventBus, InProcessBus
+from flowml.events.bus import EventBus
+from flowml.events.factory import close_bus, create_bus
 from flowml.services.events import EventRecorder
 from flowml.storage import ArtifactStore, create_store
 
@@ -38,7 +39,7 @@ class AppContext:
     bus: EventBus
     events: EventRecorder
     pool: LocalProcessPool | None = None
-    executor: LocalExecutor | None = None
+    executor: TrialExecutor | None = None  # the LocalExecutor, or the ClusterExecutor wrapping it
     instance_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @property
@@ -59,7 +60,7 @@ async def create_context(settings: Settings, *, with_pool: bool = True) -> AppCo
     engine = create_engine(settings)
     await upgrade(engine)
     sessions = create_session_factory(engine)
-    bus = InProcessBus()
+    bus = create_bus(settings)
     ctx = AppContext(
         settings=settings,
         engine=engine,
@@ -87,6 +88,7 @@ async def close_context(ctx: AppContext) -> None:
                 worker.status = "offline"
                 session.add(worker)
                 await session.commit()
+    await close_bus(ctx.bus)
     await ctx.engine.dispose()
 
 
@@ -104,6 +106,7 @@ async def _register_local_worker(ctx: AppContext) -> None:
         if worker is None:
             worker = Worker(name=LOCAL_WORKER_NAME, hostname=socket.gethostname(), kind="local")
         worker.status, worker.capabilities, worker.queues = "online", capabilities, ["cpu"]
+        worker.concurrency = ctx.settings.LOCAL_WORKERS
         worker.last_heartbeat = utcnow()
         session.add(worker)
         await session.commit()

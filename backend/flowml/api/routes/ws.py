@@ -8,7 +8,7 @@ import contextlib
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from flowml.events.hub import WebSocketHub
-from flowml.events.schemas import EventType
+from flowml.events.schemas import Event, EventType
 
 router = APIRouter(tags=["events"])
 HEARTBEAT_SECONDS = 15.0
@@ -21,21 +21,31 @@ async def _serve(websocket: WebSocket, job_id: str | None) -> None:
     await websocket.accept()
     client = await hub.connect(job_id, since)
     receiver = asyncio.create_task(_drain(websocket))
+    getter: asyncio.Future[Event | None] | None = None
     try:
         while not receiver.done():
-            try:
-                event = await asyncio.wait_for(client.get(), timeout=HEARTBEAT_SECONDS)
-            except TimeoutError:
-                await websocket.send_json({"type": EventType.HEARTBEAT.value})
+            # Wait on the socket too: waiting on the queue alone noticed a closed socket only at the next event or
+            # heartbeat, up to 15 s later, and held up the server's graceful shutdown as long.
+            getter = asyncio.ensure_future(client.get())
+            done, _ = await asyncio.wait(
+                {getter, receiver}, timeout=HEARTBEAT_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            if getter not in done:
+                getter.cancel()
+                if not receiver.done():
+                    await websocket.send_json({"type": EventType.HEARTBEAT.value})
                 continue
+            event = getter.result()
             if event is None:  # the client fell too far behind: it reconnects with ?since= and loses nothing
                 await websocket.close(code=1013, reason="too slow; reconnect with ?since=")
                 return
-            await websocket.send_text(event.model_dump_json())
+            await websocket.send_text(event.wire_json())
     except (WebSocketDisconnect, RuntimeError):
         pass
     finally:
         hub.disconnect(client)
+        if getter is not None:
+            getter.cancel()  # safe: get() takes an event off the queue only once it has one
         receiver.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await receiver

@@ -4,6 +4,7 @@ from flowml.db.tables.datasets import Dataset, DatasetPublic, DatasetsPublic
 from flowml.db.tables.events import JobEvent
 from flowml.db.tables.jobs import Job, JobPublic, JobsPublic, JobStatus, Trial, TrialPublic
 from flowml.db.tables.models import TrainedModel, TrainedModelPublic, TrainedModelsPublic
+from flowml.db.tables.tokens import JoinToken, JoinTokenPublic
 from flowml.db.tables.workers import Worker, WorkerPublic
 
 __all__ = [
@@ -15,6 +16,8 @@ __all__ = [
     "JobPublic",
     "JobStatus",
     "JobsPublic",
+    "JoinToken",
+    "JoinTokenPublic",
     "TrainedModel",
     "TrainedModelPublic",
     "TrainedModelsPublic",

@@ -34,6 +34,8 @@ class JobBase(SQLModel):
     time_budget: float  # minutes, as the seed's API
     n_folds: int = 5
     max_trials: int | None = None
+    # Batches told in trial order (same seed and trial count, same leaderboard); None: on when max_trials is set.
+    reproducible: bool | None = None
     seed: int = 0
     priority: bool = False
     # A plain string column (not a database enum) so adding a state later needs no enum migration.

@@ -1,10 +1,11 @@
-"""Machines that run trials. Embedded mode has one row for the local pool; the cluster issue adds remote ones."""
+"""Machines that run trials. Embedded mode has one row for the local pool; remote workers register with a token."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from flowml.db.types import json_column, new_id, time_column, utcnow
@@ -15,14 +16,31 @@ class WorkerBase(SQLModel):
     hostname: str = Field(max_length=255)
     status: str = Field(default="online", max_length=16)  # online | offline
     kind: str = Field(default="local", max_length=16)  # local | remote
+    concurrency: int = 1  # trials it runs at once
+    version: str | None = Field(default=None, max_length=64)  # the worker's flowml version
 
 
 class Worker(WorkerBase, table=True):
     __tablename__ = "workers"
+    # A remote worker's name is its identity: a restarted worker registers under the same name and keeps its row
+    # (and id). Partial, so it cannot clash with the local pool's row, which every API process upserts as "local".
+    __table_args__ = (
+        sa.Index(
+            "uq_workers_remote_name",
+            "name",
+            unique=True,
+            sqlite_where=sa.text("kind = 'remote'"),
+            postgresql_where=sa.text("kind = 'remote'"),
+        ),
+    )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
+    # Which join token registered it: revoking that token shuts the worker out at its next heartbeat.
+    token_id: str | None = Field(default=None, max_length=32, foreign_key="join_tokens.id", index=True)
     capabilities: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     queues: list[str] = Field(default_factory=list, sa_column=json_column())
+    # The worker's latest heartbeat payload (trials it reports, free RAM): for display, not for scheduling.
+    last_report: dict[str, Any] | None = Field(default=None, sa_column=json_column(nullable=True))
     registered_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False))
     last_heartbeat: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False))
 

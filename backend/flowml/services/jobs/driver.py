@@ -193,6 +193,7 @@ async def _train(ctx: AppContext, job: Job) -> str:
         validation=choose_validation(n_rows, len(plan.features), job.time_budget * 60),
         dataset_sha256=dataset.sha256,
         priority=job.priority,
+        deterministic=job.reproducible,
     )
     loop = SearchLoop(config, default_registry(), ctx.executor, listener)
     loop.restore(await _prior_trials(ctx, job.id))

@@ -16,6 +16,11 @@ class TrainingRequest(BaseModel):
     algorithms: list[str] | None = Field(default=None, description="Default: every algorithm for the task")
     n_folds: int = Field(default=5, ge=2, le=10)
     max_trials: int | None = Field(default=None, ge=1)
+    reproducible: bool | None = Field(
+        default=None,
+        description="Run trials in batches told in trial order, so the same seed and max_trials give the same "
+        "leaderboard (slower: each batch waits for its slowest trial). Default: on when max_trials is set",
+    )
     seed: int = 0
     priority: bool = False
     name: str | None = Field(default=None, max_length=255)

@@ -45,6 +45,7 @@ async def create_job(ctx: AppContext, request: TrainingRequest) -> Job:
         algorithms=algorithms,
         n_folds=request.n_folds,
         max_trials=request.max_trials,
+        reproducible=request.reproducible,
         seed=request.seed,
         priority=request.priority,
         message="waiting for a free job slot",

@@ -1,0 +1,194 @@
+"""Remote workers: join with a token, heartbeat, leave; list workers; manage join tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from flowml.api.deps import CtxDep
+from flowml.db.tables import JoinToken, JoinTokenPublic, Trial
+from flowml.services import workers
+from flowml.services.workers import MAX_CONCURRENCY, MAX_NAME_LENGTH, WorkerState
+
+router = APIRouter(prefix="/api/workers", tags=["workers"])
+
+_bearer = HTTPBearer(auto_error=False, description="A join token, as printed by `flowml token create`")
+
+
+async def _join_token(
+    ctx: CtxDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> JoinToken:
+    return await workers.verify_token(ctx, credentials.credentials if credentials else None)
+
+
+TokenDep = Annotated[JoinToken, Depends(_join_token)]
+
+
+class RegisterRequest(BaseModel):
+    name: str = Field(
+        min_length=1,
+        max_length=MAX_NAME_LENGTH,
+        description="The worker's name, unique among workers; registering again under it keeps the worker's id",
+    )
+    hostname: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, description="The machine's host name")
+    capabilities: dict[str, Any] = Field(
+        default_factory=dict, description="What the capability probe found: CPUs, RAM, GPUs and their VRAM, ..."
+    )
+    queues: list[str] = Field(
+        min_length=1, description=f"Queues it consumes, among: {', '.join(sorted(workers.KNOWN_QUEUES))}"
+    )
+    concurrency: int = Field(default=1, ge=1, le=MAX_CONCURRENCY, description="Trials it runs at once")
+    version: str | None = Field(default=None, max_length=64, description="The worker's flowml version")
+
+
+class BrokerSettings(BaseModel):
+    broker_url: str = Field(description="Celery broker URL the worker consumes from")
+    result_backend: str | None = Field(description="Celery result backend (defaults to the broker)")
+    visibility_timeout: int = Field(description="Redis visibility timeout in seconds; set alike on every worker")
+    heartbeat_seconds: float = Field(description="How often to call /api/workers/heartbeat")
+    ttl_seconds: int = Field(description="A worker silent for this long is marked offline")
+
+
+class RegisterResponse(BrokerSettings):
+    worker_id: str = Field(description="Send it with every heartbeat")
+
+
+class HeartbeatRequest(BaseModel):
+    worker_id: str = Field(description="The id /api/workers/register returned")
+    current_trials: list[dict[str, Any]] | None = Field(default=None, description="Trials the worker is running")
+    ram_available_gb: float | None = Field(default=None, ge=0, description="Free memory on the worker")
+
+
+class HeartbeatResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+    worker_id: str
+    heartbeat_seconds: float = Field(description="How often to call /api/workers/heartbeat")
+    ttl_seconds: int = Field(description="A worker silent for this long is marked offline")
+
+
+class DeregisterRequest(BaseModel):
+    worker_id: str = Field(description="The id /api/workers/register returned")
+
+
+class DeregisterResponse(BaseModel):
+    worker_id: str
+    status: Literal["offline"] = "offline"
+
+
+class RunningTrial(BaseModel):
+    id: str
+    job_id: str
+    trial_number: int
+    algorithm: str
+    started_at: datetime
+
+
+class WorkerStatus(BaseModel):
+    id: str
+    name: str
+    hostname: str
+    kind: str = Field(description="local (the master's own pool) or remote")
+    status: Literal["online", "offline"] = Field(
+        description="online only while the worker has sent a heartbeat within WORKER_TTL_SECONDS"
+    )
+    capabilities: dict[str, Any]
+    queues: list[str]
+    concurrency: int = Field(description="Trials it runs at once")
+    version: str | None = Field(description="The worker's flowml version")
+    registered_at: datetime
+    last_heartbeat: datetime
+    heartbeat_age_seconds: float = Field(description="Seconds since the last heartbeat")
+    ram_available_gb: float | None = Field(description="Free memory in the last heartbeat")
+    current_trials: list[RunningTrial] = Field(description="Running trials assigned to this worker")
+
+
+class TokenCreateRequest(BaseModel):
+    name: str = Field(default="default", min_length=1, max_length=MAX_NAME_LENGTH, description="What it is for")
+
+
+class TokenCreated(JoinTokenPublic):
+    token: str = Field(description="The secret: shown this once, only its SHA-256 is stored")
+    command: str = Field(description="The command to run on a worker machine")
+
+
+@router.post("/register", response_model=RegisterResponse)
+async def register(ctx: CtxDep, token: TokenDep, body: RegisterRequest) -> Any:
+    """Join this master: returns the broker settings the worker consumes with."""
+    worker = await workers.register_worker(
+        ctx,
+        token,
+        name=body.name,
+        hostname=body.hostname,
+        capabilities=body.capabilities,
+        queues=body.queues,
+        concurrency=body.concurrency,
+        version=body.version,
+    )
+    return {"worker_id": worker.id, **workers.broker_settings(ctx.settings)}
+
+
+@router.post("/heartbeat", response_model=HeartbeatResponse)
+async def heartbeat(ctx: CtxDep, token: TokenDep, body: HeartbeatRequest) -> Any:
+    """Report in; 404 means the master does not know this worker and it must register again."""
+    worker = await workers.heartbeat(
+        ctx, token, body.worker_id, current_trials=body.current_trials, ram_available_gb=body.ram_available_gb
+    )
+    settings = ctx.settings
+    return {
+        "worker_id": worker.id,
+        "heartbeat_seconds": settings.heartbeat_seconds,
+        "ttl_seconds": settings.WORKER_TTL_SECONDS,
+    }
+
+
+@router.post("/deregister", response_model=DeregisterResponse)
+async def deregister(ctx: CtxDep, token: TokenDep, body: DeregisterRequest) -> Any:
+    """Leave cleanly: the worker shows offline at once instead of after WORKER_TTL_SECONDS."""
+    worker = await workers.deregister(ctx, token, body.worker_id)
+    return {"worker_id": worker.id}
+
+
+@router.get("", response_model=list[WorkerStatus])
+async def list_workers(ctx: CtxDep) -> Any:
+    return [_worker_status(state) for state in await workers.list_workers(ctx)]
+
+
+# Join tokens. Once users authenticate (a later issue) these three are admin-only.
+
+
+@router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated)
+async def create_token(ctx: CtxDep, request: Request, body: TokenCreateRequest) -> Any:
+    token, secret = await workers.create_token(ctx, body.name)
+    command = workers.worker_command(str(request.base_url), secret)
+    return {**token.model_dump(), "token": secret, "command": command}
+
+
+@router.get("/tokens", response_model=list[JoinTokenPublic])
+async def list_tokens(ctx: CtxDep) -> Any:
+    return await workers.list_tokens(ctx)
+
+
+@router.delete("/tokens/{token_id}", response_model=JoinTokenPublic)
+async def revoke_token(ctx: CtxDep, token_id: str) -> Any:
+    """Revoke a token: its workers are refused at their next heartbeat and shown offline now."""
+    return await workers.revoke_token(ctx, token_id)
+
+
+def _worker_status(state: WorkerState) -> WorkerStatus:
+    worker = state.worker
+    report = worker.last_report or {}
+    return WorkerStatus(
+        **worker.model_dump(include=set(WorkerStatus.model_fields) - {"status"}),
+        status="online" if state.live else "offline",
+        heartbeat_age_seconds=round(state.heartbeat_age_seconds, 3),
+        ram_available_gb=report.get("ram_available_gb"),
+        current_trials=[_running_trial(trial) for trial in state.current_trials],
+    )
+
+
+def _running_trial(trial: Trial) -> RunningTrial:
+    return RunningTrial.model_validate(trial, from_attributes=True)

@@ -1,0 +1,88 @@
+"""The one Celery task: a thin wrapper that runs `engine.trial.run_trial` on a worker (ARCHITECTURE.md section 4).
+
+The payload is JSON: the TrialSpec (its dataset path is the master's and is replaced here), the dataset's SHA-256
+and the device the router chose. The wrapper fetches the dataset by hash, watches the master's cancel flag, runs
+the trial, sends the out-of-fold predictions back and returns the TrialResult as a dict.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from celery import Celery, Task
+
+from flowml.cluster.celery_app import TRIAL_TASK
+from flowml.cluster.probe import probe_gpu_builds, probe_gpus
+from flowml.cluster.worker_runtime import (
+    CancelWatcher,
+    RunningTrial,
+    WorkerRuntime,
+    fetch_dataset,
+    upload_oof,
+)
+from flowml.engine.devices import CPU, CUDA
+from flowml.engine.trial import one_line_error, run_trial
+from flowml.engine.types import TrialResult, TrialSpec, TrialStatus
+
+
+def run_remote_trial(payload: dict[str, Any], task_id: str, runtime: WorkerRuntime | None = None) -> dict[str, Any]:
+    """Run one trial on this worker; every outcome, including a failed transfer, is a TrialResult dict."""
+    runtime = runtime or WorkerRuntime.from_env()
+    spec = TrialSpec.from_dict(payload["spec"])
+    if spec.device == CUDA and not gpu_build(spec.algorithm):
+        # The router sends GPU-capable algorithms to GPU queues without knowing each worker's builds (PyPI's
+        # LightGBM has no CUDA): on the CPU the trial still counts, on a missing CUDA build it would fail.
+        spec.device = CPU
+    try:
+        spec.dataset_path = str(fetch_dataset(runtime, payload["dataset_sha256"]))
+    except Exception as exc:  # the trial cannot run here; the driver records why and goes on
+        return _failed(spec, runtime, f"dataset transfer failed: {one_line_error(exc)}")
+    keep_oof = spec.oof_dir is not None
+    with tempfile.TemporaryDirectory(prefix="flowml-oof-") as oof_dir:
+        cancel_path = runtime.cache_dir / "cancel" / spec.job_id
+        spec.cancel_path, spec.oof_dir = str(cancel_path), oof_dir if keep_oof else None
+        with (
+            CancelWatcher(runtime.broker_url, spec.job_id, cancel_path),
+            RunningTrial(runtime, task_id, spec.job_id, spec.trial_number, spec.algorithm),
+        ):
+            result = run_trial(spec)
+        result.worker = runtime.name
+        if result.oof_path is not None:
+            try:
+                upload_oof(runtime, spec.job_id, spec.trial_number, Path(result.oof_path))
+            except Exception as exc:
+                # Without its predictions the trial cannot join the ensemble, but its score still counts.
+                result.error = f"out-of-fold predictions not sent: {one_line_error(exc)}"
+            result.oof_path = None  # the master knows where it stored them
+    return result.to_dict()
+
+
+@functools.cache
+def gpu_build(algorithm: str) -> bool:
+    """Whether this worker can run `algorithm` on its GPU (probed once per pool process)."""
+    builds = probe_gpu_builds(probe_gpus().gpus)
+    return bool(builds.get(algorithm, False))
+
+
+def _failed(spec: TrialSpec, runtime: WorkerRuntime, error: str) -> dict[str, Any]:
+    return TrialResult(
+        job_id=spec.job_id,
+        trial_number=spec.trial_number,
+        algorithm=spec.algorithm,
+        params=spec.params,
+        status=TrialStatus.FAILED.value,
+        metric=spec.metric,
+        error=error,
+        worker=runtime.name,
+    ).to_dict()
+
+
+def register_tasks(app: Celery) -> None:
+    """Add the trial task to a worker's Celery app (the orchestrator sends it by name and needs no import)."""
+
+    @app.task(name=TRIAL_TASK, bind=True)
+    def trial(self: Task, payload: dict[str, Any]) -> dict[str, Any]:
+        return run_remote_trial(payload, str(self.request.id))

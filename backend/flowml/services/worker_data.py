@@ -1,0 +1,74 @@
+"""Data that moves between the master and its workers, by content hash (ARCHITECTURE.md section 6).
+
+Workers fetch a job's dataset by its SHA-256 and send back each trial's out-of-fold predictions, which the master
+checks against the hash the worker claims before the ensemble may read them. No path is built from anything but
+a validated hash, a job id from the database and an integer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sqlmodel import select
+
+from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
+from flowml.db.tables import Dataset, Job, JobStatus
+from flowml.services.context import AppContext
+from flowml.services.datasets import local_parquet
+from flowml.services.jobs.paths import oof_dir
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+async def dataset_file(ctx: AppContext, sha256: str) -> Path:
+    """The Parquet file of any dataset with this content hash."""
+    if not SHA256.fullmatch(sha256):
+        raise InvalidInputError("not a SHA-256 (64 lowercase hex characters)")
+    async with ctx.sessions() as session:
+        dataset = (await session.exec(select(Dataset).where(Dataset.sha256 == sha256))).first()
+    if dataset is None:
+        raise NotFoundError(f"no dataset with hash {sha256[:12]}...")
+    return await local_parquet(ctx, dataset)
+
+
+async def store_oof(ctx: AppContext, job_id: str, trial_number: int, body: bytes, claimed_sha256: str) -> Path:
+    """Keep a trial's out-of-fold predictions for the job's ensemble, after checking hash and format."""
+    if trial_number < 0:
+        raise InvalidInputError("trial number must be 0 or more")
+    if hashlib.sha256(body).hexdigest() != claimed_sha256.lower():
+        raise InvalidInputError("checksum mismatch: the body does not hash to X-Content-SHA256")
+    async with ctx.sessions() as session:
+        job = await session.get(Job, job_id)
+    if job is None:
+        raise NotFoundError(f"job {job_id} not found")
+    if JobStatus(job.status) != JobStatus.RUNNING:
+        raise ConflictError(f"job {job_id} is {job.status}; it takes no more trial results")
+    _check_npy(body)
+    target = oof_dir(ctx, job_id) / f"{trial_number}.npy"
+    await asyncio.to_thread(_write_atomically, target, body)
+    return target
+
+
+def _check_npy(body: bytes) -> None:
+    """A float array, readable without unpickling anything: the ensemble loads it with allow_pickle=False."""
+    try:
+        array = np.load(io.BytesIO(body), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise InvalidInputError(f"not a NumPy .npy array: {exc}") from None
+    if not isinstance(array, np.ndarray) or array.ndim != 2 or array.dtype.kind != "f":
+        raise InvalidInputError("out-of-fold predictions must be a 2-D float array")
+
+
+def _write_atomically(target: Path, body: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(body)
+    os.replace(temp, target)
