@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from flowml.api.deps import CtxDep
+from flowml.cluster.executor import ClusterExecutor
 from flowml.cluster.queues import ALL_QUEUES
 from flowml.services.cluster_status import cluster_status
 
@@ -58,6 +59,13 @@ class LocalPoolInfo(_FromService):
     )
 
 
+class DispatchInfo(BaseModel):
+    samples: int = Field(description="Remote trials measured (the most recent ones, at most 1000)")
+    p50_ms: float | None = Field(description="Median milliseconds from sending a trial to a worker starting it")
+    p99_ms: float | None = Field(description="99th percentile of the same")
+    pickup_seconds: list[float] = Field(description="Each measured trial's pickup time, oldest first")
+
+
 class ClusterInfo(_FromService):
     mode: Literal["embedded", "cluster"] = Field(description="cluster when CELERY_BROKER_URL is set")
     broker: BrokerInfo
@@ -68,9 +76,24 @@ class ClusterInfo(_FromService):
     queues: list[QueueInfo] = Field(description="Every queue FlowML routes to, in routing order")
     workers: WorkerCountsInfo
     local_pool: LocalPoolInfo
+    dispatch: DispatchInfo | None = Field(
+        default=None, description="Pickup latency of trials sent to workers by this process; null in embedded mode"
+    )
 
 
 @router.get("", response_model=ClusterInfo)
 async def get_cluster(ctx: CtxDep) -> ClusterInfo:
     """Where trials can run now and how many wait: the first thing to check when a worker seems unused."""
-    return ClusterInfo.model_validate(await cluster_status(ctx, ALL_QUEUES))
+    info = ClusterInfo.model_validate(await cluster_status(ctx, ALL_QUEUES))
+    if isinstance(ctx.executor, ClusterExecutor):
+        info.dispatch = _dispatch(list(ctx.executor.dispatch.pickup_seconds))
+    return info
+
+
+def _dispatch(seconds: list[float]) -> DispatchInfo:
+    ordered = sorted(seconds)
+
+    def quantile(q: float) -> float | None:
+        return 1000 * ordered[round(q * (len(ordered) - 1))] if ordered else None
+
+    return DispatchInfo(samples=len(seconds), p50_ms=quantile(0.5), p99_ms=quantile(0.99), pickup_seconds=seconds)
