@@ -7,6 +7,8 @@ running on workers within 5 s.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -14,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 from flowml.cluster.worker_runtime import WorkerRuntime, running_trials
 from tests.cluster.procs import Cluster, running_cluster, wait_for
@@ -22,6 +25,33 @@ from tests.conftest import dataset_path
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.timeout(600)]
 
 FINAL = {"completed", "failed", "cancelled"}
+
+
+class EventCollector:
+    """A WebSocket client on /ws/jobs/{id} in a thread, from now until stop() or the job's final event."""
+
+    def __init__(self, cluster: Cluster, job_id: str) -> None:
+        self.events: list[dict[str, Any]] = []
+        self._url = cluster.url.replace("http://", "ws://") + f"/ws/jobs/{job_id}?since=0"
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        with connect(self._url) as socket:
+            while not self._done.is_set():
+                try:
+                    event = json.loads(socket.recv(timeout=0.5))
+                except TimeoutError:
+                    continue
+                self.events.append(event)
+                if event["type"] in {"training_completed", "training_failed", "training_cancelled"}:
+                    return
+
+    def stop(self) -> list[dict[str, Any]]:
+        self._done.set()
+        self._thread.join(timeout=10)
+        return self.events
 
 
 def upload(cluster: Cluster, name: str) -> str:
@@ -49,6 +79,15 @@ def trials(cluster: Cluster, job_id: str) -> list[dict[str, Any]]:
     return list(data["items"] if isinstance(data, dict) else data)
 
 
+def wait_running_on(cluster: Cluster, job_id: str, worker: str, timeout: float) -> None:
+    wait_for(
+        lambda: any(t["worker"] == worker and t["status"] == "running" for t in trials(cluster, job_id)),
+        timeout,
+        f"a trial running on {worker}",
+        0.1,
+    )
+
+
 def wait_final(cluster: Cluster, job_id: str, timeout: float) -> dict[str, Any]:
     result: dict[str, Any] = wait_for(
         lambda: (j := job(cluster, job_id))["status"] in FINAL and j,
@@ -65,8 +104,13 @@ def test_a_job_spreads_over_two_workers(tmp_path: Path) -> None:
         cluster.start_worker("beta")
         dataset_id = upload(cluster, "iris.csv")
         job_id = start_job(cluster, dataset_id, "target", 0.5)
+        live = EventCollector(cluster, job_id)
         final = wait_final(cluster, job_id, 120)
         assert final["status"] == "completed", final
+        # Workers announce each trial they start straight through Redis (fast path, not durable).
+        running = [e["data"] for e in live.stop() if e["type"] == "trial_running"]
+        assert {e["worker"] for e in running} == {"alpha", "beta"}
+        assert all("id" not in e for e in live.events if e["type"] == "trial_running")
         rows = trials(cluster, job_id)
         by_worker = Counter(t["worker"] for t in rows)
         assert by_worker["alpha"] > 0 and by_worker["beta"] > 0, by_worker
@@ -80,12 +124,7 @@ def test_a_worker_killed_mid_trial_costs_nothing(tmp_path: Path) -> None:
         cluster.start_worker("survivor")
         dataset_id = upload(cluster, "titanic.csv")
         job_id = start_job(cluster, dataset_id, "survived", 0.75)
-        wait_for(
-            lambda: any(t["worker"] == "victim" and t["status"] == "running" for t in trials(cluster, job_id)),
-            60,
-            "a trial running on the victim",
-            0.1,
-        )
+        wait_running_on(cluster, job_id, "victim", 60)
         victim.kill()
         final = wait_final(cluster, job_id, 150)
         assert final["status"] == "completed", final
@@ -103,12 +142,7 @@ def test_cancel_reaches_remote_trials_within_five_seconds(tmp_path: Path) -> Non
         worker = cluster.start_worker("busy")
         dataset_id = upload(cluster, "adult.csv")
         job_id = start_job(cluster, dataset_id, "income >50K", 3.0)
-        wait_for(
-            lambda: any(t["status"] == "running" and t["worker"] == "busy" for t in trials(cluster, job_id)),
-            90,
-            "a trial running on the worker",
-            0.1,
-        )
+        wait_running_on(cluster, job_id, "busy", 90)
         cancelled_at = time.time()
         response = httpx.post(f"{cluster.url}/api/training/jobs/{job_id}/cancel", timeout=10)
         assert response.status_code == 200, response.text

@@ -31,7 +31,7 @@ def test_an_unreachable_master_is_reported(tmp_path: Path) -> None:
 
 @pytest.mark.services
 def test_unknown_token_and_queue_are_refused(tmp_path: Path) -> None:
-    with running_cluster(tmp_path, redis_db=14) as cluster:
+    with running_cluster(tmp_path, redis_db=15) as cluster:
         refused = worker("--master", cluster.url, "--token", "fmw_not-a-token", home=tmp_path / "w")
         assert refused.returncode == 2
         assert "the master refused (401)" in refused.stderr

@@ -26,6 +26,8 @@ from flowml.cluster.worker_runtime import (
 from flowml.engine.devices import CPU, CUDA
 from flowml.engine.trial import one_line_error, run_trial
 from flowml.engine.types import TrialResult, TrialSpec, TrialStatus
+from flowml.events.redis_bus import publish_event_sync
+from flowml.events.schemas import Event, EventType
 
 
 def run_remote_trial(payload: dict[str, Any], task_id: str, runtime: WorkerRuntime | None = None) -> dict[str, Any]:
@@ -40,6 +42,7 @@ def run_remote_trial(payload: dict[str, Any], task_id: str, runtime: WorkerRunti
         spec.dataset_path = str(fetch_dataset(runtime, payload["dataset_sha256"]))
     except Exception as exc:  # the trial cannot run here; the driver records why and goes on
         return _failed(spec, runtime, f"dataset transfer failed: {one_line_error(exc)}")
+    announce(runtime, spec)
     keep_oof = spec.oof_dir is not None
     with tempfile.TemporaryDirectory(prefix="flowml-oof-") as oof_dir:
         cancel_path = runtime.cache_dir / "cancel" / spec.job_id
@@ -58,6 +61,19 @@ def run_remote_trial(payload: dict[str, Any], task_id: str, runtime: WorkerRunti
                 result.error = f"out-of-fold predictions not sent: {one_line_error(exc)}"
             result.oof_path = None  # the master knows where it stored them
     return result.to_dict()
+
+
+def announce(runtime: WorkerRuntime, spec: TrialSpec) -> None:
+    """Tell the dashboard at once which worker took the trial (fast path only; the driver records it in SQL)."""
+    if runtime.events_url is None:
+        return
+    data = {
+        "trial_number": spec.trial_number,
+        "algorithm": spec.algorithm,
+        "worker": runtime.name,
+        "device": spec.device,
+    }
+    publish_event_sync(runtime.events_url, Event.transient(EventType.TRIAL_RUNNING, spec.job_id, data))
 
 
 @functools.cache

@@ -55,6 +55,7 @@ class Joined:
     result_backend: str | None
     visibility_timeout: int
     heartbeat_seconds: float
+    events_url: str | None = None
 
 
 class MasterClient:
@@ -80,6 +81,7 @@ class MasterClient:
             result_backend=data.get("result_backend"),
             visibility_timeout=int(data["visibility_timeout"]),
             heartbeat_seconds=float(data["heartbeat_seconds"]),
+            events_url=data.get("events_url"),
         )
 
     def heartbeat(self, worker_id: str, current_trials: list[dict[str, Any]], ram_available_gb: float) -> int:
@@ -178,7 +180,9 @@ def run_worker(options: WorkerOptions) -> None:
     client = MasterClient(options.master, options.token)
     joined = client.register(options.name, capabilities, queues, options.concurrency)
     logger.info("joined {} as {} ({}), queues {}", client.master, options.name, joined.worker_id, ", ".join(queues))
-    runtime = WorkerRuntime(options.master, options.token, options.name, options.cache_dir, joined.broker_url)
+    runtime = WorkerRuntime(
+        options.master, options.token, options.name, options.cache_dir, joined.broker_url, joined.events_url
+    )
     _prepare_environment(runtime)
 
     def rejoin() -> str:

@@ -26,6 +26,7 @@ ENV_TOKEN = "FLOWML_WORKER_TOKEN"
 ENV_NAME = "FLOWML_WORKER_NAME"
 ENV_CACHE = "FLOWML_WORKER_CACHE"
 ENV_BROKER = "FLOWML_WORKER_BROKER"
+ENV_EVENTS = "FLOWML_WORKER_EVENTS"
 
 CANCEL_KEY = "flowml:cancel:{job_id}"
 # A cancel flag outlives any job that could still be running (the longest budget is hours, not days).
@@ -46,6 +47,7 @@ class WorkerRuntime:
     name: str
     cache_dir: Path
     broker_url: str | None
+    events_url: str | None = None  # the master's REDIS_URL, where the worker announces the trials it starts
 
     @classmethod
     def from_env(cls) -> WorkerRuntime:
@@ -58,6 +60,7 @@ class WorkerRuntime:
             name=os.environ[ENV_NAME],
             cache_dir=Path(os.environ[ENV_CACHE]),
             broker_url=os.environ.get(ENV_BROKER) or None,
+            events_url=os.environ.get(ENV_EVENTS) or None,
         )
 
     def to_env(self) -> dict[str, str]:
@@ -69,6 +72,8 @@ class WorkerRuntime:
         }
         if self.broker_url:
             values[ENV_BROKER] = self.broker_url
+        if self.events_url:
+            values[ENV_EVENTS] = self.events_url
         return values
 
     @property
@@ -79,14 +84,6 @@ class WorkerRuntime:
     def running_dir(self) -> Path:
         """One small JSON file per trial running in this worker's pool: the heartbeat reports them."""
         return self.cache_dir / "running"
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def fetch_dataset(runtime: WorkerRuntime, sha256: str) -> Path:

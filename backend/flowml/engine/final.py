@@ -40,6 +40,8 @@ MEMBER_SAFETY = 2.0
 # engine/export_cost.py); below this much time left they are skipped.
 ONNX_MIN_SECONDS = 3.0
 ONNX_PARITY_ROWS = 500
+# The export cannot be interrupted, so it starts only with this margin over its estimate.
+EXPORT_SAFETY = 1.3
 # Writing the package: a fixed part plus the pickle and the graph, both about proportional to the trees' size.
 WRITE_FIXED_SECONDS = 0.3
 WRITE_SECONDS_PER_NODE = 3e-6
@@ -171,7 +173,7 @@ def _export_onnx(
     model: FlowMLModel, df: pd.DataFrame, spec: FinalSpec, deadline: Deadline, card: dict[str, Any]
 ) -> bytes | None:
     """The model as one ONNX graph, served instead of the pickle when its parity check passed."""
-    needed = max(ONNX_MIN_SECONDS, export_seconds(model))
+    needed = max(ONNX_MIN_SECONDS, EXPORT_SAFETY * export_seconds(model))
     if deadline.remaining() < needed:
         reason = f"skipped: the export would take about {needed:.0f} s and the time budget ran out"
         card["onnx"] = {"supported": None, "usable": False, "reason": reason, "parity": {}}

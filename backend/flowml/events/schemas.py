@@ -18,10 +18,12 @@ class EventType(StrEnum):
     WORKER_CONNECTED = "worker_connected"
     WORKER_DISCONNECTED = "worker_disconnected"
     HEARTBEAT = "heartbeat"
+    # A remote worker started a trial: published by the worker straight to Redis (not durable, never replayed).
+    TRIAL_RUNNING = "trial_running"
 
 
 # Progress may be coalesced under back-pressure; every other type is a state change and is never dropped.
-COALESCIBLE = frozenset({EventType.TRAINING_PROGRESS, EventType.HEARTBEAT})
+COALESCIBLE = frozenset({EventType.TRAINING_PROGRESS, EventType.HEARTBEAT, EventType.TRIAL_RUNNING})
 
 
 # The id of an event that has no row in job_events (see Event).

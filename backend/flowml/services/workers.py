@@ -139,6 +139,7 @@ def broker_settings(settings: Settings) -> dict[str, Any]:
         "visibility_timeout": settings.visibility_timeout,
         "heartbeat_seconds": settings.heartbeat_seconds,
         "ttl_seconds": settings.WORKER_TTL_SECONDS,
+        "events_url": settings.REDIS_URL,
     }
 
 

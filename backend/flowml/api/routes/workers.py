@@ -51,6 +51,9 @@ class BrokerSettings(BaseModel):
     visibility_timeout: int = Field(description="Redis visibility timeout in seconds; set alike on every worker")
     heartbeat_seconds: float = Field(description="How often to call /api/workers/heartbeat")
     ttl_seconds: int = Field(description="A worker silent for this long is marked offline")
+    events_url: str | None = Field(
+        default=None, description="Redis URL for live events (REDIS_URL): the worker announces trials it starts"
+    )
 
 
 class RegisterResponse(BrokerSettings):
