@@ -183,17 +183,11 @@ async def _train(options: TrainOptions) -> None:
                             dataset_sha256=sha,
                             problem_type=problem.value,
                             feature_plan=plan.to_dict(),
-                            algorithm=outcome.best.algorithm,
-                            params=outcome.best.params,
                             metric=metric.name,
-                            cv_score=outcome.best.score or 0.0,
                             seed=options.seed,
                             output_dir=str(options.output.resolve()),
-                            deadline=choice.deadline,
                             leaderboard=leaderboard,
-                            ensemble=choice.ensemble,
-                            notes=choice.notes,
-                            ensemble_score=choice.ensemble_score,
+                            **choice.spec_fields(),
                         ),
                     )
                 except (TaskKilled, RuntimeError) as exc:

@@ -47,6 +47,18 @@ class FinalChoice:
     def notes(self) -> list[str]:
         return [self.note] if self.note else []
 
+    def spec_fields(self) -> dict[str, Any]:
+        """The FinalSpec fields this choice decides; the caller adds where the data and the package live."""
+        return {
+            "algorithm": self.best.algorithm,
+            "params": self.best.params,
+            "cv_score": self.best.score or 0.0,
+            "deadline": self.deadline,
+            "ensemble": self.ensemble,
+            "ensemble_score": self.ensemble_score,
+            "notes": self.notes,
+        }
+
 
 def final_choice(config: SearchConfig, outcome: SearchOutcome) -> FinalChoice:
     """Pick single model or ensemble (blocking; call from a thread). The final deadline never cuts the best

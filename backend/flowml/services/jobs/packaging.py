@@ -34,19 +34,13 @@ async def finalize(
             dataset_sha256=dataset.sha256,
             problem_type=job.problem_type,
             feature_plan=plan.to_dict(),
-            algorithm=choice.best.algorithm,
-            params=choice.best.params,
             metric=job.metric,
-            cv_score=choice.best.score or 0.0,
             seed=job.seed,
             output_dir=str(workdir),
-            deadline=choice.deadline,
             leaderboard=await _leaderboard(ctx, job.id),
             model_id=model_id,
             cancel_path=str(cancel_file(ctx, job.id)),
-            ensemble=choice.ensemble,
-            notes=choice.notes,
-            ensemble_score=choice.ensemble_score,
+            **choice.spec_fields(),
         )
         result = await run_final_with_fallback(ctx.executor, spec)
         await _store_package(ctx, model_id, workdir)
