@@ -19,6 +19,8 @@ export const router = createBrowserRouter([
       { path: "jobs/:id", lazy: async () => ({ Component: (await import("./routes/JobPage")).JobPage }) },
       { path: "models", lazy: async () => ({ Component: (await import("./routes/ModelsPage")).ModelsPage }) },
       { path: "models/:id", lazy: async () => ({ Component: (await import("./routes/ModelPage")).ModelPage }) },
+      { path: "workers", lazy: async () => ({ Component: (await import("./routes/WorkersPage")).WorkersPage }) },
+      { path: "logs", lazy: async () => ({ Component: (await import("./routes/LogsPage")).LogsPage }) },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

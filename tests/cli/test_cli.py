@@ -41,6 +41,8 @@ def test_train_then_predict(tmp_path: Path) -> None:
     assert "Leaderboard" in trained.stdout and "roc_auc" in trained.stdout
     card = json.loads((tmp_path / "model" / "model_card.json").read_text())
     assert card["target"] == "survived" and card["problem_type"] == "binary"
+    evaluation = json.loads((tmp_path / "model" / "evaluation.json").read_text())  # held-out, from the search
+    assert sum(map(sum, evaluation["classification"]["confusion_matrix"])) == evaluation["n_rows"] == 891
 
     rows = tmp_path / "new.csv"
     rows.write_text("pclass,sex,age,sibsp,parch,fare,embarked\n1,female,30,0,0,80,C\n3,male,40,0,0,8,S\n")

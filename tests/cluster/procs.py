@@ -81,10 +81,10 @@ class Proc:
             return ""
 
 
-def _spawn(args: list[str], env: dict[str, str], log: Path) -> Proc:
+def _spawn(args: list[str], env: dict[str, str], log: Path, prefix: list[str] | None = None) -> Proc:
     handle = log.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "flowml.cli", *args],
+        [*(prefix or []), sys.executable, "-m", "flowml.cli", *args],
         env={**os.environ, **env},
         stdout=handle,
         stderr=subprocess.STDOUT,
@@ -98,6 +98,7 @@ class Cluster:
     root: Path
     redis_url: str
     port: int = field(default_factory=free_port)
+    host: str = "127.0.0.1"  # the master's bind address; another host's workers reach it there
     master_env: dict[str, str] = field(default_factory=dict)
     master: Proc | None = None
     workers: dict[str, Proc] = field(default_factory=dict)
@@ -106,7 +107,7 @@ class Cluster:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start_master(self, **extra: str) -> None:
         self.master_starts += 1
@@ -114,6 +115,7 @@ class Cluster:
         log = "master.log" if self.master_starts == 1 else f"master.{self.master_starts}.log"
         env = {
             "FLOWML_HOME": str(self.root / "master"),
+            "HOST": self.host,
             "PORT": str(self.port),
             "CELERY_BROKER_URL": self.redis_url,
             "REDIS_URL": self.redis_url,
@@ -135,7 +137,7 @@ class Cluster:
         self.start_master(**extra)
 
     def ws_url(self, job_id: str, since: int) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws/jobs/{job_id}?since={since}"
+        return f"ws://{self.host}:{self.port}/ws/jobs/{job_id}?since={since}"
 
     def _healthy(self) -> bool:
         try:
@@ -149,11 +151,13 @@ class Cluster:
         self.token = str(response.json()["token"])
         return self.token
 
-    def start_worker(self, name: str, *, concurrency: int = 1, wait: bool = True) -> Proc:
+    def start_worker(self, name: str, *, concurrency: int = 1, wait: bool = True, netns: str | None = None) -> Proc:
+        """A `flowml worker` process; with `netns`, inside that network namespace, as on another machine."""
         token = self.token or self.create_token()
         args = ["worker", "--master", self.url, "--token", token, "--name", name, "--concurrency", str(concurrency)]
         env = {"FLOWML_HOME": str(self.root / name)}
-        proc = _spawn(args, env, self.root / f"{name}.log")
+        prefix = ["ip", "netns", "exec", netns] if netns else []
+        proc = _spawn(args, env, self.root / f"{name}.log", prefix)
         self.workers[name] = proc
         if wait:
             self.wait_worker_ready(name)

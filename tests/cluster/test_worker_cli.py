@@ -13,10 +13,10 @@ from tests.cluster.procs import free_port, running_cluster
 pytestmark = [pytest.mark.timeout(300)]
 
 
-def worker(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+def worker(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "flowml.cli", "worker", *args],
-        env={"FLOWML_HOME": str(home), "PATH": "/usr/bin:/bin"},
+        env={"FLOWML_HOME": str(home), "PATH": "/usr/bin:/bin", **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -27,6 +27,22 @@ def test_an_unreachable_master_is_reported(tmp_path: Path) -> None:
     result = worker("--master", f"http://127.0.0.1:{free_port()}", "--token", "fmw_x", home=tmp_path)
     assert result.returncode == 2
     assert "cannot reach the master" in result.stderr
+
+
+def test_an_empty_token_is_refused_before_anything_is_contacted(tmp_path: Path) -> None:
+    master = f"http://127.0.0.1:{free_port()}"
+    for result in (
+        worker("--master", master, "--token", "  ", home=tmp_path),
+        worker("--master", master, home=tmp_path, FLOWML_WORKER_TOKEN=""),
+    ):
+        assert result.returncode == 2
+        assert "join token is empty" in result.stderr or "Missing option '--token'" in result.stderr, result.stderr
+
+
+def test_the_token_may_come_from_the_environment(tmp_path: Path) -> None:
+    result = worker("--master", f"http://127.0.0.1:{free_port()}", home=tmp_path, FLOWML_WORKER_TOKEN="fmw_x")
+    assert result.returncode == 2
+    assert "cannot reach the master" in result.stderr  # it got past the token and tried to register
 
 
 @pytest.mark.services

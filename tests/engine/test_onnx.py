@@ -199,6 +199,19 @@ def test_ensemble_exports_as_one_graph() -> None:
     np.testing.assert_allclose(predictor.predict_proba(holdout), ensemble.predict_proba(holdout), atol=1e-4)
 
 
+def test_ensemble_of_members_with_clashing_node_names_exports() -> None:
+    # skl2onnx names some initializers "weight"; under the member's prefix that was the ensemble's own share name.
+    task = ProblemType.BINARY
+    members = [exported(name, task)[0] for name in ("linear_svc", "logistic_regression", "adaboost")]
+    ensemble = EnsembleModel(members, [0.2, 0.3, 0.5])
+    holdout = make_frame(task, 120, seed=1)
+    export = export_onnx(ensemble, holdout)
+    assert export.usable, export.reason
+    assert export.onnx_bytes is not None
+    predictor = OnnxPredictor(export.onnx_bytes)
+    np.testing.assert_allclose(predictor.predict_proba(holdout), ensemble.predict_proba(holdout), atol=1e-4)
+
+
 def test_regression_ensemble_averages_predictions() -> None:
     task = ProblemType.REGRESSION
     members = [exported(name, task)[0] for name in ("ridge", "random_forest")]

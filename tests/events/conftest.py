@@ -55,25 +55,32 @@ class PrivateRedis:
     """A throwaway redis-server on its own port, so a test can kill and restart it without touching the shared
     one. No persistence: a restart starts empty, like a Redis that lost its memory."""
 
-    def __init__(self, binary: str, workdir: Path) -> None:
+    def __init__(self, binary: str, workdir: Path, host: str = "127.0.0.1", password: str | None = None) -> None:
         self.binary = binary
         self.workdir = workdir
+        # Another address than loopback lets processes in other network namespaces reach it; Redis then wants a
+        # password (protected mode), as any Redis on a LAN should have.
+        self.host = host
+        self.password = password
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}{self.host}:{self.port}/0"
 
     def start(self) -> None:
-        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        command = [self.binary, "--port", str(self.port), "--bind", self.host, "--save", "", "--appendonly", "no"]
+        if self.password:
+            command += ["--requirepass", self.password]
         self.process = subprocess.Popen(
             [*command, "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 10.0) -> None:
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        client = redis.Redis(host=self.host, port=self.port, password=self.password, socket_connect_timeout=0.5)
         deadline = time.monotonic() + timeout
         try:
             while time.monotonic() < deadline:

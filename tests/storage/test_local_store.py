@@ -112,3 +112,11 @@ def test_write_failure_is_storage_error(tmp_path: Path) -> None:
     store = LocalArtifactStore(blocker)
     with pytest.raises(StorageError, match="cannot write 'k'"):
         store.put_bytes("k", b"x")
+
+
+def test_a_local_store_offers_no_download_url(tmp_path: Path) -> None:
+    store = LocalArtifactStore(tmp_path)
+    store.put_bytes("datasets/a.parquet", b"x")
+    assert store.download_url("datasets/a.parquet", 60) is None  # workers fetch through the master instead
+    with pytest.raises(ValueError, match="segment"):
+        store.download_url("../escape", 60)

@@ -83,3 +83,20 @@ def test_invalid_store_prefix_is_rejected(make_s3_store: S3Factory, prefix: str)
 def test_empty_bucket_name_is_rejected(make_s3_store: S3Factory) -> None:
     with pytest.raises(ValueError, match="S3_BUCKET"):
         S3ArtifactStore("", endpoint_url=None, access_key=None, secret_key=None, region="us-east-1")
+
+
+def test_download_url_needs_no_credentials_and_expires(s3_store: S3ArtifactStore) -> None:
+    import httpx
+
+    s3_store.put_bytes("datasets/a.parquet", b"payload")
+    url = s3_store.download_url("datasets/a.parquet", 60)
+    assert url is not None
+    assert "tenant/datasets/a.parquet" in url  # the prefix is part of the object name
+    response = httpx.get(url, timeout=10)  # no credentials: the signature is in the URL
+    assert response.status_code == 200 and response.content == b"payload"
+    # The server enforces the expiry (moto does not, AWS and MinIO do); what we control is that it is signed in.
+    assert "X-Amz-Expires=60" in url
+    with pytest.raises(ValueError, match="expires_seconds"):
+        s3_store.download_url("datasets/a.parquet", 0)
+    with pytest.raises(ValueError, match="segment"):
+        s3_store.download_url("../escape", 60)

@@ -8,14 +8,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from loguru import logger
 
 from flowml import __version__
 from flowml.api.frontend import mount_frontend
+from flowml.api.rate_limit import install_rate_limiter
 from flowml.api.routes import cluster, datasets, results, system, training, worker_data, workers, ws
+from flowml.api.security_headers import SecurityHeadersMiddleware
 from flowml.api.uploads import UploadLimitMiddleware
+from flowml.api.validation_errors import invalid_request
 from flowml.cluster.orchestrator import attach_cluster
 from flowml.core.errors import FlowMLError
 from flowml.core.settings import Settings, get_settings
@@ -59,9 +63,27 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         version=__version__,
         description="Self-hosted AutoML: upload a table, train, watch, predict.",
         lifespan=lifespan,
+        # One interactive page (/docs, with its own CSP in security_headers.py); ReDoc would need Google Fonts
+        # and inline styles on top, for the same content.
+        redoc_url=None,
     )
-    app.add_middleware(CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["*"], allow_headers=["*"])
+    app.state.settings = settings
+    install_rate_limiter(app)
+    # Cross-origin reads only from the listed origins, and never with cookies: "*" with credentials would let any
+    # site act as the user. Production refuses "*" (Settings); development allows it, with a warning at start.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.CORS_ORIGINS,
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["*"],
+    )
     app.add_middleware(UploadLimitMiddleware, limit_bytes=settings.max_upload_bytes)
+    # Added last, so it is outermost: 413s from the upload limit and CORS answers get the headers too.
+    docs_paths = [path for path in (app.docs_url, app.swagger_ui_oauth2_redirect_url) if path]
+    app.add_middleware(SecurityHeadersMiddleware, docs_paths=docs_paths)
+
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(FlowMLError)
     async def user_error(_request: Request, exc: FlowMLError) -> JSONResponse:

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from flowml.core.errors import NotFoundError
 from flowml.db.tables import Dataset, Job, TrainedModel
 from flowml.services import datasets, models
 from flowml.services.context import AppContext
+from flowml.services.inputs import is_id
 from flowml.services.jobs import service as jobs
 from flowml.services.jobs.manager import JobManager
 
@@ -27,15 +29,24 @@ CtxDep = Annotated[AppContext, Depends(get_ctx)]
 ManagerDep = Annotated[JobManager, Depends(get_manager)]
 
 
+def _known_shape(kind: str, value: str) -> None:
+    """A path id that cannot be one FlowML made is a 404 without a query (PostgreSQL errors on some, e.g. NUL)."""
+    if not is_id(value):
+        raise NotFoundError(f"{kind} {value} not found")
+
+
 async def _dataset(dataset_id: str, ctx: CtxDep) -> Dataset:
+    _known_shape("dataset", dataset_id)
     return await datasets.get_dataset(ctx, dataset_id)
 
 
 async def _job(job_id: str, ctx: CtxDep) -> Job:
+    _known_shape("job", job_id)
     return await jobs.get_job(ctx, job_id)
 
 
 async def _model(model_id: str, ctx: CtxDep) -> TrainedModel:
+    _known_shape("model", model_id)
     return await models.get_model(ctx, model_id)
 
 

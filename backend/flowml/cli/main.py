@@ -45,7 +45,14 @@ def server(
 @app.command()
 def worker(
     master: Annotated[str, typer.Option(help="The master's URL, e.g. http://192.168.1.10:8000")],
-    token: Annotated[str, typer.Option(help="A join token from `flowml token create` on the master")],
+    token: Annotated[
+        str,
+        typer.Option(
+            envvar="FLOWML_WORKER_TOKEN",
+            help="A join token from `flowml token create` on the master (or set FLOWML_WORKER_TOKEN, which keeps "
+            "it out of the process list)",
+        ),
+    ],
     name: Annotated[str | None, typer.Option(help="This worker's name (default: the host name)")] = None,
     concurrency: Annotated[int | None, typer.Option(help="Trials at once (default: CPU count)", min=1)] = None,
     pool: Annotated[str, typer.Option(help="prefork (Linux, macOS), solo (Windows) or threads")] = "prefork",
@@ -102,6 +109,16 @@ def predict(
     from flowml.cli.predict import run_predict
 
     run_predict(model_dir, data, output)
+
+
+@app.command()
+def openapi(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: print it)")] = None,
+) -> None:
+    """Write the API's OpenAPI schema as JSON; the dashboard's typed client is generated from it."""
+    from flowml.cli.openapi import write_openapi
+
+    write_openapi(output)
 
 
 @app.command()

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from flowml.cli.errors import user_errors
-from flowml.core.settings import Settings, get_settings
+from flowml.cli.startup import load_settings
+from flowml.core.settings import Settings
 
 if TYPE_CHECKING:
     from flowml.services.context import AppContext
@@ -41,7 +42,7 @@ def _run(action: Callable[[AppContext], Awaitable[T]]) -> T:
     from flowml.services.context import close_context, create_context
 
     async def main() -> T:
-        ctx = await create_context(get_settings(), with_pool=False)
+        ctx = await create_context(load_settings(), with_pool=False)
         try:
             return await action(ctx)
         finally:
@@ -61,15 +62,15 @@ def create(
     """Create a join token; prints it once, with the command to run on each worker machine."""
     from flowml.services import workers
 
-    master_url = master or default_master_url(get_settings())
+    master_url = master or default_master_url(load_settings())
     token, secret = _run(lambda ctx: workers.create_token(ctx, name))
     console.print(f"Join token [bold]{escape(token.name)}[/] ({token.id}). It is shown only now; store it safely:")
     typer.echo(secret)
     console.print("\nOn each worker machine run:")
     typer.echo(workers.worker_command(master_url, secret))
-    if master is None and get_settings().HOST in LOOPBACK_HOSTS:
+    if master is None and load_settings().HOST in LOOPBACK_HOSTS:
         console.print(
-            f"\n[yellow]note:[/] this master listens on {get_settings().HOST} only; for workers on other machines "
+            f"\n[yellow]note:[/] this master listens on {load_settings().HOST} only; for workers on other machines "
             "start it with HOST=0.0.0.0 and pass --master with an address they can reach"
         )
 

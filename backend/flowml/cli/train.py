@@ -18,11 +18,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from flowml.cli.errors import user_errors
+from flowml.cli.startup import load_settings
 from flowml.core.errors import FlowMLError, InvalidInputError
-from flowml.core.settings import get_settings
 from flowml.data.formats import extension_of, sha256_of_bytes, write_parquet_bytes
 from flowml.data.ingest import inspect_file
 from flowml.engine.algorithms import default_registry
+from flowml.engine.evaluation import attach_evaluation
 from flowml.engine.executor import LocalExecutor, run_final_with_fallback
 from flowml.engine.features import plan_features
 from flowml.engine.final_choice import choose_validation, final_choice
@@ -117,7 +118,7 @@ def _prepare(options: TrainOptions, workdir: Path) -> tuple[Path, str, FeaturePl
 
 
 async def _train(options: TrainOptions) -> None:
-    settings = get_settings()
+    settings = load_settings()
     # The budget is the user's wall clock from the moment the command started: importing the ML stack counts too.
     started = psutil.Process().create_time()
     pool = LocalProcessPool(settings.LOCAL_WORKERS)
@@ -192,6 +193,19 @@ async def _train(options: TrainOptions) -> None:
                     )
                 except (TaskKilled, RuntimeError) as exc:
                     raise FlowMLError(f"the final fit of {outcome.best.algorithm} failed: {exc}") from None
+                # evaluation.json from the out-of-fold predictions, before the temporary folder holding them goes.
+                await asyncio.to_thread(
+                    attach_evaluation,
+                    final.output_dir,
+                    final.card,
+                    dataset_path=path,
+                    plan=plan,
+                    task=problem,
+                    n_folds=options.folds,
+                    oof_dir=workdir / "oof",
+                    best_trial=outcome.best.trial_number,
+                    ensemble=choice.ensemble,
+                )
                 progress.update(task_id, completed=100, description="done")
         finally:
             await pool.close(graceful=False)

@@ -26,6 +26,10 @@ def run(
     from flowml.core.settings import Settings
 
     settings = Settings()
+    if not token.strip():
+        raise typer.BadParameter(
+            "the join token is empty: pass the one `flowml token create` printed on the master", param_hint="--token"
+        )
     if pool not in ("prefork", "solo", "threads"):
         raise typer.BadParameter("use prefork (Linux, macOS), solo (Windows) or threads", param_hint="--pool")
     options = WorkerOptions(

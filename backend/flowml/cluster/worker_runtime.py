@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -34,6 +35,8 @@ CANCEL_TTL_SECONDS = 2 * 24 * 3600
 CANCEL_POLL_SECONDS = 0.5
 DOWNLOAD_TIMEOUT_SECONDS = 300.0
 CHUNK_BYTES = 1 << 20
+
+log = logging.getLogger(__name__)
 
 
 class TransferError(RuntimeError):
@@ -87,35 +90,68 @@ class WorkerRuntime:
 
 
 def fetch_dataset(runtime: WorkerRuntime, sha256: str) -> Path:
-    """The dataset's Parquet file in this worker's cache, downloaded from the master the first time."""
+    """The dataset's Parquet file in this worker's cache, downloaded the first time.
+
+    From the object store itself when the master hands out a presigned URL (STORAGE_MODE=s3), so a big dataset does
+    not pass through the master; from the master when it has none, or when the bucket is out of this worker's reach.
+    """
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         raise TransferError(f"not a SHA-256: {sha256!r}")  # never build a path from anything else
     target = runtime.cache_dir / "datasets" / f"{sha256}.parquet"
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    direct = _direct_url(runtime, sha256)
+    if direct is not None:
+        try:
+            _download(direct, {}, target, sha256, "the object store")
+            log.info("dataset %s read from the object store", sha256[:12])
+            return target
+        except (TransferError, httpx.HTTPError) as exc:
+            log.warning("dataset %s: cannot read it from the object store (%s); asking the master", sha256[:12], exc)
+    url = f"{runtime.master_url}/api/workers/datasets/{sha256}"
+    _download(url, runtime.headers, target, sha256, "the master")
+    log.info("dataset %s read from the master", sha256[:12])
+    return target
+
+
+def _direct_url(runtime: WorkerRuntime, sha256: str) -> str | None:
+    """The presigned URL the master offers for this dataset, or None (local storage, or a master without one)."""
+    try:
+        response = httpx.get(
+            f"{runtime.master_url}/api/workers/datasets/{sha256}/source", headers=runtime.headers, timeout=30.0
+        )
+    except httpx.HTTPError:
+        return None  # the download from the master below reports an unreachable master in its own words
+    if response.status_code != 200:
+        return None
+    url = response.json().get("url")
+    return url if isinstance(url, str) and url.startswith(("http://", "https://")) else None
+
+
+def _download(url: str, headers: dict[str, str], target: Path, sha256: str, source: str) -> None:
+    """Stream `url` into `target`, which appears only once complete and matching `sha256`."""
     # Several pool processes may fetch the same file at once: each writes its own temp file and the first
     # complete, verified one wins the rename (atomic on one filesystem).
     handle, temp_name = tempfile.mkstemp(dir=target.parent, suffix=".part")
     temp = Path(temp_name)
     try:
         digest = hashlib.sha256()
-        url = f"{runtime.master_url}/api/workers/datasets/{sha256}"
         with (
             os.fdopen(handle, "wb") as out,
-            httpx.stream("GET", url, headers=runtime.headers, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response,
+            httpx.stream("GET", url, headers=headers, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response,
         ):
             if response.status_code != 200:
-                raise TransferError(f"the master refused dataset {sha256[:12]}: {_detail(response)}")
+                response.read()
+                raise TransferError(f"{source} refused dataset {sha256[:12]}: {_detail(response)}")
             for chunk in response.iter_bytes(CHUNK_BYTES):
                 digest.update(chunk)
                 out.write(chunk)
         if digest.hexdigest() != sha256:
-            raise TransferError(f"dataset {sha256[:12]} arrived corrupted (checksum mismatch)")
+            raise TransferError(f"dataset {sha256[:12]} from {source} arrived corrupted (checksum mismatch)")
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
-    return target
 
 
 def upload_oof(runtime: WorkerRuntime, job_id: str, trial_number: int, path: Path) -> None:

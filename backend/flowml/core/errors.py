@@ -36,7 +36,8 @@ class UnsupportedFormatError(DataFormatError):
 
 
 class UploadTooLargeError(FlowMLError):
-    """The upload passed MAX_UPLOAD_SIZE_MB."""
+    """The upload passed MAX_UPLOAD_SIZE_MB, or would once decompressed (MAX_DECOMPRESSED_SIZE_MB and
+    MAX_COMPRESSION_RATIO)."""
 
     status_code = 413
 

@@ -1,19 +1,73 @@
 """The one settings object. Read from the environment and a `.env` file; nothing else reads os.environ for config.
 
 Defaults give the embedded mode: SQLite under DATA_DIR, local storage, local worker processes, bound to 127.0.0.1.
+With ENVIRONMENT=production the same object refuses setups that are unsafe on a network (`_refuse_unsafe_setup`,
+after the idea of full-stack-fastapi-template's `_enforce_non_default_secrets`); docs/security.md says why.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "flowml-dev-secret-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+GENERATE_SECRET_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+# Settings that may hold a Redis URL; each is checked for a password (a Redis anyone can reach runs anything).
+REDIS_URL_SETTINGS = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "REDIS_URL")
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether only this machine can reach `host`: a loopback name or address (127.0.0.0/8, ::1)."""
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class RedisTarget:
+    """What a Redis URL says about where it goes and whether it carries a password (never the password itself)."""
+
+    setting: str
+    host: str
+    port: int
+    has_password: bool
+    tls: bool
+    # A unix socket is reachable only through this machine's file system.
+    local: bool
+
+    @property
+    def where(self) -> str:
+        return self.host if self.port == 0 else f"{self.host}:{self.port}"
+
+
+def redis_target(setting: str, url: str) -> RedisTarget | None:
+    """Parse a Redis URL (redis://, rediss://, unix://); None for anything else, such as an AMQP broker."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in {"unix", "redis+socket"}:
+        return RedisTarget(setting, parts.path, 0, bool(parts.password), tls=False, local=True)
+    if scheme not in {"redis", "rediss"}:
+        return None
+    host = parts.hostname or "localhost"
+    try:
+        port = parts.port or 6379
+    except ValueError:  # a port that is not a number: Redis itself will say so when connecting
+        port = 6379
+    return RedisTarget(setting, host, port, bool(parts.password), tls=scheme == "rediss", local=is_loopback_host(host))
 
 
 def _default_data_dir() -> Path:
@@ -23,6 +77,8 @@ def _default_data_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
+    # development: the embedded `flowml up` on one machine; production: refuses unsafe setups (see
+    # _refuse_unsafe_setup); test: the test suite, as lenient as development.
     ENVIRONMENT: Literal["development", "production", "test"] = "development"
     DATA_DIR: Path = Field(default_factory=_default_data_dir)
     DATABASE_URL: str = ""
@@ -45,6 +101,11 @@ class Settings(BaseSettings):
     MAX_TIME_BUDGET: float = 240.0
     MAX_CONCURRENT_JOBS: int = 2
     MAX_UPLOAD_SIZE_MB: float = 500.0
+    # Upload content checks (data/limits.py): columns in one table; bytes an archive (.xlsx) or Parquet file may
+    # inflate to; inflated/compressed ratio above which an archive member is treated as a decompression bomb.
+    MAX_UPLOAD_COLUMNS: int = Field(default=2000, ge=1)
+    MAX_DECOMPRESSED_SIZE_MB: float = Field(default=2048.0, gt=0)
+    MAX_COMPRESSION_RATIO: float = Field(default=200.0, gt=1)
     LOCAL_WORKERS: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
 
     REDIS_URL: str | None = None
@@ -58,7 +119,11 @@ class Settings(BaseSettings):
     OLLAMA_URL: str = "http://127.0.0.1:11434"
 
     CORS_ORIGINS: Annotated[list[str], NoDecode] = ["http://127.0.0.1:5173", "http://localhost:5173"]
+    # Signs what later needs signing (user sessions); production refuses the default and short keys.
     SECRET_KEY: str = DEFAULT_SECRET_KEY
+    # Per client IP, shared by /predict and /predict/batch; a burst of a full minute's worth is allowed. Generous
+    # (100 a second) so dashboards and scoring scripts never meet it; one client flooding the server does.
+    PREDICT_RATE_PER_MINUTE: float = Field(default=6000.0, gt=0)
     HOST: str = "127.0.0.1"
     PORT: int = 8000
     FRONTEND_DIST: Path | None = None
@@ -85,6 +150,54 @@ class Settings(BaseSettings):
         if self.DEFAULT_TIME_BUDGET > self.MAX_TIME_BUDGET:
             raise ValueError("DEFAULT_TIME_BUDGET must not exceed MAX_TIME_BUDGET")
         return self
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_setup(self) -> Settings:
+        """Outside development, refuse what would make a networked server unsafe; all problems in one message so
+        one restart fixes them all. Development stays lenient: `flowml up` must work with no settings at all."""
+        if self.ENVIRONMENT != "production":
+            return self
+        problems = [*self._secret_key_problems(), *self._cors_problems(), *self._redis_problems()]
+        if problems:
+            raise ValueError(f"ENVIRONMENT=production refuses to start: {' '.join(problems)}")
+        return self
+
+    def _secret_key_problems(self) -> list[str]:
+        how = f"Generate one with `{GENERATE_SECRET_KEY}` and set it as SECRET_KEY in the environment or .env."
+        if self.SECRET_KEY == DEFAULT_SECRET_KEY:
+            return [f"SECRET_KEY is the built-in default, which anyone can read in the source. {how}"]
+        if len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+            return [
+                f"SECRET_KEY has {len(self.SECRET_KEY)} characters; it needs at least {MIN_SECRET_KEY_LENGTH}. {how}"
+            ]
+        return []
+
+    def _cors_problems(self) -> list[str]:
+        if "*" in self.CORS_ORIGINS:
+            return [
+                'CORS_ORIGINS contains "*", which lets every web site read this API from its visitors\' browsers. '
+                "List the exact origins that serve a front end for it (comma-separated, e.g. "
+                "https://flowml.example.org), or leave CORS_ORIGINS empty when the dashboard is served by FlowML."
+            ]
+        return []
+
+    def _redis_problems(self) -> list[str]:
+        open_redis: dict[str, list[str]] = {}
+        for target in self.redis_targets():
+            if not target.has_password and not target.local:
+                open_redis.setdefault(target.where, []).append(target.setting)
+        return [
+            f"{' and '.join(names)} {'point' if len(names) > 1 else 'points'} to the Redis at {where} without a "
+            "password, so anyone who reaches it can read and inject tasks. Set `requirepass` in redis.conf and put "
+            "the password in the URL (redis://:PASSWORD@host:6379/0), or use a Redis on this machine (127.0.0.1)."
+            for where, names in open_redis.items()
+        ]
+
+    def redis_targets(self) -> list[RedisTarget]:
+        """Every Redis this server talks to, once per setting that names one."""
+        urls = {name: getattr(self, name) for name in REDIS_URL_SETTINGS}
+        targets = (redis_target(name, url) for name, url in urls.items() if url)
+        return [target for target in targets if target is not None]
 
     @property
     def upload_dir(self) -> Path:

@@ -8,6 +8,7 @@ fix-ups live here once, and each returns notes the user sees.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,17 +19,18 @@ SEPARATOR = "."
 
 
 def clean_column_names(raw: Sequence[object]) -> tuple[list[str], list[str]]:
-    """Strip names and collapse their inner whitespace, name blank ones `column_N` (1-based position) and suffix
-    repeats `_2`, `_3`, ...
+    """Strip names and collapse their inner whitespace, write them in composed Unicode (NFC), drop invisible
+    direction and control characters, name blank ones `column_N` (1-based position) and suffix repeats `_2`, `_3`, ...
 
     Returns the new names and one note per change. Renaming (rather than rejecting) keeps a real-world export usable;
-    the note tells the user which column became which.
+    the note tells the user which column became which. NFC first, so "café" typed on two systems (one code point é,
+    or e + combining accent) is one name, and two such columns are a visible repeat instead of twins that differ
+    only in their bytes.
     """
-    # Line breaks and tabs inside a name (a wrapped spreadsheet header) become single spaces.
-    stripped = ["" if name is None else " ".join(str(name).split()) for name in raw]
+    notes: list[str] = []
+    stripped = [_clean_name(name, position, notes) for position, name in enumerate(raw, start=1)]
     taken = {name for name in stripped if name}
     names: list[str] = []
-    notes: list[str] = []
     seen: set[str] = set()
     for position, name in enumerate(stripped, start=1):
         if not name:
@@ -42,6 +44,30 @@ def clean_column_names(raw: Sequence[object]) -> tuple[list[str], list[str]]:
         seen.add(new)
         names.append(new)
     return names, notes
+
+
+def _clean_name(raw: object, position: int, notes: list[str]) -> str:
+    if raw is None:
+        return ""
+    # Line breaks and tabs inside a name (a wrapped spreadsheet header) become single spaces.
+    name = " ".join(str(raw).split())
+    composed = unicodedata.normalize("NFC", name)
+    if composed != name:
+        notes.append(f"column {position}'s name was in decomposed Unicode; it is written composed (NFC): '{composed}'")
+    visible = "".join(char for char in composed if not _is_hidden_control(char))
+    if visible != composed:
+        notes.append(f"column {position}'s name held invisible control characters; they were removed: '{visible}'")
+    return " ".join(visible.split())
+
+
+def _is_hidden_control(char: str) -> bool:
+    """Control characters, and the bidirectional embeddings, overrides and isolates that reorder how a name (and
+    the text after it) is displayed: "\u202egnp.exe" shows as "exe.png". Letters of right-to-left scripts, emoji and
+    their joiners, and combining marks are all kept."""
+    return unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _unique(base: str, used: set[str]) -> str:

@@ -8,6 +8,7 @@ internal error.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,9 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "a gzip-compressed file"),
     (b"%PDF", "a PDF document"),
 )
+
+# A line holding at least one byte outside ASCII: the only lines whose encoding is in question.
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
 
 # Byte values that never occur in real text files (tab, newline, carriage return and form feed are fine).
 _CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13}
@@ -114,8 +118,39 @@ def decode_text(data: bytes, label: str) -> DecodedText:
         return DecodedText(data.decode("utf-8"), "utf-8-sig" if bom else "utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_encodings(data, label)
+    if mixed is not None:
+        raise mixed
     try:
         return DecodedText(data.decode("cp1252"), "Windows-1252 (Latin-1)")
     except UnicodeDecodeError:
         # cp1252 leaves five byte values undefined; Latin-1 maps every byte, so this cannot fail.
         return DecodedText(data.decode("latin-1"), "Latin-1 (ISO-8859-1)")
+
+
+def _mixed_encodings(data: bytes, label: str) -> DataFormatError | None:
+    """The error for text whose lines are partly UTF-8 and partly not, or None when no line is valid UTF-8 text.
+
+    Such a file (rows appended by two programs) has no one right encoding: read as Windows-1252, its UTF-8 rows turn
+    into mojibake ("JosÃ©") that would be stored and trained on without anyone noticing. Naming a line of each is
+    what lets the user fix it.
+    """
+    utf8_line = other_line = None
+    for match in _NON_ASCII_LINE.finditer(data):
+        try:
+            match.group().decode("utf-8")
+        except UnicodeDecodeError:
+            other_line = match.start() if other_line is None else other_line
+        else:
+            utf8_line = match.start() if utf8_line is None else utf8_line
+        if utf8_line is not None and other_line is not None:
+            return DataFormatError(
+                f"this {label} file mixes text encodings: line {_line_number(data, utf8_line)} is UTF-8 but line "
+                f"{_line_number(data, other_line)} is not (it looks like Latin-1 or Windows-1252); save the whole "
+                "file again in one encoding, preferably UTF-8"
+            )
+    return None
+
+
+def _line_number(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1

@@ -16,7 +16,8 @@ from flowml.core.errors import DataFormatError, FlowMLError, InvalidInputError, 
 from flowml.data.columns import normalize_frame
 from flowml.data.content import ensure_not_empty
 from flowml.data.hashing import sha256_of_bytes, sha256_of_file
-from flowml.data.readers.base import Reader, ReadRequest, short_reason
+from flowml.data.limits import ReadLimits
+from flowml.data.readers.base import Reader, ReadRequest, check_column_count, short_reason
 from flowml.data.readers.columnar import read_ipc, read_parquet
 from flowml.data.readers.delimited import read_delimited
 from flowml.data.readers.documents import read_json, read_json_lines, read_toml, read_yaml
@@ -27,6 +28,7 @@ __all__ = [
     "FORMAT_LABELS",
     "MIN_TRAINING_COLUMNS",
     "SUPPORTED_EXTENSIONS",
+    "ReadLimits",
     "extension_of",
     "list_excel_sheets",
     "list_sqlite_tables",
@@ -116,14 +118,18 @@ def read_table(
     table: str | None = None,
     sheet: str | None = None,
     min_columns: int = MIN_TRAINING_COLUMNS,
+    limits: ReadLimits | None = None,
 ) -> pl.DataFrame:
     """Read a file as a validated DataFrame with clean, unique column names and scalar dtypes only.
 
     `table` picks a SQLite table (or a named list of records in JSON/YAML/TOML); `sheet` picks an Excel sheet.
     `min_columns` defaults to what training needs (features and a target); pass 1 for data to predict on.
+    `limits` caps columns and decompressed size (default: the settings' defaults, see data/limits.py).
     Raises DataFormatError/UnsupportedFormatError/InvalidInputError with a message meant for the user.
     """
-    df, _notes = read_table_with_notes(path, extension=extension, table=table, sheet=sheet, min_columns=min_columns)
+    df, _notes = read_table_with_notes(
+        path, extension=extension, table=table, sheet=sheet, min_columns=min_columns, limits=limits
+    )
     return df
 
 
@@ -134,6 +140,7 @@ def read_table_with_notes(
     table: str | None = None,
     sheet: str | None = None,
     min_columns: int = MIN_TRAINING_COLUMNS,
+    limits: ReadLimits | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
     """`read_table`, plus notes the user should see (renamed columns, fallback encoding, chosen table, ...)."""
     ext = normalize_extension(extension)
@@ -142,7 +149,8 @@ def read_table_with_notes(
     if not path.is_file():
         raise DataFormatError("the file is missing or is not a regular file")
     ensure_not_empty(path)
-    request = ReadRequest(path=path, extension=ext, table=table, sheet=sheet)
+    limits = limits or ReadLimits()
+    request = ReadRequest(path=path, extension=ext, table=table, sheet=sheet, limits=limits)
     try:
         raw = _READERS[fmt](request)
         df, notes = normalize_frame(raw.df)
@@ -155,6 +163,9 @@ def read_table_with_notes(
             raise  # KeyboardInterrupt, SystemExit, ...
         label = FORMAT_LABELS[fmt]
         raise DataFormatError(f"could not read this {label} file (is it damaged?): {short_reason(exc, path)}") from exc
+    # Readers refuse wide files early where the format says its width up front; this covers the rest, and columns
+    # that flattening nested records added.
+    check_column_count(df.width, limits)
     validate_table(df, min_columns=min_columns)
     return df, raw.notes + notes
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from flowml.data.formats import read_table_with_notes
+from flowml.data.limits import ReadLimits
 from flowml.data.schema import ColumnKind, coerce_column_types, infer_column_kinds
 from flowml.data.target import ProblemTypeName, suggest_problem_type, suggest_target
 
@@ -31,9 +32,19 @@ class IngestedTable:
         return self.df.width
 
 
-def inspect_file(path: Path, *, extension: str, table: str | None = None, sheet: str | None = None) -> IngestedTable:
-    """Read `path` as `extension`, infer column kinds, parse date/number text, and suggest a target."""
-    df, notes = read_table_with_notes(path, extension=extension, table=table, sheet=sheet)
+def inspect_file(
+    path: Path,
+    *,
+    extension: str,
+    table: str | None = None,
+    sheet: str | None = None,
+    limits: ReadLimits | None = None,
+) -> IngestedTable:
+    """Read `path` as `extension`, infer column kinds, parse date/number text, and suggest a target.
+
+    `limits` caps what the file may make the reader do (the server passes its settings'; default: data/limits.py).
+    """
+    df, notes = read_table_with_notes(path, extension=extension, table=table, sheet=sheet, limits=limits)
     kinds = infer_column_kinds(df)
     typed = coerce_column_types(df, kinds)
     notes.extend(_coercion_notes(df, typed))

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
+from sqlmodel.main import SQLModelConfig
+
+# For response models: every field is always in the answer, defaults included, so the OpenAPI schema marks them all
+# required and the dashboard's generated types read `x: T | null` rather than `x?: T | null`.
+# SQLModelConfig is ConfigDict plus SQLModel's keys, so plain pydantic models take it too.
+RESPONSE_CONFIG = SQLModelConfig(json_schema_serialization_defaults_required=True)
+
+# The values of data.schema.ColumnKind and engine.types.ProblemType, spelled out because db imports only core
+# (docs/architecture.md); tests/api/test_openapi_client.py checks that they agree.
+ColumnKindValue = Literal["numeric", "categorical", "boolean", "datetime", "text", "id"]
+ProblemTypeValue = Literal["binary", "multiclass", "regression"]
 
 
 def utcnow() -> datetime:

@@ -1,4 +1,5 @@
-"""The model package on disk: model.joblib, model_card.json and (optionally) leaderboard.json in one folder.
+"""The model package on disk: model.joblib, model_card.json and (optionally) leaderboard.json, model.onnx and
+evaluation.json in one folder.
 
 Unpickling runs code, so a package is only loaded after model.joblib's SHA-256 matches the one recorded for it
 (by the caller's database, or else by the card). The card holds model.joblib's hash, never its own: it is written
@@ -30,6 +31,7 @@ MODEL_FILE = "model.joblib"
 ONNX_FILE = "model.onnx"
 CARD_FILE = "model_card.json"
 LEADERBOARD_FILE = "leaderboard.json"
+EVALUATION_FILE = "evaluation.json"
 # Distributions whose versions must match for a pickle to load and behave the same; optional ones when installed.
 LIBRARIES = (
     "scikit-learn",
@@ -77,6 +79,15 @@ def save_package(
     if leaderboard:
         _write_json(output_dir / LEADERBOARD_FILE, list(leaderboard))
     return model_path, sha256
+
+
+def add_evaluation(output_dir: Path, card: Mapping[str, Any], evaluation: Mapping[str, Any] | None) -> None:
+    """Add the held-out evaluation (engine/evaluation.py) to a written package, and rewrite the card, which now
+    says whether there is one. The card holds model.joblib's hash, not its own, so rewriting it is safe."""
+    output_dir = Path(output_dir)
+    if evaluation is not None:
+        _write_json(output_dir / EVALUATION_FILE, dict(evaluation))
+    _write_json(output_dir / CARD_FILE, dict(card))
 
 
 def onnx_sha256(onnx_bytes: bytes) -> str:

@@ -16,6 +16,7 @@ from sqlmodel import col, func, select
 from flowml.core.errors import ConflictError, NotFoundError
 from flowml.data.formats import extension_of, sha256_of_bytes, write_parquet_bytes
 from flowml.data.ingest import inspect_file
+from flowml.data.limits import ReadLimits
 from flowml.data.profile import preview_rows, profile_columns
 from flowml.data.target import suggest_problem_type
 from flowml.db.tables import Dataset, Job, JobStatus
@@ -37,9 +38,16 @@ async def create_dataset(
     table: str | None = None,
     sheet: str | None = None,
 ) -> Dataset:
-    """Parse the file at `upload_path` (already size-checked), store it as Parquet, and record it."""
+    """Parse the file at `upload_path` (already size-checked), store it as Parquet, and record it.
+
+    Every check on the content (format, encoding, width, decompression bombs, within the settings' limits) runs
+    before anything is stored, so a refused file leaves no object and no row.
+    """
     extension = extension_of(filename)
-    ingested = await asyncio.to_thread(inspect_file, upload_path, extension=extension, table=table, sheet=sheet)
+    limits = ReadLimits.from_settings(ctx.settings)
+    ingested = await asyncio.to_thread(
+        inspect_file, upload_path, extension=extension, table=table, sheet=sheet, limits=limits
+    )
     df = ingested.df
     parquet = await asyncio.to_thread(write_parquet_bytes, df)
     sha = sha256_of_bytes(parquet)

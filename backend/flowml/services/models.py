@@ -1,10 +1,11 @@
-"""Trained models: read, predict (one row, a batch, a file), download the package."""
+"""Trained models: read, predict (one row, a batch, a file), download the package, its ONNX graph, its evaluation."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import io
+import json
 import threading
 import time
 import zipfile
@@ -14,16 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import polars as pl
 from loguru import logger
 from sqlmodel import col, select
 
-from flowml.core.errors import InvalidInputError, NotFoundError
+from flowml.core.errors import InvalidInputError, ModelIntegrityError, NotFoundError
 from flowml.db.tables import TrainedModel
 from flowml.engine.model import FlowMLModel
 from flowml.engine.onnx import ONNX_FILE, OnnxPredictor
-from flowml.engine.package import load_package
+from flowml.engine.package import EVALUATION_FILE, load_package
 from flowml.engine.predict import PredictionOutput, predict_frame, predictions_table
 from flowml.services.context import AppContext
+from flowml.services.inputs import unicode_only
 
 MAX_ROWS_PER_REQUEST = 10_000
 _CACHE_SIZE = 8
@@ -124,6 +127,7 @@ async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]
         raise InvalidInputError("send at least one row to predict")
     if len(rows) > MAX_ROWS_PER_REQUEST:
         raise InvalidInputError(f"at most {MAX_ROWS_PER_REQUEST} rows per request; use the batch file endpoint")
+    unicode_only(rows, "a row")  # Arrow-backed text columns cannot hold it
     record = await get_model(ctx, model_id)
     loaded = await load_model(ctx, record)
     started = time.perf_counter()
@@ -137,6 +141,15 @@ async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]
         "latency_ms": round(latency_ms, 3),
         "engine": loaded.engine,
     }
+
+
+def table_to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
+    """A file read for prediction as pandas. Integers beyond 64 bits (polars reads them as Int128) become floats:
+    pandas cannot hold them (Arrow refused the conversion, a 500), and the model sees numbers as floats anyway."""
+    wide = [name for name, dtype in frame.schema.items() if dtype in (pl.Int128, pl.UInt128)]
+    if wide:
+        frame = frame.with_columns(pl.col(wide).cast(pl.Float64))
+    return frame.to_pandas()
 
 
 async def predict_table(ctx: AppContext, model_id: str, frame: pd.DataFrame) -> tuple[bytes, list[str]]:
@@ -156,3 +169,41 @@ async def package_zip(ctx: AppContext, model_id: str) -> tuple[bytes, str]:
         for file in sorted(directory.iterdir()):
             archive.write(file, arcname=file.name)
     return buffer.getvalue(), f"flowml-model-{record.id}.zip"
+
+
+async def evaluation(ctx: AppContext, model_id: str) -> dict[str, Any]:
+    """The held-out evaluation stored with the model (engine/evaluation.py), with the model's id."""
+    record = await get_model(ctx, model_id)
+    entry = record.card.get("evaluation")
+    if entry is None:
+        raise NotFoundError(
+            f"model {model_id} has no evaluation data: it was trained before evaluation was recorded; "
+            "train it again to see its confusion matrix, ROC or residuals"
+        )
+    if not entry.get("available"):
+        raise NotFoundError(f"model {model_id} has no evaluation data: {entry.get('reason') or 'reason unknown'}")
+    cached = ctx.model_cache / record.id / EVALUATION_FILE
+    if cached.exists():
+        data = await asyncio.to_thread(cached.read_bytes)
+    else:  # only this small file, not the whole package: the Results page needs no model to draw charts
+        data = await asyncio.to_thread(ctx.store.get_bytes, f"{record.storage_prefix}/{EVALUATION_FILE}")
+    return {"model_id": record.id, **json.loads(data)}
+
+
+async def onnx_file(ctx: AppContext, model_id: str) -> tuple[bytes, str]:
+    """model.onnx when the export passed its parity check (only then is it in the package), checked against the
+    SHA-256 in the card."""
+    record = await get_model(ctx, model_id)
+    entry = record.card.get("onnx")
+    expected = record.card.get("onnx_sha256")
+    if not entry or not entry.get("usable") or not expected:
+        reason = (entry or {}).get("reason") or "the model card records no ONNX export"
+        raise NotFoundError(f"this model has no ONNX export: {reason}")
+    directory = await local_package(ctx, record)
+    path = directory / ONNX_FILE
+    if not path.exists():
+        raise NotFoundError(f"this model has no ONNX export: {ONNX_FILE} is missing from its package")
+    data = await asyncio.to_thread(path.read_bytes)
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise ModelIntegrityError(f"model {record.id}: {ONNX_FILE} does not match its recorded checksum")
+    return data, f"flowml-model-{record.id}.onnx"

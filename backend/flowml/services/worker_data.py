@@ -22,20 +22,37 @@ from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
 from flowml.db.tables import Dataset, Job, JobStatus
 from flowml.services.context import AppContext
 from flowml.services.datasets import local_parquet
+from flowml.services.inputs import is_id
 from flowml.services.jobs.paths import oof_dir
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Long enough for a slow link to finish a large download, short enough that a leaked URL soon stops working.
+DIRECT_URL_SECONDS = 15 * 60
 
 
-async def dataset_file(ctx: AppContext, sha256: str) -> Path:
-    """The Parquet file of any dataset with this content hash."""
+async def _dataset(ctx: AppContext, sha256: str) -> Dataset:
     if not SHA256.fullmatch(sha256):
         raise InvalidInputError("not a SHA-256 (64 lowercase hex characters)")
     async with ctx.sessions() as session:
         dataset = (await session.exec(select(Dataset).where(Dataset.sha256 == sha256))).first()
     if dataset is None:
         raise NotFoundError(f"no dataset with hash {sha256[:12]}...")
-    return await local_parquet(ctx, dataset)
+    return dataset
+
+
+async def dataset_file(ctx: AppContext, sha256: str) -> Path:
+    """The Parquet file of any dataset with this content hash."""
+    return await local_parquet(ctx, await _dataset(ctx, sha256))
+
+
+async def dataset_direct_url(ctx: AppContext, sha256: str) -> str | None:
+    """A short-lived URL a worker may read the dataset's Parquet from without the master (S3 mode), else None.
+
+    The URL carries its own signature, so the worker needs no bucket credentials; it checks the hash of what it
+    reads, and falls back to `dataset_file` through the master when the bucket is out of its reach.
+    """
+    dataset = await _dataset(ctx, sha256)
+    return await asyncio.to_thread(ctx.store.download_url, dataset.storage_key, DIRECT_URL_SECONDS)
 
 
 async def store_oof(ctx: AppContext, job_id: str, trial_number: int, body: bytes, claimed_sha256: str) -> Path:
@@ -45,7 +62,7 @@ async def store_oof(ctx: AppContext, job_id: str, trial_number: int, body: bytes
     if hashlib.sha256(body).hexdigest() != claimed_sha256.lower():
         raise InvalidInputError("checksum mismatch: the body does not hash to X-Content-SHA256")
     async with ctx.sessions() as session:
-        job = await session.get(Job, job_id)
+        job = await session.get(Job, job_id) if is_id(job_id) else None
     if job is None:
         raise NotFoundError(f"job {job_id} not found")
     if JobStatus(job.status) != JobStatus.RUNNING:

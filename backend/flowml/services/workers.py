@@ -20,16 +20,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from flowml.cluster.queues import ALL_QUEUES
 from flowml.core.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
 from flowml.core.settings import Settings
 from flowml.db.tables import JoinToken, Trial, Worker, WorkerPublic
 from flowml.db.types import utcnow
 from flowml.events.schemas import EventType
 from flowml.services.context import AppContext
+from flowml.services.inputs import is_id, json_storable, storable_text
 
-# The queue names workers may consume. flowml/cluster/queues.py holds the same names; it is written in parallel, so
-# this module keeps its own copy rather than importing a module that does not exist yet.
-KNOWN_QUEUES = frozenset({"cpu", "gpu", "gpu.vram6", "gpu.vram8", "gpu.vram12", "gpu.vram24", "llm", "priority"})
+# The queue names workers may consume: one list, the one the router and the worker CLI use.
+KNOWN_QUEUES = frozenset(ALL_QUEUES)
 TOKEN_PREFIX = "fmw_"  # so a user (or a secret scanner) recognizes a FlowML worker token on sight
 MAX_NAME_LENGTH = 255
 MAX_VERSION_LENGTH = 64
@@ -80,7 +81,7 @@ async def list_tokens(ctx: AppContext) -> list[JoinToken]:
 async def revoke_token(ctx: AppContext, token_id: str) -> JoinToken:
     """Revoke a token (idempotent) and take its workers offline now rather than at the next sweep."""
     async with ctx.sessions() as session:
-        token = await session.get(JoinToken, token_id)
+        token = await session.get(JoinToken, token_id) if is_id(token_id) else None
         if token is None:
             raise NotFoundError(f"join token {token_id} not found")
         if token.revoked_at is None:
@@ -158,7 +159,7 @@ async def register_worker(
     broker_settings(ctx.settings)  # a worker that cannot reach a broker would register and then sit idle
     values: dict[str, Any] = {
         "hostname": _check_text(hostname, "hostname", MAX_NAME_LENGTH),
-        "capabilities": capabilities,
+        "capabilities": json_storable(capabilities, "capabilities"),
         "queues": _check_queues(queues),
         "concurrency": _check_concurrency(concurrency),
         "version": _check_text(version, "version", MAX_VERSION_LENGTH) if version is not None else None,
@@ -186,7 +187,8 @@ async def heartbeat(
         worker = await _owned_worker(session, token, worker_id)
         came_back = worker.status != ONLINE
         worker.status, worker.last_heartbeat = ONLINE, utcnow()
-        worker.last_report = {"current_trials": current_trials or [], "ram_available_gb": ram_available_gb}
+        report = {"current_trials": current_trials or [], "ram_available_gb": ram_available_gb}
+        worker.last_report = json_storable(report, "heartbeat")
         session.add(worker)
         await session.commit()
         await session.refresh(worker)
@@ -317,7 +319,7 @@ async def _upsert_remote(ctx: AppContext, name: str, values: dict[str, Any]) -> 
 
 async def _owned_worker(session: AsyncSession, token: JoinToken, worker_id: str) -> Worker:
     """The remote worker with this id, registered with this token; 404 tells the worker to register again."""
-    worker = await session.get(Worker, worker_id)
+    worker = await session.get(Worker, worker_id) if is_id(worker_id) else None
     if worker is None or worker.kind != REMOTE:
         raise NotFoundError(UNKNOWN_WORKER)
     if worker.token_id != token.id:
@@ -336,7 +338,7 @@ async def _emit(ctx: AppContext, type_: EventType, worker: Worker, *, reason: st
 
 
 def _check_text(value: str, what: str, max_length: int) -> str:
-    value = value.strip()
+    value = storable_text(value.strip(), what)
     if not 1 <= len(value) <= max_length:
         raise InvalidInputError(f"{what} must be 1 to {max_length} characters, got {len(value)}")
     return value

@@ -142,6 +142,15 @@ class ArtifactStore(ABC):
     def health(self) -> None:
         """Return if the store can be used now; else raise StorageError saying what is wrong and how to fix it."""
 
+    def download_url(self, key: str, expires_seconds: int) -> str | None:
+        """A URL anyone holding it may GET the object from until it expires, or None when the store has none.
+
+        Workers use it to read a dataset straight from the bucket instead of through the master; a store on the
+        master's own disk has no such URL, so the default is None and workers fall back to the master.
+        """
+        validate_key(key)
+        return None
+
     @abstractmethod
     def describe(self) -> str:
         """A one-line, secret-free description for logs and the UI, e.g. `local:/data/artifacts`."""

@@ -196,6 +196,19 @@ class S3ArtifactStore(ArtifactStore):
             with contextlib.closing(response["Body"]) as body:
                 return body.read()
 
+    def download_url(self, key: str, expires_seconds: int) -> str | None:
+        """A presigned GET URL: the holder needs no S3 credentials, and it stops working after `expires_seconds`.
+
+        Signing is local (no request to the server), so it cannot tell whether the object exists; the GET does.
+        """
+        if not 1 <= expires_seconds <= 7 * 24 * 3600:  # SigV4's own limit is 7 days
+            raise ValueError(f"expires_seconds must be between 1 and 604800, got {expires_seconds}")
+        name = self._object_name(key)
+        with self._translate(f"sign a download URL for {key!r}", key):
+            return self._client.generate_presigned_url(
+                "get_object", Params={"Bucket": self._bucket, "Key": name}, ExpiresIn=expires_seconds
+            )
+
     def get_file(self, key: str, dest: Path) -> Path:
         name = self._object_name(key)
         dest = Path(dest)

@@ -1,3 +1,5 @@
+import createClient from "openapi-fetch";
+import type { paths } from "./schema";
 import type { ApiErrorBody } from "./types";
 
 /** An error answered by the server (`{detail}`) or by the network, with a message fit for the user. */
@@ -25,6 +27,55 @@ export function errorMessage(status: number, body: unknown, fallback = ""): stri
   return fallback || `Request failed (HTTP ${status})`;
 }
 
+const UNREACHABLE = "Cannot reach the FlowML server. Is it running?";
+
+function networkError(cause: unknown): never {
+  // An abort is the caller's own doing (TanStack Query cancelling a stale request): pass it on untouched.
+  if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+  throw new ApiError(0, UNREACHABLE);
+}
+
+// openapi-fetch builds a Request, which needs an absolute URL: the page's own origin in the browser (the API is
+// same-origin, proxied by Vite in development), a placeholder where there is no page (unit tests stub fetch).
+const baseUrl = typeof location === "undefined" ? "http://localhost" : location.origin;
+
+/**
+ * The typed client: paths, path and query parameters, request bodies and answers all come from schema.d.ts, so
+ * calling an endpoint that does not exist, or with the wrong shape, fails to compile. Wrap calls in `unwrap`.
+ * `fetch` is looked up per call so tests can stub the global.
+ */
+export const api = createClient<paths>({
+  baseUrl,
+  headers: { Accept: "application/json" },
+  fetch: (input: Request) => globalThis.fetch(input),
+});
+
+interface Outcome<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The answer of an `api.GET/POST/...` call, or an ApiError whose message is the server's `detail`.
+ * `okStatuses`: non-2xx statuses whose body is still the answer (`/health` answers 503 with its report).
+ */
+export async function unwrap<T>(pending: Promise<Outcome<T>>, okStatuses: readonly number[] = []): Promise<T> {
+  let outcome: Outcome<T>;
+  try {
+    outcome = await pending;
+  } catch (cause) {
+    networkError(cause);
+  }
+  const { data, error, response } = outcome;
+  if (response.ok) return data as T;
+  if (okStatuses.includes(response.status)) return error as T;
+  throw new ApiError(response.status, errorMessage(response.status, error, response.statusText));
+}
+
+// ---------------------------------------------------------------- untyped requests
+// For an endpoint the generated schema does not have yet (run `npm run gen:api` and move it to `api`).
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -51,10 +102,11 @@ interface RequestOptions {
   json?: unknown;
   body?: BodyInit;
   signal?: AbortSignal;
-  /** Non-2xx statuses whose body is still the answer (`/health` answers 503 with its report when degraded). */
+  /** Non-2xx statuses whose body is still the answer. */
   okStatuses?: readonly number[];
 }
 
+/** An untyped request: the caller vouches for `T`. Prefer `unwrap(api.GET(...))`, which the schema checks. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   let body = options.body;
@@ -71,8 +123,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       signal: options.signal,
     });
   } catch (cause) {
-    if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
-    throw new ApiError(0, "Cannot reach the FlowML server. Is it running?");
+    networkError(cause);
   }
   const text = await response.text();
   const data = text ? parseJson(text) : undefined;

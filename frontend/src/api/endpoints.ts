@@ -1,5 +1,6 @@
-// One typed function per endpoint of docs/api.md. Components reach them through the feature hooks.
-import { request } from "./client";
+// One function per endpoint the dashboard uses, checked against the generated OpenAPI types (schema.d.ts): a path,
+// parameter or body the backend does not have fails to compile. Components reach them through the feature hooks.
+import { api, unwrap } from "./client";
 import type {
   AlgorithmInfo,
   Dataset,
@@ -21,37 +22,48 @@ import type {
   Trial,
 } from "./types";
 
-const seg = encodeURIComponent;
+const dataset = (id: Id) => ({ params: { path: { dataset_id: id } } });
+const job = (id: Id) => ({ params: { path: { job_id: id } } });
+const model = (id: Id) => ({ params: { path: { model_id: id } } });
 
 export const datasetsApi = {
-  list: () => request<Page<Dataset>>("/api/datasets"),
-  get: (id: Id) => request<Dataset>(`/api/datasets/${seg(id)}`),
-  preview: (id: Id, limit = 50) => request<DatasetPreview>(`/api/datasets/${seg(id)}/preview`, { query: { limit } }),
-  stats: (id: Id) => request<DatasetStats>(`/api/datasets/${seg(id)}/stats`),
-  remove: (id: Id) => request<void>(`/api/datasets/${seg(id)}`, { method: "DELETE" }),
+  list: (): Promise<Page<Dataset>> => unwrap(api.GET("/api/datasets")),
+  get: (id: Id): Promise<Dataset> => unwrap(api.GET("/api/datasets/{dataset_id}", dataset(id))),
+  preview: (id: Id, limit = 50): Promise<DatasetPreview> =>
+    unwrap(api.GET("/api/datasets/{dataset_id}/preview", { params: { path: { dataset_id: id }, query: { limit } } })),
+  stats: (id: Id): Promise<DatasetStats> => unwrap(api.GET("/api/datasets/{dataset_id}/stats", dataset(id))),
+  remove: async (id: Id): Promise<void> => {
+    await unwrap(api.DELETE("/api/datasets/{dataset_id}", dataset(id)));
+  },
 };
 
 export const trainingApi = {
-  start: (body: TrainingRequest) => request<Job>("/api/training/start", { method: "POST", json: body }),
-  jobs: (status?: JobStatus) => request<Page<Job>>("/api/training/jobs", { query: { status } }),
-  job: (id: Id) => request<Job>(`/api/training/jobs/${seg(id)}`),
-  cancel: (id: Id) => request<Job>(`/api/training/jobs/${seg(id)}/cancel`, { method: "POST" }),
-  stop: (id: Id) => request<Job>(`/api/training/jobs/${seg(id)}/stop`, { method: "POST" }),
+  start: (body: TrainingRequest): Promise<Job> => unwrap(api.POST("/api/training/start", { body })),
+  jobs: (status?: JobStatus): Promise<Page<Job>> =>
+    unwrap(api.GET("/api/training/jobs", { params: { query: { status } } })),
+  job: (id: Id): Promise<Job> => unwrap(api.GET("/api/training/jobs/{job_id}", job(id))),
+  cancel: (id: Id): Promise<Job> => unwrap(api.POST("/api/training/jobs/{job_id}/cancel", job(id))),
+  stop: (id: Id): Promise<Job> => unwrap(api.POST("/api/training/jobs/{job_id}/stop", job(id))),
 };
 
+// Model and Prediction narrow fields the schema still leaves as free-form JSON (see types.ts), hence the casts.
 export const resultsApi = {
-  leaderboard: (jobId: Id) => request<Leaderboard>(`/api/results/job/${seg(jobId)}/leaderboard`),
-  trials: (jobId: Id) => request<Page<Trial>>(`/api/results/job/${seg(jobId)}/trials`),
-  models: () => request<Page<Model>>("/api/results/models"),
-  model: (id: Id) => request<Model>(`/api/results/model/${seg(id)}`),
-  predict: (id: Id, body: PredictRequest) =>
-    request<Prediction>(`/api/results/model/${seg(id)}/predict`, { method: "POST", json: body }),
-  downloadUrl: (id: Id) => `/api/results/model/${seg(id)}/download`,
+  leaderboard: (jobId: Id): Promise<Leaderboard> =>
+    unwrap(api.GET("/api/results/job/{job_id}/leaderboard", job(jobId))),
+  trials: (jobId: Id): Promise<Page<Trial>> => unwrap(api.GET("/api/results/job/{job_id}/trials", job(jobId))),
+  models: async (): Promise<Page<Model>> => (await unwrap(api.GET("/api/results/models"))) as Page<Model>,
+  model: async (id: Id): Promise<Model> => (await unwrap(api.GET("/api/results/model/{model_id}", model(id)))) as Model,
+  predict: async (id: Id, body: PredictRequest): Promise<Prediction> =>
+    (await unwrap(api.POST("/api/results/model/{model_id}/predict", { ...model(id), body }))) as Prediction,
+  downloadUrl: (id: Id) => `/api/results/model/${encodeURIComponent(id)}/download`,
 };
 
 export const metaApi = {
-  algorithms: (task?: ProblemType) => request<AlgorithmInfo[]>("/api/algorithms", { query: { task } }),
-  metrics: (task?: ProblemType) => request<MetricInfo[]>("/api/metrics", { query: { task } }),
-  stats: () => request<Stats>("/api/stats"),
-  health: () => request<Health>("/health", { okStatuses: [503] }),
+  algorithms: (task?: ProblemType): Promise<AlgorithmInfo[]> =>
+    unwrap(api.GET("/api/algorithms", { params: { query: { task } } })),
+  metrics: (task?: ProblemType): Promise<MetricInfo[]> =>
+    unwrap(api.GET("/api/metrics", { params: { query: { task } } })),
+  stats: (): Promise<Stats> => unwrap(api.GET("/api/stats")),
+  /** A degraded server answers 503 with the same report: that is an answer to show, not an error. */
+  health: (): Promise<Health> => unwrap(api.GET("/health"), [503]),
 };

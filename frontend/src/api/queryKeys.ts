@@ -16,14 +16,31 @@ export const queryKeys = {
     list: () => [...queryKeys.jobs.all, "list"] as const,
     detail: (id: Id) => [...queryKeys.jobs.all, "detail", id] as const,
     leaderboard: (id: Id) => [...queryKeys.jobs.all, "leaderboard", id] as const,
+    trials: (id: Id) => [...queryKeys.jobs.all, "trials", id] as const,
+    curve: (id: Id) => [...queryKeys.jobs.all, "curve", id] as const,
+    log: (id: Id) => [...queryKeys.jobs.all, "log", id] as const,
   },
   models: {
     all: ["models"] as const,
     list: () => [...queryKeys.models.all, "list"] as const,
     detail: (id: Id) => [...queryKeys.models.all, "detail", id] as const,
+    evaluation: (id: Id) => [...queryKeys.models.all, "evaluation", id] as const,
   },
   catalogue: {
     algorithms: (task: ProblemType | undefined) => ["catalogue", "algorithms", task ?? "all"] as const,
     metrics: (task: ProblemType | undefined) => ["catalogue", "metrics", task ?? "all"] as const,
+  },
+  workers: {
+    all: ["workers"] as const,
+    list: () => [...queryKeys.workers.all, "list"] as const,
+    tokens: () => [...queryKeys.workers.all, "tokens"] as const,
+  },
+  cluster: ["cluster"] as const,
+  logs: {
+    all: ["logs"] as const,
+    system: (tail: number) => [...queryKeys.logs.all, "system", tail] as const,
+    job: (id: Id, tail: number) => [...queryKeys.logs.all, "job", id, tail] as const,
+    /** The job picker of the Logs page (its own key: the jobs feature may shape its list differently). */
+    jobChoices: () => [...queryKeys.logs.all, "job-choices"] as const,
   },
 };

@@ -1,11 +1,14 @@
 import { ApiError, errorMessage } from "./client";
+import type { paths } from "./schema";
 import type { Dataset } from "./types";
 
-export interface UploadOptions {
+const UPLOAD_PATH = "/api/datasets/upload" satisfies keyof paths;
+/** The form the upload endpoint takes, from the generated schema: a renamed or new field fails to compile here. */
+type UploadForm = NonNullable<paths[typeof UPLOAD_PATH]["post"]["requestBody"]>["content"]["multipart/form-data"];
+type UploadFields = Required<{ [K in Exclude<keyof UploadForm, "file">]: NonNullable<UploadForm[K]> }>;
+
+export interface UploadOptions extends Partial<UploadFields> {
   file: File;
-  name?: string;
-  table?: string;
-  sheet?: string;
   /** Called with 0..1 as bytes go out. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
@@ -15,13 +18,14 @@ export interface UploadOptions {
 export function uploadDataset({ file, name, table, sheet, onProgress, signal }: UploadOptions): Promise<Dataset> {
   const form = new FormData();
   form.append("file", file);
-  if (name) form.append("name", name);
-  if (table) form.append("table", table);
-  if (sheet) form.append("sheet", sheet);
+  const fields: Partial<UploadFields> = { name, table, sheet };
+  for (const [key, value] of Object.entries(fields)) {
+    if (value) form.append(key, value);
+  }
 
   return new Promise<Dataset>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/datasets/upload");
+    xhr.open("POST", UPLOAD_PATH);
     xhr.setRequestHeader("Accept", "application/json");
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress?.(event.loaded / event.total);

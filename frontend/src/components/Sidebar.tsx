@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Activity, Boxes, Database, FlaskConical, House, ListChecks } from "lucide-react";
+import { Activity, Boxes, Database, FlaskConical, House, ListChecks, ScrollText, Server } from "lucide-react";
 import { NavLink } from "react-router";
 import { metaApi } from "../api/endpoints";
 import { queryKeys } from "../api/queryKeys";
@@ -12,6 +12,33 @@ const NAV = [
   { to: "/jobs", label: "Jobs", Icon: ListChecks, end: false },
   { to: "/models", label: "Models", Icon: Boxes, end: false },
 ];
+
+// The machinery behind the work: where it runs and what it wrote down.
+const SYSTEM_NAV = [
+  { to: "/workers", label: "Workers", Icon: Server, end: false },
+  { to: "/logs", label: "Logs", Icon: ScrollText, end: false },
+];
+
+type NavItem = (typeof NAV)[number];
+
+function NavItemLink({ to, label, Icon, end }: NavItem) {
+  return (
+    <NavLink
+      to={to}
+      end={end}
+      title={label}
+      aria-label={label}
+      className={({ isActive }) =>
+        `flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent/50 ${
+          isActive ? "bg-accent/15 text-accent" : "text-muted hover:bg-raised hover:text-fg"
+        }`
+      }
+    >
+      <Icon className="size-4 shrink-0" aria-hidden />
+      <span className="hidden lg:inline">{label}</span>
+    </NavLink>
+  );
+}
 
 function HealthDot() {
   const { data, isError } = useQuery({
@@ -38,21 +65,13 @@ export function Sidebar() {
         <Activity className="size-6 shrink-0 text-accent" aria-hidden />
         <span className="hidden text-base font-semibold tracking-tight lg:inline">FlowML Studio</span>
       </div>
-      {NAV.map(({ to, label, Icon, end }) => (
-        <NavLink
-          key={to}
-          to={to}
-          end={end}
-          title={label}
-          className={({ isActive }) =>
-            `flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition ${
-              isActive ? "bg-accent/15 text-accent" : "text-muted hover:bg-raised hover:text-fg"
-            }`
-          }
-        >
-          <Icon className="size-4 shrink-0" aria-hidden />
-          <span className="hidden lg:inline">{label}</span>
-        </NavLink>
+      {NAV.map((item) => (
+        <NavItemLink key={item.to} {...item} />
+      ))}
+      <div className="mx-3 my-2 border-t border-line" role="presentation" />
+      <p className="hidden px-3 pb-1 text-xs font-medium tracking-wide text-muted uppercase lg:block">System</p>
+      {SYSTEM_NAV.map((item) => (
+        <NavItemLink key={item.to} {...item} />
       ))}
       <div className="mt-auto flex flex-col gap-1">
         <HealthDot />

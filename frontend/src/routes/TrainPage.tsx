@@ -7,6 +7,7 @@ import { QueryView } from "../components/QueryView";
 import { EmptyState } from "../components/States";
 import { useDatasets } from "../features/datasets/api";
 import { TrainForm } from "../features/training/components/TrainForm";
+import { initialSelection } from "../features/training/initialSelection";
 
 export function TrainPage() {
   const [params] = useSearchParams();
@@ -14,8 +15,8 @@ export function TrainPage() {
   return (
     <>
       <PageHeader title="Train" subtitle="FlowML tries the selected algorithms and tunes them until the time budget runs out." />
-      <Card className="max-w-4xl">
-        <QueryView query={datasets}>
+      <Card className="max-w-5xl">
+        <QueryView query={datasets} loadingLabel="Loading datasets…">
           {(items) =>
             items.length === 0 ? (
               <EmptyState title="Upload a dataset first" icon={<Database className="size-8" aria-hidden />}>
@@ -24,7 +25,12 @@ export function TrainPage() {
                 </Link>
               </EmptyState>
             ) : (
-              <TrainForm datasets={items} initialDatasetId={params.get("dataset") ?? undefined} />
+              // Keyed by the link, so following another "Train on this" link starts the form afresh.
+              <TrainForm
+                key={params.toString()}
+                datasets={items}
+                initial={initialSelection(items, { dataset: params.get("dataset"), target: params.get("target") })}
+              />
             )
           }
         </QueryView>

@@ -67,6 +67,9 @@ class DispatchInfo(BaseModel):
 
 
 class ClusterInfo(_FromService):
+    # dispatch is always in the answer (null in embedded mode), so the schema marks it required.
+    model_config = ConfigDict(from_attributes=True, json_schema_serialization_defaults_required=True)
+
     mode: Literal["embedded", "cluster"] = Field(description="cluster when CELERY_BROKER_URL is set")
     broker: BrokerInfo
     database: DatabaseInfo

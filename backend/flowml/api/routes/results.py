@@ -1,18 +1,21 @@
-"""Results: leaderboards, trials, models, prediction and download."""
+"""Results: leaderboards, trials, models, prediction, download, ONNX export and held-out evaluation."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, model_validator
 
 from flowml.api.deps import CtxDep, JobDep, ModelDep
+from flowml.api.rate_limit import rate_limit
+from flowml.api.routes.responses import error_responses
 from flowml.api.uploads import spool_upload
 from flowml.core.errors import InvalidInputError
 from flowml.data.formats import extension_of, read_table
+from flowml.data.limits import ReadLimits
 from flowml.db.tables import TrainedModelPublic, TrainedModelsPublic, TrialPublic
 from flowml.engine.metrics import get_metric
 from flowml.engine.types import ProblemType
@@ -21,6 +24,9 @@ from flowml.services.jobs import service as jobs
 from flowml.services.jobs.views import trial_view
 
 router = APIRouter(prefix="/api/results", tags=["results"])
+
+# One budget per client for both prediction routes: each call runs the model in this process.
+PREDICT_LIMIT = rate_limit("predict", lambda settings: settings.PREDICT_RATE_PER_MINUTE)
 
 
 class Leaderboard(BaseModel):
@@ -72,7 +78,52 @@ class Prediction(BaseModel):
     engine: str = Field(description="onnx when the ONNX graph passed its parity check at export, else native")
 
 
-@router.get("/job/{job_id}/leaderboard", response_model=Leaderboard)
+class RocPoint(BaseModel):
+    fpr: float = Field(description="False positive rate")
+    tpr: float = Field(description="True positive rate")
+
+
+class RocCurve(BaseModel):
+    label: str = Field(description="The class this curve separates from the others")
+    auc: float = Field(description="Area under the full curve")
+    points: list[RocPoint] = Field(description="At most 101 points, from (0,0) to (1,1)")
+
+
+class ClassificationEvaluation(BaseModel):
+    labels: list[str] = Field(description="Class labels as text, in the order of the matrix rows and columns")
+    confusion_matrix: list[list[int]] = Field(description="Rows: actual class; columns: predicted class")
+    roc: list[RocCurve] = Field(description="Binary: one curve for the positive class; multiclass: one per class")
+
+
+class ScatterPoint(BaseModel):
+    actual: float
+    predicted: float
+
+
+class ResidualBin(BaseModel):
+    start: float
+    end: float
+    count: int = Field(description="Rows whose residual (actual - predicted) is in [start, end); the last holds end")
+
+
+class RegressionEvaluation(BaseModel):
+    points: list[ScatterPoint] = Field(description="At most 500 rows, the same sample on every request")
+    residual_bins: list[ResidualBin] = Field(description="At most 30 equal-width bins")
+    rmse: float
+    mae: float
+    r2: float
+
+
+class ModelEvaluation(BaseModel):
+    model_id: str
+    task: Literal["binary", "multiclass", "regression"]
+    source: str = Field(description="Where the predictions come from, in plain words")
+    n_rows: int = Field(description="Rows evaluated")
+    classification: ClassificationEvaluation | None
+    regression: RegressionEvaluation | None
+
+
+@router.get("/job/{job_id}/leaderboard", response_model=Leaderboard, responses=error_responses(404))
 async def leaderboard(ctx: CtxDep, job: JobDep) -> Any:
     trials = [t for t in await jobs.list_trials(ctx, job.id) if t.status == "completed" and t.score is not None]
     better = get_metric(job.metric, ProblemType(job.problem_type)).greater_is_better
@@ -81,7 +132,7 @@ async def leaderboard(ctx: CtxDep, job: JobDep) -> Any:
     return Leaderboard(job_id=job.id, metric=job.metric, greater_is_better=better, items=items)
 
 
-@router.get("/job/{job_id}/curve", response_model=Curve)
+@router.get("/job/{job_id}/curve", response_model=Curve, responses=error_responses(404))
 async def best_score_curve(ctx: CtxDep, job: JobDep) -> Any:
     """The best score so far each time it improved: the anytime curve of the search."""
     better = get_metric(job.metric, ProblemType(job.problem_type)).greater_is_better
@@ -102,7 +153,7 @@ async def best_score_curve(ctx: CtxDep, job: JobDep) -> Any:
     return Curve(job_id=job.id, metric=job.metric, greater_is_better=better, points=points)
 
 
-@router.get("/job/{job_id}/trials", response_model=TrialsPublic)
+@router.get("/job/{job_id}/trials", response_model=TrialsPublic, responses=error_responses(404))
 async def trials(ctx: CtxDep, job: JobDep) -> Any:
     items = [trial_view(t) for t in await jobs.list_trials(ctx, job.id)]
     return TrialsPublic(items=items, count=len(items))
@@ -114,24 +165,40 @@ async def list_models(ctx: CtxDep) -> Any:
     return {"items": items, "count": len(items)}
 
 
-@router.get("/model/{model_id}", response_model=TrainedModelPublic)
+@router.get("/model/{model_id}", response_model=TrainedModelPublic, responses=error_responses(404))
 async def get_model(model: ModelDep) -> Any:
     return model
 
 
-@router.post("/model/{model_id}/predict", response_model=Prediction)
+@router.post(
+    "/model/{model_id}/predict",
+    response_model=Prediction,
+    dependencies=[PREDICT_LIMIT],
+    responses=error_responses(400, 404, 413, 422, 429, 500, 503),
+)
 async def predict(ctx: CtxDep, model: ModelDep, request: PredictRequest) -> Any:
     return await models.predict_rows(ctx, model.id, request.all_rows())
 
 
-@router.post("/model/{model_id}/predict/batch", response_class=Response)
+@router.post(
+    "/model/{model_id}/predict/batch",
+    response_class=Response,
+    dependencies=[PREDICT_LIMIT],
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "The rows with `prediction` and `proba_<class>` columns"},
+        **error_responses(400, 404, 413, 415, 422, 429, 500, 503),
+    },
+)
 async def predict_batch(ctx: CtxDep, model: ModelDep, file: Annotated[UploadFile, File()]) -> Response:
     if not file.filename:
         raise InvalidInputError("the upload has no file name, so its format is unknown")
     extension = extension_of(file.filename)
     path = await spool_upload(file, ctx.settings.upload_dir, ctx.settings.max_upload_bytes)
+    limits = ReadLimits.from_settings(ctx.settings)  # the same bomb and column limits as an upload
     try:
-        frame = await asyncio.to_thread(lambda: read_table(path, extension=extension, min_columns=1).to_pandas())
+        frame = await asyncio.to_thread(
+            lambda: models.table_to_pandas(read_table(path, extension=extension, min_columns=1, limits=limits))
+        )
     finally:
         path.unlink(missing_ok=True)
     body, warnings = await models.predict_table(ctx, model.id, frame)
@@ -141,11 +208,49 @@ async def predict_batch(ctx: CtxDep, model: ModelDep, file: Annotated[UploadFile
     return Response(content=body, media_type="text/csv", headers=headers)
 
 
-@router.get("/model/{model_id}/download", response_class=Response)
+@router.get(
+    "/model/{model_id}/download",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/zip": {}}, "description": "The model package as a zip"},
+        **error_responses(404, 503),
+    },
+)
 async def download_model(ctx: CtxDep, model: ModelDep) -> Response:
     body, filename = await models.package_zip(ctx, model.id)
     return Response(
         content=body,
         media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/model/{model_id}/evaluation",
+    response_model=ModelEvaluation,
+    responses=error_responses(
+        404, 503, notes={404: "The model id names nothing, or the model has no evaluation: detail says why"}
+    ),
+)
+async def model_evaluation(ctx: CtxDep, model: ModelDep) -> Any:
+    """Held-out evaluation from the search's out-of-fold predictions of the model's configuration."""
+    return await models.evaluation(ctx, model.id)
+
+
+@router.get(
+    "/model/{model_id}/onnx",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The model as an ONNX graph"},
+        **error_responses(
+            404, 500, 503, notes={404: "The model id names nothing, or the model has no usable ONNX export"}
+        ),
+    },
+)
+async def download_onnx(ctx: CtxDep, model: ModelDep) -> Response:
+    body, filename = await models.onnx_file(ctx, model.id)
+    return Response(
+        content=body,
+        media_type="application/octet-stream",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

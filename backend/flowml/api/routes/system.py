@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlmodel import func, select
 
 from flowml import __version__
 from flowml.api.deps import CtxDep, JobDep
-from flowml.db.tables import Dataset, Job, TrainedModel, Worker
+from flowml.api.routes.responses import error_responses
+from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Worker
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, metrics_for
 from flowml.engine.types import ProblemType
@@ -20,7 +22,55 @@ from flowml.services.logs import read_job_log, system_log_path, tail
 router = APIRouter(tags=["system"])
 
 
-@router.get("/health")
+class Health(BaseModel):
+    status: Literal["ok", "degraded"] = Field(description="degraded (with HTTP 503) when any check failed")
+    database: str = Field(description='"ok", or "error: <why>"')
+    storage: str = Field(description='"ok", or "error: <why>"')
+    version: str
+
+
+class JobCounts(BaseModel):
+    total: int
+    by_status: dict[JobStatus, int] = Field(description="Jobs per status; statuses without jobs are left out")
+
+
+class Stats(BaseModel):
+    datasets: int
+    models: int
+    jobs: JobCounts
+    workers_online: int = Field(description="Remote workers with a recent heartbeat")
+
+
+class AlgorithmInfo(BaseModel):
+    name: str
+    label: str
+    family: str
+    tasks: list[ProblemType]
+    gpu_capable: bool
+
+
+class MetricInfo(BaseModel):
+    name: str
+    label: str
+    tasks: list[ProblemType]
+    greater_is_better: bool
+    default_for: list[ProblemType] = Field(description="The tasks this metric is the default for")
+
+
+class JobLog(BaseModel):
+    job_id: str
+    lines: list[str] = Field(description="The last lines of the job's log, oldest first")
+
+
+class SystemLog(BaseModel):
+    lines: list[str] = Field(description="The last lines of the server's log, oldest first")
+
+
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "A check failed; the body says which"}},
+)
 async def health(ctx: CtxDep) -> JSONResponse:
     checks: dict[str, str] = {}
     try:
@@ -35,11 +85,17 @@ async def health(ctx: CtxDep) -> JSONResponse:
     except Exception as exc:
         checks["storage"] = f"error: {exc}"[:300]
     healthy = all(v == "ok" for v in checks.values())
-    body = {"status": "ok" if healthy else "degraded", **checks, "version": __version__}
-    return JSONResponse(body, status_code=200 if healthy else 503)
+    body = Health(
+        status="ok" if healthy else "degraded",
+        database=checks["database"],
+        storage=checks["storage"],
+        version=__version__,
+    )
+    # A JSONResponse because the status code depends on the result; response_model documents the body for both.
+    return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
 
 
-@router.get("/api/stats")
+@router.get("/api/stats", response_model=Stats)
 async def stats(ctx: CtxDep) -> dict[str, Any]:
     async with ctx.sessions() as session:
         n_datasets = (await session.exec(select(func.count()).select_from(Dataset))).one()
@@ -54,14 +110,14 @@ async def stats(ctx: CtxDep) -> dict[str, Any]:
     }
 
 
-@router.get("/api/algorithms")
+@router.get("/api/algorithms", response_model=list[AlgorithmInfo], responses=error_responses(422))
 async def algorithms(task: ProblemType | None = None) -> list[dict[str, Any]]:
     registry = default_registry()
     chosen = registry.for_task(task) if task else list(registry.algorithms.values())
     return [a.describe() for a in chosen]
 
 
-@router.get("/api/metrics")
+@router.get("/api/metrics", response_model=list[MetricInfo], responses=error_responses(422))
 async def metrics(task: ProblemType | None = None) -> list[dict[str, Any]]:
     tasks = [task] if task else list(ProblemType)
     seen: dict[str, dict[str, Any]] = {}
@@ -74,11 +130,15 @@ async def metrics(task: ProblemType | None = None) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-@router.get("/api/logs/jobs/{job_id}")
+@router.get(
+    "/api/logs/jobs/{job_id}",
+    response_model=JobLog,
+    responses=error_responses(404, 422, notes={404: "The job id names nothing, or the job has no log yet"}),
+)
 async def job_log(ctx: CtxDep, job: JobDep, lines: Annotated[int, Query(alias="tail", ge=1, le=5000)] = 200) -> Any:
     return {"job_id": job.id, "lines": await asyncio.to_thread(read_job_log, ctx.settings, job.id, lines)}
 
 
-@router.get("/api/logs")
+@router.get("/api/logs", response_model=SystemLog, responses=error_responses(422))
 async def system_log(ctx: CtxDep, lines: Annotated[int, Query(alias="tail", ge=1, le=5000)] = 200) -> Any:
     return {"lines": await asyncio.to_thread(tail, system_log_path(ctx.settings), lines)}

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, status
 
 from flowml.api.deps import CtxDep, JobDep, ManagerDep
+from flowml.api.routes.responses import error_responses
 from flowml.db.tables import JobPublic, JobsPublic, JobStatus
 from flowml.services.jobs import service as jobs
 from flowml.services.jobs.requests import TrainingRequest
@@ -14,29 +15,42 @@ from flowml.services.jobs.requests import TrainingRequest
 router = APIRouter(prefix="/api/training", tags=["training"])
 
 
-@router.post("/start", status_code=status.HTTP_201_CREATED, response_model=JobPublic)
+@router.post(
+    "/start",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JobPublic,
+    responses=error_responses(400, 404, 413, 422, 503, notes={404: "The dataset id names nothing"}),
+)
 async def start_training(ctx: CtxDep, manager: ManagerDep, request: TrainingRequest) -> Any:
     job = await jobs.create_job(ctx, request)
     return await manager.submit(job.id)
 
 
-@router.get("/jobs", response_model=JobsPublic)
+@router.get("/jobs", response_model=JobsPublic, responses=error_responses(422))
 async def list_jobs(ctx: CtxDep, status: JobStatus | None = None) -> Any:
     items = await jobs.list_jobs(ctx, status)
     return {"items": items, "count": len(items)}
 
 
-@router.get("/jobs/{job_id}", response_model=JobPublic)
+@router.get("/jobs/{job_id}", response_model=JobPublic, responses=error_responses(404))
 async def get_job(job: JobDep) -> Any:
     return job
 
 
-@router.post("/jobs/{job_id}/stop", response_model=JobPublic)
+@router.post(
+    "/jobs/{job_id}/stop",
+    response_model=JobPublic,
+    responses=error_responses(404, 409, notes={409: "The job is not running, or no trial has finished yet"}),
+)
 async def stop_job(ctx: CtxDep, job: JobDep) -> Any:
     """Stop searching now and finish with the best model found so far (the job still completes)."""
     return await jobs.request_stop(ctx, job.id)
 
 
-@router.post("/jobs/{job_id}/cancel", response_model=JobPublic)
+@router.post(
+    "/jobs/{job_id}/cancel",
+    response_model=JobPublic,
+    responses=error_responses(404, 409, notes={409: "The job already finished"}),
+)
 async def cancel_job(manager: ManagerDep, job: JobDep) -> Any:
     return await manager.cancel(job.id)

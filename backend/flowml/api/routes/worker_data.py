@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from flowml.api.deps import CtxDep
+from flowml.api.routes.responses import error_responses
 from flowml.core.errors import AuthenticationError
 from flowml.db.tables import JoinToken
 from flowml.services import worker_data, workers
@@ -24,6 +25,7 @@ async def _token(ctx: CtxDep, authorization: Annotated[str | None, Header()] = N
 
 
 TokenDep = Annotated[JoinToken, Depends(_token)]
+_HASH_NOTES = {404: "No dataset has this hash", 422: "Not a SHA-256 (64 lowercase hex characters)"}
 
 
 class OofStored(BaseModel):
@@ -32,10 +34,28 @@ class OofStored(BaseModel):
     sha256: str = Field(description="The SHA-256 the master checked the body against")
 
 
+class DatasetSource(BaseModel):
+    sha256: str
+    url: str | None = Field(
+        description="A presigned URL to GET the Parquet from the object store directly; null: fetch it from the master"
+    )
+    expires_in: int | None = Field(description="Seconds the URL stays valid; null when there is no URL")
+
+
+@router.get("/datasets/{sha256}/source", responses=error_responses(401, 404, 422, 503, notes=_HASH_NOTES))
+async def dataset_source(sha256: str, ctx: CtxDep, _token: TokenDep) -> DatasetSource:
+    """Where a worker reads a dataset from: the bucket itself when STORAGE_MODE=s3, else the master."""
+    url = await worker_data.dataset_direct_url(ctx, sha256)
+    return DatasetSource(sha256=sha256, url=url, expires_in=worker_data.DIRECT_URL_SECONDS if url is not None else None)
+
+
 @router.get(
     "/datasets/{sha256}",
     response_class=FileResponse,
-    responses={200: {"content": {"application/vnd.apache.parquet": {}}, "description": "The dataset as Parquet"}},
+    responses={
+        200: {"content": {"application/vnd.apache.parquet": {}}, "description": "The dataset as Parquet"},
+        **error_responses(401, 404, 422, 503, notes=_HASH_NOTES),
+    },
 )
 async def dataset_by_hash(sha256: str, ctx: CtxDep, _token: TokenDep) -> FileResponse:
     """A dataset's Parquet file by its content hash; workers cache it by the same hash."""
@@ -43,7 +63,27 @@ async def dataset_by_hash(sha256: str, ctx: CtxDep, _token: TokenDep) -> FileRes
     return FileResponse(path, media_type="application/vnd.apache.parquet", filename=f"{sha256}.parquet")
 
 
-@router.put("/oof/{job_id}/{trial_number}")
+@router.put(
+    "/oof/{job_id}/{trial_number}",
+    responses=error_responses(
+        401,
+        404,
+        409,
+        413,
+        422,
+        notes={
+            409: "The job is not running, so it takes no more trial results",
+            422: "The body does not hash to X-Content-SHA256, is not a 2-D float .npy array, or a parameter is invalid",
+        },
+    ),
+    # The body is read raw (request.body()), so FastAPI cannot see it; documented here for clients and the fuzzer.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
 async def upload_oof(
     job_id: str,
     trial_number: int,

@@ -10,7 +10,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from flowml.api.deps import CtxDep
+from flowml.api.routes.responses import error_responses
 from flowml.db.tables import JoinToken, JoinTokenPublic, Trial
+from flowml.db.types import RESPONSE_CONFIG
 from flowml.services import workers
 from flowml.services.workers import MAX_CONCURRENCY, MAX_NAME_LENGTH, WorkerState
 
@@ -57,16 +59,22 @@ class BrokerSettings(BaseModel):
 
 
 class RegisterResponse(BrokerSettings):
+    model_config = RESPONSE_CONFIG
+
     worker_id: str = Field(description="Send it with every heartbeat")
 
 
 class HeartbeatRequest(BaseModel):
     worker_id: str = Field(description="The id /api/workers/register returned")
     current_trials: list[dict[str, Any]] | None = Field(default=None, description="Trials the worker is running")
-    ram_available_gb: float | None = Field(default=None, ge=0, description="Free memory on the worker")
+    ram_available_gb: float | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="Free memory on the worker"
+    )
 
 
 class HeartbeatResponse(BaseModel):
+    model_config = RESPONSE_CONFIG
+
     status: Literal["ok"] = "ok"
     worker_id: str
     heartbeat_seconds: float = Field(description="How often to call /api/workers/heartbeat")
@@ -78,6 +86,8 @@ class DeregisterRequest(BaseModel):
 
 
 class DeregisterResponse(BaseModel):
+    model_config = RESPONSE_CONFIG
+
     worker_id: str
     status: Literal["offline"] = "offline"
 
@@ -94,7 +104,7 @@ class WorkerStatus(BaseModel):
     id: str
     name: str
     hostname: str
-    kind: str = Field(description="local (the master's own pool) or remote")
+    kind: Literal["local", "remote"] = Field(description="local (the master's own pool) or remote")
     status: Literal["online", "offline"] = Field(
         description="online only while the worker has sent a heartbeat within WORKER_TTL_SECONDS"
     )
@@ -118,7 +128,18 @@ class TokenCreated(JoinTokenPublic):
     command: str = Field(description="The command to run on a worker machine")
 
 
-@router.post("/register", response_model=RegisterResponse)
+@router.post(
+    "/register",
+    response_model=RegisterResponse,
+    responses=error_responses(
+        400,
+        401,
+        409,
+        413,
+        422,
+        notes={409: "The master has no CELERY_BROKER_URL, or the name is taken by the master's own pool"},
+    ),
+)
 async def register(ctx: CtxDep, token: TokenDep, body: RegisterRequest) -> Any:
     """Join this master: returns the broker settings the worker consumes with."""
     worker = await workers.register_worker(
@@ -134,7 +155,11 @@ async def register(ctx: CtxDep, token: TokenDep, body: RegisterRequest) -> Any:
     return {"worker_id": worker.id, **workers.broker_settings(ctx.settings)}
 
 
-@router.post("/heartbeat", response_model=HeartbeatResponse)
+@router.post(
+    "/heartbeat",
+    response_model=HeartbeatResponse,
+    responses=error_responses(400, 401, 404, 413, 422, notes={404: "Unknown worker: register again"}),
+)
 async def heartbeat(ctx: CtxDep, token: TokenDep, body: HeartbeatRequest) -> Any:
     """Report in; 404 means the master does not know this worker and it must register again."""
     worker = await workers.heartbeat(
@@ -148,7 +173,11 @@ async def heartbeat(ctx: CtxDep, token: TokenDep, body: HeartbeatRequest) -> Any
     }
 
 
-@router.post("/deregister", response_model=DeregisterResponse)
+@router.post(
+    "/deregister",
+    response_model=DeregisterResponse,
+    responses=error_responses(400, 401, 404, 413, 422, notes={404: "Unknown worker"}),
+)
 async def deregister(ctx: CtxDep, token: TokenDep, body: DeregisterRequest) -> Any:
     """Leave cleanly: the worker shows offline at once instead of after WORKER_TTL_SECONDS."""
     worker = await workers.deregister(ctx, token, body.worker_id)
@@ -163,7 +192,12 @@ async def list_workers(ctx: CtxDep) -> Any:
 # Join tokens. Once users authenticate (a later issue) these three are admin-only.
 
 
-@router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenCreated)
+@router.post(
+    "/tokens",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TokenCreated,
+    responses=error_responses(400, 413, 422),
+)
 async def create_token(ctx: CtxDep, request: Request, body: TokenCreateRequest) -> Any:
     token, secret = await workers.create_token(ctx, body.name)
     command = workers.worker_command(str(request.base_url), secret)
@@ -175,7 +209,7 @@ async def list_tokens(ctx: CtxDep) -> Any:
     return await workers.list_tokens(ctx)
 
 
-@router.delete("/tokens/{token_id}", response_model=JoinTokenPublic)
+@router.delete("/tokens/{token_id}", response_model=JoinTokenPublic, responses=error_responses(404))
 async def revoke_token(ctx: CtxDep, token_id: str) -> Any:
     """Revoke a token: its workers are refused at their next heartbeat and shown offline now."""
     return await workers.revoke_token(ctx, token_id)

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
+from flowml.core.errors import DataFormatError
+from flowml.data.limits import ReadLimits
+
 _MAX_REASON = 200
 
 
@@ -19,6 +22,7 @@ class ReadRequest:
     extension: str
     table: str | None = None
     sheet: str | None = None
+    limits: ReadLimits = field(default_factory=ReadLimits)
 
 
 @dataclass
@@ -44,3 +48,12 @@ def short_reason(exc: BaseException, path: Path | None = None) -> str:
 def quote_names(names: list[str]) -> str:
     """`a, b, c` for messages that list choices (tables, sheets)."""
     return ", ".join(f"'{name}'" for name in names)
+
+
+def check_column_count(count: int, limits: ReadLimits) -> None:
+    """Refuse a table wider than `limits.max_columns`, before the expensive part of reading it where possible."""
+    if count > limits.max_columns:
+        raise DataFormatError(
+            f"the table has {count:,} columns; FlowML accepts at most {limits.max_columns:,} (MAX_UPLOAD_COLUMNS). "
+            "Keep the columns you need, or check that the file's delimiter is right"
+        )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import polars as pl
 import pyarrow as pa
 import pyarrow.feather as feather
+import pyarrow.parquet as pq
 from polars.exceptions import PolarsError
 
-from flowml.core.errors import DataFormatError
+from flowml.core.errors import DataFormatError, UploadTooLargeError
 from flowml.data.content import mislabelled, read_head, read_tail
-from flowml.data.readers.base import RawTable, ReadRequest, short_reason
+from flowml.data.limits import ReadLimits, megabytes
+from flowml.data.readers.base import RawTable, ReadRequest, check_column_count, short_reason
 
 _PARQUET_MAGIC = b"PAR1"
 _IPC_FILE_MAGIC = b"ARROW1"
@@ -25,11 +27,27 @@ def read_parquet(request: ReadRequest) -> RawTable:
         # The footer holds the schema; without it nothing can be read, typically an interrupted upload or copy.
         raise DataFormatError("this Parquet file is truncated or damaged: its footer is missing")
     try:
+        _check_parquet_footer(request, request.limits)
         return RawTable(pl.read_parquet(request.path))
-    except PolarsError as exc:
+    except (PolarsError, pa.ArrowException) as exc:
         raise DataFormatError(
             f"could not read this Parquet file (damaged?): {short_reason(exc, request.path)}"
         ) from exc
+
+
+def _check_parquet_footer(request: ReadRequest, limits: ReadLimits) -> None:
+    """Width and in-memory size as the footer declares them, before any page is decompressed.
+
+    Parquet compresses repetitive columns enormously (legitimately), so only the total is capped, not the ratio.
+    """
+    metadata = pq.read_metadata(request.path)
+    check_column_count(metadata.num_columns, limits)
+    inflated = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    if inflated > limits.max_decompressed_bytes:
+        raise UploadTooLargeError(
+            f"this Parquet file is too large once decompressed: it expands to {megabytes(inflated)}; the limit is "
+            f"{megabytes(limits.max_decompressed_bytes)} (MAX_DECOMPRESSED_SIZE_MB)"
+        )
 
 
 def read_ipc(request: ReadRequest) -> RawTable:

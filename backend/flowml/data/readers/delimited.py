@@ -12,7 +12,7 @@ from polars.exceptions import PolarsError
 from flowml.core.errors import DataFormatError
 from flowml.data.columns import clean_column_names
 from flowml.data.content import decode_text
-from flowml.data.readers.base import RawTable, ReadRequest, short_reason
+from flowml.data.readers.base import RawTable, ReadRequest, check_column_count, short_reason
 
 DELIMITERS = (",", ";", "\t", "|")
 # Spellings of "missing" that spreadsheets, R, pandas and UCI exports write; "" is null by polars' default.
@@ -37,6 +37,7 @@ def read_delimited(request: ReadRequest) -> RawTable:
     delimiter = sniff_delimiter(sample, preferred)
     rows = csv.reader(io.StringIO(sample), delimiter=delimiter)
     header = next((row for row in rows if row), [])  # the first non-blank row, as polars skips blank lines too
+    check_column_count(len(header), request.limits)  # before polars builds a column for each
     names, notes = clean_column_names(header)
     if decoded.note:
         notes.insert(0, decoded.note)

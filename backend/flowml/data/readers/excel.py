@@ -19,7 +19,8 @@ from flowml.data.readers.base import RawTable, ReadRequest, quote_names, short_r
 
 _EXCEL = "an Excel workbook"
 # .xlsx is a ZIP container, .xls an OLE2 compound file; calamine detects which from the bytes.
-_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+ZIP_SIGNATURE = b"PK\x03\x04"
+_SIGNATURES = (ZIP_SIGNATURE, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
 def check_signature(path: Path) -> None:

@@ -21,8 +21,11 @@ import polars as pl
 
 import flowml
 from flowml.core.errors import DataFormatError, FlowMLError, InvalidInputError, UnsupportedFormatError
+from flowml.data.archive import check_zip_archive
+from flowml.data.content import read_head
+from flowml.data.limits import ReadLimits
 from flowml.data.readers.base import RawTable, ReadRequest
-from flowml.data.readers.excel import check_signature
+from flowml.data.readers.excel import ZIP_SIGNATURE, check_signature
 
 CHILD_TIMEOUT_S = 300
 _ERRORS: dict[str, type[FlowMLError]] = {
@@ -40,15 +43,15 @@ class ExcelChildError(RuntimeError):
     """What the child printed before it died: chained to the user's error for the logs, never shown to the user."""
 
 
-def list_excel_sheets(path: Path) -> list[str]:
+def list_excel_sheets(path: Path, limits: ReadLimits | None = None) -> list[str]:
     """The workbook's sheet names in workbook order."""
-    check_signature(path)
+    _check_container(path, limits or ReadLimits())
     reply = _run_child({"command": "sheets", "path": str(path.resolve())})
     return [str(name) for name in reply["sheets"]]
 
 
 def read_excel(request: ReadRequest) -> RawTable:
-    check_signature(request.path)  # cheap refusals stay in this process
+    _check_container(request.path, request.limits)  # cheap refusals stay in this process
     with tempfile.TemporaryDirectory(prefix="flowml-excel-") as folder:
         out = Path(folder) / "sheet.arrow"
         reply = _run_child(
@@ -56,6 +59,13 @@ def read_excel(request: ReadRequest) -> RawTable:
         )
         df = pl.read_ipc(out.read_bytes())
     return RawTable(df, [str(note) for note in reply["notes"]])
+
+
+def _check_container(path: Path, limits: ReadLimits) -> None:
+    """The signature, then for .xlsx (a zip) the decompression-bomb checks, before the child inflates anything."""
+    check_signature(path)
+    if read_head(path, len(ZIP_SIGNATURE)) == ZIP_SIGNATURE:
+        check_zip_archive(path, limits, "Excel workbook")
 
 
 def _run_child(request: dict[str, Any]) -> dict[str, Any]:

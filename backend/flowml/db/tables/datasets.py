@@ -7,7 +7,15 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel
 
-from flowml.db.types import json_column, new_id, time_column, utcnow
+from flowml.db.types import (
+    RESPONSE_CONFIG,
+    ColumnKindValue,
+    ProblemTypeValue,
+    json_column,
+    new_id,
+    time_column,
+    utcnow,
+)
 
 
 class DatasetBase(SQLModel):
@@ -33,9 +41,19 @@ class Dataset(DatasetBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False, index=True))
 
 
+class DatasetColumn(SQLModel):
+    name: str
+    kind: ColumnKindValue = Field(description="How FlowML treats the column when training")
+    dtype: str = Field(description="The stored (polars) data type")
+
+
 class DatasetPublic(DatasetBase):
+    model_config = RESPONSE_CONFIG
+
     id: str
-    columns: list[dict[str, Any]]
+    # Narrower than the table's plain strings and JSON: the values the ingest writes (services/datasets.py).
+    suggested_problem_type: ProblemTypeValue | None = None
+    columns: list[DatasetColumn]
     notes: list[str]
     created_at: datetime
 

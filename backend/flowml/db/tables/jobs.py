@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from flowml.db.types import json_column, new_id, time_column, utcnow
+from flowml.db.types import RESPONSE_CONFIG, ProblemTypeValue, json_column, new_id, time_column, utcnow
 
 
 class JobStatus(StrEnum):
@@ -23,6 +23,12 @@ class JobStatus(StrEnum):
     @property
     def is_final(self) -> bool:
         return self in {JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED}
+
+
+# The stages the driver and manager write, in order; the dashboard shows them as the job's steps.
+JobStage = Literal["queued", "preparing", "searching", "finalizing", "done"]
+# A trial is "running" from its row's creation until the engine's TrialStatus (engine/types.py) comes back.
+TrialStatusValue = Literal["running", "completed", "failed", "timeout", "cancelled"]
 
 
 class JobBase(SQLModel):
@@ -71,7 +77,12 @@ class Job(JobBase, table=True):
 
 
 class JobPublic(JobBase):
+    model_config = RESPONSE_CONFIG
+
     id: str
+    # Narrower than the table's strings: a job's problem type is resolved ("auto" decided) before the row is written.
+    problem_type: ProblemTypeValue
+    stage: JobStage = "queued"
     algorithms: list[str]
     created_at: datetime
     queued_at: datetime | None
@@ -81,6 +92,8 @@ class JobPublic(JobBase):
 
 
 class JobsPublic(SQLModel):
+    model_config = RESPONSE_CONFIG
+
     items: list[JobPublic]
     count: int
 
@@ -114,7 +127,10 @@ class Trial(TrialBase, table=True):
 
 
 class TrialPublic(TrialBase):
+    model_config = RESPONSE_CONFIG
+
     rank: int | None = None
+    status: TrialStatusValue = "running"
     params: dict[str, Any]
     fold_scores: list[float]
     other_metrics: dict[str, float]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel
 
-from flowml.db.types import json_column, new_id, time_column, utcnow
+from flowml.db.types import RESPONSE_CONFIG, json_column, new_id, time_column, utcnow
 
 
 class TrainedModelBase(SQLModel):
@@ -34,6 +34,8 @@ class TrainedModel(TrainedModelBase, table=True):
 
 
 class TrainedModelPublic(TrainedModelBase):
+    model_config = RESPONSE_CONFIG
+
     id: str
     classes: list[Any] | None
     feature_importance: dict[str, float]

@@ -186,9 +186,12 @@ def _ensemble_graph(model: Any, columns: Sequence[InputColumn]) -> onnx.ModelPro
         nodes += [helper.make_node("Identity", [v.name.removeprefix(prefix)], [v.name]) for v in graph.graph.input]
         nodes += list(graph.graph.node)
         initializers += list(graph.graph.initializer)
-        share = numpy_helper.from_array(np.asarray([weights[index] / weights.sum()], np.float32), f"{prefix}weight")
+        # Converters name their own tensors ("weight" in AdaBoost's graph): ours must not reuse a name of the member.
+        taken = _names(graph.graph)
+        share_name = _fresh(f"{prefix}flowml_share", taken)
+        share = numpy_helper.from_array(np.asarray([weights[index] / weights.sum()], np.float32), share_name)
         initializers.append(share)
-        weighted.append(f"{prefix}weighted")
+        weighted.append(_fresh(f"{prefix}flowml_weighted", taken))
         nodes.append(helper.make_node("Mul", [prefix + output, share.name], [weighted[-1]]))
         for opset in graph.opset_import:
             opsets[opset.domain] = max(opsets.get(opset.domain, 0), opset.version)
@@ -202,6 +205,23 @@ def _ensemble_graph(model: Any, columns: Sequence[InputColumn]) -> onnx.ModelPro
     graph_proto = helper.make_graph(nodes, "flowml_ensemble", inputs, outputs, initializer=initializers)
     opset_imports = [helper.make_opsetid(domain, version) for domain, version in opsets.items()]
     return helper.make_model(graph_proto, opset_imports=opset_imports, ir_version=ir_version)
+
+
+def _names(graph: onnx.GraphProto) -> set[str]:
+    """Every tensor name a graph defines or uses: inputs, outputs, initializers, node inputs and outputs."""
+    names = {v.name for v in (*graph.input, *graph.output)} | {t.name for t in graph.initializer}
+    for node in _all_nodes(graph):
+        names.update(node.input)
+        names.update(node.output)
+    return names
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    candidate, suffix = name, 1
+    while candidate in taken:
+        candidate, suffix = f"{name}_{suffix}", suffix + 1
+    taken.add(candidate)
+    return candidate
 
 
 def _value(name: str, elem_type: int) -> onnx.ValueInfoProto:

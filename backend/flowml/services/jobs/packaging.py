@@ -12,11 +12,12 @@ from sqlmodel import select
 
 from flowml.db.tables import Dataset, Job, TrainedModel, Trial
 from flowml.db.types import new_id
+from flowml.engine.evaluation import attach_evaluation
 from flowml.engine.executor import run_final_with_fallback
 from flowml.engine.final_choice import FinalChoice
-from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec
+from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType
 from flowml.services.context import AppContext
-from flowml.services.jobs.paths import cancel_file
+from flowml.services.jobs.paths import cancel_file, oof_dir
 from flowml.services.jobs.views import trial_view
 
 
@@ -43,6 +44,20 @@ async def finalize(
             **choice.spec_fields(),
         )
         result = await run_final_with_fallback(ctx.executor, spec)
+        # Held-out evaluation for the Results page, from the search's out-of-fold predictions (still on disk
+        # until the job is final), for the configuration the final fit delivered.
+        result.card = await asyncio.to_thread(
+            attach_evaluation,
+            workdir,
+            result.card,
+            dataset_path=path,
+            plan=plan,
+            task=ProblemType(job.problem_type),
+            n_folds=job.n_folds,
+            oof_dir=oof_dir(ctx, job.id),
+            best_trial=choice.best.trial_number,
+            ensemble=choice.ensemble,
+        )
         await _store_package(ctx, model_id, workdir)
         await _record_model(ctx, model_id, job, result, spec.cv_score)
     finally:

@@ -16,12 +16,15 @@ from flowml.engine.problem import detect_problem_type, validate_target
 from flowml.engine.types import ProblemType
 from flowml.services.context import AppContext
 from flowml.services.datasets import get_dataset, local_parquet
+from flowml.services.inputs import is_id, storable_text
 from flowml.services.jobs.paths import cancel_file, stop_file
 from flowml.services.jobs.requests import TrainingRequest
 
 
 async def create_job(ctx: AppContext, request: TrainingRequest) -> Job:
     """Validate everything a user can get wrong before anything runs, then record the job as pending."""
+    if not is_id(request.dataset_id):
+        raise NotFoundError(f"dataset {request.dataset_id} not found")
     dataset = await get_dataset(ctx, request.dataset_id)
     names = [c["name"] for c in dataset.columns]
     if request.target_column not in names:
@@ -35,7 +38,7 @@ async def create_job(ctx: AppContext, request: TrainingRequest) -> Job:
     metric = get_metric(request.metric, problem).name if request.metric else default_metric(problem).name
     algorithms = default_registry().choose(request.algorithms, problem)
     job = Job(
-        name=request.name or f"{dataset.name} -> {request.target_column}",
+        name=storable_text(request.name, "name") if request.name else f"{dataset.name} -> {request.target_column}",
         dataset_id=dataset.id,
         dataset_sha256=dataset.sha256,
         target_column=request.target_column,

@@ -42,7 +42,7 @@ export function useDatasetStats(id: Id | undefined) {
   });
 }
 
-/** Errors are left to the caller (`meta.silent`): a multi-table SQLite file is a question, not a failure. */
+/** Errors are left to the caller (`meta.silent`): a multi-table file is a question, and a failure shows inline. */
 export function useUploadDataset() {
   const client = useQueryClient();
   return useMutation({
@@ -57,10 +57,12 @@ export function useUploadDataset() {
   });
 }
 
+/** Errors (409 while a job trains on it) show in the confirmation dialog (`meta.silent`), not as a toast. */
 export function useDeleteDataset() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: Id) => datasetsApi.remove(id),
+    meta: { silent: true },
     onSuccess: (_data, id) => {
       client.removeQueries({ queryKey: queryKeys.datasets.detail(id) });
       void client.invalidateQueries({ queryKey: queryKeys.datasets.list() });

@@ -1,7 +1,10 @@
-// A SQLite file with several tables is refused with 422 and a message naming them (docs/api.md); the Data page
-// then asks which table to import. The message is prose, so its table names are read out of it here.
+// A SQLite file with several tables is refused with 422 and a message naming them (docs/api.md); so is a JSON, YAML
+// or TOML file holding several named lists of records. The Data page then asks which table to import. The message
+// is prose, so its table names are read out of it here.
 
 const SQLITE_EXTENSIONS = [".db", ".sqlite", ".sqlite3"];
+// Formats whose upload takes `table` (backend/flowml/data/formats.py _TAKES_TABLE).
+const TABLE_EXTENSIONS = [...SQLITE_EXTENSIONS, ".json", ".yaml", ".yml", ".toml"];
 
 export function isSqliteFile(fileName: string): boolean {
   const lower = fileName.toLowerCase();
@@ -9,7 +12,10 @@ export function isSqliteFile(fileName: string): boolean {
 }
 
 export function needsTableChoice(status: number, fileName: string, message: string): boolean {
-  return status === 422 && isSqliteFile(fileName) && /\btables?\b/i.test(message);
+  const lower = fileName.toLowerCase();
+  if (status !== 422 || !TABLE_EXTENSIONS.some((ext) => lower.endsWith(ext))) return false;
+  if (isSqliteFile(fileName)) return /\btables?\b/i.test(message);
+  return /several lists of records|choose one of/i.test(message);
 }
 
 /**
@@ -18,15 +24,22 @@ export function needsTableChoice(status: number, fileName: string, message: stri
  * "tables" up to the end of that clause. Returns [] when none can be read (the page then offers a text box).
  */
 export function tableNamesFromMessage(message: string): string[] {
+  const choose = /choose one of (.*?) with `?table/i.exec(message);
+  if (choose?.[1]) return quotedNames(choose[1]);
   const at = message.toLowerCase().lastIndexOf("tables");
   if (at < 0) return [];
   const clause = message.slice(at + "tables".length).split(/;|\.\s|\.$/)[0] ?? "";
-  const quoted = [...clause.matchAll(/['"`]([^'"`]+)['"`]/g)].map((match) => match[1] ?? "");
-  if (quoted.length > 0) return [...new Set(quoted.filter((name) => name.trim() !== ""))];
+  const quoted = quotedNames(clause);
+  if (quoted.length > 0) return quoted;
   const names = clause
     .replace(/^\s*(are|is)?\s*:?/i, "")
     .replace(/[[\]]/g, "")
     .split(/,|\band\b/)
     .map((part) => part.trim());
   return [...new Set(names.filter((name) => /^[\w$.-]+$/.test(name)))];
+}
+
+function quotedNames(text: string): string[] {
+  const quoted = [...text.matchAll(/['"`]([^'"`]+)['"`]/g)].map((match) => match[1] ?? "");
+  return [...new Set(quoted.filter((name) => name.trim() !== ""))];
 }

@@ -1,10 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "../../api/client";
 import { trainingApi, resultsApi } from "../../api/endpoints";
 import { queryKeys } from "../../api/queryKeys";
 import type { Id, Job, Page } from "../../api/types";
 import { parseUtc } from "../../lib/time";
 import { toast } from "../../lib/toast";
 import { isActive } from "./status";
+import type { Curve, JobLog } from "./types";
+
+const job = (id: Id) => ({ params: { path: { job_id: id } } });
+
+export const jobsApi = {
+  curve: (jobId: Id): Promise<Curve> => unwrap(api.GET("/api/results/job/{job_id}/curve", job(jobId))),
+  log: (jobId: Id, tail: number): Promise<JobLog> =>
+    unwrap(api.GET("/api/logs/jobs/{job_id}", { params: { path: { job_id: jobId }, query: { tail } } })),
+};
 
 /** The safety net under the WebSocket: while a job runs, its row is refetched every 5 s anyway. */
 export const JOB_POLL_MS = 5000;
@@ -42,6 +52,41 @@ export function useLeaderboard(jobId: Id | undefined, live = false) {
   });
 }
 
+/**
+ * Every trial (running and failed ones too), patched live by useJobEvents. Shares its cache entry with the results
+ * page's trial table; the slow poll catches up trials whose events were coalesced away.
+ */
+export function useJobTrials(jobId: Id, live = false) {
+  return useQuery({
+    queryKey: queryKeys.jobs.trials(jobId),
+    queryFn: () => resultsApi.trials(jobId),
+    refetchInterval: live ? LEADERBOARD_POLL_MS : false,
+  });
+}
+
+/** The best score each time it improved; useJobEvents appends improvements as trials finish. */
+export function useJobCurve(jobId: Id, live = false) {
+  return useQuery({
+    queryKey: queryKeys.jobs.curve(jobId),
+    queryFn: () => jobsApi.curve(jobId),
+    refetchInterval: live ? LEADERBOARD_POLL_MS : false,
+  });
+}
+
+export const JOB_LOG_TAIL = 200;
+export const JOB_LOG_POLL_MS = 2000;
+
+/** The job's log, polled every 2 s while it runs (the log has no live event of its own). */
+export function useJobLog(jobId: Id, live: boolean) {
+  return useQuery({
+    queryKey: queryKeys.jobs.log(jobId),
+    queryFn: () => jobsApi.log(jobId, JOB_LOG_TAIL),
+    refetchInterval: live ? JOB_LOG_POLL_MS : false,
+    // A failing poll every 2 s would toast every 2 s; the pane shows the error itself.
+    meta: { silent: true },
+  });
+}
+
 export function useCancelJob(id: Id) {
   const client = useQueryClient();
   return useMutation({
@@ -61,6 +106,7 @@ export function useStopJob(id: Id) {
     mutationFn: () => trainingApi.stop(id),
     onSuccess: (job) => {
       client.setQueryData(queryKeys.jobs.detail(id), job);
+      void client.invalidateQueries({ queryKey: queryKeys.jobs.list() });
       toast.info("Finishing with the best model so far…");
     },
   });

@@ -1,24 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeTrial } from "../../test/factories";
-import { bestScoreSeries } from "./chart";
+import { ALGORITHM_COLORS, trialChartData } from "./chart";
 import { backoffDelay, jobSocketUrl } from "./reconnect";
-
-describe("bestScoreSeries", () => {
-  it("tracks the running best in trial order and skips failed trials", () => {
-    const trials = [
-      makeTrial({ trial_number: 2, score: 0.7 }),
-      makeTrial({ trial_number: 0, score: 0.8 }),
-      makeTrial({ trial_number: 1, status: "failed", score: null }),
-      makeTrial({ trial_number: 3, score: 0.9 }),
-    ];
-    expect(bestScoreSeries(trials, true).map((p) => [p.trial, p.best])).toEqual([
-      [0, 0.8],
-      [2, 0.8],
-      [3, 0.9],
-    ]);
-    expect(bestScoreSeries(trials, false).map((p) => p.best)).toEqual([0.8, 0.7, 0.7]);
-  });
-});
 
 describe("reconnect", () => {
   it("backs off exponentially up to 30 s", () => {
@@ -40,5 +23,33 @@ describe("jobTiming", () => {
     expect(jobTiming(makeJob(), now)).toEqual({ elapsed: 30, remaining: 30 });
     const done = makeJob({ status: "completed", finished_at: "2025-01-01T10:00:11Z" });
     expect(jobTiming(done, now)).toEqual({ elapsed: 10, remaining: null });
+  });
+});
+
+describe("trialChartData", () => {
+  it("groups scored trials by algorithm, colours them by the job's algorithm order, and marks failures", () => {
+    const trials = [
+      makeTrial({ trial_number: 3, algorithm: "xgboost", score: 0.6, worker: "gpu-box" }),
+      makeTrial({ trial_number: 0, algorithm: "lightgbm", score: 0.8 }),
+      makeTrial({ trial_number: 1, algorithm: "xgboost", status: "failed", score: null, error: "out of memory" }),
+      makeTrial({ trial_number: 2, algorithm: "lightgbm", score: 0.9 }),
+      makeTrial({ trial_number: 4, algorithm: "lightgbm", status: "running", score: null }),
+    ];
+    const { series, failed } = trialChartData(trials, ["logistic_regression", "lightgbm", "xgboost"]);
+    expect(series.map((s) => [s.algorithm, s.color, s.points.map((p) => [p.trial, p.score])])).toEqual([
+      ["lightgbm", ALGORITHM_COLORS[1], [[0, 0.8], [2, 0.9]]],
+      ["xgboost", ALGORITHM_COLORS[2], [[3, 0.6]]],
+    ]);
+    expect(series[1]?.points[0]?.worker).toBe("gpu-box");
+    // Failed trials sit at the lowest score drawn; running ones are not drawn at all.
+    expect(failed).toEqual([
+      { trial: 1, score: 0.6, algorithm: "xgboost", status: "failed", error: "out of memory" },
+    ]);
+  });
+
+  it("colours an algorithm the job did not list after the listed ones, and has a baseline without scores", () => {
+    const data = trialChartData([makeTrial({ algorithm: "ensemble" })], ["lightgbm"]);
+    expect(data.series[0]?.color).toBe(ALGORITHM_COLORS[1]);
+    expect(trialChartData([makeTrial({ status: "timeout", score: null })]).failed[0]?.score).toBe(0);
   });
 });

@@ -135,3 +135,86 @@ describe("parseJobEvent", () => {
     expect(parseJobEvent(raw)).toMatchObject({ id: 7, type: "training_progress" });
   });
 });
+
+describe("reduceJobEvent: trial list and curve", () => {
+  const curve = (points: { seconds: number; best_score: number; trial_number: number; algorithm: string }[] = []) => ({
+    job_id: "a".repeat(32),
+    metric: "roc_auc",
+    greater_is_better: true,
+    points,
+  });
+
+  it("a finished trial replaces its running copy and extends the curve when it improves", () => {
+    const running = makeTrial({ trial_number: 1, status: "running", score: null, worker: "gpu-box" });
+    const trials = { items: [makeTrial({ trial_number: 0, score: 0.8 }), running], count: 2 };
+    const done = makeTrial({ trial_number: 1, score: 0.9, worker: "gpu-box", finished_at: "2025-01-01T10:00:21Z" });
+    const result = reduceJobEvent(
+      {
+        job: makeJob(),
+        leaderboard: undefined,
+        trials,
+        curve: curve([{ seconds: 2, best_score: 0.8, trial_number: 0, algorithm: "lightgbm" }]),
+      },
+      makeEvent("training_progress", progress({ trial: done })),
+    );
+    expect(result.trials?.items.map((t) => [t.trial_number, t.status, t.worker])).toEqual([
+      [0, "completed", "local"],
+      [1, "completed", "gpu-box"],
+    ]);
+    // makeJob started at 10:00:01.
+    expect(result.curve?.points.at(-1)).toMatchObject({ seconds: 20, best_score: 0.9, trial_number: 1 });
+  });
+
+  it("a failed trial joins the trial list (for the chart) but not the curve", () => {
+    const failed = makeTrial({ trial_number: 2, status: "failed", score: null, error: "boom" });
+    const start = curve();
+    const result = reduceJobEvent(
+      { job: makeJob(), leaderboard: undefined, trials: { items: [], count: 0 }, curve: start },
+      makeEvent("training_progress", progress({ trial: failed })),
+    );
+    expect(result.trials?.items).toHaveLength(1);
+    expect(result.curve).toBe(start);
+  });
+
+  it("trial_running adds a running trial with its worker, and nothing else changes", () => {
+    const job = makeJob();
+    const trials = { items: [], count: 0 };
+    const event = {
+      type: "trial_running" as const,
+      job_id: job.id,
+      timestamp: "2025-01-01T10:00:09Z",
+      data: { trial_number: 3, algorithm: "xgboost", worker: "gpu-box", device: "cuda" },
+    };
+    const result = reduceJobEvent({ job, leaderboard: undefined, trials }, event);
+    expect(result.job).toBe(job);
+    expect(result.invalidate).toBe(false);
+    expect(result.trials?.items).toEqual([
+      expect.objectContaining({ trial_number: 3, status: "running", worker: "gpu-box", algorithm: "xgboost" }),
+    ]);
+  });
+
+  it("trial_running before the trial list loaded leaves the cache alone", () => {
+    const event = {
+      type: "trial_running" as const,
+      job_id: null,
+      timestamp: "2025-01-01T10:00:09Z",
+      data: { trial_number: 3, algorithm: "xgboost", worker: "gpu-box" },
+    };
+    expect(reduceJobEvent({ job: undefined, leaderboard: undefined }, event).trials).toBeUndefined();
+  });
+
+  it("terminal events keep the trial list and curve and ask for a refetch", () => {
+    const trials = { items: [makeTrial()], count: 1 };
+    const result = reduceJobEvent(
+      { job: makeJob(), leaderboard: undefined, trials },
+      makeEvent("training_cancelled", { job: makeJob({ status: "cancelled" }) }),
+    );
+    expect(result).toMatchObject({ invalidate: true, trials });
+  });
+
+  it("parses trial_running, which comes without an id", () => {
+    const raw = JSON.stringify({ type: "trial_running", job_id: "j", timestamp: "t", data: { trial_number: 1 } });
+    expect(parseJobEvent(raw)).toMatchObject({ type: "trial_running", data: { trial_number: 1 } });
+    expect(parseJobEvent('{"type":"trial_running","data":null}')).toBeNull();
+  });
+});

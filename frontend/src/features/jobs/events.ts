@@ -1,10 +1,20 @@
 // Pure reducer from one WebSocket event to the job's query-cache entries. No React, no QueryClient: the hook in
 // useJobEvents.ts reads the cache, calls this, and writes back, so the rules below are unit tested on their own.
-import type { Job, JobEvent, Leaderboard, ProgressData, ServerEvent, Trial } from "../../api/types";
+import type { Job, JobEvent, Leaderboard, Page, ProgressData, ServerEvent, Trial } from "../../api/types";
+import { parseUtc } from "../../lib/time";
+import { extendCurve } from "./curve";
+import { markTrialRunning, upsertTrial } from "./trials";
+import type { Curve, TrialRunningEvent } from "./types";
+
+/** Every event the monitor acts on: the durable job events and the workers' `trial_running` announcements. */
+export type MonitorEvent = JobEvent | TrialRunningEvent;
 
 export interface JobCache {
   job: Job | undefined;
   leaderboard: Leaderboard | undefined;
+  /** Every trial, running and failed ones included. */
+  trials?: Page<Trial> | undefined;
+  curve?: Curve | undefined;
 }
 
 export interface JobCacheUpdate extends JobCache {
@@ -18,10 +28,11 @@ const JOB_EVENT_TYPES: ReadonlySet<string> = new Set([
   "training_completed",
   "training_failed",
   "training_cancelled",
+  "trial_running",
 ]);
 
 /** Parses one WebSocket message; anything that is not a known event (a heartbeat, garbage) is `null`. */
-export function parseJobEvent(raw: string): JobEvent | null {
+export function parseJobEvent(raw: string): MonitorEvent | null {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -29,12 +40,13 @@ export function parseJobEvent(raw: string): JobEvent | null {
     return null;
   }
   if (typeof value !== "object" || value === null) return null;
-  const event = value as ServerEvent;
-  if (!JOB_EVENT_TYPES.has(event.type) || typeof (event as JobEvent).data !== "object") return null;
-  return event as JobEvent;
+  const event = value as ServerEvent | TrialRunningEvent;
+  const data = (event as MonitorEvent).data as unknown;
+  if (!JOB_EVENT_TYPES.has(event.type) || typeof data !== "object" || data === null) return null;
+  return event as MonitorEvent;
 }
 
-export function isTerminalEvent(event: JobEvent): boolean {
+export function isTerminalEvent(event: MonitorEvent): boolean {
   return event.type === "training_completed" || event.type === "training_failed" || event.type === "training_cancelled";
 }
 
@@ -68,31 +80,49 @@ export function patchProgress(job: Job, data: ProgressData): Job {
   };
 }
 
-export function reduceJobEvent(cache: JobCache, event: JobEvent): JobCacheUpdate {
+/** A finished trial reaches the leaderboard, the trial list and (when it improves) the curve. */
+function withTrial(cache: JobCache, trial: Trial): Pick<JobCache, "leaderboard" | "trials" | "curve"> {
+  const start = cache.job ? (parseUtc(cache.job.started_at) ?? parseUtc(cache.job.created_at)) : null;
+  return {
+    leaderboard: cache.leaderboard && mergeTrial(cache.leaderboard, trial),
+    trials: cache.trials && upsertTrial(cache.trials, trial),
+    curve: cache.curve && extendCurve(cache.curve, trial, start),
+  };
+}
+
+export function reduceJobEvent(cache: JobCache, event: MonitorEvent): JobCacheUpdate {
+  const unchanged = { leaderboard: cache.leaderboard, trials: cache.trials, curve: cache.curve };
   switch (event.type) {
     case "training_started":
-      return { job: event.data.job, leaderboard: cache.leaderboard, invalidate: false };
+      return { ...unchanged, job: event.data.job, invalidate: false };
     case "training_progress": {
       const { trial } = event.data;
       return {
+        ...(trial ? withTrial(cache, trial) : unchanged),
         job: cache.job && patchProgress(cache.job, event.data),
-        leaderboard: cache.leaderboard && trial ? mergeTrial(cache.leaderboard, trial) : cache.leaderboard,
         invalidate: false,
       };
     }
+    case "trial_running":
+      return {
+        ...unchanged,
+        job: cache.job,
+        trials: cache.trials && markTrialRunning(cache.trials, event.data, event.timestamp),
+        invalidate: false,
+      };
     case "training_completed":
       return {
+        ...unchanged,
         job: { ...event.data.job, model_id: event.data.job.model_id ?? event.data.model_id },
-        leaderboard: cache.leaderboard,
         invalidate: true,
       };
     case "training_failed":
       return {
+        ...unchanged,
         job: { ...event.data.job, error: event.data.job.error ?? event.data.error },
-        leaderboard: cache.leaderboard,
         invalidate: true,
       };
     case "training_cancelled":
-      return { job: event.data.job, leaderboard: cache.leaderboard, invalidate: true };
+      return { ...unchanged, job: event.data.job, invalidate: true };
   }
 }

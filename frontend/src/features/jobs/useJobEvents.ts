@@ -1,26 +1,37 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { queryKeys } from "../../api/queryKeys";
-import type { Id, Job, JobEvent, Leaderboard } from "../../api/types";
-import { isTerminalEvent, parseJobEvent, reduceJobEvent } from "./events";
+import type { Id, Job, Leaderboard, Page, Trial } from "../../api/types";
+import { type JobCache, type MonitorEvent, isTerminalEvent, parseJobEvent, reduceJobEvent } from "./events";
 import { backoffDelay, jobSocketUrl } from "./reconnect";
+import type { Curve } from "./types";
 
 export type SocketState = "connecting" | "live" | "reconnecting" | "closed";
 
 /** Reads the job's cache entries, runs the pure reducer, writes back what changed. */
-export function applyJobEvent(client: QueryClient, jobId: Id, event: JobEvent): void {
-  const jobKey = queryKeys.jobs.detail(jobId);
-  const boardKey = queryKeys.jobs.leaderboard(jobId);
-  const cache = {
-    job: client.getQueryData<Job>(jobKey),
-    leaderboard: client.getQueryData<Leaderboard>(boardKey),
+export function applyJobEvent(client: QueryClient, jobId: Id, event: MonitorEvent): void {
+  const keys = {
+    job: queryKeys.jobs.detail(jobId),
+    leaderboard: queryKeys.jobs.leaderboard(jobId),
+    trials: queryKeys.jobs.trials(jobId),
+    curve: queryKeys.jobs.curve(jobId),
+  };
+  const cache: JobCache = {
+    job: client.getQueryData<Job>(keys.job),
+    leaderboard: client.getQueryData<Leaderboard>(keys.leaderboard),
+    trials: client.getQueryData<Page<Trial>>(keys.trials),
+    curve: client.getQueryData<Curve>(keys.curve),
   };
   const next = reduceJobEvent(cache, event);
-  if (next.job && next.job !== cache.job) client.setQueryData(jobKey, next.job);
-  if (next.leaderboard && next.leaderboard !== cache.leaderboard) client.setQueryData(boardKey, next.leaderboard);
+  if (next.job && next.job !== cache.job) client.setQueryData(keys.job, next.job);
+  if (next.leaderboard && next.leaderboard !== cache.leaderboard) {
+    client.setQueryData(keys.leaderboard, next.leaderboard);
+  }
+  if (next.trials && next.trials !== cache.trials) client.setQueryData(keys.trials, next.trials);
+  if (next.curve && next.curve !== cache.curve) client.setQueryData(keys.curve, next.curve);
   if (next.invalidate) {
-    void client.invalidateQueries({ queryKey: jobKey });
-    void client.invalidateQueries({ queryKey: boardKey });
+    for (const key of Object.values(keys)) void client.invalidateQueries({ queryKey: key });
+    void client.invalidateQueries({ queryKey: queryKeys.jobs.log(jobId) });
     void client.invalidateQueries({ queryKey: queryKeys.jobs.list() });
     void client.invalidateQueries({ queryKey: queryKeys.models.all });
     void client.invalidateQueries({ queryKey: queryKeys.stats });
@@ -56,6 +67,8 @@ export function useJobEvents(jobId: Id, enabled: boolean): SocketState {
         // deadline, trials of a coalesced progress event) arrives with the fresh copies.
         void client.invalidateQueries({ queryKey: queryKeys.jobs.detail(jobId) });
         void client.invalidateQueries({ queryKey: queryKeys.jobs.leaderboard(jobId) });
+        void client.invalidateQueries({ queryKey: queryKeys.jobs.trials(jobId) });
+        void client.invalidateQueries({ queryKey: queryKeys.jobs.curve(jobId) });
       };
       socket.onmessage = (message: MessageEvent<string>) => {
         const event = parseJobEvent(message.data);

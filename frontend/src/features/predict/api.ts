@@ -1,6 +1,8 @@
 import { useMutation } from "@tanstack/react-query";
+import { ApiError, errorMessage } from "../../api/client";
 import { resultsApi } from "../../api/endpoints";
 import type { Id, PredictRow } from "../../api/types";
+import { type BatchResult, batchResult } from "./batch";
 
 /** Errors (an unknown category, a wrong type) show under the form (`meta.silent`). */
 export function usePredict(modelId: Id) {
@@ -8,4 +10,38 @@ export function usePredict(modelId: Id) {
     mutationFn: (row: PredictRow) => resultsApi.predict(modelId, { row }),
     meta: { silent: true },
   });
+}
+
+/** POST the file as multipart `file`; the answer is CSV text (client.request expects JSON, hence fetch here). */
+export async function scoreFile(modelId: Id, file: File, signal?: AbortSignal): Promise<BatchResult> {
+  const form = new FormData();
+  form.append("file", file);
+  let response: Response;
+  try {
+    response = await fetch(`/api/results/model/${encodeURIComponent(modelId)}/predict/batch`, {
+      method: "POST",
+      headers: { Accept: "text/csv, application/json" },
+      body: form,
+      signal,
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+    throw new ApiError(0, "Cannot reach the FlowML server. Is it running?");
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    throw new ApiError(response.status, errorMessage(response.status, body, response.statusText));
+  }
+  return batchResult(text, file.name, response.headers.get("X-FlowML-Warnings"));
+}
+
+/** Failures toast with the server's message (the query client's default for mutations). */
+export function useBatchPredict(modelId: Id) {
+  return useMutation({ mutationFn: (file: File) => scoreFile(modelId, file) });
 }

@@ -57,7 +57,16 @@ describe("buildRow", () => {
   });
 
   it("reports a number field that is not a number", () => {
-    expect(buildRow(fields, { ...emptyValues(fields), age: "old" }).errors).toEqual({ age: "age must be a number." });
+    expect(buildRow(fields, { ...emptyValues(fields), age: "old" }).errors).toEqual({ age: "age must be a number, like 42 or 3.5 (with a dot for decimals)." });
+  });
+
+  it("asks for a whole number where the column holds integers, and a dot for decimals", () => {
+    const built = buildRow(fields, { ...emptyValues(fields), age: "29,5", siblings: "1.5" });
+    expect(built.errors).toEqual({
+      age: "age must be a number, like 42 or 3.5 (with a dot for decimals).",
+      siblings: "siblings must be a whole number, like 3.",
+    });
+    expect(buildRow(fields, { ...emptyValues(fields), age: "-1e3", siblings: "2" }).row).toMatchObject({ age: -1000, siblings: 2 });
   });
 
   it("fills values from an example row", () => {

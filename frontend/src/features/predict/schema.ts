@@ -70,8 +70,9 @@ export function buildRow(fields: readonly FormField[], values: FormValues): Buil
       row[field.name] = null;
     } else if (field.control === "number") {
       const value = Number(text);
-      if (Number.isFinite(value)) row[field.name] = value;
-      else errors[field.name] = `${field.name} must be a number.`;
+      if (!Number.isFinite(value)) errors[field.name] = `${field.name} must be a number, like 42 or 3.5 (with a dot for decimals).`;
+      else if (field.step === "1" && !Number.isInteger(value)) errors[field.name] = `${field.name} must be a whole number, like 3.`;
+      else row[field.name] = value;
     } else if (field.kind === "boolean") {
       row[field.name] = text === "true";
     } else {

@@ -1,7 +1,32 @@
 import { useQuery } from "@tanstack/react-query";
+import { ApiError, api, unwrap } from "../../api/client";
 import { resultsApi } from "../../api/endpoints";
 import { queryKeys } from "../../api/queryKeys";
 import type { Id } from "../../api/types";
+import type { Evaluation } from "./evaluation";
+
+const seg = encodeURIComponent;
+
+export const modelFiles = {
+  /** The joblib package with its card (and model.onnx when there is one), zipped. */
+  packageUrl: (id: Id) => `/api/results/model/${seg(id)}/download`,
+  onnxUrl: (id: Id) => `/api/results/model/${seg(id)}/onnx`,
+};
+
+/** A model without an evaluation is not an error: the panel says why (the server's 404 `detail`). */
+export type EvaluationResult = { status: "ready"; evaluation: Evaluation } | { status: "missing"; reason: string };
+
+export async function fetchEvaluation(id: Id): Promise<EvaluationResult> {
+  try {
+    const evaluation: Evaluation = await unwrap(
+      api.GET("/api/results/model/{model_id}/evaluation", { params: { path: { model_id: id } } }),
+    );
+    return { status: "ready", evaluation };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { status: "missing", reason: error.message };
+    throw error;
+  }
+}
 
 export function useModels() {
   return useQuery({ queryKey: queryKeys.models.list(), queryFn: resultsApi.models });
@@ -9,4 +34,14 @@ export function useModels() {
 
 export function useModel(id: Id) {
   return useQuery({ queryKey: queryKeys.models.detail(id), queryFn: () => resultsApi.model(id), staleTime: Infinity });
+}
+
+/** A finished model's evaluation never changes. */
+export function useEvaluation(id: Id) {
+  return useQuery({ queryKey: queryKeys.models.evaluation(id), queryFn: () => fetchEvaluation(id), staleTime: Infinity });
+}
+
+/** Every trial of the job, failed ones included (the leaderboard endpoint lists only the scored ones). */
+export function useTrials(jobId: Id) {
+  return useQuery({ queryKey: queryKeys.jobs.trials(jobId), queryFn: () => resultsApi.trials(jobId) });
 }

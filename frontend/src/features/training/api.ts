@@ -19,12 +19,11 @@ export function useMetrics(task: ProblemType | undefined) {
   });
 }
 
-/** Errors show in the form (`meta.silent`), next to the button that caused them. */
+/** A refusal is toasted with the server's message by the query client (not `meta.silent`); the form shows it too. */
 export function useStartTraining() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: TrainingRequest) => trainingApi.start(body),
-    meta: { silent: true },
     onSuccess: (job) => {
       client.setQueryData(queryKeys.jobs.detail(job.id), job);
       void client.invalidateQueries({ queryKey: queryKeys.jobs.list() });

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_TRAIN_FORM,
+  MAX_TIME_BUDGET_MINUTES,
   hasErrors,
   toTrainingRequest,
   type TrainFormValues,
   validateTrainForm,
+  visibleErrors,
 } from "./validation";
 
 const context = { columns: ["age", "fare", "Survived"], availableAlgorithms: ["lightgbm", "random_forest"] };
@@ -38,6 +40,13 @@ describe("validateTrainForm", () => {
     expect(validateTrainForm(values({ timeBudget }), context).timeBudget).toMatch(/greater than 0/);
   });
 
+  it("rejects a time budget over the server's maximum", () => {
+    expect(validateTrainForm(values({ timeBudget: String(MAX_TIME_BUDGET_MINUTES + 1) }), context).timeBudget).toMatch(
+      /at most 240 minutes \(4 hours\)/,
+    );
+    expect(validateTrainForm(values({ timeBudget: String(MAX_TIME_BUDGET_MINUTES) }), context).timeBudget).toBeUndefined();
+  });
+
   it("accepts a fractional time budget", () => {
     expect(validateTrainForm(values({ timeBudget: "0.5" }), context).timeBudget).toBeUndefined();
   });
@@ -60,6 +69,29 @@ describe("validateTrainForm", () => {
     const errors = validateTrainForm(values({ seed: "-3" }), context);
     expect(errors.seed).toMatch(/0 or more/);
     expect(hasErrors(errors)).toBe(true);
+  });
+});
+
+describe("target checks from the column profile", () => {
+  const survived = { name: "Survived", kind: "boolean" as const, dtype: "Int64", missing: 0, unique: 2 };
+
+  it("refuses a target with a single value", () => {
+    const errors = validateTrainForm(values(), { ...context, targetProfile: { ...survived, unique: 1 }, nRows: 10 });
+    expect(errors.target).toMatch(/single value/);
+  });
+
+  it("refuses a problem type the target cannot be", () => {
+    const errors = validateTrainForm(values({ problemType: "multiclass" }), {
+      ...context,
+      targetProfile: survived,
+      nRows: 10,
+    });
+    expect(errors.target).toMatch(/3 or more different values/);
+  });
+
+  it("ignores a profile of another column (still loading the new one)", () => {
+    const errors = validateTrainForm(values(), { ...context, targetProfile: { ...survived, name: "age", unique: 1 }, nRows: 10 });
+    expect(errors.target).toBeUndefined();
   });
 });
 
@@ -90,12 +122,31 @@ describe("toTrainingRequest", () => {
   });
 });
 
-describe("effectiveTask", () => {
-  it("uses the dataset's suggestion only for its suggested target", async () => {
-    const { effectiveTask } = await import("./task");
-    const dataset = { suggested_target: "Survived", suggested_problem_type: "binary" as const };
-    expect(effectiveTask("auto", "Survived", dataset)).toBe("binary");
-    expect(effectiveTask("auto", "fare", dataset)).toBeUndefined();
-    expect(effectiveTask("regression", "Survived", dataset)).toBe("regression");
+describe("toTrainingRequest advanced options", () => {
+  it("sends priority, reproducible and a trimmed name only when set", () => {
+    const request = toTrainingRequest(
+      values({ priority: true, reproducible: "off", name: "  Titanic survival  " }),
+      context.availableAlgorithms,
+    );
+    expect(request).toMatchObject({ priority: true, reproducible: false, name: "Titanic survival" });
+    expect(toTrainingRequest(values({ reproducible: "on" }), context.availableAlgorithms).reproducible).toBe(true);
+  });
+
+  it("rejects an over-long name", () => {
+    expect(validateTrainForm(values({ name: "x".repeat(256) }), context).name).toMatch(/at most 255/);
+  });
+});
+
+describe("visibleErrors", () => {
+  const errors = { timeBudget: "too long", seed: "bad", target: "Choose the column to predict." };
+
+  it("shows everything after a start attempt", async () => {
+    expect(visibleErrors(errors, new Set(), true)).toEqual(errors);
+  });
+
+  it("shows only changed fields before, plus what the data says about the target", async () => {
+    expect(visibleErrors(errors, new Set(["timeBudget"]), false)).toEqual({ timeBudget: "too long" });
+    const single = { target: 'Column "y" has a single value, so there is nothing to learn.' };
+    expect(visibleErrors(single, new Set(), false)).toEqual(single);
   });
 });

@@ -1,5 +1,12 @@
 // The Train form's values, their validation, and their translation into a TrainingRequest. Pure functions.
 import type { ProblemTypeChoice, TrainingRequest } from "../../api/types";
+import { targetProblem, type TargetProfile } from "./problemType";
+
+/** The server's default MAX_TIME_BUDGET; a server configured lower still answers with its own limit. */
+export const MAX_TIME_BUDGET_MINUTES = 240;
+export const MAX_NAME_LENGTH = 255;
+
+export type Reproducible = "auto" | "on" | "off";
 
 /** Number fields stay strings while typed, so a half-typed value is validated rather than silently coerced. */
 export interface TrainFormValues {
@@ -14,6 +21,11 @@ export interface TrainFormValues {
   /** "" means no limit. */
   maxTrials: string;
   seed: string;
+  priority: boolean;
+  /** "auto": the server's default, on when max trials is set. */
+  reproducible: Reproducible;
+  /** "" lets the server name the job "<dataset> -> <target>". */
+  name: string;
 }
 
 export type TrainFormErrors = Partial<Record<keyof TrainFormValues, string>>;
@@ -23,6 +35,9 @@ export interface TrainFormContext {
   columns: readonly string[];
   /** The algorithms offered for the task; `algorithms` must be a non-empty subset. */
   availableAlgorithms: readonly string[];
+  /** The target's profile and the dataset's row count, once the column statistics have loaded. */
+  targetProfile?: TargetProfile;
+  nRows?: number;
 }
 
 export const DEFAULT_TRAIN_FORM: TrainFormValues = {
@@ -35,6 +50,9 @@ export const DEFAULT_TRAIN_FORM: TrainFormValues = {
   nFolds: "5",
   maxTrials: "",
   seed: "0",
+  priority: false,
+  reproducible: "auto",
+  name: "",
 };
 
 function parseNumber(text: string): number | null {
@@ -52,14 +70,26 @@ function integerError(text: string, min: number, max: number | null, label: stri
   return undefined;
 }
 
+function targetError(values: TrainFormValues, context: TrainFormContext): string | undefined {
+  if (!values.target) return "Choose the column to predict.";
+  if (!context.columns.includes(values.target)) return `The dataset has no column "${values.target}".`;
+  if (context.targetProfile?.name === values.target && context.nRows !== undefined) {
+    return targetProblem(context.targetProfile, values.problemType, context.nRows);
+  }
+  return undefined;
+}
+
 export function validateTrainForm(values: TrainFormValues, context: TrainFormContext): TrainFormErrors {
   const errors: TrainFormErrors = {};
   if (!values.datasetId) errors.datasetId = "Choose a dataset to train on.";
-  if (!values.target) errors.target = "Choose the column to predict.";
-  else if (!context.columns.includes(values.target)) errors.target = `The dataset has no column "${values.target}".`;
+  const target = targetError(values, context);
+  if (target) errors.target = target;
 
   const budget = parseNumber(values.timeBudget);
   if (budget === null || budget <= 0) errors.timeBudget = "Time budget must be a number of minutes greater than 0.";
+  else if (budget > MAX_TIME_BUDGET_MINUTES) {
+    errors.timeBudget = `Time budget can be at most ${MAX_TIME_BUDGET_MINUTES} minutes (${MAX_TIME_BUDGET_MINUTES / 60} hours).`;
+  }
 
   const chosen = values.algorithms.filter((name) => context.availableAlgorithms.includes(name));
   if (context.availableAlgorithms.length > 0 && chosen.length === 0) {
@@ -74,6 +104,7 @@ export function validateTrainForm(values: TrainFormValues, context: TrainFormCon
   }
   const seed = integerError(values.seed, 0, null, "Seed");
   if (seed) errors.seed = seed;
+  if (values.name.trim().length > MAX_NAME_LENGTH) errors.name = `The name can be at most ${MAX_NAME_LENGTH} characters.`;
   return errors;
 }
 
@@ -95,5 +126,26 @@ export function toTrainingRequest(values: TrainFormValues, availableAlgorithms: 
   if (values.metric) request.metric = values.metric;
   if (chosen.length > 0 && chosen.length < availableAlgorithms.length) request.algorithms = chosen;
   if (values.maxTrials.trim() !== "") request.max_trials = Number(values.maxTrials);
+  if (values.priority) request.priority = true;
+  if (values.reproducible !== "auto") request.reproducible = values.reproducible === "on";
+  if (values.name.trim()) request.name = values.name.trim();
   return request;
+}
+
+/**
+ * The errors to show: all of them once the user tried to start; before that only for fields they changed, and
+ * for the target whatever the column's statistics say (a preselected target with one value is worth saying at once).
+ */
+export function visibleErrors(
+  errors: TrainFormErrors,
+  touched: ReadonlySet<keyof TrainFormValues>,
+  submitted: boolean,
+): TrainFormErrors {
+  if (submitted) return errors;
+  const shown: TrainFormErrors = {};
+  for (const [key, message] of Object.entries(errors) as [keyof TrainFormValues, string | undefined][]) {
+    const fromData = key === "target" && message !== undefined && !/^Choose /.test(message);
+    if (message && (touched.has(key) || fromData)) shown[key] = message;
+  }
+  return shown;
 }

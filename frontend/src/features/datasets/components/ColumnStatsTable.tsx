@@ -1,5 +1,6 @@
 import type { ColumnProfile } from "../../../api/types";
 import { formatCell, formatNumber, formatPercent } from "../../../lib/format";
+import { ColumnChart } from "./ColumnChart";
 
 const KIND_STYLE: Record<string, string> = {
   numeric: "text-accent border-accent/40",
@@ -10,69 +11,75 @@ const KIND_STYLE: Record<string, string> = {
   id: "text-muted border-line",
 };
 
-function Summary({ column }: { column: ColumnProfile }) {
-  if (column.top_values && column.top_values.length > 0) {
-    return (
-      <span className="text-muted">
-        {column.top_values.slice(0, 3).map((top, index) => (
-          <span key={index}>
-            {index > 0 && ", "}
-            <span className="text-fg">{formatCell(top.value)}</span> ({top.count.toLocaleString()})
-          </span>
-        ))}
+/** What each kind means, for an analyst reading the table (shown on hover). */
+const KIND_MEANING: Record<string, string> = {
+  numeric: "Numbers: amounts, counts, measurements",
+  categorical: "Labels from a limited set, e.g. a city or a product type",
+  boolean: "Yes/no values",
+  datetime: "Dates or times",
+  text: "Free text; not used to predict",
+  id: "A unique identifier per row; not used to predict",
+};
+
+function Range({ column }: { column: ColumnProfile }) {
+  if (column.min === undefined && column.mean === undefined) return <span className="text-muted">—</span>;
+  return (
+    <span className="text-muted tabular-nums">
+      <span className="block">
+        <span className="text-fg">{formatCell(column.min)}</span> to <span className="text-fg">{formatCell(column.max)}</span>
       </span>
-    );
-  }
-  if (column.mean !== undefined || column.min !== undefined) {
-    return (
-      <span className="text-muted tabular-nums">
-        min <span className="text-fg">{formatCell(column.min)}</span> · max <span className="text-fg">{formatCell(column.max)}</span>
-        {column.mean !== undefined && column.mean !== null && (
-          <>
-            {" "}
-            · mean <span className="text-fg">{formatNumber(column.mean, 3)}</span>
-          </>
-        )}
-      </span>
-    );
-  }
-  return <span className="text-muted">—</span>;
+      {column.mean !== undefined && column.mean !== null && (
+        <span className="block">
+          average <span className="text-fg">{formatNumber(column.mean, 3)}</span>
+        </span>
+      )}
+    </span>
+  );
 }
 
-export function ColumnStatsTable({ columns, target }: { columns: ColumnProfile[]; target: string | null }) {
+export function ColumnStatsTable({ columns, target, nRows }: { columns: ColumnProfile[]; target: string | null; nRows: number }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm">
+        <caption className="sr-only">Column statistics</caption>
         <thead className="text-left text-xs text-muted uppercase">
           <tr>
-            <th className="py-2 pr-3 font-medium">Column</th>
-            <th className="py-2 pr-3 font-medium">Kind</th>
-            <th className="py-2 pr-3 text-right font-medium">Missing</th>
-            <th className="py-2 pr-3 text-right font-medium">Unique</th>
-            <th className="py-2 font-medium">Range / top values</th>
+            <th scope="col" className="py-2 pr-3 font-medium">Column</th>
+            <th scope="col" className="py-2 pr-3 font-medium">Type</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">Missing</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">Distinct</th>
+            <th scope="col" className="py-2 pr-3 font-medium">Range</th>
+            <th scope="col" className="py-2 font-medium">Distribution</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-line">
           {columns.map((column) => (
-            <tr key={column.name}>
-              <td className="max-w-56 py-2 pr-3">
+            <tr key={column.name} className="align-top">
+              <th scope="row" className="max-w-56 py-2 pr-3 text-left font-normal">
                 <span className="block truncate font-medium">{column.name}</span>
                 <span className="text-xs text-muted">
                   {column.dtype}
                   {column.name === target && <span className="block whitespace-nowrap text-accent">suggested target</span>}
                 </span>
-              </td>
+              </th>
               <td className="py-2 pr-3">
-                <span className={`rounded-full border px-2 py-0.5 text-xs ${KIND_STYLE[column.kind] ?? KIND_STYLE.text}`}>
+                <span
+                  title={KIND_MEANING[column.kind]}
+                  className={`rounded-full border px-2 py-0.5 text-xs ${KIND_STYLE[column.kind] ?? KIND_STYLE.text}`}
+                >
                   {column.kind}
                 </span>
               </td>
               <td className={`py-2 pr-3 text-right tabular-nums ${column.missing_pct > 20 ? "text-warn" : ""}`}>
                 {formatPercent(column.missing_pct)}
+                {column.missing > 0 && <span className="block text-xs text-muted">{column.missing.toLocaleString()} rows</span>}
               </td>
               <td className="py-2 pr-3 text-right tabular-nums">{column.unique.toLocaleString()}</td>
-              <td className="py-2 text-xs">
-                <Summary column={column} />
+              <td className="py-2 pr-3 text-xs">
+                <Range column={column} />
+              </td>
+              <td className="py-2">
+                <ColumnChart column={column} nRows={nRows} />
               </td>
             </tr>
           ))}

@@ -2,14 +2,16 @@ import { FileUp, Upload } from "lucide-react";
 import { type DragEvent, useId, useRef, useState } from "react";
 import { ApiError } from "../../../api/client";
 import type { Dataset } from "../../../api/types";
+import { Button } from "../../../components/Button";
 import { ProgressBar } from "../../../components/ProgressBar";
-import { toast } from "../../../lib/toast";
+import { ErrorBanner } from "../../../components/States";
 import { useUploadDataset } from "../api";
+import { ACCEPTED_EXTENSIONS, SUPPORTED_FORMATS, unsupportedFileMessage } from "../formats";
 import { needsTableChoice, tableNamesFromMessage } from "../tableChoice";
 import { TablePicker } from "./TablePicker";
 
-export const ACCEPTED_EXTENSIONS =
-  ".csv,.tsv,.txt,.xlsx,.xls,.parquet,.pq,.feather,.arrow,.json,.jsonl,.ndjson,.yaml,.yml,.toml,.db,.sqlite,.sqlite3";
+// Kept for features/predict's BatchPanel, which imports it from here; formats.ts is its home now.
+export { ACCEPTED_EXTENSIONS } from "../formats";
 
 interface PendingTable {
   file: File;
@@ -17,27 +19,56 @@ interface PendingTable {
   tables: string[];
 }
 
+interface Failure {
+  fileName: string;
+  message: string;
+}
+
+function FormatList() {
+  return (
+    <span className="text-xs text-muted">
+      {SUPPORTED_FORMATS.map((format, index) => (
+        <span key={format.label} title={format.extensions.join(" ")}>
+          {index > 0 && ", "}
+          {format.label}
+        </span>
+      ))}
+    </span>
+  );
+}
+
 export function UploadDropzone({ onUploaded }: { onUploaded: (dataset: Dataset) => void }) {
   const inputId = useId();
-  const input = useRef<HTMLInputElement>(null);
-  const [dragging, setDragging] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+  // Counted, not a flag: dragging over the zone's own children fires dragleave on the zone.
+  const [dragDepth, setDragDepth] = useState(0);
   const [progress, setProgress] = useState(0);
   const [pending, setPending] = useState<PendingTable | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
   const upload = useUploadDataset();
 
   const send = (file: File, table?: string) => {
-    setProgress(0);
     setPending(null);
+    setFailure(null);
+    const unsupported = unsupportedFileMessage(file.name);
+    if (unsupported) {
+      setFailure({ fileName: file.name, message: unsupported });
+      return;
+    }
+    setProgress(0);
+    const controller = new AbortController();
+    abort.current = controller;
     upload.mutate(
-      { file, table, onProgress: setProgress },
+      { file, table, onProgress: setProgress, signal: controller.signal },
       {
         onSuccess: onUploaded,
         onError: (error) => {
+          if (controller.signal.aborted) return; // the user cancelled: nothing to explain
           const status = error instanceof ApiError ? error.status : 0;
           if (needsTableChoice(status, file.name, error.message)) {
             setPending({ file, message: error.message, tables: tableNamesFromMessage(error.message) });
           } else {
-            toast.error(error.message);
+            setFailure({ fileName: file.name, message: error.message });
           }
         },
       },
@@ -46,7 +77,8 @@ export function UploadDropzone({ onUploaded }: { onUploaded: (dataset: Dataset) 
 
   const onDrop = (event: DragEvent<HTMLElement>) => {
     event.preventDefault();
-    setDragging(false);
+    setDragDepth(0);
+    if (upload.isPending) return;
     const file = event.dataTransfer.files[0];
     if (file) send(file);
   };
@@ -55,23 +87,22 @@ export function UploadDropzone({ onUploaded }: { onUploaded: (dataset: Dataset) 
     <div className="space-y-3">
       <label
         htmlFor={inputId}
-        onDragOver={(event) => {
+        onDragEnter={(event) => {
           event.preventDefault();
-          setDragging(true);
+          setDragDepth((depth) => depth + 1);
         }}
-        onDragLeave={() => setDragging(false)}
+        onDragOver={(event) => event.preventDefault()}
+        onDragLeave={() => setDragDepth((depth) => Math.max(0, depth - 1))}
         onDrop={onDrop}
-        className={`flex cursor-pointer flex-col items-center gap-2 rounded-lg border-2 border-dashed px-6 py-8 text-center transition ${
-          dragging ? "border-accent bg-accent/10" : "border-line hover:border-accent/60"
-        }`}
+        className={`flex cursor-pointer flex-col items-center gap-2 rounded-lg border-2 border-dashed px-6 py-8 text-center transition
+          focus-within:ring-2 focus-within:ring-accent/40 ${dragDepth > 0 ? "border-accent bg-accent/10" : "border-line hover:border-accent/60"}`}
       >
         {upload.isPending ? <FileUp className="size-8 text-accent" aria-hidden /> : <Upload className="size-8 text-muted" aria-hidden />}
         <span className="font-medium">
           {upload.isPending ? `Uploading ${upload.variables?.file.name ?? ""}…` : "Drop a data file here, or click to choose one"}
         </span>
-        <span className="text-xs text-muted">CSV, Excel, Parquet, Feather, JSON, YAML, TOML or SQLite</span>
+        <FormatList />
         <input
-          ref={input}
           id={inputId}
           type="file"
           accept={ACCEPTED_EXTENSIONS}
@@ -87,11 +118,17 @@ export function UploadDropzone({ onUploaded }: { onUploaded: (dataset: Dataset) 
       {upload.isPending && (
         <div className="space-y-1">
           <ProgressBar value={progress * 100} label="Upload progress" />
-          <p className="text-xs text-muted">
-            {progress < 1 ? `${Math.round(progress * 100)}% sent` : "Reading and profiling the file on the server…"}
-          </p>
+          <div className="flex items-center justify-between gap-2">
+            <p className="text-xs text-muted" aria-live="polite">
+              {progress < 1 ? `${Math.round(progress * 100)}% sent` : "Reading and profiling the file on the server…"}
+            </p>
+            <Button variant="ghost" className="px-2 py-1 text-xs" onClick={() => abort.current?.abort()}>
+              Cancel upload
+            </Button>
+          </div>
         </div>
       )}
+      {failure && <ErrorBanner message={`Could not upload ${failure.fileName}: ${failure.message}`} />}
       {pending && (
         <TablePicker
           fileName={pending.file.name}

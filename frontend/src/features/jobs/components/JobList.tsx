@@ -43,6 +43,15 @@ export function JobList({ jobs }: { jobs: Job[] }) {
               <td className="py-2 pr-4 tabular-nums">
                 {formatNumber(job.best_score)}
                 {job.best_algorithm && <span className="block text-xs text-muted">{job.best_algorithm}</span>}
+                {job.status === "completed" && job.model_id && (
+                  <Link
+                    to={`/models/${job.model_id}`}
+                    className="text-xs text-accent hover:underline"
+                    aria-label={`Open results of ${job.name || job.target_column}`}
+                  >
+                    Results
+                  </Link>
+                )}
               </td>
               <td className="py-2 text-muted">{formatAgo(job.created_at)}</td>
             </tr>

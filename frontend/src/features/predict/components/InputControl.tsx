@@ -5,12 +5,13 @@ interface InputControlProps {
   id: string;
   value: string;
   onChange: (value: string) => void;
+  invalid?: boolean;
 }
 
-export function InputControl({ field, id, value, onChange }: InputControlProps) {
+export function InputControl({ field, id, value, onChange, invalid = false }: InputControlProps) {
   if (field.control === "select") {
     return (
-      <select id={id} className="input" value={value} onChange={(event) => onChange(event.target.value)}>
+      <select id={id} className="input" aria-invalid={invalid} value={value} onChange={(event) => onChange(event.target.value)}>
         <option value="">(missing)</option>
         {field.options.map((option) => (
           <option key={option} value={option}>
@@ -21,13 +22,14 @@ export function InputControl({ field, id, value, onChange }: InputControlProps) 
     );
   }
   if (field.control === "number") {
+    // A text box, not type="number": a browser number box reports "" for "abc", hiding the mistake from validation.
     return (
       <input
         id={id}
         className="input"
-        type="number"
-        step={field.step}
-        inputMode="decimal"
+        aria-invalid={invalid}
+        type="text"
+        inputMode={field.step === "1" ? "numeric" : "decimal"}
         placeholder="(missing)"
         value={value}
         onChange={(event) => onChange(event.target.value)}
@@ -40,6 +42,7 @@ export function InputControl({ field, id, value, onChange }: InputControlProps) 
       <input
         id={id}
         className="input"
+        aria-invalid={invalid}
         type="text"
         list={listId}
         placeholder={field.placeholder || "(missing)"}

@@ -1,4 +1,4 @@
-import { Sparkles, Wand2 } from "lucide-react";
+import { Eraser, Sparkles, Wand2 } from "lucide-react";
 import { type FormEvent, useId, useMemo, useState } from "react";
 import type { Model } from "../../../api/types";
 import { Button } from "../../../components/Button";
@@ -7,12 +7,27 @@ import { Field } from "../../../components/Field";
 import { EmptyState, ErrorBanner } from "../../../components/States";
 import { useDatasetPreview } from "../../datasets/api";
 import { usePredict } from "../api";
-import { buildRow, emptyValues, fieldsFromSchema, type FormValues, valuesFromRow } from "../schema";
+import { buildRow, emptyValues, type FormField, fieldsFromSchema, type FormValues, valuesFromRow } from "../schema";
 import { InputControl } from "./InputControl";
 import { PredictionResult } from "./PredictionResult";
 
 const EXAMPLE_ROWS = 5;
 
+const KIND_HINT: Record<string, string> = {
+  numeric: "a number",
+  categorical: "one of the known values",
+  boolean: "true or false",
+  datetime: "a date",
+  text: "free text",
+  id: "an identifier",
+};
+
+function hintOf(field: FormField): string {
+  if (field.control === "number" && field.step === "1") return "a whole number";
+  return KIND_HINT[field.kind] ?? field.kind;
+}
+
+/** One row typed in by hand: a form generated from the model card's input schema. */
 export function PredictPanel({ model }: { model: Model }) {
   const idPrefix = useId();
   const fields = useMemo(() => fieldsFromSchema(model.card?.input_schema), [model]);
@@ -21,49 +36,76 @@ export function PredictPanel({ model }: { model: Model }) {
   const predict = usePredict(model.id);
   const examples = useDatasetPreview(model.dataset_id, EXAMPLE_ROWS);
   const example = examples.data?.rows[0];
+  const inputId = (name: string) => `${idPrefix}-${name}`;
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const built = buildRow(fields, values);
     setErrors(built.errors);
-    if (Object.keys(built.errors).length === 0) predict.mutate(built.row);
+    const invalid = Object.keys(built.errors);
+    if (invalid.length === 0) {
+      predict.mutate(built.row);
+    } else {
+      document.getElementById(inputId(invalid[0] as string))?.focus();
+    }
+  };
+  const edit = (name: string, value: string) => {
+    setValues((current) => ({ ...current, [name]: value }));
+    setErrors(({ [name]: _fixed, ...rest }) => rest);
   };
 
   if (fields.length === 0) {
     return (
-      <Card title="Predict">
+      <Card title="Try the model">
         <EmptyState title="This model card lists no inputs">The model cannot be tried from this page.</EmptyState>
       </Card>
     );
   }
 
+  const errorCount = Object.keys(errors).length;
   return (
     <div className="grid gap-6 lg:grid-cols-5">
       <Card
         title="Try the model"
         className="lg:col-span-3"
         actions={
-          example && (
-            <Button variant="ghost" icon={<Wand2 className="size-4" aria-hidden />} onClick={() => setValues(valuesFromRow(fields, example))}>
-              Fill with an example
+          <div className="flex gap-1">
+            {example && (
+              <Button variant="ghost" icon={<Wand2 className="size-4" aria-hidden />} onClick={() => setValues(valuesFromRow(fields, example))}>
+                Fill with an example
+              </Button>
+            )}
+            <Button
+              variant="ghost"
+              icon={<Eraser className="size-4" aria-hidden />}
+              onClick={() => {
+                setValues(emptyValues(fields));
+                setErrors({});
+              }}
+            >
+              Clear
             </Button>
-          )
+          </div>
         }
       >
-        <form onSubmit={onSubmit} noValidate className="space-y-4">
+        <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Model inputs">
           <div className="grid gap-4 sm:grid-cols-2">
             {fields.map((field) => (
-              <Field key={field.name} label={field.name} htmlFor={`${idPrefix}-${field.name}`} error={errors[field.name]} hint={field.kind}>
+              <Field key={field.name} label={field.name} htmlFor={inputId(field.name)} error={errors[field.name]} hint={hintOf(field)}>
                 <InputControl
                   field={field}
-                  id={`${idPrefix}-${field.name}`}
+                  id={inputId(field.name)}
                   value={values[field.name] ?? ""}
-                  onChange={(value) => setValues((current) => ({ ...current, [field.name]: value }))}
+                  invalid={Boolean(errors[field.name])}
+                  onChange={(value) => edit(field.name, value)}
                 />
               </Field>
             ))}
           </div>
-          <p className="text-xs text-muted">Leave a field blank to treat it as missing.</p>
+          {errorCount > 0 && (
+            <ErrorBanner message={`${errorCount === 1 ? "One field needs" : `${errorCount} fields need`} fixing before the model can predict.`} />
+          )}
+          <p className="text-xs text-muted">Leave a field blank to treat it as missing; the model fills it in as it did in training.</p>
           <Button type="submit" icon={<Sparkles className="size-4" aria-hidden />} disabled={predict.isPending}>
             {predict.isPending ? "Predicting…" : "Predict"}
           </Button>

@@ -30,9 +30,16 @@ export function PredictionResult({ result, target }: { result: Prediction; targe
         <p className="text-xs text-muted">Predicted {target}</p>
         <p className="text-3xl font-semibold text-accent">{formatCell(result.predictions[0]) || "—"}</p>
       </div>
-      {probabilities && <Probabilities probabilities={probabilities} />}
+      {probabilities && (
+        <div className="space-y-2">
+          <h3 className="text-xs font-medium text-muted">How sure the model is (probability of each class)</h3>
+          <Probabilities probabilities={probabilities} />
+        </div>
+      )}
       <p className="flex items-center gap-1.5 text-xs text-muted">
-        <Timer className="size-3.5" aria-hidden /> {result.latency_ms.toFixed(1)} ms · {result.engine === "onnx" ? "ONNX Runtime" : "native"}
+        <Timer className="size-3.5" aria-hidden />
+        Answered in {result.latency_ms < 1 ? result.latency_ms.toFixed(2) : result.latency_ms.toFixed(1)} ms by{" "}
+        {result.engine === "onnx" ? "ONNX Runtime" : "the native Python model"}
       </p>
       {result.warnings.length > 0 && (
         <Notice>

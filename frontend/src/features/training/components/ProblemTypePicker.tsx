@@ -1,4 +1,5 @@
-import type { ProblemType, ProblemTypeChoice } from "../../../api/types";
+import type { ProblemTypeChoice } from "../../../api/types";
+import { type Detection, PROBLEM_TYPE_TEXT } from "../problemType";
 
 const CHOICES: { value: ProblemTypeChoice; label: string }[] = [
   { value: "auto", label: "Auto" },
@@ -7,30 +8,53 @@ const CHOICES: { value: ProblemTypeChoice; label: string }[] = [
   { value: "regression", label: "Regression" },
 ];
 
+export type DetectionState = { state: "none" } | { state: "loading" } | { state: "error"; message: string } | { state: "done"; detection: Detection };
+
+function describe(detection: DetectionState, target: string, choice: ProblemTypeChoice): string {
+  if (!target || detection.state === "none") return "Choose the column to predict to see what Auto picks.";
+  if (detection.state === "loading") return `Looking at "${target}"…`;
+  if (detection.state === "error") return `Could not read the column statistics (${detection.message}); the server decides when training starts.`;
+  const result = detection.detection;
+  if (result.status === "invalid") return "Auto cannot pick a problem type for this column; see the message under the target.";
+  if (result.status === "uncertain") {
+    return `Auto decides when training starts, between ${result.candidates.map((task) => PROBLEM_TYPE_TEXT[task].label.toLowerCase()).join(" and ")}: "${target}" ${result.reason}.`;
+  }
+  const text = PROBLEM_TYPE_TEXT[result.task];
+  return `${choice === "auto" ? "Detected" : "Auto would pick"}: ${text.label}, because "${target}" ${result.reason}. The model ${text.explain}.`;
+}
+
 interface ProblemTypePickerProps {
   value: ProblemTypeChoice;
-  detected: ProblemType | undefined;
+  target: string;
+  detection: DetectionState;
   onChange: (value: ProblemTypeChoice) => void;
 }
 
-export function ProblemTypePicker({ value, detected, onChange }: ProblemTypePickerProps) {
+export function ProblemTypePicker({ value, target, detection, onChange }: ProblemTypePickerProps) {
+  const detected = detection.state === "done" && detection.detection.status === "detected" ? detection.detection.task : undefined;
   return (
-    <div role="radiogroup" aria-label="Problem type" className="flex flex-wrap gap-2">
-      {CHOICES.map((choice) => (
-        <button
-          key={choice.value}
-          type="button"
-          role="radio"
-          aria-checked={value === choice.value}
-          onClick={() => onChange(choice.value)}
-          className={`rounded-md border px-3 py-1.5 text-sm transition ${
-            value === choice.value ? "border-accent bg-accent/15 text-accent" : "border-line text-muted hover:text-fg"
-          }`}
-        >
-          {choice.label}
-          {choice.value === "auto" && detected && <span className="ml-1 text-xs opacity-80">({detected})</span>}
-        </button>
-      ))}
+    <div className="space-y-2">
+      <div role="radiogroup" aria-label="Problem type" className="flex flex-wrap gap-2">
+        {CHOICES.map((choice) => (
+          <button
+            key={choice.value}
+            type="button"
+            role="radio"
+            aria-checked={value === choice.value}
+            title={choice.value === "auto" ? "Let FlowML decide from the target column" : PROBLEM_TYPE_TEXT[choice.value].explain}
+            onClick={() => onChange(choice.value)}
+            className={`rounded-md border px-3 py-1.5 text-sm transition ${
+              value === choice.value ? "border-accent bg-accent/15 text-accent" : "border-line text-muted hover:text-fg"
+            }`}
+          >
+            {choice.label}
+            {choice.value === "auto" && detected && <span className="ml-1 text-xs opacity-80">({detected})</span>}
+          </button>
+        ))}
+      </div>
+      <p className="text-xs text-muted" role="status">
+        {describe(detection, target, value)}
+      </p>
     </div>
   );
 }

@@ -1,0 +1,255 @@
+"""Held-out evaluation of a trained model: confusion matrix and ROC curves, or predicted-vs-actual and residuals.
+
+Computed from the out-of-fold predictions the search kept for the configuration that became the model (the best
+trial's, or the ensemble members' blended with the ensemble's weights): every row was predicted by a model that
+never saw it, so the numbers are honest. The final model itself is refit on all rows afterwards and has no
+held-out rows left to score, which is why the evaluation describes its configuration's cross-validation.
+
+The functions on arrays are pure; `oof_evaluation` and `attach_evaluation` read the job's files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from loguru import logger
+from sklearn.metrics import (
+    confusion_matrix,
+    mean_absolute_error,
+    mean_squared_error,
+    r2_score,
+    roc_auc_score,
+    roc_curve,
+)
+
+from flowml.engine.features import load_frame
+from flowml.engine.package import add_evaluation
+from flowml.engine.problem import encode_target, validate_target
+from flowml.engine.trial import one_line_error
+from flowml.engine.types import FeaturePlan, ProblemType
+
+MAX_ROC_POINTS = 101
+MAX_SCATTER_POINTS = 500
+MAX_RESIDUAL_BINS = 30
+# The scatter sample is drawn with a fixed seed: the same model always shows the same points.
+SAMPLE_SEED = 0
+
+
+def blend(predictions: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
+    """Weighted average of out-of-fold predictions (rows x classes, or rows x 1), weights normalized to sum 1:
+    what the ensemble model computes for a row, here from predictions made without that row."""
+    if not predictions or len(predictions) != len(weights):
+        raise ValueError("blend needs predictions with one weight each")
+    total = float(sum(weights))
+    if not total > 0:
+        raise ValueError("blend weights must sum to more than 0")
+    out = np.zeros_like(np.asarray(predictions[0], dtype=np.float64))
+    for pred, weight in zip(predictions, weights, strict=True):
+        out += (weight / total) * np.asarray(pred, dtype=np.float64)
+    return out
+
+
+def predicted_rows(pred: np.ndarray) -> np.ndarray:
+    """Rows with a prediction: all of them after k-fold cross-validation, the holdout's ~20% after a holdout."""
+    values = pred if pred.ndim == 2 else pred[:, None]
+    return np.isfinite(values).all(axis=1)
+
+
+def thin_curve(fpr: np.ndarray, tpr: np.ndarray, max_points: int = MAX_ROC_POINTS) -> list[dict[str, float]]:
+    """At most `max_points` of the curve's own points, evenly spread by index, first (0,0) and last (1,1) kept:
+    a chart needs no more, and every point shown is a real operating point (no interpolation)."""
+    if max_points < 2:
+        raise ValueError("a curve needs at least 2 points")
+    n = len(fpr)
+    keep = np.arange(n) if n <= max_points else np.unique(np.round(np.linspace(0, n - 1, max_points)).astype(int))
+    return [{"fpr": float(fpr[i]), "tpr": float(tpr[i])} for i in keep]
+
+
+def roc_curves(y: np.ndarray, proba: np.ndarray, labels: Sequence[str]) -> list[dict[str, Any]]:
+    """Binary: one curve, for the positive class (the second label, column 1). Multiclass: one-vs-rest per class.
+    A class with no rows (or only rows) among those evaluated has no curve: its ROC is undefined."""
+    columns = [1] if len(labels) == 2 else list(range(len(labels)))
+    curves: list[dict[str, Any]] = []
+    for k in columns:
+        positive = y == k
+        if positive.all() or not positive.any():
+            continue
+        fpr, tpr, _ = roc_curve(positive, proba[:, k])
+        curves.append(
+            {
+                "label": labels[k],
+                "auc": float(roc_auc_score(positive, proba[:, k])),
+                "points": thin_curve(fpr, tpr),
+            }
+        )
+    return curves
+
+
+def classification_evaluation(y: np.ndarray, proba: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+    """`y`: class codes 0..k-1; `proba`: rows x k. The predicted class is the most likely one, as the model's own
+    `predict` does. Confusion matrix rows are the actual class, columns the predicted one, both in `labels` order."""
+    if proba.ndim != 2 or proba.shape[1] != len(labels):
+        raise ValueError(f"expected probabilities for {len(labels)} classes, got shape {proba.shape}")
+    predicted = proba.argmax(axis=1)
+    matrix = confusion_matrix(y, predicted, labels=list(range(len(labels))))
+    return {
+        "labels": list(labels),
+        "confusion_matrix": matrix.astype(int).tolist(),
+        "roc": roc_curves(y, proba, labels),
+    }
+
+
+def sample_indices(n: int, max_points: int = MAX_SCATTER_POINTS, seed: int = SAMPLE_SEED) -> np.ndarray:
+    """Sorted row indices: all rows up to `max_points`, else a seeded random sample of that many (deterministic)."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
+
+
+def residual_bins(residuals: np.ndarray, max_bins: int = MAX_RESIDUAL_BINS) -> list[dict[str, float | int]]:
+    """Histogram of residuals (actual minus predicted) with about sqrt(n) equal-width bins, at most `max_bins`."""
+    count = int(min(max_bins, max(1, np.ceil(np.sqrt(len(residuals))))))
+    counts, edges = np.histogram(residuals, bins=count)
+    return [{"start": float(edges[i]), "end": float(edges[i + 1]), "count": int(counts[i])} for i in range(len(counts))]
+
+
+def regression_evaluation(actual: np.ndarray, predicted: np.ndarray) -> dict[str, Any]:
+    """Errors over all evaluated rows; the scatter shows a deterministic sample of at most MAX_SCATTER_POINTS."""
+    actual = np.asarray(actual, dtype=np.float64)
+    predicted = np.asarray(predicted, dtype=np.float64)
+    sample = sample_indices(len(actual))
+    return {
+        "points": [{"actual": float(actual[i]), "predicted": float(predicted[i])} for i in sample],
+        "residual_bins": residual_bins(actual - predicted),
+        "rmse": float(np.sqrt(mean_squared_error(actual, predicted))),
+        "mae": float(mean_absolute_error(actual, predicted)),
+        "r2": float(r2_score(actual, predicted)),
+    }
+
+
+def evaluate_predictions(
+    task: ProblemType, y: np.ndarray, pred: np.ndarray, labels: Sequence[str] | None, source: str
+) -> dict[str, Any]:
+    """The stored evaluation (the API adds the model id). `y`: encoded targets; `pred`: held-out predictions in
+    the out-of-fold layout (rows x classes of probabilities, or rows x 1), rows without one already removed."""
+    if len(y) != len(pred) or len(y) == 0:
+        raise ValueError(f"{len(y)} targets but {len(pred)} predictions")
+    classification = regression = None
+    if task.is_classification:
+        assert labels is not None
+        classification = classification_evaluation(np.asarray(y, dtype=np.int64), pred, labels)
+    else:
+        regression = regression_evaluation(y, pred.reshape(len(pred), -1)[:, 0])
+    return {
+        "task": task.value,
+        "source": source,
+        "n_rows": len(y),
+        "classification": classification,
+        "regression": regression,
+    }
+
+
+def source_sentence(n_evaluated: int, n_rows: int, n_folds: int, n_members: int) -> str:
+    """Says, in plain words, where the numbers come from and why they can be trusted."""
+    whose = (
+        f"Predictions made during the search by the {n_members} ensemble members, blended with the ensemble's weights,"
+        if n_members > 1
+        else "Predictions made during the search with the model's settings,"
+    )
+    if n_evaluated < n_rows:
+        how = f"on the {n_evaluated} of {n_rows} rows held out for validation (a 20% holdout split)"
+    else:
+        how = f"in {n_folds}-fold cross-validation covering all {n_rows} rows"
+    return (
+        f"{whose} {how}: each row was predicted by a model that never saw it in training, so these are honest "
+        "held-out results. The final model was then refit on all rows with the same settings."
+    )
+
+
+def evaluated_members(
+    best_trial: int, ensemble: Sequence[Mapping[str, Any]], card: Mapping[str, Any]
+) -> list[tuple[int, float]]:
+    """(trial number, weight) of each configuration in the delivered model. The final fit may leave ensemble
+    members out (time) or fall back to the best model alone, so the card, not the plan, says what was delivered;
+    its members are matched back to the plan's trials by algorithm and parameters."""
+    if card.get("algorithm") != "ensemble":
+        return [(best_trial, 1.0)]
+    unused = list(ensemble)
+    members: list[tuple[int, float]] = []
+    for kept in card.get("params", {}).get("members", []):
+        match = next(
+            (e for e in unused if e["algorithm"] == kept["algorithm"] and _same(e["params"], kept["params"])), None
+        )
+        if match is None:
+            raise ValueError(f"ensemble member {kept['algorithm']} is not among the planned members")
+        unused.remove(match)
+        members.append((int(match["trial_number"]), float(kept["weight"])))
+    return members
+
+
+def _same(a: Any, b: Any) -> bool:
+    # Parameters may have crossed a JSON boundary (tuples become lists): compare their JSON form.
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
+def oof_evaluation(
+    dataset_path: str | Path,
+    plan: FeaturePlan,
+    task: ProblemType,
+    n_folds: int,
+    oof_dir: str | Path,
+    members: Sequence[tuple[int, float]],
+) -> dict[str, Any]:
+    """The evaluation of the delivered configuration from the trials' `<trial_number>.npy` files in `oof_dir`
+    (the full files, not the row subsets ensemble selection writes beside them on large data)."""
+    frame = load_frame(dataset_path)
+    target = frame[plan.target]
+    check = validate_target(target, task, n_folds)
+    y, classes = encode_target(target[check.keep], task)
+    predictions = []
+    for number, _ in members:
+        path = Path(oof_dir) / f"{number}.npy"
+        if not path.exists():
+            raise FileNotFoundError(f"the out-of-fold predictions of trial {number} were not kept")
+        pred = np.load(path, allow_pickle=False)
+        if pred.shape[0] != len(y):
+            raise ValueError(f"trial {number}'s out-of-fold predictions have {pred.shape[0]} rows, not {len(y)}")
+        predictions.append(pred)
+    pred = blend(predictions, [w for _, w in members])
+    rows = predicted_rows(pred)
+    if not rows.any():
+        raise ValueError("no row has an out-of-fold prediction")
+    labels = [str(c) for c in classes] if classes is not None else None
+    source = source_sentence(int(rows.sum()), len(y), check.n_folds, len(members))
+    return evaluate_predictions(task, y[rows], pred[rows], labels, source)
+
+
+def attach_evaluation(
+    output_dir: str | Path,
+    card: Mapping[str, Any],
+    *,
+    dataset_path: str | Path,
+    plan: FeaturePlan,
+    task: ProblemType,
+    n_folds: int,
+    oof_dir: str | Path,
+    best_trial: int,
+    ensemble: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Write evaluation.json into the package and say in the card whether it exists (and if not, why); returns
+    the card. Never raises for the evaluation itself: it is informational, the model is what the job delivers."""
+    evaluation: dict[str, Any] | None = None
+    try:
+        members = evaluated_members(best_trial, ensemble, card)
+        evaluation = oof_evaluation(dataset_path, plan, task, n_folds, oof_dir, members)
+        entry: dict[str, Any] = {"available": True, "source": evaluation["source"], "n_rows": evaluation["n_rows"]}
+    except Exception as exc:
+        logger.warning("model evaluation skipped: {}", one_line_error(exc))
+        entry = {"available": False, "reason": f"the evaluation could not be computed: {one_line_error(exc)}"}
+    updated = {**card, "evaluation": entry}
+    add_evaluation(Path(output_dir), updated, evaluation)
+    return updated

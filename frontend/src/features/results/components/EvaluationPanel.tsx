@@ -1,0 +1,97 @@
+import { ChartNoAxesColumn } from "lucide-react";
+import type { Model } from "../../../api/types";
+import { Card } from "../../../components/Card";
+import { EmptyState, ErrorBanner } from "../../../components/States";
+import { Skeleton } from "../../../components/ui/skeleton";
+import { formatNumber } from "../../../lib/format";
+import { useEvaluation } from "../api";
+import type { Evaluation, RegressionEvaluation } from "../evaluation";
+import { ConfusionMatrix } from "./ConfusionMatrix";
+import { PredictedVsActual } from "./PredictedVsActual";
+import { ResidualsHistogram } from "./ResidualsHistogram";
+import { RocChart } from "./RocChart";
+
+function RegressionStats({ regression }: { regression: RegressionEvaluation }) {
+  const stats = [
+    { label: "RMSE", value: regression.rmse, hint: "typical size of an error, in the target's units" },
+    { label: "MAE", value: regression.mae, hint: "average absolute error" },
+    { label: "R²", value: regression.r2, hint: "share of the variation explained (1 is perfect)" },
+  ];
+  return (
+    <dl className="grid grid-cols-3 gap-4 text-sm">
+      {stats.map((stat) => (
+        <div key={stat.label} title={stat.hint}>
+          <dt className="text-xs text-muted">{stat.label}</dt>
+          <dd className="text-lg font-semibold tabular-nums">{formatNumber(stat.value)}</dd>
+          <dd className="text-xs text-muted">{stat.hint}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function EvaluationCharts({ evaluation, target }: { evaluation: Evaluation; target: string }) {
+  if (evaluation.classification) {
+    const { labels, confusion_matrix, roc } = evaluation.classification;
+    return (
+      <div className="grid gap-6 xl:grid-cols-2">
+        <Card title="Confusion matrix">
+          <ConfusionMatrix labels={labels} matrix={confusion_matrix} />
+        </Card>
+        <Card title="ROC curve">
+          <RocChart curves={roc} />
+        </Card>
+      </div>
+    );
+  }
+  if (evaluation.regression) {
+    return (
+      <div className="space-y-6">
+        <Card title="Error summary">
+          <RegressionStats regression={evaluation.regression} />
+        </Card>
+        <div className="grid gap-6 xl:grid-cols-2">
+          <Card title="Predicted vs actual">
+            <PredictedVsActual points={evaluation.regression.points} target={target} />
+          </Card>
+          <Card title="Residuals">
+            <ResidualsHistogram bins={evaluation.regression.residual_bins} />
+          </Card>
+        </div>
+      </div>
+    );
+  }
+  return <EmptyState title="The evaluation holds no charts for this kind of model" />;
+}
+
+/** How the model did on rows it did not train on; a model without an evaluation says why instead. */
+export function EvaluationPanel({ model }: { model: Model }) {
+  const query = useEvaluation(model.id);
+  if (query.isPending) {
+    return (
+      <div role="status" aria-label="Loading the evaluation" className="grid gap-6 xl:grid-cols-2">
+        <Skeleton className="h-80" />
+        <Skeleton className="h-80" />
+      </div>
+    );
+  }
+  if (query.isError) return <ErrorBanner message={query.error.message} />;
+  if (query.data.status === "missing") {
+    return (
+      <Card title="Evaluation">
+        <EmptyState title="No evaluation for this model" icon={<ChartNoAxesColumn className="size-8" aria-hidden />}>
+          {query.data.reason}
+        </EmptyState>
+      </Card>
+    );
+  }
+  const { evaluation } = query.data;
+  return (
+    <div className="space-y-4">
+      <p className="text-sm text-muted">
+        Measured on {evaluation.n_rows.toLocaleString()} rows. {evaluation.source}
+      </p>
+      <EvaluationCharts evaluation={evaluation} target={model.target} />
+    </div>
+  );
+}

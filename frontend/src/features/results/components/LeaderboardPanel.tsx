@@ -1,0 +1,38 @@
+import type { Model } from "../../../api/types";
+import { Card } from "../../../components/Card";
+import { formatNumber } from "../../../lib/format";
+import { QueryView } from "../../../components/QueryView";
+import { useLeaderboard } from "../../jobs/api";
+import { useTrials } from "../api";
+import { readCard } from "../card";
+import { AlgorithmChart } from "./AlgorithmChart";
+import { TrialsTable } from "./TrialsTable";
+
+/** Every trial of the training job, sortable, and the best score each algorithm reached. */
+export function LeaderboardPanel({ model }: { model: Model }) {
+  const board = useLeaderboard(model.job_id);
+  const trials = useTrials(model.job_id);
+  const card = readCard(model);
+  return (
+    <QueryView query={board} loadingLabel="Loading the leaderboard…">
+      {(leaderboard) => (
+        <div className="space-y-6">
+          <Card title="Best score per algorithm">
+            <AlgorithmChart trials={leaderboard.items} metric={leaderboard.metric} greaterIsBetter={leaderboard.greater_is_better} />
+          </Card>
+          {card.members.length > 0 && (
+            <p className="text-sm text-muted">
+              The delivered model blends {card.members.length} of these trials ({[...new Set(card.members.map((m) => m.algorithm))].join(", ")}) into an
+              ensemble that scored {formatNumber(model.cv_score)} {model.metric}.
+            </p>
+          )}
+          <Card title="Leaderboard">
+            <QueryView query={trials} loadingLabel="Loading trials…">
+              {(page) => <TrialsTable trials={page.items} metric={leaderboard.metric} greaterIsBetter={leaderboard.greater_is_better} />}
+            </QueryView>
+          </Card>
+        </div>
+      )}
+    </QueryView>
+  );
+}

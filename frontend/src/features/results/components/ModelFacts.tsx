@@ -1,0 +1,73 @@
+import type { ReactNode } from "react";
+import { Link } from "react-router";
+import type { Job, Model } from "../../../api/types";
+import { formatBytes, formatDuration, formatNumber } from "../../../lib/format";
+import { formatDateTime } from "../../../lib/time";
+import { jobTiming } from "../../jobs/timing";
+import type { CardView } from "../card";
+
+const TASK_WORDS: Record<string, string> = {
+  binary: "Yes/no classification (two classes)",
+  multiclass: "Classification (several classes)",
+  regression: "Regression (predicts a number)",
+};
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-muted">{label}</dt>
+      <dd className="font-medium break-words">{children}</dd>
+    </div>
+  );
+}
+
+function Algorithm({ model, card }: { model: Model; card: CardView }) {
+  if (card.members.length === 0) return <>{model.algorithm}</>;
+  const total = card.members.reduce((sum, m) => sum + m.weight, 0) || 1;
+  return (
+    <>
+      Ensemble of {card.members.length} models
+      <ul className="mt-1 space-y-0.5 text-xs font-normal text-muted">
+        {card.members.map((member, index) => (
+          <li key={`${member.algorithm}-${index}`}>
+            {member.algorithm} · weight {Math.round((member.weight / total) * 100)}%
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** The model card's headline facts: what it predicts, how well, how it was checked and built. */
+export function ModelFacts({ model, card, job }: { model: Model; card: CardView; job: Job | undefined }) {
+  const timing = job ? jobTiming(job, Date.now()) : null;
+  return (
+    <dl className="grid grid-cols-2 gap-4 text-sm md:grid-cols-3">
+      <Item label="Task">{TASK_WORDS[model.problem_type] ?? model.problem_type}</Item>
+      <Item label="Predicts (target column)">{model.target}</Item>
+      <Item label={`Score (${model.metric})`}>
+        <span className="text-lg text-accent tabular-nums">{formatNumber(model.cv_score)}</span>
+      </Item>
+      <Item label="Validation">
+        {job ? `${job.n_folds}-fold cross-validation` : "Cross-validation"}
+        <span className="block text-xs font-normal text-muted">the score is measured on rows held out from training</span>
+      </Item>
+      <Item label="Training time">{timing ? formatDuration(timing.elapsed) : "—"}</Item>
+      <Item label="Algorithm">
+        <Algorithm model={model} card={card} />
+      </Item>
+      <Item label="Classes">{model.classes?.map(String).join(", ") || "—"}</Item>
+      <Item label="Training rows">{card.nRows === null ? "—" : card.nRows.toLocaleString()}</Item>
+      <Item label="Trained">{formatDateTime(model.created_at)}</Item>
+      <Item label="Package size">{formatBytes(model.size_bytes)}</Item>
+      <Item label="Training job">
+        <Link to={`/jobs/${model.job_id}`} className="text-accent hover:underline">
+          {job?.name ?? "Open the job"}
+        </Link>
+      </Item>
+      <Item label="Model ID">
+        <span className="font-mono text-xs">{model.id}</span>
+      </Item>
+    </dl>
+  );
+}

@@ -1,0 +1,71 @@
+import { KeyRound } from "lucide-react";
+import { Notice } from "../../../components/States";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "../../../components/ui/tabs";
+import { installLines, workerCommand, type Platform } from "../joinCommand";
+import { CommandBlock } from "./CommandBlock";
+
+const PLATFORMS: { value: Platform; label: string }[] = [
+  { value: "unix", label: "Linux or macOS" },
+  { value: "windows", label: "Windows" },
+];
+
+/** What to run on the new machine, once a token exists. The token is shown here and never again. */
+export function JoinInstructions({ token, masterUrl }: { token: string; masterUrl: string }) {
+  return (
+    <div className="space-y-4">
+      <Notice>
+        <p className="font-medium">Copy this now: the token is shown only once.</p>
+        <p className="mt-1 text-muted">
+          FlowML keeps only a fingerprint of it. If it gets lost, create a new one. Treat it like a password: anyone
+          who has it can connect a machine and receive your data.
+        </p>
+      </Notice>
+      <div className="flex items-center gap-2 rounded-md border border-line bg-raised px-3 py-2 text-sm">
+        <KeyRound className="size-4 shrink-0 text-accent" aria-hidden />
+        <span className="sr-only">Join token:</span>
+        <code className="min-w-0 flex-1 truncate font-mono text-xs" data-testid="join-token">
+          {token}
+        </code>
+      </div>
+      <Tabs defaultValue="unix">
+        <TabsList aria-label="Operating system of the new machine">
+          {PLATFORMS.map(({ value, label }) => (
+            <TabsTrigger key={value} value={value}>
+              {label}
+            </TabsTrigger>
+          ))}
+        </TabsList>
+        {PLATFORMS.map(({ value, label }) => (
+          <TabsContent key={value} value={value} className="space-y-4">
+            <CommandBlock
+              title="1. Install FlowML (once per machine)"
+              lines={installLines(value)}
+              copyLabel={`Copy the install commands for ${label}`}
+            />
+            <CommandBlock
+              title="2. Start the worker"
+              lines={[workerCommand(masterUrl, token, value)]}
+              copyLabel={`Copy the worker command for ${label}`}
+            />
+            {value === "windows" ? (
+              <p className="text-xs text-muted">
+                On Windows the worker needs <code className="font-mono">--pool solo</code> and then trains one model
+                at a time. To use more cores, start several workers, each with its own{" "}
+                <code className="font-mono">--name</code> and <code className="font-mono">--cache-dir</code>.
+              </p>
+            ) : (
+              <p className="text-xs text-muted">
+                Install the same FlowML version as this server. The machine also needs to reach this server and its
+                Redis broker over the network.
+              </p>
+            )}
+          </TabsContent>
+        ))}
+      </Tabs>
+      <p className="text-xs text-muted">
+        The new machine appears in the list below within a few seconds of starting. Stop it with Ctrl+C: running
+        trials finish first. Full guide: CLUSTER_SETUP.md in the FlowML folder.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { ErrorBanner } from "../../../components/States";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../../../components/ui/card";
+import { Skeleton } from "../../../components/ui/skeleton";
+import { useCluster, useWorkers } from "../api";
+import { remoteWorkers } from "../cluster";
+import { ClusterOverview } from "./ClusterOverview";
+import { NoRemoteWorkers } from "./NoRemoteWorkers";
+import { QueuePanel } from "./QueuePanel";
+import { TokenList } from "./TokenList";
+import { WorkerTable } from "./WorkerTable";
+
+function Machines({ clusterMode }: { clusterMode: boolean | undefined }) {
+  const workers = useWorkers();
+  if (workers.isError) return <ErrorBanner message={workers.error.message} />;
+  if (!workers.data) {
+    return (
+      <div className="space-y-2" role="status" aria-label="Loading workers">
+        <Skeleton className="h-16" />
+        <Skeleton className="h-16" />
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-4">
+      {/* Machines that joined once but are offline now do not help either. */}
+      {!remoteWorkers(workers.data).some((worker) => worker.status === "online") && (
+        <NoRemoteWorkers clusterMode={clusterMode} />
+      )}
+      {workers.data.length > 0 && <WorkerTable workers={workers.data} />}
+    </div>
+  );
+}
+
+function Queues() {
+  const cluster = useCluster();
+  if (!cluster.data) return <Skeleton className="h-40" />;
+  return <QueuePanel cluster={cluster.data} />;
+}
+
+export function WorkersView({ clusterMode }: { clusterMode: boolean | undefined }) {
+  const workers = useWorkers();
+  return (
+    <div className="space-y-6">
+      <ClusterOverview workers={workers.data ?? []} />
+      <Card>
+        <CardHeader>
+          <CardTitle>Machines</CardTitle>
+          <CardDescription>Every computer that trains models for this server. Updated every few seconds.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Machines clusterMode={clusterMode} />
+        </CardContent>
+      </Card>
+      <div className="grid gap-6 xl:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Work queues</CardTitle>
+            <CardDescription>Trials wait here until a machine able to run them takes them.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Queues />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Join tokens</CardTitle>
+            <CardDescription>Secrets that let a machine join. Revoke one to disconnect its machines.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <TokenList />
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}

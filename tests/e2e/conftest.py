@@ -1,0 +1,129 @@
+"""A real `flowml up` (API + built dashboard + local pool) on a free loopback port, and Debian's Chromium driven by
+Playwright at 1440x900. Skipped when the dashboard is not built or Chromium is missing; failed instead under CI."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.cluster.procs import free_port
+from tests.conftest import in_ci
+
+REPO = Path(__file__).resolve().parents[2]
+DIST = REPO / "frontend" / "dist"
+CHROMIUM = Path("/usr/bin/chromium")
+# Where the run leaves a screenshot of every page; the README links them.
+SCREENSHOTS = Path(os.environ.get("FLOWML_SCREENSHOTS_DIR", REPO / "docs" / "screenshots"))
+VIEWPORT = {"width": 1440, "height": 900}
+START_TIMEOUT = 90.0
+
+
+def _require(condition: bool, message: str) -> None:
+    if condition:
+        return
+    if in_ci():
+        pytest.fail(f"{message}; CI must provide it (.ci/run)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole embedded product as a user starts it: `flowml up`, SQLite and files in its own home."""
+    _require((DIST / "index.html").exists(), "the dashboard is not built (cd frontend && npm run build)")
+    home = tmp_path_factory.mktemp("flowml-home")
+    port = free_port()
+    log = home / "server.log"
+    env = {**os.environ, "FLOWML_HOME": str(home), "LOCAL_WORKERS": "2", "MAX_CONCURRENT_JOBS": "1"}
+    for name in ("CELERY_BROKER_URL", "REDIS_URL", "DATABASE_URL"):  # embedded mode, whatever the shell has
+        env.pop(name, None)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flowml.cli", "up", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"flowml up exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    tail = log.read_text(errors="replace")[-3000:]
+    pytest.fail(f"flowml up did not answer /health in {START_TIMEOUT:.0f} s:\n{tail}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    _require(CHROMIUM.exists(), "Chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        # Debian's Chromium, never a browser Playwright would download.
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT, base_url=server)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield tab
+        assert not errors, f"uncaught errors in the page: {errors}"
+    finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            tab.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the page as docs/screenshots/<name>.png at 1440x900, once its loading skeletons are gone."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # Pages that poll every few seconds may never go idle; what is on screen by then is what users see.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_load_state("networkidle", timeout=5_000)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
