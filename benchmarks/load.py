@@ -22,11 +22,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import ipaddress
 import json
 import math
 import os
 import random
+import secrets
 import signal
 import socket
 import ssl
@@ -87,7 +89,8 @@ class LoadConfig:
     think_ms: float = 0.0
     final_timeout: float = 180.0  # how long after the load window the WebSocket clients wait for the final event
     local_workers: int | None = None
-    # Sent with every HTTP request and WebSocket handshake: where an Authorization header goes once the API has one.
+    # Sent with every HTTP request and WebSocket handshake. Empty: an API key made on the server we start, or
+    # FLOWML_API_KEY for a --url server.
     headers: Mapping[str, str] = field(default_factory=dict)
 
     def check(self) -> None:
@@ -237,24 +240,25 @@ def free_port() -> int:
         return port
 
 
-def server_env(home: Path, local_workers: int | None) -> dict[str, str]:
+def server_env(home: Path, local_workers: int | None, admin_password: str) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if k not in SERVER_ENV_DROP and not k.startswith(SERVER_ENV_DROP_PREFIXES)
     }
     env["FLOWML_HOME"] = str(home)
+    env["FLOWML_ADMIN_PASSWORD"] = admin_password  # the first admin of this fresh data dir
     if local_workers is not None:
         env["LOCAL_WORKERS"] = str(local_workers)
     return env
 
 
 @contextlib.contextmanager
-def own_server(home: Path, local_workers: int | None) -> Iterator[tuple[str, int]]:
+def own_server(home: Path, local_workers: int | None, admin_password: str) -> Iterator[tuple[str, int]]:
     """`flowml up` on a free loopback port, in its own session so the whole tree stops with it."""
     port = free_port()
     log = home / "server.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "flowml.cli", "up", "--host", "127.0.0.1", "--port", str(port)],
-        env=server_env(home / "flowml", local_workers),
+        env=server_env(home / "flowml", local_workers, admin_password),
         cwd=home,  # no .env from the caller's working directory
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -598,15 +602,31 @@ def run_load(config: LoadConfig) -> LoadResult:
     config.check()
     content = config.data.read_bytes()
     if config.url is not None:
+        if not config.headers:
+            key = os.environ.get("FLOWML_API_KEY")
+            if not key:
+                raise ValueError("set FLOWML_API_KEY to an API key of the --url server (made in its dashboard)")
+            config = dataclasses.replace(config, headers={"Authorization": f"Bearer {key}"})
         return run_async(_against(config, content, config.url.rstrip("/"), config.server_pid))
+    admin_password = secrets.token_urlsafe(18)
     with (
         tempfile.TemporaryDirectory(prefix="flowml-load-") as tmp,
-        own_server(Path(tmp), config.local_workers) as (
-            url,
-            pid,
-        ),
+        own_server(Path(tmp), config.local_workers, admin_password) as (url, pid),
     ):
+        if not config.headers:
+            config = dataclasses.replace(config, headers={"Authorization": f"Bearer {api_key(url, admin_password)}"})
         return run_async(_against(config, content, url, pid))
+
+
+def api_key(url: str, admin_password: str) -> str:
+    """Sign in as the first admin of the server we started and make a key: it lasts the whole run (an access token
+    would expire after ACCESS_TOKEN_MINUTES)."""
+    with httpx.Client(base_url=url, timeout=30) as client:
+        login = checked(client.post("/api/auth/login", json={"username": "admin", "password": admin_password}))
+        headers = {"Authorization": f"Bearer {login['access_token']}"}
+        created = checked(client.post("/api/auth/keys", json={"name": "load benchmark"}, headers=headers), 201)
+        key: str = created["key"]
+        return key
 
 
 def run_async(main: Coroutine[Any, Any, LoadResult]) -> LoadResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 
@@ -16,6 +17,38 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+# Every app and server the tests start creates its first admin with this password (Settings reads the environment,
+# subprocesses inherit it), so any test can sign in. Tests of the first start itself override it.
+TEST_ADMIN_USERNAME = "admin"
+TEST_ADMIN_PASSWORD = "flowml-test-admin-password"
+os.environ.setdefault("FLOWML_ADMIN_PASSWORD", TEST_ADMIN_PASSWORD)
+
+
+class _Poster(Protocol):
+    def post(self, url: str, *, json: Any = ..., headers: Any = ...) -> Any: ...
+
+
+def api_key_for(client: _Poster, username: str = TEST_ADMIN_USERNAME, password: str = TEST_ADMIN_PASSWORD) -> str:
+    """Sign in through the real endpoints and make an API key: unlike an access token (15 minutes), it lasts as
+    long as a module's client does. `client` is a TestClient or an httpx.Client with the server's base URL."""
+    login = client.post("/api/auth/login", json={"username": username, "password": password})
+    assert login.status_code == 200, login.text
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    created = client.post("/api/auth/keys", json={"name": "tests"}, headers=headers)
+    assert created.status_code == 201, created.text
+    key: str = created.json()["key"]
+    return key
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def sign_in(client: Any, username: str = TEST_ADMIN_USERNAME, password: str = TEST_ADMIN_PASSWORD) -> Any:
+    """The same client, sending an API key of `username` (the test admin by default) with every request."""
+    client.headers.update(bearer(api_key_for(client, username, password)))
+    return client
 
 
 def in_ci() -> bool:
@@ -86,3 +119,16 @@ async def _pg_admin(server_url: str, statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+def signed_in_client(app: Any, **kwargs: Any) -> Any:
+    """A TestClient for `app` that signs in as the test admin as soon as the app has started (login needs the
+    database the lifespan opens). Use it as `with signed_in_client(app) as client:`."""
+    from fastapi.testclient import TestClient
+
+    class _SignedIn(TestClient):
+        def __enter__(self) -> _SignedIn:
+            super().__enter__()
+            return sign_in(self)  # type: ignore[no-any-return]
+
+    return _SignedIn(app, **kwargs)

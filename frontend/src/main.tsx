@@ -2,6 +2,9 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router/dom";
+import { restoreSession } from "./api/auth";
+import { parseAuthFragment } from "./features/auth/fragment";
+import { LOGIN_PATH } from "./features/auth/next";
 import "./index.css";
 import { createQueryClient } from "./lib/queryClient";
 import { applyTheme, storedTheme } from "./lib/theme";
@@ -9,6 +12,10 @@ import { router } from "./router";
 
 applyTheme(storedTheme());
 const queryClient = createQueryClient();
+// Sign back in with the stored refresh token while the first page loads, unless an OIDC redirect just brought new
+// tokens in the fragment: the login page takes those, and a refresh of the old ones would race it.
+const providerTokens = window.location.pathname === LOGIN_PATH && parseAuthFragment(window.location.hash)?.kind === "tokens";
+if (!providerTokens) void restoreSession();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from flowml.api.app import create_app
 from flowml.core.settings import Settings
-from tests.conftest import dataset_path, drop_test_database, make_test_database_url
+from tests.conftest import dataset_path, drop_test_database, make_test_database_url, signed_in_client
 
 pytestmark = pytest.mark.db
 
@@ -42,7 +42,7 @@ def app_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]
 
 @pytest.fixture(scope="module")
 def client(app_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(app_settings)) as test_client:
+    with signed_in_client(create_app(app_settings)) as test_client:
         yield test_client
 
 

@@ -20,7 +20,7 @@ from flowml.cluster.celery_app import TRIAL_TASK, create_celery
 from flowml.cluster.queues import ALL_QUEUES
 from flowml.services.cluster_status import redact_url
 from tests.api.conftest import make_settings
-from tests.conftest import drop_test_database, make_test_database_url, require_service
+from tests.conftest import drop_test_database, make_test_database_url, require_service, signed_in_client
 
 pytestmark = pytest.mark.db
 
@@ -39,7 +39,7 @@ def running_app(data_dir: Path, *, with_pool: bool = False, **overrides: Any) ->
     url, dbname = make_test_database_url(data_dir)
     values: dict[str, Any] = {"CELERY_BROKER_URL": None, "REDIS_URL": None, **overrides}
     try:
-        with TestClient(create_app(make_settings(data_dir, url, **values), with_pool=with_pool)) as client:
+        with signed_in_client(create_app(make_settings(data_dir, url, **values), with_pool=with_pool)) as client:
             yield client
     finally:
         drop_test_database(dbname)

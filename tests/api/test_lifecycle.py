@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from flowml.api.app import create_app
 from flowml.core.settings import Settings
 from tests.api.conftest import make_settings, upload, wait_final, wait_for
-from tests.conftest import dataset_path, drop_test_database, make_test_database_url
+from tests.conftest import dataset_path, drop_test_database, make_test_database_url, signed_in_client
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -34,7 +34,7 @@ def _start(client: TestClient, dataset_id: str, budget: float) -> dict[str, Any]
 
 
 def test_limit_queues_then_cancel_stops_quickly(one_slot_settings: Settings) -> None:
-    with TestClient(create_app(one_slot_settings)) as client:
+    with signed_in_client(create_app(one_slot_settings)) as client:
         dataset = upload(client, dataset_path("titanic.csv")).json()
         first = _start(client, dataset["id"], budget=1.0)
         second = _start(client, dataset["id"], budget=1.0)
@@ -62,7 +62,7 @@ def test_limit_queues_then_cancel_stops_quickly(one_slot_settings: Settings) -> 
 
 
 def test_stop_early_finishes_with_the_best_model_so_far(one_slot_settings: Settings) -> None:
-    with TestClient(create_app(one_slot_settings)) as client:
+    with signed_in_client(create_app(one_slot_settings)) as client:
         dataset = upload(client, dataset_path("titanic.csv")).json()
         job = _start(client, dataset["id"], budget=2.0)
         too_soon = client.post(f"/api/training/jobs/{job['id']}/stop")
@@ -78,12 +78,12 @@ def test_stop_early_finishes_with_the_best_model_so_far(one_slot_settings: Setti
 
 
 def test_job_running_at_shutdown_resumes_at_next_start(one_slot_settings: Settings) -> None:
-    with TestClient(create_app(one_slot_settings)) as client:
+    with signed_in_client(create_app(one_slot_settings)) as client:
         dataset = upload(client, dataset_path("titanic.csv")).json()
         job = _start(client, dataset["id"], budget=0.4)
         wait_for(client, job["id"], lambda j: j["n_trials"] >= 2, timeout=60)
     # The server stopped: the job is not lost and not left to look alive forever.
-    with TestClient(create_app(one_slot_settings)) as client:
+    with signed_in_client(create_app(one_slot_settings)) as client:
         before = client.get(f"/api/results/job/{job['id']}/trials").json()["items"]
         assert len(before) >= 2
         resumed = wait_final(client, job["id"], timeout=90)

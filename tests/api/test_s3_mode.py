@@ -8,12 +8,11 @@ from pathlib import Path
 
 import boto3
 import pytest
-from fastapi.testclient import TestClient
 from moto.server import ThreadedMotoServer
 
 from flowml.api.app import create_app
 from tests.api.conftest import make_settings, upload, wait_final
-from tests.conftest import dataset_path, drop_test_database, make_test_database_url
+from tests.conftest import dataset_path, drop_test_database, make_test_database_url, signed_in_client
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 BUCKET = "flowml-e2e"
@@ -47,7 +46,7 @@ def test_train_and_predict_with_s3_storage(s3_endpoint: str, tmp_path: Path) -> 
         S3_PREFIX="flowml",
     )
     try:
-        with TestClient(create_app(settings)) as client:
+        with signed_in_client(create_app(settings)) as client:
             assert client.get("/health").json()["storage"] == "ok"
             dataset = upload(client, dataset_path("iris.csv")).json()
             body = {

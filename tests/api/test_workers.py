@@ -22,7 +22,7 @@ from flowml.db.tables import Job, Trial
 from flowml.services import workers
 from flowml.services.context import AppContext
 from tests.api.conftest import make_settings
-from tests.conftest import drop_test_database, make_test_database_url
+from tests.conftest import drop_test_database, make_test_database_url, signed_in_client
 
 pytestmark = pytest.mark.db
 
@@ -34,7 +34,7 @@ def running_app(data_dir: Path, **overrides: Any) -> Iterator[TestClient]:
     """An app without the local pool (these tests train nothing) on its own SQLite file or PostgreSQL database."""
     url, dbname = make_test_database_url(data_dir)
     try:
-        with TestClient(create_app(make_settings(data_dir, url, **overrides), with_pool=False)) as client:
+        with signed_in_client(create_app(make_settings(data_dir, url, **overrides), with_pool=False)) as client:
             yield client
     finally:
         drop_test_database(dbname)
@@ -160,7 +160,8 @@ def test_registering_again_keeps_the_id_and_updates_the_row(client: TestClient) 
 )
 def test_register_without_a_valid_token_is_401(client: TestClient, headers: dict[str, str], words: str) -> None:
     body = {"name": "intruder", "hostname": "h", "queues": ["cpu"]}
-    response = client.post("/api/workers/register", json=body, headers=headers)
+    # An empty header replaces the signed-in admin's key the client sends: this is a worker, not a user.
+    response = client.post("/api/workers/register", json=body, headers={"Authorization": "", **headers})
     assert response.status_code == 401
     assert words in response.json()["detail"]
 

@@ -23,7 +23,7 @@ import httpx
 import pytest
 import redis
 
-from tests.conftest import in_ci, require_service
+from tests.conftest import api_key_for, bearer, in_ci, require_service
 from tests.events.conftest import PrivateRedis
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -104,6 +104,7 @@ class Cluster:
     workers: dict[str, Proc] = field(default_factory=dict)
     token: str | None = None
     master_starts: int = 0
+    api_key: str | None = None  # the test admin's, made at first use; it lives in SQL, so it outlives restarts
 
     @property
     def url(self) -> str:
@@ -136,6 +137,14 @@ class Cluster:
         self.master.kill()
         self.start_master(**extra)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """What every API request and WebSocket of the tests sends: the test admin's API key."""
+        if self.api_key is None:
+            with httpx.Client(base_url=self.url, timeout=30) as client:
+                self.api_key = api_key_for(client)
+        return bearer(self.api_key)
+
     def ws_url(self, job_id: str, since: int) -> str:
         return f"ws://{self.host}:{self.port}/ws/jobs/{job_id}?since={since}"
 
@@ -146,7 +155,9 @@ class Cluster:
             return False
 
     def create_token(self) -> str:
-        response = httpx.post(f"{self.url}/api/workers/tokens", json={"name": "tests"}, timeout=10)
+        response = httpx.post(
+            f"{self.url}/api/workers/tokens", json={"name": "tests"}, headers=self.headers, timeout=10
+        )
         response.raise_for_status()
         self.token = str(response.json()["token"])
         return self.token
@@ -177,7 +188,7 @@ class Cluster:
             self.wait_worker_ready(name)
 
     def worker_online(self, name: str) -> bool:
-        listed = httpx.get(f"{self.url}/api/workers", timeout=5).json()
+        listed = httpx.get(f"{self.url}/api/workers", headers=self.headers, timeout=5).json()
         return any(w["name"] == name and w["status"] == "online" for w in listed)
 
     def logs(self, lines: int = 60) -> str:

@@ -33,12 +33,13 @@ class EventCollector:
     def __init__(self, cluster: Cluster, job_id: str) -> None:
         self.events: list[dict[str, Any]] = []
         self._url = cluster.url.replace("http://", "ws://") + f"/ws/jobs/{job_id}?since=0"
+        self._headers = cluster.headers
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        with connect(self._url) as socket:
+        with connect(self._url, additional_headers=self._headers) as socket:
             while not self._done.is_set():
                 try:
                     event = json.loads(socket.recv(timeout=0.5))
@@ -57,25 +58,32 @@ class EventCollector:
 def upload(cluster: Cluster, name: str) -> str:
     path = dataset_path(name)
     with path.open("rb") as handle:
-        response = httpx.post(f"{cluster.url}/api/datasets/upload", files={"file": (path.name, handle)}, timeout=60)
+        response = httpx.post(
+            f"{cluster.url}/api/datasets/upload",
+            files={"file": (path.name, handle)},
+            headers=cluster.headers,
+            timeout=60,
+        )
     response.raise_for_status()
     return str(response.json()["id"])
 
 
 def start_job(cluster: Cluster, dataset_id: str, target: str, minutes: float, **extra: Any) -> str:
     body = {"dataset_id": dataset_id, "target_column": target, "time_budget": minutes, **extra}
-    response = httpx.post(f"{cluster.url}/api/training/start", json=body, timeout=30)
+    response = httpx.post(f"{cluster.url}/api/training/start", json=body, headers=cluster.headers, timeout=30)
     assert response.status_code in (200, 201, 202), response.text
     return str(response.json()["job_id"] if "job_id" in response.json() else response.json()["id"])
 
 
 def job(cluster: Cluster, job_id: str) -> dict[str, Any]:
-    data: dict[str, Any] = httpx.get(f"{cluster.url}/api/training/jobs/{job_id}", timeout=10).json()
+    data: dict[str, Any] = httpx.get(
+        f"{cluster.url}/api/training/jobs/{job_id}", headers=cluster.headers, timeout=10
+    ).json()
     return data
 
 
 def trials(cluster: Cluster, job_id: str) -> list[dict[str, Any]]:
-    data = httpx.get(f"{cluster.url}/api/results/job/{job_id}/trials", timeout=10).json()
+    data = httpx.get(f"{cluster.url}/api/results/job/{job_id}/trials", headers=cluster.headers, timeout=10).json()
     return list(data["items"] if isinstance(data, dict) else data)
 
 
@@ -133,7 +141,10 @@ def test_a_worker_killed_mid_trial_costs_nothing(tmp_path: Path) -> None:
         assert len(numbers) == len(set(numbers))  # no trial counted twice
         assert all(t["status"] != "running" for t in rows)
         assert any(t["worker"] == "survivor" and t["status"] == "completed" for t in rows)
-        listed = {w["name"]: w["status"] for w in httpx.get(f"{cluster.url}/api/workers", timeout=5).json()}
+        listed = {
+            w["name"]: w["status"]
+            for w in httpx.get(f"{cluster.url}/api/workers", headers=cluster.headers, timeout=5).json()
+        }
         assert listed["victim"] == "offline"
 
 
@@ -144,7 +155,7 @@ def test_cancel_reaches_remote_trials_within_five_seconds(tmp_path: Path) -> Non
         job_id = start_job(cluster, dataset_id, "income >50K", 3.0)
         wait_running_on(cluster, job_id, "busy", 90)
         cancelled_at = time.time()
-        response = httpx.post(f"{cluster.url}/api/training/jobs/{job_id}/cancel", timeout=10)
+        response = httpx.post(f"{cluster.url}/api/training/jobs/{job_id}/cancel", headers=cluster.headers, timeout=10)
         assert response.status_code == 200, response.text
         runtime = WorkerRuntime(cluster.url, "", "busy", cluster.root / "busy" / "worker-cache", None)
         wait_for(lambda: not running_trials(runtime), 5, "the worker to stop its trial", 0.05)

@@ -43,8 +43,9 @@ class EventFollower:
     whenever its connection drops (or the test drops it) reconnects with `?since=<last durable id seen>`, until it
     has seen the job's final event. Records every durable event it received, in order."""
 
-    def __init__(self, url_for: Callable[[int], str]) -> None:
+    def __init__(self, url_for: Callable[[int], str], headers: dict[str, str]) -> None:
         self._url_for = url_for
+        self._headers = headers
         self.events: list[dict[str, Any]] = []
         self.connections = 0
         self.finished = threading.Event()
@@ -80,7 +81,8 @@ class EventFollower:
                 time.sleep(RECV_POLL_SECONDS)
                 continue
             try:
-                with connect(self._url_for(self.last_id), proxy=None, open_timeout=5) as socket_:
+                url = self._url_for(self.last_id)
+                with connect(url, proxy=None, open_timeout=5, additional_headers=self._headers) as socket_:
                     self.connections += 1
                     self._read(socket_)
             except (OSError, ConnectionClosed, InvalidHandshake):
@@ -105,7 +107,7 @@ class EventFollower:
 def replay_ids(cluster: Cluster, job_id: str) -> list[int]:
     """Every durable event id of the job as a fresh client gets them with `?since=0`, up to the final event."""
     ids: list[int] = []
-    with connect(cluster.ws_url(job_id, 0), proxy=None, open_timeout=10) as socket_:
+    with connect(cluster.ws_url(job_id, 0), proxy=None, open_timeout=10, additional_headers=cluster.headers) as socket_:
         while True:
             event = json.loads(socket_.recv(timeout=30))
             if "id" not in event:
@@ -153,11 +155,13 @@ def workers_online(cluster: Cluster) -> bool:
 def test_a_redis_restart_mid_job_loses_nothing(tmp_path: Path) -> None:
     with cluster_on_private_redis(tmp_path) as (cluster, redis_server):
         cluster.start_workers(*WORKERS)
-        job_id = start_job(cluster, upload(cluster, "titanic.csv"), "survived", 0.75)
+        # 75 s of budget: under a loaded CI machine the first trials, the outage and the workers' reconnect (Celery
+        # backs off between tries) took most of a 45 s budget, and the job ended before a worker could run again.
+        job_id = start_job(cluster, upload(cluster, "titanic.csv"), "survived", 1.25)
         # One client stays connected through the outage (the hub must catch it up from SQL), the other is offline
         # during it and comes back with ?since= (the replay must fill the gap).
-        steady = EventFollower(lambda since: cluster.ws_url(job_id, since))
-        dropped = EventFollower(lambda since: cluster.ws_url(job_id, since))
+        steady = EventFollower(lambda since: cluster.ws_url(job_id, since), cluster.headers)
+        dropped = EventFollower(lambda since: cluster.ws_url(job_id, since), cluster.headers)
         steady.start()
         dropped.start()
         try:
@@ -172,7 +176,7 @@ def test_a_redis_restart_mid_job_loses_nothing(tmp_path: Path) -> None:
 
             wait_for(
                 lambda: completed_on_workers(cluster, job_id, after=restarted_at) >= 1,
-                60,
+                90,
                 "a trial completed on a worker after the restart",
                 0.3,
             )
@@ -199,11 +203,14 @@ def test_a_redis_restart_mid_job_loses_nothing(tmp_path: Path) -> None:
 def test_a_master_killed_mid_job_resumes_it(tmp_path: Path) -> None:
     with cluster_on_private_redis(tmp_path) as (cluster, _redis_server):
         cluster.start_workers(*WORKERS)
-        registered = {w["name"]: w["id"] for w in httpx.get(f"{cluster.url}/api/workers", timeout=5).json()}
+        registered = {
+            w["name"]: w["id"]
+            for w in httpx.get(f"{cluster.url}/api/workers", headers=cluster.headers, timeout=5).json()
+        }
         # A short budget: the resumed job gets what is left of it (at least 20 s), and the wait for the dead master's
         # lease to run out (up to 30 s, then the next 15 s recovery scan) already makes this the slower test.
         job_id = start_job(cluster, upload(cluster, "titanic.csv"), "survived", 0.4)
-        follower = EventFollower(lambda since: cluster.ws_url(job_id, since))
+        follower = EventFollower(lambda since: cluster.ws_url(job_id, since), cluster.headers)
         follower.start()
         try:
             wait_for(lambda: completed_on_workers(cluster, job_id) >= 2, 60, "trials completed on the workers", 0.3)
@@ -223,7 +230,10 @@ def test_a_master_killed_mid_job_resumes_it(tmp_path: Path) -> None:
             assert_trials_settled(cluster, job_id)
             assert completed_on_workers(cluster, job_id, after=restarted_at) >= 1, "no worker served the new master"
             assert workers_online(cluster)
-            listed = {w["name"]: w["id"] for w in httpx.get(f"{cluster.url}/api/workers", timeout=5).json()}
+            listed = {
+                w["name"]: w["id"]
+                for w in httpx.get(f"{cluster.url}/api/workers", headers=cluster.headers, timeout=5).json()
+            }
             assert all(listed[name] == registered[name] for name in WORKERS), (registered, listed)
 
             replayed = replay_ids(cluster, job_id)

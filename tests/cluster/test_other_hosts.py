@@ -33,7 +33,9 @@ def test_a_worker_on_another_host_trains_over_the_network(tmp_path: Path) -> Non
             rows = trials(cluster, job_id)
             assert Counter(t["worker"] for t in rows)["remote"] > 0
             assert "read from the master" in remote.tail(400)  # the dataset crossed the link
-            workers = {w["name"]: w for w in httpx.get(f"{cluster.url}/api/workers", timeout=5).json()}
+            workers = {
+                w["name"]: w for w in httpx.get(f"{cluster.url}/api/workers", headers=cluster.headers, timeout=5).json()
+            }
             assert workers["remote"]["status"] == "online"
         except BaseException:
             print(cluster.logs())
@@ -84,5 +86,8 @@ def lan_redis(tmp_path: Path, address: str) -> PrivateRedis:
 
 
 def _status(cluster: Cluster, name: str) -> str:
-    listed = {w["name"]: w["status"] for w in httpx.get(f"{cluster.url}/api/workers", timeout=5).json()}
+    listed = {
+        w["name"]: w["status"]
+        for w in httpx.get(f"{cluster.url}/api/workers", headers=cluster.headers, timeout=5).json()
+    }
     return str(listed.get(name))

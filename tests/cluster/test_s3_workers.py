@@ -60,7 +60,9 @@ def test_workers_read_datasets_from_the_bucket(
     with running_cluster(tmp_path, redis_db=10, **s3_env) as cluster:
         worker = cluster.start_worker("s3-worker")
         dataset_id = upload(cluster, "iris.csv")
-        sha = httpx.get(f"{cluster.url}/api/datasets/{dataset_id}", timeout=10).json()["sha256"]
+        sha = httpx.get(f"{cluster.url}/api/datasets/{dataset_id}", headers=cluster.headers, timeout=10).json()[
+            "sha256"
+        ]
         token = cluster.token
         assert token is not None
 

@@ -29,7 +29,14 @@ from tests.deploy.deploy_files import (
 )
 
 # The secrets the stack cannot start without; each must be asked for with `${NAME:?message}`.
-REQUIRED_SECRETS = {"POSTGRES_PASSWORD", "REDIS_PASSWORD", "MINIO_ROOT_PASSWORD", "S3_SECRET_KEY", "SECRET_KEY"}
+REQUIRED_SECRETS = {
+    "POSTGRES_PASSWORD",
+    "REDIS_PASSWORD",
+    "MINIO_ROOT_PASSWORD",
+    "S3_SECRET_KEY",
+    "SECRET_KEY",
+    "FLOWML_ADMIN_PASSWORD",
+}
 # Services that run FlowML itself; every variable they get must be a FlowML setting.
 FLOWML_SERVICES = ("api", "worker", "worker-gpu")
 WORKER_SERVICES = ("worker", "worker-gpu")

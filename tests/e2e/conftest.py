@@ -1,10 +1,15 @@
 """A real `flowml up` (API + built dashboard + local pool) on a free loopback port, and Debian's Chromium driven by
-Playwright at 1440x900. Skipped when the dashboard is not built or Chromium is missing; failed instead under CI."""
+Playwright at 1440x900. Skipped when the dashboard is not built or Chromium is missing; failed instead under CI.
+
+The server starts with a known admin password (FLOWML_ADMIN_PASSWORD creates the user `admin` on the first start).
+`page` is a tab signed in as that admin through the real login page; `anonymous_page` is a tab nobody signed in to;
+`api` is an httpx client carrying an admin access token from POST /api/auth/login."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,11 +19,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.cluster.procs import free_port
-from tests.conftest import in_ci
+from tests.conftest import TEST_ADMIN_PASSWORD, TEST_ADMIN_USERNAME, in_ci
 
 REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "frontend" / "dist"
@@ -27,6 +32,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("FLOWML_SCREENSHOTS_DIR", REPO / "docs" / "screenshots"))
 VIEWPORT = {"width": 1440, "height": 900}
 START_TIMEOUT = 90.0
+# The test suite's admin (tests/conftest.py), given to the server explicitly: the e2e tests sign in with it.
+ADMIN_USERNAME = TEST_ADMIN_USERNAME
+ADMIN_PASSWORD = TEST_ADMIN_PASSWORD
 
 
 def _require(condition: bool, message: str) -> None:
@@ -44,9 +52,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("flowml-home")
     port = free_port()
     log = home / "server.log"
-    env = {**os.environ, "FLOWML_HOME": str(home), "LOCAL_WORKERS": "2", "MAX_CONCURRENT_JOBS": "1"}
-    for name in ("CELERY_BROKER_URL", "REDIS_URL", "DATABASE_URL"):  # embedded mode, whatever the shell has
-        env.pop(name, None)
+    env = {
+        **os.environ,
+        "FLOWML_HOME": str(home),
+        "LOCAL_WORKERS": "2",
+        "MAX_CONCURRENT_JOBS": "1",
+        "FLOWML_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        # Every page load trades the refresh token at /api/auth/refresh, which shares the login rate limit (10 a
+        # minute per address by default): a test that opens a dozen pages in a row would hit it.
+        "LOGIN_RATE_PER_MINUTE": "1000",
+    }
+    for name in ("CELERY_BROKER_URL", "REDIS_URL", "DATABASE_URL", "ADMIN_PASSWORD", "ADMIN_USERNAME"):
+        env.pop(name, None)  # embedded mode and the admin above, whatever the shell has
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "flowml.cli", "up", "--port", str(port)],
@@ -96,8 +113,24 @@ def browser() -> Iterator[Browser]:
             instance.close()
 
 
+def login_token(server: str, username: str = ADMIN_USERNAME, password: str = ADMIN_PASSWORD) -> str:
+    """An access token from the real login endpoint (valid 15 minutes, longer than any test here)."""
+    response = httpx.post(f"{server}/api/auth/login", json={"username": username, "password": password}, timeout=10)
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
 @pytest.fixture
-def page(browser: Browser, server: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Page]:
+def api(server: str) -> Iterator[httpx.Client]:
+    """The API as the admin: every request carries the bearer token the dashboard would send."""
+    token = login_token(server)
+    with httpx.Client(base_url=server, headers={"Authorization": f"Bearer {token}"}, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def anonymous_page(browser: Browser, server: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Page]:
+    """A fresh browser context (no stored refresh token): what a first-time visitor sees."""
     context = browser.new_context(viewport=VIEWPORT, base_url=server)
     context.set_default_timeout(15_000)
     tab = context.new_page()
@@ -111,6 +144,31 @@ def page(browser: Browser, server: str, request: pytest.FixtureRequest, tmp_path
         if report is not None and report.failed:
             tab.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
         context.close()
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Sign in through the login page as a user would, and wait until it has moved on."""
+    if "/login" not in page.url:
+        page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    expect(page.get_by_role("button", name=re.compile(f"Account menu for {re.escape(username)}"))).to_be_visible()
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name=re.compile("Account menu")).click()
+    page.get_by_role("menuitem", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+
+
+@pytest.fixture
+def page(anonymous_page: Page) -> Page:
+    """A tab signed in as the admin through the real login page. Reloads and `goto` keep the session: the refresh
+    token is in the context's localStorage."""
+    sign_in(anonymous_page, ADMIN_USERNAME, ADMIN_PASSWORD)
+    return anonymous_page
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -28,7 +28,7 @@ from flowml.events.hub import ClientQueue, WebSocketHub
 from flowml.events.redis_bus import EventKeys, RedisBus, publish_event_sync
 from flowml.events.schemas import Event, EventType
 from flowml.services.context import close_context, create_context
-from tests.conftest import dataset_path, drop_test_database, make_test_database_url
+from tests.conftest import api_key_for, bearer, dataset_path, drop_test_database, make_test_database_url
 from tests.events.conftest import PrivateRedis, free_port
 
 pytestmark = pytest.mark.services
@@ -241,6 +241,7 @@ class ApiProcess:
 
     def __init__(self, name: str, env: dict[str, str], workdir: Path) -> None:
         self.port = free_port()
+        self._key: str | None = None
         self.log = workdir / f"{name}.log"
         command = [sys.executable, "-m", "flowml.cli", "server", "--host", "127.0.0.1", "--port", str(self.port)]
         with self.log.open("wb") as log:
@@ -253,6 +254,14 @@ class ApiProcess:
     @property
     def ws(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The test admin's API key: both servers share the database, so it works on either."""
+        if self._key is None:
+            with httpx.Client(base_url=self.http, timeout=30) as client:
+                self._key = api_key_for(client)
+        return bearer(self._key)
 
     def wait_healthy(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
@@ -306,7 +315,7 @@ def read_until(socket: ClientConnection, done: Callable[[list[dict[str, Any]]], 
 
 def start_job(server: ApiProcess, dataset_id: str) -> str:
     body = {"dataset_id": dataset_id, "target_column": "target", "time_budget": 0.1, "n_folds": 2}
-    response = httpx.post(f"{server.http}/api/training/start", json=body, timeout=30)
+    response = httpx.post(f"{server.http}/api/training/start", json=body, headers=server.headers, timeout=30)
     assert response.status_code == 201, response.text
     job_id: str = response.json()["id"]
     return job_id
@@ -336,18 +345,23 @@ def test_events_from_one_api_process_reach_websockets_on_another(
 ) -> None:
     a, b = two_servers
     with dataset_path("iris.csv").open("rb") as handle:
-        uploaded = httpx.post(f"{a.http}/api/datasets/upload", files={"file": ("iris.csv", handle)}, timeout=60)
+        uploaded = httpx.post(
+            f"{a.http}/api/datasets/upload", files={"file": ("iris.csv", handle)}, headers=a.headers, timeout=60
+        )
     assert uploaded.status_code == 201, uploaded.text
     dataset_id = uploaded.json()["id"]
     job_ids: list[str] = []
     try:
         # Connected to B before anything happens, without ?since=: whatever arrives came live through Redis.
-        with connect(f"{b.ws}/ws") as everything:
+        with connect(f"{b.ws}/ws", additional_headers=b.headers) as everything:
             job_ids.append(start_job(a, dataset_id))
             job_ids.append(start_job(a, dataset_id))  # queued behind the first (one job at a time)
             trained, other = job_ids
-            assert httpx.post(f"{a.http}/api/training/jobs/{other}/cancel", timeout=30).status_code == 200
-            with connect(f"{b.ws}/ws/jobs/{trained}") as one_job:
+            assert (
+                httpx.post(f"{a.http}/api/training/jobs/{other}/cancel", headers=a.headers, timeout=30).status_code
+                == 200
+            )
+            with connect(f"{b.ws}/ws/jobs/{trained}", additional_headers=b.headers) as one_job:
                 mine = read_until(one_job, lambda got: bool(got) and got[-1]["type"] in TERMINAL, timeout=180)
             seen = read_until(
                 everything,

@@ -45,7 +45,7 @@ from flowml.api.app import create_app
 from flowml.cli.openapi import openapi_schema
 from flowml.core.settings import Settings
 from tests.api.conftest import make_settings, upload, wait_final
-from tests.conftest import dataset_path, drop_test_database, make_test_database_url
+from tests.conftest import dataset_path, drop_test_database, make_test_database_url, signed_in_client
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -72,14 +72,32 @@ NO_SUCCESS_HERE = {
     "POST /api/training/jobs/{job_id}/cancel": "the only job here has finished (409)",
     "POST /api/training/jobs/{job_id}/stop": "the only job here has finished (409)",
     "POST /api/datasets/upload": "random bytes are no table; tests/api and the upload fuzz cover good files",
+    "POST /api/auth/login": "needs a real password; tests/security/test_auth.py signs in",
+    "POST /api/auth/refresh": "needs a real refresh token; tests/security/test_auth.py refreshes",
+    "POST /api/auth/password": "needs the current password; tests/security/test_auth.py changes it",
+    "GET /api/auth/oidc/{provider}/login": "no provider configured here; tests/security/test_oidc.py has one",
+    "GET /api/auth/oidc/{provider}/callback": "no provider configured here; tests/security/test_oidc.py has one",
+}
+# Under /api/workers/ but for people (an admin or any user), not for workers with a join token.
+USER_ROUTES_UNDER_WORKERS = {
+    "GET /api/workers",
+    "GET /api/workers/tokens",
+    "POST /api/workers/tokens",
+    "DELETE /api/workers/tokens/{token_id}",
 }
 # Run last, on objects made for them: they delete or revoke what the other operations read.
-DESTRUCTIVE = ("DELETE /api/datasets/{dataset_id}", "DELETE /api/workers/tokens/{token_id}")
+DESTRUCTIVE = (
+    "DELETE /api/datasets/{dataset_id}",
+    "DELETE /api/workers/tokens/{token_id}",
+    "DELETE /api/auth/keys/{key_id}",
+    "DELETE /api/users/{user_id}",
+)
 
 
 def client_for(app: FastAPI) -> TestClient:
-    """The one place the fuzz client is built: when users authenticate, their header goes here."""
-    return TestClient(app, base_url=BASE_URL)
+    """Signed in as the test admin once the app has started: the run explores what a signed-in user can reach
+    (tests/security/test_auth.py walks every route signed out)."""
+    return signed_in_client(app, base_url=BASE_URL)  # type: ignore[no-any-return]
 
 
 def _operation_labels() -> list[str]:
@@ -95,6 +113,8 @@ class World:
     client: TestClient
     schema: OpenApiSchema
     join_token: str
+    # The admin's API key the client sends; generated cases carry an Authorization header of their own.
+    user_key: str
     ids: dict[str, list[str]]
     # Ids for the destructive operations only, so the others keep finding their objects.
     doomed: dict[str, list[str]]
@@ -145,18 +165,32 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         model = client.get(f"/api/results/model/{job['model_id']}").json()
         tokens = [client.post("/api/workers/tokens", json={"name": name}) for name in ("fuzz", "to revoke")]
         assert all(r.status_code == 201 for r in tokens), [r.text for r in tokens]
+        # A member to change and one to delete; a spare key of the admin's to delete (not the one the client uses).
+        members = [
+            client.post("/api/users", json={"username": name, "password": "fuzz-member-pw"}) for name in ("m1", "m2")
+        ]
+        assert all(r.status_code == 201 for r in members), [r.text for r in members]
+        spare_key = client.post("/api/auth/keys", json={"name": "to delete"})
+        assert spare_key.status_code == 201, spare_key.text
         yield World(
             client=client,
             schema=schemathesis.openapi.from_dict(client.get("/openapi.json").json()),
             join_token=tokens[0].json()["token"],
+            user_key=client.headers["Authorization"].removeprefix("Bearer "),
             ids={
                 "dataset_id": [titanic["id"], iris["id"]],
                 "job_id": [job["id"]],
                 "model_id": [job["model_id"]],
                 "sha256": [titanic["sha256"], iris["sha256"]],
                 "token_id": [tokens[0].json()["id"]],
+                "user_id": [members[0].json()["id"]],
             },
-            doomed={"dataset_id": [spare.json()["id"]], "token_id": [tokens[1].json()["id"]]},
+            doomed={
+                "dataset_id": [spare.json()["id"]],
+                "token_id": [tokens[1].json()["id"]],
+                "user_id": [members[1].json()["id"]],
+                "key_id": [spare_key.json()["id"]],
+            },
             targets=[(d["id"], c["name"]) for d in (titanic, iris) for c in d["columns"]],
             algorithms=[a["name"] for a in client.get("/api/algorithms").json()],
             metrics=[m["name"] for m in client.get("/api/metrics").json()],
@@ -251,11 +285,14 @@ def _sent(draw: st.DrawFn, world: World, label: str, mode: GenerationMode) -> Se
     sent = Sent(case)
     pools = world.doomed if label in DESTRUCTIVE else world.ids
     for name in list(case.path_parameters or {}):
-        if name in pools and draw(st.booleans()):
+        if name in pools and draw(st.integers(0, 3)):  # mostly a real id: past the 404, into the handler
             case.path_parameters[name] = draw(st.sampled_from(pools[name]))
-    if path.startswith("/api/workers/") and draw(st.integers(0, 3)):
-        # Mostly a valid join token, so the worker endpoints are reached past their 401.
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {world.join_token}"}
+    if draw(st.integers(0, 7)):
+        # Mostly a valid credential, so the endpoints are reached past their 401: a join token for the worker
+        # endpoints, the admin's API key for the rest (the schema's bearer schemes make schemathesis send its own).
+        worker = path.startswith("/api/workers/") and label not in USER_ROUTES_UNDER_WORKERS
+        credential = world.join_token if worker else world.user_key
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {credential}"}
     if not draw(st.booleans()):
         return sent
     if label == "POST /api/training/start":

@@ -18,7 +18,7 @@ from flowml.api.app import create_app
 from flowml.core.errors import InvalidInputError
 from flowml.services.inputs import is_id, json_storable, storable_text, unicode_only
 from tests.api.conftest import make_settings, upload, wait_final
-from tests.conftest import dataset_path, drop_test_database, make_test_database_url
+from tests.conftest import dataset_path, drop_test_database, make_test_database_url, signed_in_client
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -27,8 +27,8 @@ JSON = {"Content-Type": "application/json"}
 
 
 def client_for(app: FastAPI) -> TestClient:
-    """The one place this module's client is built: when users authenticate, their header goes here."""
-    return TestClient(app, raise_server_exceptions=False)
+    """Signed in as the test admin once the app has started."""
+    return signed_in_client(app, raise_server_exceptions=False)  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")

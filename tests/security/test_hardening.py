@@ -36,15 +36,13 @@ from flowml.api.rate_limit import RateLimiter
 from flowml.cli.startup import probe_redis, redis_warnings, warn_about_exposure
 from flowml.cluster.celery_app import create_celery
 from flowml.core.settings import DEFAULT_SECRET_KEY, Settings
-from tests.conftest import REPO_ROOT, dataset_path, in_ci
+from tests.conftest import REPO_ROOT, dataset_path, in_ci, sign_in, signed_in_client
 from tests.events.conftest import PrivateRedis
 
 DIST = REPO_ROOT / "frontend" / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 GOOD_KEY = secrets.token_urlsafe(48)
 GENERATE_HINT = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
-# The one place an Authorization header goes once the API has users: every client below is built with it.
-AUTH_HEADERS: dict[str, str] = {}
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -53,11 +51,12 @@ SECURITY_HEADERS = {
 
 
 def api_client(base_url: str) -> httpx.Client:
-    return httpx.Client(base_url=base_url, headers=AUTH_HEADERS, timeout=30)
+    """Signed in as the test admin: the server must be up."""
+    return sign_in(httpx.Client(base_url=base_url, timeout=30))  # type: ignore[no-any-return]
 
 
 def app_client(app: FastAPI) -> TestClient:
-    return TestClient(app, headers=AUTH_HEADERS)
+    return signed_in_client(app)  # type: ignore[no-any-return]
 
 
 def settings_for(data_dir: Path, **values: Any) -> Settings:
@@ -353,6 +352,13 @@ def test_every_response_carries_the_headers(headers_client: TestClient, method: 
     _assert_secured(response)
     csp = response.headers["content-security-policy"]
     assert "script-src 'self';" in csp and "connect-src 'self'" in csp and "unsafe-eval" not in csp
+
+
+@pytest.mark.parametrize("path", ["/api/no-such-route", "/api", "/api/auth/nope", "/ws/nope"])
+def test_an_unknown_api_path_is_a_404_not_the_dashboard(headers_client: TestClient, path: str) -> None:
+    response = headers_client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"no such endpoint: {path}"}
 
 
 def test_refused_uploads_and_cors_answers_carry_the_headers(headers_client: TestClient) -> None:

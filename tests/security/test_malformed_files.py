@@ -24,13 +24,10 @@ from flowml.core.errors import DataFormatError, UploadTooLargeError
 from flowml.core.settings import Settings
 from flowml.data.archive import check_zip_archive
 from flowml.data.limits import RATIO_FLOOR_BYTES, ReadLimits
-from tests.conftest import drop_test_database, make_test_database_url
+from tests.conftest import drop_test_database, make_test_database_url, signed_in_client
 from tests.security import corpus
 
 pytestmark = pytest.mark.db
-
-# The one place an Authorization header goes once the API has users: every client below is built with it.
-AUTH_HEADERS: dict[str, str] = {}
 
 # case -> (status, words the message must contain, compared in lower case)
 REFUSED: dict[str, tuple[int, list[str]]] = {
@@ -57,7 +54,7 @@ REFUSED: dict[str, tuple[int, list[str]]] = {
 
 
 def make_client(app: FastAPI) -> TestClient:
-    return TestClient(app, headers=AUTH_HEADERS)
+    return signed_in_client(app)  # type: ignore[no-any-return]
 
 
 def make_settings(data_dir: Path, database_url: str, **overrides: Any) -> Settings:

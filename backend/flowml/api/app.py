@@ -16,7 +16,19 @@ from loguru import logger
 from flowml import __version__
 from flowml.api.frontend import mount_frontend
 from flowml.api.rate_limit import install_rate_limiter
-from flowml.api.routes import cluster, datasets, results, system, training, worker_data, workers, ws
+from flowml.api.routes import (
+    auth,
+    cluster,
+    datasets,
+    oidc,
+    results,
+    system,
+    training,
+    users,
+    worker_data,
+    workers,
+    ws,
+)
 from flowml.api.security_headers import SecurityHeadersMiddleware
 from flowml.api.uploads import UploadLimitMiddleware
 from flowml.api.validation_errors import invalid_request
@@ -26,6 +38,7 @@ from flowml.core.settings import Settings, get_settings
 from flowml.events.hub import WebSocketHub
 from flowml.services.context import close_context, create_context
 from flowml.services.jobs.manager import JobManager
+from flowml.services.users import ensure_admin
 from flowml.services.workers import sweep_forever
 
 
@@ -35,6 +48,7 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx = await create_context(settings, with_pool=with_pool)
+        await ensure_admin(ctx)
         hub = WebSocketHub(ctx.bus, ctx.events.replay)
         await hub.start()
         manager = JobManager(ctx)
@@ -87,9 +101,15 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
 
     @app.exception_handler(FlowMLError)
     async def user_error(_request: Request, exc: FlowMLError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+        # RFC 6750: a 401 names the scheme to authenticate with.
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse({"detail": exc.message}, status_code=exc.status_code, headers=headers)
 
     for router in (
+        system.public,
+        auth.router,
+        oidc.router,
+        users.router,
         system.router,
         datasets.router,
         training.router,

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from flowml.core.errors import NotFoundError
+
 REPO_DIST = Path(__file__).resolve().parents[3] / "frontend" / "dist"
 
 NO_DASHBOARD = """<!doctype html><html><head><meta charset="utf-8"><title>FlowML Studio</title>
@@ -36,6 +38,10 @@ def mount_frontend(app: FastAPI, dist: Path | None) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     async def spa(path: str) -> FileResponse:
+        # An API path no route matched is a 404, never the dashboard's page with 200: a client calling a route
+        # that does not exist (a typo, an older server) must be told so.
+        if path == "api" or path.startswith(("api/", "ws/")):
+            raise NotFoundError(f"no such endpoint: /{path}")
         # Client-side routes (/jobs/abc) get index.html; real files in dist/ are served as they are.
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from flowml.core.errors import FlowMLError
 
@@ -18,8 +19,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except FlowMLError as exc:
-        err_console.print(f"[bold red]error:[/] {exc.message}")
+        # Escaped: messages quote what users typed and servers sent, and "[/x]" in them is not markup.
+        err_console.print(f"[bold red]error:[/] {escape(exc.message)}")
         raise typer.Exit(code=2) from None
     except FileNotFoundError as exc:
-        err_console.print(f"[bold red]error:[/] file not found: {exc.filename or exc}")
+        err_console.print(f"[bold red]error:[/] file not found: {escape(str(exc.filename or exc))}")
         raise typer.Exit(code=2) from None

@@ -8,7 +8,12 @@ from typing import Annotated
 import typer
 
 from flowml import __version__
+from flowml.cli.datasets import app as datasets_app
+from flowml.cli.jobs import app as jobs_app
+from flowml.cli.models import app as models_app
+from flowml.cli.remote import whoami
 from flowml.cli.tokens import app as tokens_app
+from flowml.cli.users import app as users_app
 
 app = typer.Typer(
     name="flowml",
@@ -18,6 +23,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(tokens_app, name="token")
+app.add_typer(users_app, name="users")
+# datasets, jobs, models and whoami act on a running server through its API, with FLOWML_API_KEY (docs/cli.md).
+app.add_typer(datasets_app, name="datasets")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(models_app, name="models")
 
 
 @app.command()
@@ -125,3 +135,6 @@ def openapi(
 def version() -> None:
     """Print the version."""
     typer.echo(__version__)
+
+
+app.command()(whoami)  # registered last, so `flowml --help` lists it beside the server groups

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "flowml-dev-secret-change-me"
@@ -74,6 +74,31 @@ def _default_data_dir() -> Path:
     return Path(os.environ.get("FLOWML_HOME", Path.home() / ".flowml"))
 
 
+class OidcProvider(BaseModel):
+    """One way to sign in with an outside account. `kind: oidc` covers Google (issuer https://accounts.google.com),
+    Microsoft, Keycloak, Authentik, Okta and any other OpenID Connect issuer; `kind: github` is GitHub's OAuth."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$", description="In URLs: /api/auth/oidc/<name>/login")
+    label: str = Field(default="", max_length=64, description="The button's text; default 'Sign in with <name>'")
+    kind: Literal["oidc", "github"] = "oidc"
+    issuer: str | None = Field(default=None, description="The OIDC issuer URL (discovery at .well-known)")
+    client_id: str = Field(min_length=1)
+    client_secret: str = Field(min_length=1)
+    # A verified email in one of these domains gets a member account at its first sign-in. Anyone else needs an
+    # admin to create a user named after their email first (the identity is linked at their first sign-in).
+    allowed_domains: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _issuer_for_oidc(self) -> OidcProvider:
+        if self.kind == "oidc" and not self.issuer:
+            raise ValueError(f"OIDC provider '{self.name}' needs an issuer URL")
+        return self
+
+    @property
+    def button(self) -> str:
+        return self.label or f"Sign in with {self.name.capitalize()}"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -124,6 +149,25 @@ class Settings(BaseSettings):
     # Per client IP, shared by /predict and /predict/batch; a burst of a full minute's worth is allowed. Generous
     # (100 a second) so dashboards and scoring scripts never meet it; one client flooding the server does.
     PREDICT_RATE_PER_MINUTE: float = Field(default=6000.0, gt=0)
+    # Per client IP, for login and token refresh: enough for people who mistype, far too few to guess a password.
+    LOGIN_RATE_PER_MINUTE: float = Field(default=10.0, gt=0)
+    # The first admin, created at the first start when no admin exists. Without a password one is generated and
+    # printed once. FLOWML_ADMIN_PASSWORD is the name the docs use; ADMIN_PASSWORD works too.
+    ADMIN_USERNAME: str = Field(default="admin", min_length=1, max_length=64)
+    ADMIN_PASSWORD: str | None = Field(
+        default=None,
+        min_length=8,  # the rule every password follows (auth/passwords.py); checked here so a start refuses it early
+        validation_alias=AliasChoices("FLOWML_ADMIN_PASSWORD", "ADMIN_PASSWORD"),
+    )
+    # Access tokens are checked against the user on every request; short so a stolen one is worth little.
+    ACCESS_TOKEN_MINUTES: float = Field(default=15.0, gt=0, le=24 * 60)
+    REFRESH_TOKEN_DAYS: float = Field(default=7.0, gt=0, le=365)
+    # Optional sign-in with outside accounts, as JSON: [{"name": "google", "issuer": "https://accounts.google.com",
+    # "client_id": "...", "client_secret": "...", "allowed_domains": ["example.com"]}]. docs/security.md has more.
+    OIDC_PROVIDERS: list[OidcProvider] = Field(default_factory=list)
+    # The address users open FlowML at (https://flowml.example.com), for the sign-in redirect URL; without it, the
+    # address of the request (right unless a proxy rewrites the host).
+    PUBLIC_URL: str | None = None
     HOST: str = "127.0.0.1"
     PORT: int = 8000
     FRONTEND_DIST: Path | None = None

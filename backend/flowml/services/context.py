@@ -15,6 +15,7 @@ import psutil
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
+from flowml.auth.secret import signing_key
 from flowml.core.settings import Settings
 from flowml.db.engine import SessionFactory, create_engine, create_session_factory
 from flowml.db.migrate import upgrade
@@ -41,6 +42,8 @@ class AppContext:
     pool: LocalProcessPool | None = None
     executor: TrialExecutor | None = None  # the LocalExecutor, or the ClusterExecutor wrapping it
     instance_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    # Signs access and refresh tokens (auth/secret.py says where it comes from).
+    signing_key: str = ""
 
     @property
     def dataset_cache(self) -> Path:
@@ -68,6 +71,7 @@ async def create_context(settings: Settings, *, with_pool: bool = True) -> AppCo
         store=create_store(settings),
         bus=bus,
         events=EventRecorder(sessions, bus),
+        signing_key=signing_key(settings),
     )
     for path in (ctx.dataset_cache, ctx.model_cache, ctx.cancel_dir):
         path.mkdir(parents=True, exist_ok=True)

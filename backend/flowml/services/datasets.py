@@ -37,6 +37,7 @@ async def create_dataset(
     name: str | None = None,
     table: str | None = None,
     sheet: str | None = None,
+    owner_id: str | None = None,
 ) -> Dataset:
     """Parse the file at `upload_path` (already size-checked), store it as Parquet, and record it.
 
@@ -73,6 +74,7 @@ async def create_dataset(
             columns=[{"name": c, "kind": str(ingested.kinds[c]), "dtype": str(df[c].dtype)} for c in df.columns],
             notes=list(ingested.notes),
             profile=profile,
+            owner_id=owner_id,
         )
         async with ctx.sessions() as session:
             session.add(dataset)
@@ -85,9 +87,13 @@ async def create_dataset(
         raise
 
 
-async def list_datasets(ctx: AppContext) -> list[Dataset]:
+async def list_datasets(ctx: AppContext, owner_id: str | None = None) -> list[Dataset]:
+    """Newest first; only `owner_id`'s when given (a member's view), everyone's when None (an admin's)."""
+    query = select(Dataset).order_by(col(Dataset.created_at).desc())
+    if owner_id is not None:
+        query = query.where(Dataset.owner_id == owner_id)
     async with ctx.sessions() as session:
-        return list((await session.exec(select(Dataset).order_by(col(Dataset.created_at).desc()))).all())
+        return list((await session.exec(query)).all())
 
 
 async def get_dataset(ctx: AppContext, dataset_id: str) -> Dataset:

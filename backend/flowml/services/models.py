@@ -68,9 +68,13 @@ class _ModelCache:
 _cache = _ModelCache()
 
 
-async def list_models(ctx: AppContext) -> list[TrainedModel]:
+async def list_models(ctx: AppContext, owner_id: str | None = None) -> list[TrainedModel]:
+    """Newest first; only `owner_id`'s when given (a member's view), everyone's when None (an admin's)."""
+    query = select(TrainedModel).order_by(col(TrainedModel.created_at).desc())
+    if owner_id is not None:
+        query = query.where(TrainedModel.owner_id == owner_id)
     async with ctx.sessions() as session:
-        return list((await session.exec(select(TrainedModel).order_by(col(TrainedModel.created_at).desc()))).all())
+        return list((await session.exec(query)).all())
 
 
 async def get_model(ctx: AppContext, model_id: str) -> TrainedModel:

@@ -1,37 +1,18 @@
 import createClient from "openapi-fetch";
+import { authFetch, authMiddleware } from "./auth";
+import { ApiError, errorMessage, parseJson } from "./errors";
 import type { paths } from "./schema";
-import type { ApiErrorBody } from "./types";
 
-/** An error answered by the server (`{detail}`) or by the network, with a message fit for the user. */
-export class ApiError extends Error {
-  readonly status: number;
-
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = "ApiError";
-    this.status = status;
-  }
-}
-
-function isErrorBody(value: unknown): value is ApiErrorBody {
-  return typeof value === "object" && value !== null && typeof (value as ApiErrorBody).detail === "string";
-}
-
-/** FastAPI answers `{detail: string}`, but its own validation errors carry `detail: [{msg, loc}]`. */
-export function errorMessage(status: number, body: unknown, fallback = ""): string {
-  if (isErrorBody(body)) return body.detail;
-  if (typeof body === "object" && body !== null && Array.isArray((body as { detail?: unknown }).detail)) {
-    const items = (body as { detail: { msg?: string; loc?: (string | number)[] }[] }).detail;
-    return items.map((item) => [item.loc?.slice(1).join("."), item.msg].filter(Boolean).join(": ")).join("; ");
-  }
-  return fallback || `Request failed (HTTP ${status})`;
-}
+export { ApiError, errorMessage, parseJson };
 
 const UNREACHABLE = "Cannot reach the FlowML server. Is it running?";
 
-function networkError(cause: unknown): never {
-  // An abort is the caller's own doing (TanStack Query cancelling a stale request): pass it on untouched.
+/** A failed fetch as an ApiError the user can read; an abort passes through. */
+export function networkError(cause: unknown): never {
+  // An abort is the caller's own doing (TanStack Query cancelling a stale request): pass it on untouched. An ApiError
+  // already speaks for the server (a refused token refresh, say).
   if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+  if (cause instanceof ApiError) throw cause;
   throw new ApiError(0, UNREACHABLE);
 }
 
@@ -42,13 +23,15 @@ const baseUrl = typeof location === "undefined" ? "http://localhost" : location.
 /**
  * The typed client: paths, path and query parameters, request bodies and answers all come from schema.d.ts, so
  * calling an endpoint that does not exist, or with the wrong shape, fails to compile. Wrap calls in `unwrap`.
- * `fetch` is looked up per call so tests can stub the global.
+ * `fetch` is looked up per call so tests can stub the global. authMiddleware adds the session's bearer token and
+ * renews it on a 401 (api/auth.ts).
  */
 export const api = createClient<paths>({
   baseUrl,
   headers: { Accept: "application/json" },
   fetch: (input: Request) => globalThis.fetch(input),
 });
+api.use(authMiddleware);
 
 interface Outcome<T> {
   data?: T;
@@ -76,14 +59,6 @@ export async function unwrap<T>(pending: Promise<Outcome<T>>, okStatuses: readon
 // ---------------------------------------------------------------- untyped requests
 // For an endpoint the generated schema does not have yet (run `npm run gen:api` and move it to `api`).
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function withQuery(path: string, query?: Query): string {
@@ -97,10 +72,12 @@ export function withQuery(path: string, query?: Query): string {
 }
 
 interface RequestOptions {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   query?: Query;
   json?: unknown;
   body?: BodyInit;
+  /** Extra headers (an Authorization of the caller's own is sent as it is, and not renewed on a 401). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Non-2xx statuses whose body is still the answer. */
   okStatuses?: readonly number[];
@@ -108,7 +85,7 @@ interface RequestOptions {
 
 /** An untyped request: the caller vouches for `T`. Prefer `unwrap(api.GET(...))`, which the schema checks. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   let body = options.body;
   if (options.json !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -116,7 +93,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   let response: Response;
   try {
-    response = await fetch(withQuery(path, options.query), {
+    response = await authFetch(withQuery(path, options.query), {
       method: options.method ?? "GET",
       headers,
       body,

@@ -55,7 +55,6 @@ export const resultsApi = {
   model: async (id: Id): Promise<Model> => (await unwrap(api.GET("/api/results/model/{model_id}", model(id)))) as Model,
   predict: async (id: Id, body: PredictRequest): Promise<Prediction> =>
     (await unwrap(api.POST("/api/results/model/{model_id}/predict", { ...model(id), body }))) as Prediction,
-  downloadUrl: (id: Id) => `/api/results/model/${encodeURIComponent(id)}/download`,
 };
 
 export const metaApi = {

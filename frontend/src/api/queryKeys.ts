@@ -36,6 +36,14 @@ export const queryKeys = {
     tokens: () => [...queryKeys.workers.all, "tokens"] as const,
   },
   cluster: ["cluster"] as const,
+  auth: {
+    providers: ["auth", "providers"] as const,
+    keys: () => ["auth", "keys"] as const,
+  },
+  users: {
+    all: ["users"] as const,
+    list: () => [...queryKeys.users.all, "list"] as const,
+  },
   logs: {
     all: ["logs"] as const,
     system: (tail: number) => [...queryKeys.logs.all, "system", tail] as const,

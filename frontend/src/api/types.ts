@@ -105,6 +105,27 @@ export type Stats = Omit<Schemas["Stats"], "jobs"> & {
 };
 export type Health = Schemas["Health"];
 
+// ---------------------------------------------------------------- authentication
+
+export type UserPublic = Schemas["UserPublic"];
+export type Role = UserPublic["role"];
+/** Every role, most powerful first (for pickers); checked below against the generated union. */
+export const ROLES = ["admin", "member"] as const satisfies readonly Role[];
+const everyRoleListed: Exclude<Role, (typeof ROLES)[number]> extends never ? true : false = true;
+void everyRoleListed;
+export type TokenPair = Schemas["TokenPairPublic"];
+export type LoginRequest = Schemas["LoginRequest"];
+export type RefreshRequest = Schemas["RefreshRequest"];
+export type PasswordChange = Schemas["PasswordChange"];
+export type ApiKeyPublic = Schemas["ApiKeyPublic"];
+/** The answer to creating a key: the only time the whole key is shown. */
+export type ApiKeyCreated = Schemas["ApiKeyCreated"];
+export type UserCreate = Schemas["UserCreate"];
+export type UserUpdate = Schemas["UserUpdate"];
+
+/** An identity provider of the login page; `login_url` is a full-page navigation target (the provider's sign-in). */
+export type AuthProvider = Schemas["ProviderPublic"];
+
 // ---------------------------------------------------------------- websocket
 // WebSocket messages are not part of an OpenAPI schema: these are written from docs/api.md, over generated types.
 

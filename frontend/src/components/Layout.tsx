@@ -1,4 +1,5 @@
 import { Outlet } from "react-router";
+import { UserMenu } from "../features/auth/components/UserMenu";
 import { Sidebar } from "./Sidebar";
 import { Toaster } from "./Toaster";
 import { TooltipProvider } from "./ui/tooltip";
@@ -19,6 +20,9 @@ export function Layout() {
         </aside>
         <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-8">
           <div className="mx-auto max-w-7xl">
+            <header className="-mt-2 mb-4 flex items-center justify-end" aria-label="Account">
+              <UserMenu />
+            </header>
             <Outlet />
           </div>
         </main>

@@ -1,8 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { Activity, Boxes, Database, FlaskConical, House, ListChecks, ScrollText, Server } from "lucide-react";
+import { Activity, Boxes, Database, FlaskConical, House, ListChecks, ScrollText, Server, Users } from "lucide-react";
 import { NavLink } from "react-router";
 import { metaApi } from "../api/endpoints";
 import { queryKeys } from "../api/queryKeys";
+import { useIsAdmin } from "../features/auth/useAuth";
 import { ThemeToggle } from "./ThemeToggle";
 
 const NAV = [
@@ -13,10 +14,12 @@ const NAV = [
   { to: "/models", label: "Models", Icon: Boxes, end: false },
 ];
 
-// The machinery behind the work: where it runs and what it wrote down.
+// The machinery behind the work: where it runs, what it wrote down, who may use it. Members see the workers
+// (read-only); the server log and the user list are for admins, and the server refuses them to members anyway.
 const SYSTEM_NAV = [
-  { to: "/workers", label: "Workers", Icon: Server, end: false },
-  { to: "/logs", label: "Logs", Icon: ScrollText, end: false },
+  { to: "/workers", label: "Workers", Icon: Server, end: false, adminOnly: false },
+  { to: "/logs", label: "Logs", Icon: ScrollText, end: false, adminOnly: true },
+  { to: "/users", label: "Users", Icon: Users, end: false, adminOnly: true },
 ];
 
 type NavItem = (typeof NAV)[number];
@@ -59,6 +62,7 @@ function HealthDot() {
 }
 
 export function Sidebar() {
+  const admin = useIsAdmin();
   return (
     <nav aria-label="Main" className="flex h-full flex-col gap-1 border-r border-line bg-surface p-2 lg:p-3">
       <div className="mb-4 flex items-center gap-2 px-2 py-2">
@@ -70,7 +74,7 @@ export function Sidebar() {
       ))}
       <div className="mx-3 my-2 border-t border-line" role="presentation" />
       <p className="hidden px-3 pb-1 text-xs font-medium tracking-wide text-muted uppercase lg:block">System</p>
-      {SYSTEM_NAV.map((item) => (
+      {SYSTEM_NAV.filter((item) => admin || !item.adminOnly).map((item) => (
         <NavItemLink key={item.to} {...item} />
       ))}
       <div className="mt-auto flex flex-col gap-1">

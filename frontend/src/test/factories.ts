@@ -1,5 +1,5 @@
 // Factories for unit tests: fresh objects per call, overridable field by field.
-import type { InputField, Job, JobEvent, Leaderboard, Trial } from "../api/types";
+import type { InputField, Job, JobEvent, Leaderboard, TokenPair, Trial, UserPublic } from "../api/types";
 
 export function makeJob(overrides: Partial<Job> = {}): Job {
   return {
@@ -67,4 +67,42 @@ export function makeEvent<T extends JobEvent["type"]>(type: T, data: EventOf<T>[
 
 export function makeField(overrides: Partial<InputField> = {}): InputField {
   return { name: "age", kind: "numeric", dtype: "float64", ...overrides };
+}
+
+export function makeUser(overrides: Partial<UserPublic> = {}): UserPublic {
+  return {
+    id: "u".repeat(32),
+    username: "ada",
+    role: "member",
+    is_active: true,
+    created_at: "2025-01-01T10:00:00Z",
+    last_login_at: null,
+    ...overrides,
+  };
+}
+
+export function makeTokenPair(access: string, overrides: Partial<TokenPair> = {}): TokenPair {
+  return {
+    access_token: access,
+    refresh_token: `refresh-${access}`,
+    token_type: "bearer",
+    expires_in: 900,
+    user: makeUser(),
+    ...overrides,
+  };
+}
+
+/** localStorage or sessionStorage for tests under Node, which has neither. */
+export function memoryStorage(): Storage {
+  const items = new Map<string, string>();
+  return {
+    get length() {
+      return items.size;
+    },
+    clear: () => items.clear(),
+    getItem: (key) => items.get(key) ?? null,
+    key: (index) => [...items.keys()][index] ?? null,
+    removeItem: (key) => void items.delete(key),
+    setItem: (key, value) => void items.set(key, String(value)),
+  };
 }

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from flowml.api.auth import current_user
 from flowml.api.deps import CtxDep
+from flowml.api.routes.responses import signed_in
 from flowml.cluster.executor import ClusterExecutor
 from flowml.cluster.queues import ALL_QUEUES
 from flowml.services.cluster_status import cluster_status
 
-router = APIRouter(prefix="/api/cluster", tags=["cluster"])
+router = APIRouter(prefix="/api/cluster", tags=["cluster"], dependencies=[Depends(current_user)], responses=signed_in())
 
 
 class _FromService(BaseModel):

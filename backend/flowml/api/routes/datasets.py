@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
+from flowml.api.auth import CurrentUser, current_user
 from flowml.api.deps import CtxDep, DatasetDep
-from flowml.api.routes.responses import error_responses
+from flowml.api.routes.responses import error_responses, signed_in
 from flowml.api.uploads import spool_upload
 from flowml.core.errors import InvalidInputError
 from flowml.data.schema import ColumnKind
 from flowml.db.tables import DatasetPublic, DatasetsPublic
-from flowml.services import datasets
+from flowml.services import datasets, users
 from flowml.services.inputs import storable_text
 
-router = APIRouter(prefix="/api/datasets", tags=["datasets"])
+router = APIRouter(
+    prefix="/api/datasets", tags=["datasets"], dependencies=[Depends(current_user)], responses=signed_in()
+)
 
 # One cell as data/jsonsafe.py writes it: dates become ISO text, NaN null; nested columns stay lists or objects.
 CellValue = str | int | float | bool | list[Any] | dict[str, Any] | None
@@ -71,6 +74,7 @@ class DatasetStats(BaseModel):
 )
 async def upload_dataset(
     ctx: CtxDep,
+    user: CurrentUser,
     file: Annotated[UploadFile, File(description="The table: csv, tsv, txt, xlsx, xls, parquet, feather, json, ...")],
     name: Annotated[str | None, Form(max_length=255)] = None,
     table: Annotated[str | None, Form(description="SQLite: which table to load")] = None,
@@ -85,15 +89,15 @@ async def upload_dataset(
     path = await spool_upload(file, ctx.settings.upload_dir, ctx.settings.max_upload_bytes)
     try:
         return await datasets.create_dataset(
-            ctx, upload_path=path, filename=file.filename, name=name, table=table, sheet=sheet
+            ctx, upload_path=path, filename=file.filename, name=name, table=table, sheet=sheet, owner_id=user.id
         )
     finally:
         path.unlink(missing_ok=True)
 
 
 @router.get("", response_model=DatasetsPublic)
-async def list_datasets(ctx: CtxDep) -> Any:
-    items = await datasets.list_datasets(ctx)
+async def list_datasets(ctx: CtxDep, user: CurrentUser) -> Any:
+    items = await datasets.list_datasets(ctx, users.owner_filter(user))
     return {"items": items, "count": len(items)}
 
 

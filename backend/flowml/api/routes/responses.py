@@ -38,7 +38,8 @@ class RequestError(BaseModel):
 
 _DESCRIPTIONS: dict[int, str] = {
     400: "The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data",
-    401: "No join token, or one that is unknown or revoked",
+    401: "No credentials, or ones that are unknown, expired or revoked; sign in again",
+    403: "Signed in, but only an admin may do this",
     404: "An id that names nothing",
     409: "The action does not fit the current state",
     413: "The body is larger than MAX_UPLOAD_SIZE_MB",
@@ -48,6 +49,11 @@ _DESCRIPTIONS: dict[int, str] = {
     500: "The model package does not match the SHA-256 recorded for it",
     503: "The artifact store could not be read or written",
 }
+
+
+def signed_in(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a router whose every route needs a signed-in user (and, with 403, an admin)."""
+    return error_responses(401, *codes)
 
 
 def error_responses(*codes: int, notes: Mapping[int, str] | None = None) -> dict[int | str, dict[str, Any]]:

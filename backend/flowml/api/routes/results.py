@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, model_validator
 
+from flowml.api.auth import CurrentUser, current_user
 from flowml.api.deps import CtxDep, JobDep, ModelDep
 from flowml.api.rate_limit import rate_limit
-from flowml.api.routes.responses import error_responses
+from flowml.api.routes.responses import error_responses, signed_in
 from flowml.api.uploads import spool_upload
 from flowml.core.errors import InvalidInputError
 from flowml.data.formats import extension_of, read_table
@@ -19,11 +20,11 @@ from flowml.data.limits import ReadLimits
 from flowml.db.tables import TrainedModelPublic, TrainedModelsPublic, TrialPublic
 from flowml.engine.metrics import get_metric
 from flowml.engine.types import ProblemType
-from flowml.services import models
+from flowml.services import models, users
 from flowml.services.jobs import service as jobs
 from flowml.services.jobs.views import trial_view
 
-router = APIRouter(prefix="/api/results", tags=["results"])
+router = APIRouter(prefix="/api/results", tags=["results"], dependencies=[Depends(current_user)], responses=signed_in())
 
 # One budget per client for both prediction routes: each call runs the model in this process.
 PREDICT_LIMIT = rate_limit("predict", lambda settings: settings.PREDICT_RATE_PER_MINUTE)
@@ -160,8 +161,8 @@ async def trials(ctx: CtxDep, job: JobDep) -> Any:
 
 
 @router.get("/models", response_model=TrainedModelsPublic)
-async def list_models(ctx: CtxDep) -> Any:
-    items = await models.list_models(ctx)
+async def list_models(ctx: CtxDep, user: CurrentUser) -> Any:
+    items = await models.list_models(ctx, users.owner_filter(user))
     return {"items": items, "count": len(items)}
 
 

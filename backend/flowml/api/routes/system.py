@@ -5,21 +5,25 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlmodel import func, select
 
 from flowml import __version__
+from flowml.api.auth import AdminUser, CurrentUser, current_user
 from flowml.api.deps import CtxDep, JobDep
-from flowml.api.routes.responses import error_responses
+from flowml.api.routes.responses import error_responses, signed_in
 from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Worker
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, metrics_for
 from flowml.engine.types import ProblemType
+from flowml.services import users
 from flowml.services.logs import read_job_log, system_log_path, tail
 
-router = APIRouter(tags=["system"])
+# /health answers everyone (load balancers, `flowml worker` waiting for the master); the rest needs a user.
+public = APIRouter(tags=["system"])
+router = APIRouter(tags=["system"], dependencies=[Depends(current_user)], responses=signed_in())
 
 
 class Health(BaseModel):
@@ -66,7 +70,7 @@ class SystemLog(BaseModel):
     lines: list[str] = Field(description="The last lines of the server's log, oldest first")
 
 
-@router.get(
+@public.get(
     "/health",
     response_model=Health,
     responses={503: {"model": Health, "description": "A check failed; the body says which"}},
@@ -96,11 +100,18 @@ async def health(ctx: CtxDep) -> JSONResponse:
 
 
 @router.get("/api/stats", response_model=Stats)
-async def stats(ctx: CtxDep) -> dict[str, Any]:
+async def stats(ctx: CtxDep, user: CurrentUser) -> dict[str, Any]:
+    """The caller's own counts (everyone's for an admin); workers are shared by all."""
+    owner = users.owner_filter(user)
+
+    def mine(query: Any, table: Any) -> Any:
+        return query if owner is None else query.where(table.owner_id == owner)
+
     async with ctx.sessions() as session:
-        n_datasets = (await session.exec(select(func.count()).select_from(Dataset))).one()
-        n_models = (await session.exec(select(func.count()).select_from(TrainedModel))).one()
-        by_status = dict((await session.exec(select(Job.status, func.count()).group_by(Job.status))).all())
+        n_datasets = (await session.exec(mine(select(func.count()).select_from(Dataset), Dataset))).one()
+        n_models = (await session.exec(mine(select(func.count()).select_from(TrainedModel), TrainedModel))).one()
+        jobs_query = mine(select(Job.status, func.count()), Job).group_by(Job.status)
+        by_status = dict((await session.exec(jobs_query)).all())
         online = (await session.exec(select(func.count()).select_from(Worker).where(Worker.status == "online"))).one()
     return {
         "datasets": n_datasets,
@@ -139,6 +150,8 @@ async def job_log(ctx: CtxDep, job: JobDep, lines: Annotated[int, Query(alias="t
     return {"job_id": job.id, "lines": await asyncio.to_thread(read_job_log, ctx.settings, job.id, lines)}
 
 
-@router.get("/api/logs", response_model=SystemLog, responses=error_responses(422))
-async def system_log(ctx: CtxDep, lines: Annotated[int, Query(alias="tail", ge=1, le=5000)] = 200) -> Any:
+@router.get("/api/logs", response_model=SystemLog, responses=error_responses(403, 422))
+async def system_log(
+    ctx: CtxDep, _admin: AdminUser, lines: Annotated[int, Query(alias="tail", ge=1, le=5000)] = 200
+) -> Any:
     return {"lines": await asyncio.to_thread(tail, system_log_path(ctx.settings), lines)}

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, status
 
+from flowml.api.auth import CurrentUser, current_user
 from flowml.api.deps import CtxDep, JobDep, ManagerDep
-from flowml.api.routes.responses import error_responses
+from flowml.api.routes.responses import error_responses, signed_in
 from flowml.db.tables import JobPublic, JobsPublic, JobStatus
+from flowml.services import users
 from flowml.services.jobs import service as jobs
 from flowml.services.jobs.requests import TrainingRequest
 
-router = APIRouter(prefix="/api/training", tags=["training"])
+router = APIRouter(
+    prefix="/api/training", tags=["training"], dependencies=[Depends(current_user)], responses=signed_in()
+)
 
 
 @router.post(
@@ -21,14 +25,14 @@ router = APIRouter(prefix="/api/training", tags=["training"])
     response_model=JobPublic,
     responses=error_responses(400, 404, 413, 422, 503, notes={404: "The dataset id names nothing"}),
 )
-async def start_training(ctx: CtxDep, manager: ManagerDep, request: TrainingRequest) -> Any:
-    job = await jobs.create_job(ctx, request)
+async def start_training(ctx: CtxDep, manager: ManagerDep, user: CurrentUser, request: TrainingRequest) -> Any:
+    job = await jobs.create_job(ctx, request, owner=user)
     return await manager.submit(job.id)
 
 
 @router.get("/jobs", response_model=JobsPublic, responses=error_responses(422))
-async def list_jobs(ctx: CtxDep, status: JobStatus | None = None) -> Any:
-    items = await jobs.list_jobs(ctx, status)
+async def list_jobs(ctx: CtxDep, user: CurrentUser, status: JobStatus | None = None) -> Any:
+    items = await jobs.list_jobs(ctx, status, users.owner_filter(user))
     return {"items": items, "count": len(items)}
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from flowml.api.auth import AdminUser, CurrentUser
 from flowml.api.deps import CtxDep
 from flowml.api.routes.responses import error_responses
 from flowml.db.tables import JoinToken, JoinTokenPublic, Trial
@@ -18,7 +19,9 @@ from flowml.services.workers import MAX_CONCURRENCY, MAX_NAME_LENGTH, WorkerStat
 
 router = APIRouter(prefix="/api/workers", tags=["workers"])
 
-_bearer = HTTPBearer(auto_error=False, description="A join token, as printed by `flowml token create`")
+_bearer = HTTPBearer(
+    auto_error=False, scheme_name="JoinToken", description="A join token, as printed by `flowml token create`"
+)
 
 
 async def _join_token(
@@ -184,33 +187,34 @@ async def deregister(ctx: CtxDep, token: TokenDep, body: DeregisterRequest) -> A
     return {"worker_id": worker.id}
 
 
-@router.get("", response_model=list[WorkerStatus])
-async def list_workers(ctx: CtxDep) -> Any:
+@router.get("", response_model=list[WorkerStatus], responses=error_responses(401))
+async def list_workers(ctx: CtxDep, _user: CurrentUser) -> Any:
+    """Every signed-in user may see the cluster (where their trials can run); only admins change it."""
     return [_worker_status(state) for state in await workers.list_workers(ctx)]
 
 
-# Join tokens. Once users authenticate (a later issue) these three are admin-only.
+# Join tokens: admins only. The routes above authenticate workers by their join token instead of a user.
 
 
 @router.post(
     "/tokens",
     status_code=status.HTTP_201_CREATED,
     response_model=TokenCreated,
-    responses=error_responses(400, 413, 422),
+    responses=error_responses(400, 401, 403, 413, 422),
 )
-async def create_token(ctx: CtxDep, request: Request, body: TokenCreateRequest) -> Any:
+async def create_token(ctx: CtxDep, _admin: AdminUser, request: Request, body: TokenCreateRequest) -> Any:
     token, secret = await workers.create_token(ctx, body.name)
     command = workers.worker_command(str(request.base_url), secret)
     return {**token.model_dump(), "token": secret, "command": command}
 
 
-@router.get("/tokens", response_model=list[JoinTokenPublic])
-async def list_tokens(ctx: CtxDep) -> Any:
+@router.get("/tokens", response_model=list[JoinTokenPublic], responses=error_responses(401, 403))
+async def list_tokens(ctx: CtxDep, _admin: AdminUser) -> Any:
     return await workers.list_tokens(ctx)
 
 
-@router.delete("/tokens/{token_id}", response_model=JoinTokenPublic, responses=error_responses(404))
-async def revoke_token(ctx: CtxDep, token_id: str) -> Any:
+@router.delete("/tokens/{token_id}", response_model=JoinTokenPublic, responses=error_responses(401, 403, 404))
+async def revoke_token(ctx: CtxDep, _admin: AdminUser, token_id: str) -> Any:
     """Revoke a token: its workers are refused at their next heartbeat and shown offline now."""
     return await workers.revoke_token(ctx, token_id)
 

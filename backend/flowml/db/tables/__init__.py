@@ -5,9 +5,13 @@ from flowml.db.tables.events import JobEvent
 from flowml.db.tables.jobs import Job, JobPublic, JobsPublic, JobStatus, Trial, TrialPublic
 from flowml.db.tables.models import TrainedModel, TrainedModelPublic, TrainedModelsPublic
 from flowml.db.tables.tokens import JoinToken, JoinTokenPublic
+from flowml.db.tables.users import ApiKey, ApiKeyCreated, ApiKeyPublic, User, UserPublic
 from flowml.db.tables.workers import Worker, WorkerPublic
 
 __all__ = [
+    "ApiKey",
+    "ApiKeyCreated",
+    "ApiKeyPublic",
     "Dataset",
     "DatasetPublic",
     "DatasetsPublic",
@@ -23,6 +27,8 @@ __all__ = [
     "TrainedModelsPublic",
     "Trial",
     "TrialPublic",
+    "User",
+    "UserPublic",
     "Worker",
     "WorkerPublic",
 ]

@@ -35,6 +35,8 @@ class Dataset(DatasetBase, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     storage_key: str = Field(max_length=255)
+    # The user it belongs to (users.id); None for rows from before accounts existed, which admins see.
+    owner_id: str | None = Field(default=None, max_length=32, index=True)
     columns: list[dict[str, Any]] = Field(default_factory=list, sa_column=json_column())
     notes: list[str] = Field(default_factory=list, sa_column=json_column())
     profile: list[dict[str, Any]] = Field(default_factory=list, sa_column=json_column())

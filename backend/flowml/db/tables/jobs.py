@@ -61,6 +61,8 @@ class Job(JobBase, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     algorithms: list[str] = Field(default_factory=list, sa_column=json_column())
+    # The user it belongs to (users.id); None for rows from before accounts existed, which admins see.
+    owner_id: str | None = Field(default=None, max_length=32, index=True)
     feature_plan: dict[str, Any] | None = Field(default=None, sa_column=json_column(nullable=True))
     dataset_sha256: str = Field(default="", max_length=64)
     cancel_requested: bool = False

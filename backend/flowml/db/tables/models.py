@@ -27,6 +27,8 @@ class TrainedModel(TrainedModelBase, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     storage_prefix: str = Field(max_length=255)
+    # The user it belongs to (users.id); None for rows from before accounts existed, which admins see.
+    owner_id: str | None = Field(default=None, max_length=32, index=True)
     classes: list[Any] | None = Field(default=None, sa_column=json_column(nullable=True))
     feature_importance: dict[str, float] = Field(default_factory=dict, sa_column=json_column())
     card: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())

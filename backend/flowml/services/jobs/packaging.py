@@ -87,6 +87,7 @@ async def _record_model(ctx: AppContext, model_id: str, job: Job, result: FinalR
             TrainedModel(
                 id=model_id,
                 job_id=job.id,
+                owner_id=job.owner_id,
                 dataset_id=job.dataset_id,
                 algorithm=card.get("algorithm", ""),
                 problem_type=job.problem_type,

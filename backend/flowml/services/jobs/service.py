@@ -9,7 +9,7 @@ import polars as pl
 from sqlmodel import col, select
 
 from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
-from flowml.db.tables import Job, JobStatus, Trial
+from flowml.db.tables import Job, JobStatus, Trial, User
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, get_metric
 from flowml.engine.problem import detect_problem_type, validate_target
@@ -19,13 +19,19 @@ from flowml.services.datasets import get_dataset, local_parquet
 from flowml.services.inputs import is_id, storable_text
 from flowml.services.jobs.paths import cancel_file, stop_file
 from flowml.services.jobs.requests import TrainingRequest
+from flowml.services.users import can_see
 
 
-async def create_job(ctx: AppContext, request: TrainingRequest) -> Job:
-    """Validate everything a user can get wrong before anything runs, then record the job as pending."""
+async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | None = None) -> Job:
+    """Validate everything a user can get wrong before anything runs, then record the job as pending.
+
+    With an `owner`, the dataset must be one they may see (another member's is "not found"), and the job is theirs.
+    """
     if not is_id(request.dataset_id):
         raise NotFoundError(f"dataset {request.dataset_id} not found")
     dataset = await get_dataset(ctx, request.dataset_id)
+    if owner is not None and not can_see(owner, dataset.owner_id):
+        raise NotFoundError(f"dataset {request.dataset_id} not found")
     names = [c["name"] for c in dataset.columns]
     if request.target_column not in names:
         raise InvalidInputError(
@@ -52,6 +58,7 @@ async def create_job(ctx: AppContext, request: TrainingRequest) -> Job:
         seed=request.seed,
         priority=request.priority,
         message="waiting for a free job slot",
+        owner_id=owner.id if owner is not None else None,
     )
     async with ctx.sessions() as session:
         session.add(job)
@@ -82,11 +89,14 @@ async def get_job(ctx: AppContext, job_id: str) -> Job:
     return job
 
 
-async def list_jobs(ctx: AppContext, status: JobStatus | None = None) -> list[Job]:
+async def list_jobs(ctx: AppContext, status: JobStatus | None = None, owner_id: str | None = None) -> list[Job]:
+    """Newest first; only `owner_id`'s when given (a member's view), everyone's when None (an admin's)."""
     async with ctx.sessions() as session:
         query = select(Job).order_by(col(Job.created_at).desc())
         if status is not None:
             query = query.where(Job.status == status.value)
+        if owner_id is not None:
+            query = query.where(Job.owner_id == owner_id)
         return list((await session.exec(query)).all())
 
 

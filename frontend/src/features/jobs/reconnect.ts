@@ -10,3 +10,16 @@ export function jobSocketUrl(location: Pick<Location, "protocol" | "host">, jobI
   const query = since === undefined ? "" : `?since=${encodeURIComponent(String(since))}`;
   return `${scheme}://${location.host}/ws/jobs/${encodeURIComponent(jobId)}${query}`;
 }
+
+/** Browsers cannot set headers on a WebSocket: the access token travels as the second of two subprotocols. */
+export const BEARER_SUBPROTOCOL = "flowml.bearer";
+/** The close code of a socket the server refused for want of a valid token. */
+export const AUTH_CLOSE_CODE = 4401;
+
+/** Refusals that no retry can change: not allowed to follow these events (4403), no such job for this user (4404). */
+export const FINAL_CLOSE_CODES: readonly number[] = [4403, 4404];
+
+/** The subprotocols to open the job socket with: none without a token (the server then refuses with 4401). */
+export function socketProtocols(token: string | null): string[] | undefined {
+  return token ? [BEARER_SUBPROTOCOL, token] : undefined;
+}

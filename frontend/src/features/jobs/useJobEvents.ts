@@ -1,9 +1,10 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { accessToken, renewAfter401 } from "../../api/auth";
 import { queryKeys } from "../../api/queryKeys";
 import type { Id, Job, Leaderboard, Page, Trial } from "../../api/types";
 import { type JobCache, type MonitorEvent, isTerminalEvent, parseJobEvent, reduceJobEvent } from "./events";
-import { backoffDelay, jobSocketUrl } from "./reconnect";
+import { AUTH_CLOSE_CODE, FINAL_CLOSE_CODES, backoffDelay, jobSocketUrl, socketProtocols } from "./reconnect";
 import type { Curve } from "./types";
 
 export type SocketState = "connecting" | "live" | "reconnecting" | "closed";
@@ -40,7 +41,9 @@ export function applyJobEvent(client: QueryClient, jobId: Id, event: MonitorEven
 
 /**
  * Streams `/ws/jobs/:id` into the query cache while `enabled`. Reconnects with backoff and resumes with
- * `?since=<last event id>`, so nothing is missed; stops after a terminal event.
+ * `?since=<last event id>`, so nothing is missed; stops after a terminal event. The access token goes as a
+ * subprotocol; a socket refused for its token (close code 4401) renews the token and reconnects at once, once per
+ * attempt: a second refusal falls back to the backoff.
  */
 export function useJobEvents(jobId: Id, enabled: boolean): SocketState {
   const client = useQueryClient();
@@ -56,10 +59,20 @@ export function useJobEvents(jobId: Id, enabled: boolean): SocketState {
     let attempt = 0;
     let lastId: number | undefined;
     let stopped = false;
+    // Whether this attempt already renewed the token after a 4401: a second refusal waits for the backoff instead.
+    let renewed = false;
+
+    const retryLater = () => {
+      renewed = false;
+      setState("reconnecting");
+      timer = window.setTimeout(connect, backoffDelay(attempt));
+      attempt += 1;
+    };
 
     const connect = () => {
       setState(attempt === 0 ? "connecting" : "reconnecting");
-      socket = new WebSocket(jobSocketUrl(window.location, jobId, lastId));
+      const token = accessToken();
+      socket = new WebSocket(jobSocketUrl(window.location, jobId, lastId), socketProtocols(token));
       socket.onopen = () => {
         attempt = 0;
         setState("live");
@@ -81,11 +94,29 @@ export function useJobEvents(jobId: Id, enabled: boolean): SocketState {
           setState("closed");
         }
       };
-      socket.onclose = () => {
+      socket.onclose = (event: CloseEvent) => {
         if (stopped) return;
+        if (FINAL_CLOSE_CODES.includes(event.code)) {
+          setState("closed");
+          return;
+        }
+        if (event.code !== AUTH_CLOSE_CODE || renewed) {
+          retryLater();
+          return;
+        }
+        renewed = true;
         setState("reconnecting");
-        timer = window.setTimeout(connect, backoffDelay(attempt));
-        attempt += 1;
+        renewAfter401(token).then(
+          (fresh) => {
+            if (stopped) return;
+            // No token: the session is over and the route guard is taking the user to /login.
+            if (fresh) connect();
+            else setState("closed");
+          },
+          () => {
+            if (!stopped) retryLater();
+          },
+        );
       };
     };
 

@@ -1,5 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
-import { ApiError, errorMessage } from "../../api/client";
+import { authFetch } from "../../api/auth";
+import { ApiError, errorMessage, networkError, parseJson } from "../../api/client";
 import { resultsApi } from "../../api/endpoints";
 import type { Id, PredictRow } from "../../api/types";
 import { type BatchResult, batchResult } from "./batch";
@@ -12,31 +13,24 @@ export function usePredict(modelId: Id) {
   });
 }
 
-/** POST the file as multipart `file`; the answer is CSV text (client.request expects JSON, hence fetch here). */
+/** POST the file as multipart `file`; the answer is CSV text (client.request expects JSON, hence authFetch here). */
 export async function scoreFile(modelId: Id, file: File, signal?: AbortSignal): Promise<BatchResult> {
   const form = new FormData();
   form.append("file", file);
   let response: Response;
   try {
-    response = await fetch(`/api/results/model/${encodeURIComponent(modelId)}/predict/batch`, {
+    response = await authFetch(`/api/results/model/${encodeURIComponent(modelId)}/predict/batch`, {
       method: "POST",
       headers: { Accept: "text/csv, application/json" },
       body: form,
       signal,
     });
   } catch (cause) {
-    if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
-    throw new ApiError(0, "Cannot reach the FlowML server. Is it running?");
+    networkError(cause);
   }
   const text = await response.text();
   if (!response.ok) {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    throw new ApiError(response.status, errorMessage(response.status, body, response.statusText));
+    throw new ApiError(response.status, errorMessage(response.status, parseJson(text), response.statusText));
   }
   return batchResult(text, file.name, response.headers.get("X-FlowML-Warnings"));
 }

@@ -1,5 +1,6 @@
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "../../api/client";
+import { downloadFile } from "../../api/download";
 import { resultsApi } from "../../api/endpoints";
 import { queryKeys } from "../../api/queryKeys";
 import type { Id } from "../../api/types";
@@ -7,11 +8,24 @@ import type { Evaluation } from "./evaluation";
 
 const seg = encodeURIComponent;
 
+// Fetched with the bearer header and saved as a blob (api/download.ts): a plain <a href> would be refused with 401.
 export const modelFiles = {
   /** The joblib package with its card (and model.onnx when there is one), zipped. */
   packageUrl: (id: Id) => `/api/results/model/${seg(id)}/download`,
   onnxUrl: (id: Id) => `/api/results/model/${seg(id)}/onnx`,
 };
+
+export type ModelFile = "package" | "onnx";
+
+/** Downloads one of the model's files; a failure toasts with the server's message. */
+export function useModelDownload(id: Id) {
+  return useMutation({
+    mutationFn: (file: ModelFile) =>
+      file === "package"
+        ? downloadFile(modelFiles.packageUrl(id), `model-${id}.zip`)
+        : downloadFile(modelFiles.onnxUrl(id), `model-${id}.onnx`),
+  });
+}
 
 /** A model without an evaluation is not an error: the panel says why (the server's 404 `detail`). */
 export type EvaluationResult = { status: "ready"; evaluation: Evaluation } | { status: "missing"; reason: string };

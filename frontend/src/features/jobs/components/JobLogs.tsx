@@ -4,12 +4,14 @@ import { Link } from "react-router";
 import type { Id } from "../../../api/types";
 import { Card } from "../../../components/Card";
 import { ErrorBanner, Loading } from "../../../components/States";
+import { useIsAdmin } from "../../auth/useAuth";
 import { JOB_LOG_TAIL, useJobLog } from "../api";
 import { isNearBottom, logsPageUrl } from "../logs";
 
 /** The job's last log lines, refreshed every 2 s while it runs, pinned to the newest line unless scrolled up. */
 export function JobLogs({ jobId, live }: { jobId: Id; live: boolean }) {
   const log = useJobLog(jobId, live);
+  const admin = useIsAdmin();
   const box = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const lines = log.data?.lines;
@@ -33,9 +35,12 @@ export function JobLogs({ jobId, live }: { jobId: Id; live: boolean }) {
             />
             Follow new lines
           </label>
-          <Link to={logsPageUrl(jobId)} className="inline-flex items-center gap-1 text-accent hover:underline">
-            <ScrollText className="size-4" aria-hidden /> Open in Logs
-          </Link>
+          {/* The Logs page is for admins (it also holds the server log); members read the job's log here. */}
+          {admin && (
+            <Link to={logsPageUrl(jobId)} className="inline-flex items-center gap-1 text-accent hover:underline">
+              <ScrollText className="size-4" aria-hidden /> Open in Logs
+            </Link>
+          )}
         </div>
       }
     >

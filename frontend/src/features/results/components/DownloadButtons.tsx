@@ -1,25 +1,44 @@
-import { Download, FileBox } from "lucide-react";
+import { Download, FileBox, LoaderCircle } from "lucide-react";
 import type { Model } from "../../../api/types";
-import { secondaryLinkClass } from "../../../components/Button";
+import { Button } from "../../../components/Button";
 import { Tooltip, TooltipContent, TooltipTrigger } from "../../../components/ui/tooltip";
-import { modelFiles } from "../api";
+import { type ModelFile, useModelDownload } from "../api";
 import { onnxStatus } from "../card";
 
 const disabledClass =
   "inline-flex cursor-not-allowed items-center justify-center gap-2 rounded-md border border-line bg-raised px-3 py-2 text-sm font-medium text-fg opacity-50";
 
-/** The model package (for Python) and, when the export passed its accuracy check, a portable ONNX file. */
+/**
+ * The model package (for Python) and, when the export passed its accuracy check, a portable ONNX file. Buttons, not
+ * links: the files need the bearer header, so they are fetched and then saved (api/download.ts).
+ */
 export function DownloadButtons({ model }: { model: Model }) {
   const onnx = onnxStatus(model.card);
+  const download = useModelDownload(model.id);
+  const busy = (file: ModelFile) => download.isPending && download.variables === file;
+  const icon = (file: ModelFile, Icon: typeof Download) =>
+    busy(file) ? <LoaderCircle className="size-4 animate-spin" aria-hidden /> : <Icon className="size-4" aria-hidden />;
   return (
     <div className="flex flex-wrap gap-2">
-      <a href={modelFiles.packageUrl(model.id)} className={secondaryLinkClass} download title="The model for Python (joblib), its card and its leaderboard, zipped">
-        <Download className="size-4" aria-hidden /> Download model (.zip)
-      </a>
+      <Button
+        variant="secondary"
+        icon={icon("package", Download)}
+        disabled={busy("package")}
+        onClick={() => download.mutate("package")}
+        title="The model for Python (joblib), its card and its leaderboard, zipped"
+      >
+        {busy("package") ? "Downloading…" : "Download model (.zip)"}
+      </Button>
       {onnx.available ? (
-        <a href={modelFiles.onnxUrl(model.id)} className={secondaryLinkClass} download title="The model as an ONNX graph, usable from any language with ONNX Runtime">
-          <FileBox className="size-4" aria-hidden /> Download ONNX
-        </a>
+        <Button
+          variant="secondary"
+          icon={icon("onnx", FileBox)}
+          disabled={busy("onnx")}
+          onClick={() => download.mutate("onnx")}
+          title="The model as an ONNX graph, usable from any language with ONNX Runtime"
+        >
+          {busy("onnx") ? "Downloading…" : "Download ONNX"}
+        </Button>
       ) : (
         <Tooltip>
           {/* A disabled button gets no hover or focus, so the tooltip hangs on a focusable wrapper. */}

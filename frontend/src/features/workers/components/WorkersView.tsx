@@ -9,7 +9,7 @@ import { QueuePanel } from "./QueuePanel";
 import { TokenList } from "./TokenList";
 import { WorkerTable } from "./WorkerTable";
 
-function Machines({ clusterMode }: { clusterMode: boolean | undefined }) {
+function Machines({ clusterMode, canManage }: { clusterMode: boolean | undefined; canManage: boolean }) {
   const workers = useWorkers();
   if (workers.isError) return <ErrorBanner message={workers.error.message} />;
   if (!workers.data) {
@@ -24,7 +24,7 @@ function Machines({ clusterMode }: { clusterMode: boolean | undefined }) {
     <div className="space-y-4">
       {/* Machines that joined once but are offline now do not help either. */}
       {!remoteWorkers(workers.data).some((worker) => worker.status === "online") && (
-        <NoRemoteWorkers clusterMode={clusterMode} />
+        <NoRemoteWorkers clusterMode={clusterMode} canManage={canManage} />
       )}
       {workers.data.length > 0 && <WorkerTable workers={workers.data} />}
     </div>
@@ -33,11 +33,18 @@ function Machines({ clusterMode }: { clusterMode: boolean | undefined }) {
 
 function Queues() {
   const cluster = useCluster();
+  if (cluster.isError && !cluster.data) return <ErrorBanner message={cluster.error.message} />;
   if (!cluster.data) return <Skeleton className="h-40" />;
   return <QueuePanel cluster={cluster.data} />;
 }
 
-export function WorkersView({ clusterMode }: { clusterMode: boolean | undefined }) {
+interface WorkersViewProps {
+  clusterMode: boolean | undefined;
+  /** An admin: join tokens are shown (they are secrets, and only admins may create or revoke them). */
+  canManage: boolean;
+}
+
+export function WorkersView({ clusterMode, canManage }: WorkersViewProps) {
   const workers = useWorkers();
   return (
     <div className="space-y-6">
@@ -48,10 +55,10 @@ export function WorkersView({ clusterMode }: { clusterMode: boolean | undefined 
           <CardDescription>Every computer that trains models for this server. Updated every few seconds.</CardDescription>
         </CardHeader>
         <CardContent>
-          <Machines clusterMode={clusterMode} />
+          <Machines clusterMode={clusterMode} canManage={canManage} />
         </CardContent>
       </Card>
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className={canManage ? "grid gap-6 xl:grid-cols-2" : "grid gap-6"}>
         <Card>
           <CardHeader>
             <CardTitle>Work queues</CardTitle>
@@ -61,15 +68,17 @@ export function WorkersView({ clusterMode }: { clusterMode: boolean | undefined 
             <Queues />
           </CardContent>
         </Card>
-        <Card>
-          <CardHeader>
-            <CardTitle>Join tokens</CardTitle>
-            <CardDescription>Secrets that let a machine join. Revoke one to disconnect its machines.</CardDescription>
-          </CardHeader>
-          <CardContent>
-            <TokenList />
-          </CardContent>
-        </Card>
+        {canManage && (
+          <Card>
+            <CardHeader>
+              <CardTitle>Join tokens</CardTitle>
+              <CardDescription>Secrets that let a machine join. Revoke one to disconnect its machines.</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <TokenList />
+            </CardContent>
+          </Card>
+        )}
       </div>
     </div>
   );

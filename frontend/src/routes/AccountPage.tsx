@@ -1,0 +1,50 @@
+import { PageHeader } from "../components/PageHeader";
+import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "../components/ui/card";
+import { ApiKeyList } from "../features/auth/components/ApiKeyList";
+import { ChangePasswordForm } from "../features/auth/components/ChangePasswordForm";
+import { CreateApiKeyDialog } from "../features/auth/components/CreateApiKeyDialog";
+import { RoleBadge } from "../features/auth/components/UserMenu";
+import { useUser } from "../features/auth/useAuth";
+
+export function AccountPage() {
+  const user = useUser();
+  return (
+    <>
+      <PageHeader
+        title="Account"
+        subtitle={
+          user && (
+            <span className="inline-flex items-center gap-2">
+              Signed in as <strong className="text-fg">{user.username}</strong> <RoleBadge role={user.role} />
+            </span>
+          )
+        }
+      />
+      <div className="grid items-start gap-6 xl:grid-cols-[2fr_1fr]">
+        <Card>
+          <CardHeader className="flex-row items-center">
+            <div className="space-y-1">
+              <CardTitle>API keys</CardTitle>
+              <CardDescription>For scripts and the command line: each acts as you until you revoke it.</CardDescription>
+            </div>
+            <CardAction>
+              <CreateApiKeyDialog />
+            </CardAction>
+          </CardHeader>
+          <CardContent>
+            <ApiKeyList />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Password</CardTitle>
+            <CardDescription>Changing it signs you out everywhere; API keys keep working.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <ChangePasswordForm />
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,159 @@
+"""Sign-in with an outside account, end to end against a real OIDC provider on a loopback port
+(tests/security/oidc_provider.py): the browser's redirects are followed by hand, FlowML's calls to the provider
+(discovery, token, keys) are real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from flowml.api.app import create_app
+from tests.api.conftest import make_settings
+from tests.conftest import bearer, drop_test_database, make_test_database_url, signed_in_client
+from tests.security.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person, Provider, running_provider
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[Provider]:
+    with running_provider() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def client(provider: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    data_dir = tmp_path_factory.mktemp("flowml-oidc")
+    url, dbname = make_test_database_url(data_dir)
+    providers = [
+        {
+            "name": "corp",
+            "label": "Sign in with Corp SSO",
+            "issuer": provider.url,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "allowed_domains": ["corp.example"],
+        }
+    ]
+    settings = make_settings(data_dir, url, OIDC_PROVIDERS=providers, LOGIN_RATE_PER_MINUTE=1000)
+    with signed_in_client(create_app(settings, with_pool=False)) as test_client:
+        yield test_client
+    drop_test_database(dbname)
+
+
+def sign_in_at_provider(client: TestClient, next_path: str = "/") -> dict[str, str]:
+    """What a browser does: FlowML's login URL, the provider's page, back to FlowML's callback, then /login#..."""
+    start = client.get("/api/auth/oidc/corp/login", params={"next": next_path}, follow_redirects=False)
+    assert start.status_code == 302, start.text
+    at_provider = httpx.get(start.headers["location"], follow_redirects=False)
+    assert at_provider.status_code in (302, 307), at_provider.text
+    back = urlsplit(at_provider.headers["location"])
+    assert back.path == "/api/auth/oidc/corp/callback"
+    done = client.get(f"{back.path}?{back.query}", follow_redirects=False)
+    assert done.status_code == 303, done.text
+    target = urlsplit(done.headers["location"])
+    assert target.path == "/login"
+    return {k: v[0] for k, v in parse_qs(target.fragment).items()}
+
+
+def test_the_login_page_lists_the_provider(client: TestClient) -> None:
+    assert client.get("/api/auth/providers").json() == [
+        {"name": "corp", "label": "Sign in with Corp SSO", "login_url": "/api/auth/oidc/corp/login"}
+    ]
+
+
+def test_a_verified_email_in_an_allowed_domain_gets_a_member_account(client: TestClient, provider: Provider) -> None:
+    provider.person = Person(subject="u-1001", email="Ada@corp.example")
+    result = sign_in_at_provider(client, next_path="/models")
+    assert result["next"] == "/models" and int(result["expires_in"]) == 900
+    me = client.get("/api/auth/me", headers=bearer(result["access_token"])).json()
+    assert (me["username"], me["role"]) == ("ada@corp.example", "member")
+    # The same identity signs in to the same account, and the refresh token works like a password login's.
+    again = sign_in_at_provider(client)
+    assert client.get("/api/auth/me", headers=bearer(again["access_token"])).json()["id"] == me["id"]
+    refreshed = client.post("/api/auth/refresh", json={"refresh_token": again["refresh_token"]})
+    assert refreshed.status_code == 200
+
+
+def test_an_admin_created_user_is_linked_at_first_sign_in(client: TestClient, provider: Provider) -> None:
+    created = client.post("/api/users", json={"username": "grace@partner.example", "password": "unused-pass-1"})
+    assert created.status_code == 201
+    provider.person = Person(subject="u-2002", email="grace@partner.example")
+    result = sign_in_at_provider(client)
+    assert client.get("/api/auth/me", headers=bearer(result["access_token"])).json()["id"] == created.json()["id"]
+
+
+@pytest.mark.parametrize(
+    ("person", "words"),
+    [
+        (Person(subject="u-3003", email="eve@elsewhere.example"), "No FlowML account for eve@elsewhere.example"),
+        (Person(subject="u-4004", email="mallory@corp.example", email_verified=False), "no verified email"),
+    ],
+)
+def test_others_are_refused_with_a_reason(client: TestClient, provider: Provider, person: Person, words: str) -> None:
+    provider.person = person
+    result = sign_in_at_provider(client)
+    assert "access_token" not in result and words in result["error"]
+
+
+def test_a_forged_id_token_is_refused(client: TestClient, provider: Provider) -> None:
+    provider.person = Person(subject="u-1001", email="ada@corp.example")
+    provider.sign_with_unpublished_key = True
+    try:
+        result = sign_in_at_provider(client)
+    finally:
+        provider.sign_with_unpublished_key = False
+    assert "access_token" not in result and "did not verify" in result["error"]
+
+
+def test_a_callback_without_the_flow_cookie_or_with_another_state_is_refused(
+    client: TestClient, provider: Provider
+) -> None:
+    provider.person = Person(subject="u-1001", email="ada@corp.example")
+    start = client.get("/api/auth/oidc/corp/login", follow_redirects=False)
+    back = urlsplit(httpx.get(start.headers["location"], follow_redirects=False).headers["location"])
+    query = parse_qs(back.query)
+    tampered = client.get(
+        back.path, params={"code": query["code"][0], "state": "not-the-state"}, follow_redirects=False
+    )
+    assert "does not match" in _fragment(tampered)["error"]
+    client.cookies.clear()
+    no_cookie = client.get(f"{back.path}?{back.query}", follow_redirects=False)
+    assert "start again" in _fragment(no_cookie)["error"]
+
+
+def test_next_is_only_ever_a_path_on_this_site(client: TestClient, provider: Provider) -> None:
+    provider.person = Person(subject="u-1001", email="ada@corp.example")
+    assert sign_in_at_provider(client, next_path="https://evil.example/")["next"] == "/"
+    assert sign_in_at_provider(client, next_path="//evil.example/")["next"] == "/"
+
+
+def test_an_unknown_provider_is_404(client: TestClient) -> None:
+    assert client.get("/api/auth/oidc/nope/login", follow_redirects=False).status_code == 404
+
+
+def test_a_provider_that_does_not_answer_sends_the_user_back_with_the_reason(tmp_path: Path) -> None:
+    url, dbname = make_test_database_url(tmp_path)
+    dead: dict[str, Any] = {
+        "name": "down",
+        "issuer": "http://127.0.0.1:9",  # discard port: nothing answers
+        "client_id": "x",
+        "client_secret": "y",
+    }
+    try:
+        with TestClient(create_app(make_settings(tmp_path, url, OIDC_PROVIDERS=[dead]), with_pool=False)) as c:
+            response = c.get("/api/auth/oidc/down/login", follow_redirects=False)
+            assert response.status_code == 303
+            assert "did not answer" in _fragment(response)["error"]
+    finally:
+        drop_test_database(dbname)
+
+
+def _fragment(response: httpx.Response) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).fragment).items()}
