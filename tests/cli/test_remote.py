@@ -7,11 +7,8 @@ from __future__ import annotations
 import csv
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,12 +17,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.cluster.procs import free_port
 from tests.conftest import TEST_ADMIN_PASSWORD, api_key_for, dataset_path
+from tests.servers import flowml_up
 
 pytestmark = pytest.mark.slow  # trains real (tiny) models
 
 FLOWML = [sys.executable, "-m", "flowml.cli"]
-START_TIMEOUT = 90.0
 ID = re.compile(r"\b[0-9a-f]{32}\b")
 # Settings the server must not take from the shell running the tests: it is an embedded server in its own home.
 SERVER_ENV_DROP = ("DATA_DIR", "DATABASE_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "FLOWML_SERVER")
@@ -48,68 +46,18 @@ class Trained:
     model_id: str
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`flowml up` with one local worker, SQLite and files in its own FLOWML_HOME, in its own session so the whole
-    process tree stops with it."""
+    """`flowml up` with one local worker, SQLite and files in its own FLOWML_HOME."""
     home = tmp_path_factory.mktemp("flowml-server")
     env = {
         k: v for k, v in os.environ.items() if k not in SERVER_ENV_DROP and not k.startswith(SERVER_ENV_DROP_PREFIXES)
     }
     env.update({"FLOWML_HOME": str(home / "flowml"), "LOCAL_WORKERS": "1", "COLUMNS": "200"})
-    port = free_port()
-    log = home / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*FLOWML, "up", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=home,  # no .env from the checkout
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log)
+    with flowml_up(env, home / "server.log", cwd=home) as url:  # cwd: no .env from the checkout
         with httpx.Client(base_url=url, timeout=30) as client:
             key = api_key_for(client)
         yield Server(url=url, key=key, env=env)
-    finally:
-        _stop(process)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"flowml up exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(
-        f"flowml up did not answer /health in {START_TIMEOUT:.0f} s:\n{log.read_text(errors='replace')[-3000:]}"
-    )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 def flowml(

@@ -10,10 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +18,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.cluster.procs import free_port
 from tests.conftest import TEST_ADMIN_PASSWORD, TEST_ADMIN_USERNAME, in_ci
+from tests.servers import flowml_up
 
 REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "frontend" / "dist"
@@ -31,7 +27,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Where the run leaves a screenshot of every page; the README links them.
 SCREENSHOTS = Path(os.environ.get("FLOWML_SCREENSHOTS_DIR", REPO / "docs" / "screenshots"))
 VIEWPORT = {"width": 1440, "height": 900}
-START_TIMEOUT = 90.0
 # The test suite's admin (tests/conftest.py), given to the server explicitly: the e2e tests sign in with it.
 ADMIN_USERNAME = TEST_ADMIN_USERNAME
 ADMIN_PASSWORD = TEST_ADMIN_PASSWORD
@@ -50,8 +45,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The whole embedded product as a user starts it: `flowml up`, SQLite and files in its own home."""
     _require((DIST / "index.html").exists(), "the dashboard is not built (cd frontend && npm run build)")
     home = tmp_path_factory.mktemp("flowml-home")
-    port = free_port()
-    log = home / "server.log"
     env = {
         **os.environ,
         "FLOWML_HOME": str(home),
@@ -64,41 +57,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     for name in ("CELERY_BROKER_URL", "REDIS_URL", "DATABASE_URL", "ADMIN_PASSWORD", "ADMIN_USERNAME"):
         env.pop(name, None)  # embedded mode and the admin above, whatever the shell has
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flowml.cli", "up", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log)
+    with flowml_up(env, home / "server.log") as url:
         yield url
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"flowml up exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    tail = log.read_text(errors="replace")[-3000:]
-    pytest.fail(f"flowml up did not answer /health in {START_TIMEOUT:.0f} s:\n{tail}")
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,15 @@ from flowml.api.rate_limit import RateLimiter
 from flowml.cli.startup import probe_redis, redis_warnings, warn_about_exposure
 from flowml.cluster.celery_app import create_celery
 from flowml.core.settings import DEFAULT_SECRET_KEY, Settings
-from tests.conftest import REPO_ROOT, dataset_path, in_ci, sign_in, signed_in_client
+from tests.conftest import (
+    REPO_ROOT,
+    TEST_ADMIN_PASSWORD,
+    TEST_ADMIN_USERNAME,
+    dataset_path,
+    in_ci,
+    sign_in,
+    signed_in_client,
+)
 from tests.events.conftest import PrivateRedis
 
 DIST = REPO_ROOT / "frontend" / "dist"
@@ -50,9 +58,11 @@ SECURITY_HEADERS = {
 }
 
 
-def api_client(base_url: str) -> httpx.Client:
+@contextmanager
+def api_client(base_url: str) -> Iterator[httpx.Client]:
     """Signed in as the test admin: the server must be up."""
-    return sign_in(httpx.Client(base_url=base_url, timeout=30))  # type: ignore[no-any-return]
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield sign_in(client)
 
 
 def app_client(app: FastAPI) -> TestClient:
@@ -559,6 +569,13 @@ def test_dashboard_runs_under_its_csp_with_no_violation(live: str, model_id: str
                 page.on("pageerror", lambda exc: problems.append(str(exc)))
                 sockets: list[str] = []
                 page.on("websocket", lambda ws: sockets.append(ws.url))
+
+                # Signing in is part of the run: the login page and its request live under the same policy.
+                page.goto("/login")
+                page.get_by_label("Username").fill(TEST_ADMIN_USERNAME)
+                page.get_by_label("Password").fill(TEST_ADMIN_PASSWORD)
+                page.get_by_role("button", name="Sign in", exact=True).click()
+                expect(page).not_to_have_url(re.compile(r"/login"))
 
                 response = page.goto(f"/jobs/{job_id}")
                 assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]

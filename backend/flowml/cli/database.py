@@ -1,5 +1,5 @@
 """Run one service call on this machine's database, for the commands that work without a server
-(`flowml users`): whoever can run them with the master's settings can read its database anyway."""
+(`flowml users`, `flowml token`): whoever can run them with the master's settings can read its database anyway."""
 
 from __future__ import annotations
 

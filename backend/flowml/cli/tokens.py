@@ -5,26 +5,20 @@ The services are imported inside the commands, as main.py does for every subcomm
 
 from __future__ import annotations
 
-import asyncio
 import socket
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from flowml.cli.errors import user_errors
+from flowml.cli.database import on_database
 from flowml.cli.startup import load_settings
 from flowml.core.settings import Settings
 
-if TYPE_CHECKING:
-    from flowml.services.context import AppContext
-
 app = typer.Typer(help="Join tokens that let remote workers (`flowml worker`) join this master.", no_args_is_help=True)
 console = Console()
-T = TypeVar("T")
 # Addresses a server binds to that no other machine can dial as written.
 WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -34,22 +28,6 @@ def default_master_url(settings: Settings) -> str:
     """http://HOST:PORT, with a wildcard bind address replaced by this machine's name, which workers can dial."""
     host = socket.getfqdn() if settings.HOST in WILDCARD_HOSTS else settings.HOST
     return f"http://{host}:{settings.PORT}"
-
-
-def _run(action: Callable[[AppContext], Awaitable[T]]) -> T:
-    """Run one service call on a context without the worker pool: these commands only touch the database."""
-
-    from flowml.services.context import close_context, create_context
-
-    async def main() -> T:
-        ctx = await create_context(load_settings(), with_pool=False)
-        try:
-            return await action(ctx)
-        finally:
-            await close_context(ctx)
-
-    with user_errors():
-        return asyncio.run(main())
 
 
 @app.command()
@@ -63,7 +41,7 @@ def create(
     from flowml.services import workers
 
     master_url = master or default_master_url(load_settings())
-    token, secret = _run(lambda ctx: workers.create_token(ctx, name))
+    token, secret = on_database(lambda ctx: workers.create_token(ctx, name))
     console.print(f"Join token [bold]{escape(token.name)}[/] ({token.id}). It is shown only now; store it safely:")
     typer.echo(secret)
     console.print("\nOn each worker machine run:")
@@ -80,7 +58,7 @@ def list_() -> None:
     """List join tokens (never their secrets)."""
     from flowml.services import workers
 
-    tokens = _run(workers.list_tokens)
+    tokens = on_database(workers.list_tokens)
     if not tokens:
         console.print("No join tokens yet: create one with `flowml token create`.")
         return
@@ -99,7 +77,7 @@ def revoke(token_id: Annotated[str, typer.Argument(help="The token's id, as `flo
     """Revoke a join token: its workers are refused at their next heartbeat."""
     from flowml.services import workers
 
-    token = _run(lambda ctx: workers.revoke_token(ctx, token_id))
+    token = on_database(lambda ctx: workers.revoke_token(ctx, token_id))
     console.print(f"Revoked join token [bold]{escape(token.name)}[/] ({token.id}).")
 
 

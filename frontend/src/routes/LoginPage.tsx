@@ -89,6 +89,11 @@ export function LoginPage() {
             <ProviderButtons next={next} />
           </CardContent>
         </Card>
+        {/* The first admin's password exists nowhere but in the server's console: say where to look. */}
+        <p className="text-center text-xs text-muted">
+          First start? Sign in as <code>admin</code> with the password the server printed when it started (or the
+          one in <code>FLOWML_ADMIN_PASSWORD</code>).
+        </p>
       </div>
     </FullScreen>
   );

@@ -1,10 +1,9 @@
 import { KeyRound, Trash2 } from "lucide-react";
 import type { ApiKeyPublic } from "../../../api/types";
 import { ConfirmAction } from "../../../components/ConfirmAction";
+import { ActionsCell, ListLoading, ListTable, MomentCell, NameCell } from "../../../components/ListTable";
 import { EmptyState, ErrorBanner } from "../../../components/States";
-import { Skeleton } from "../../../components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "../../../components/ui/table";
-import { formatAgo, formatDateTime } from "../../../lib/time";
+import { TableCell, TableRow } from "../../../components/ui/table";
 import { useApiKeys, useRevokeApiKey } from "../api";
 import { maskedKey } from "../keys";
 
@@ -31,14 +30,7 @@ function RevokeKeyButton({ apiKey }: { apiKey: ApiKeyPublic }) {
 export function ApiKeyList() {
   const keys = useApiKeys();
   if (keys.isError) return <ErrorBanner message={keys.error.message} />;
-  if (!keys.data) {
-    return (
-      <div className="space-y-2" role="status" aria-label="Loading API keys">
-        <Skeleton className="h-8" />
-        <Skeleton className="h-8" />
-      </div>
-    );
-  }
+  if (!keys.data) return <ListLoading label="Loading API keys" />;
   if (keys.data.length === 0) {
     return (
       <EmptyState title="No API keys yet" icon={<KeyRound className="size-8" aria-hidden />}>
@@ -47,37 +39,18 @@ export function ApiKeyList() {
     );
   }
   return (
-    <Table aria-label="API keys" className="whitespace-nowrap">
-      <TableHeader>
-        <TableRow>
-          <TableHead>Name</TableHead>
-          <TableHead>Key</TableHead>
-          <TableHead>Created</TableHead>
-          <TableHead>Last used</TableHead>
-          <TableHead className="text-right">
-            <span className="sr-only">Actions</span>
-          </TableHead>
+    <ListTable label="API keys" columns={["Name", "Key", "Created", "Last used"]}>
+      {keys.data.map((key) => (
+        <TableRow key={key.id}>
+          <NameCell name={key.name} />
+          <TableCell className="font-mono text-xs text-muted">{maskedKey(key.prefix)}</TableCell>
+          <MomentCell value={key.created_at} />
+          <MomentCell value={key.last_used_at} />
+          <ActionsCell>
+            <RevokeKeyButton apiKey={key} />
+          </ActionsCell>
         </TableRow>
-      </TableHeader>
-      <TableBody>
-        {keys.data.map((key) => (
-          <TableRow key={key.id}>
-            <TableCell className="max-w-56 truncate font-medium" title={key.name}>
-              {key.name}
-            </TableCell>
-            <TableCell className="font-mono text-xs text-muted">{maskedKey(key.prefix)}</TableCell>
-            <TableCell className="text-muted" title={formatDateTime(key.created_at)}>
-              {formatAgo(key.created_at)}
-            </TableCell>
-            <TableCell className="text-muted" title={key.last_used_at ? formatDateTime(key.last_used_at) : undefined}>
-              {key.last_used_at ? formatAgo(key.last_used_at) : "Never"}
-            </TableCell>
-            <TableCell className="text-right">
-              <RevokeKeyButton apiKey={key} />
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+      ))}
+    </ListTable>
   );
 }

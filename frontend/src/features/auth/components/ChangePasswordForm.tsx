@@ -1,11 +1,10 @@
 import { type FormEvent, type ReactNode, useId, useState } from "react";
 import { ErrorBanner } from "../../../components/States";
 import { Button } from "../../../components/ui/button";
-import { Input } from "../../../components/ui/input";
-import { Label } from "../../../components/ui/label";
 import { endSession } from "../../../api/auth";
 import { useChangePassword } from "../api";
-import { MIN_PASSWORD_LENGTH, PASSWORD_CHANGED, newPasswordProblem } from "../password";
+import { PASSWORD_CHANGED, newPasswordProblem } from "../password";
+import { NewPasswordFields, PasswordField } from "./NewPasswordFields";
 
 interface ChangePasswordFormProps {
   /** Called after the server accepted the new password (a dialog closes), just before the session ends. */
@@ -48,44 +47,19 @@ export function ChangePasswordForm({ onDone, extraActions }: ChangePasswordFormP
   return (
     <form onSubmit={submit} className="space-y-4" aria-label="Change password">
       {error && <ErrorBanner message={error} />}
-      <div className="space-y-1.5">
-        <Label htmlFor={`${id}-current`}>Current password</Label>
-        <Input
-          id={`${id}-current`}
-          type="password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(event) => setCurrent(event.target.value)}
-        />
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor={`${id}-new`}>New password</Label>
-        <Input
-          id={`${id}-new`}
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={MIN_PASSWORD_LENGTH}
-          value={next}
-          onChange={(event) => setNext(event.target.value)}
-          aria-describedby={`${id}-hint`}
-        />
-        <p id={`${id}-hint`} className="text-xs text-muted">
-          At least {MIN_PASSWORD_LENGTH} characters.
-        </p>
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor={`${id}-confirm`}>New password again</Label>
-        <Input
-          id={`${id}-confirm`}
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirmation}
-          onChange={(event) => setConfirmation(event.target.value)}
-        />
-      </div>
+      <PasswordField
+        id={`${id}-current`}
+        label="Current password"
+        autoComplete="current-password"
+        value={current}
+        onChange={setCurrent}
+      />
+      <NewPasswordFields
+        id={id}
+        password={next}
+        onPasswordChange={setNext}
+        confirmation={{ value: confirmation, onChange: setConfirmation }}
+      />
       <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
         {extraActions}
         <Button type="submit" disabled={change.isPending}>

@@ -1,23 +1,15 @@
 import { UserPlus } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
-import { ROLES, type Role } from "../../../api/types";
-import { ErrorBanner } from "../../../components/States";
+import type { Role } from "../../../api/types";
+import { FormDialog } from "../../../components/FormDialog";
 import { Button } from "../../../components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "../../../components/ui/dialog";
 import { Input } from "../../../components/ui/input";
 import { Label } from "../../../components/ui/label";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "../../../components/ui/select";
+import { NewPasswordFields } from "../../auth/components/NewPasswordFields";
 import { MIN_PASSWORD_LENGTH } from "../../auth/password";
 import { useCreateUser } from "../api";
-import { ROLE_HELP, ROLE_LABEL, usernameProblem } from "../roles";
+import { ROLE_HELP, usernameProblem } from "../roles";
+import { RoleSelect } from "./RoleSelect";
 
 export function AddUserDialog() {
   const id = useId();
@@ -50,78 +42,49 @@ export function AddUserDialog() {
     create.mutate({ username: name, password, role }, { onSuccess: () => onOpenChange(false) });
   }
 
-  const error = problem ?? (create.isError ? create.error.message : null);
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      trigger={
         <Button>
           <UserPlus aria-hidden />
           Add user
         </Button>
-      </DialogTrigger>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>Add a user</DialogTitle>
-          <DialogDescription>
-            They sign in with this username and password; tell them the password another way than by email if you
-            can. They can change it under Account.
-          </DialogDescription>
-        </DialogHeader>
-        <form id={`${id}-form`} onSubmit={submit} className="space-y-4">
-          {error && <ErrorBanner message={error} />}
-          <div className="space-y-1.5">
-            <Label htmlFor={`${id}-username`}>Username</Label>
-            <Input
-              id={`${id}-username`}
-              required
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              maxLength={64}
-              value={username}
-              onChange={(event) => setUsername(event.target.value)}
-            />
-            <p className="text-xs text-muted">Letters, digits and . _ @ - (an email address works).</p>
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={`${id}-password`}>Password</Label>
-            <Input
-              id={`${id}-password`}
-              type="password"
-              required
-              autoComplete="new-password"
-              minLength={MIN_PASSWORD_LENGTH}
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-            <p className="text-xs text-muted">At least {MIN_PASSWORD_LENGTH} characters.</p>
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={`${id}-role`}>Role</Label>
-            <Select value={role} onValueChange={(value) => setRole(value as Role)}>
-              <SelectTrigger id={`${id}-role`}>
-                <SelectValue />
-              </SelectTrigger>
-              <SelectContent>
-                {ROLES.map((choice) => (
-                  <SelectItem key={choice} value={choice}>
-                    {ROLE_LABEL[choice]}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-            <p className="text-xs text-muted">{ROLE_HELP[role]}</p>
-          </div>
-        </form>
-        <DialogFooter>
-          <Button variant="outline" onClick={() => onOpenChange(false)}>
-            Cancel
-          </Button>
-          <Button type="submit" form={`${id}-form`} disabled={create.isPending}>
-            {create.isPending ? "Adding…" : "Add user"}
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
+      }
+      title="Add a user"
+      description={
+        <>
+          They sign in with this username and password; tell them the password another way than by email if you can.
+          They can change it under Account.
+        </>
+      }
+      error={problem ?? (create.isError ? create.error.message : null)}
+      onSubmit={submit}
+      pending={create.isPending}
+      submitLabel="Add user"
+      pendingLabel="Adding…"
+    >
+      <div className="space-y-1.5">
+        <Label htmlFor={`${id}-username`}>Username</Label>
+        <Input
+          id={`${id}-username`}
+          required
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          maxLength={64}
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+        />
+        <p className="text-xs text-muted">Letters, digits and . _ @ - (an email address works).</p>
+      </div>
+      <NewPasswordFields id={id} label="Password" password={password} onPasswordChange={setPassword} />
+      <div className="space-y-1.5">
+        <Label htmlFor={`${id}-role`}>Role</Label>
+        <RoleSelect id={`${id}-role`} value={role} onChange={setRole} />
+        <p className="text-xs text-muted">{ROLE_HELP[role]}</p>
+      </div>
+    </FormDialog>
   );
 }

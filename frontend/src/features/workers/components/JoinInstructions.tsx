@@ -1,32 +1,28 @@
-import { KeyRound } from "lucide-react";
-import { Notice } from "../../../components/States";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "../../../components/ui/tabs";
 import { installLines, workerCommand, type Platform } from "../joinCommand";
 import { CommandBlock } from "./CommandBlock";
+import { SecretOnce } from "./SecretOnce";
 
 const PLATFORMS: { value: Platform; label: string }[] = [
   { value: "unix", label: "Linux or macOS" },
   { value: "windows", label: "Windows" },
 ];
 
+interface JoinInstructionsProps {
+  token: string;
+  /** The token's name, as the list shows it. */
+  name: string;
+  masterUrl: string;
+}
+
 /** What to run on the new machine, once a token exists. The token is shown here and never again. */
-export function JoinInstructions({ token, masterUrl }: { token: string; masterUrl: string }) {
+export function JoinInstructions({ token, name, masterUrl }: JoinInstructionsProps) {
   return (
     <div className="space-y-4">
-      <Notice>
-        <p className="font-medium">Copy this now: the token is shown only once.</p>
-        <p className="mt-1 text-muted">
-          FlowML keeps only a fingerprint of it. If it gets lost, create a new one. Treat it like a password: anyone
-          who has it can connect a machine and receive your data.
-        </p>
-      </Notice>
-      <div className="flex items-center gap-2 rounded-md border border-line bg-raised px-3 py-2 text-sm">
-        <KeyRound className="size-4 shrink-0 text-accent" aria-hidden />
-        <span className="sr-only">Join token:</span>
-        <code className="min-w-0 flex-1 truncate font-mono text-xs" data-testid="join-token">
-          {token}
-        </code>
-      </div>
+      <SecretOnce what="join token" title={`Join token “${name}”`} secret={token}>
+        FlowML keeps only a fingerprint of it. If it gets lost, create a new one. Treat it like a password: anyone who
+        has it can connect a machine and receive your data.
+      </SecretOnce>
       <Tabs defaultValue="unix">
         <TabsList aria-label="Operating system of the new machine">
           {PLATFORMS.map(({ value, label }) => (
