@@ -6,12 +6,13 @@ so FlowML talks to it over HTTP exactly as it would to Google or Keycloak."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import secrets
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,7 @@ from urllib.parse import urlencode
 import jwt
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import FastAPI, Form, HTTPException, Query
+from fastapi import FastAPI, Form, Header, HTTPException, Query
 from fastapi.responses import RedirectResponse
 
 CLIENT_ID = "flowml-test-client"
@@ -138,20 +139,82 @@ def build_app(state: Provider) -> FastAPI:
     return app
 
 
+def build_github_app(state: Provider) -> FastAPI:
+    """GitHub's OAuth as GitHub Enterprise Server serves it: the web flow at /login/oauth, the REST API at /api/v3.
+    Like GitHub, a refused code is a 200 whose JSON names the error."""
+    app = FastAPI()
+    tokens: dict[str, Person] = {}
+
+    @app.get("/login/oauth/authorize")
+    def authorize(client_id: str, redirect_uri: str, state_: str = Query(alias="state")) -> RedirectResponse:
+        if client_id != CLIENT_ID or state.person is None:
+            return RedirectResponse(f"{redirect_uri}?{urlencode({'error': 'access_denied', 'state': state_})}")
+        code = secrets.token_urlsafe(16)
+        state.codes[code] = {"person": state.person, "redirect_uri": redirect_uri}
+        return RedirectResponse(f"{redirect_uri}?{urlencode({'code': code, 'state': state_})}")
+
+    @app.post("/login/oauth/access_token")
+    def access_token(
+        client_id: str = Form(), client_secret: str = Form(), code: str = Form(), redirect_uri: str = Form()
+    ) -> dict[str, Any]:
+        grant = state.codes.pop(code, None)
+        if client_id != CLIENT_ID or client_secret != CLIENT_SECRET:
+            return {
+                "error": "incorrect_client_credentials",
+                "error_description": "The client_id and/or secret is wrong.",
+            }
+        if grant is None or grant["redirect_uri"] != redirect_uri:
+            return {"error": "bad_verification_code", "error_description": "The code passed is incorrect or expired."}
+        token = secrets.token_urlsafe(16)
+        tokens[token] = grant["person"]
+        return {"access_token": token, "token_type": "bearer", "scope": "read:user,user:email"}
+
+    def _person(authorization: str | None) -> Person:
+        person = tokens.get((authorization or "").removeprefix("Bearer "))
+        if person is None:
+            raise HTTPException(401, detail="Bad credentials")
+        return person
+
+    @app.get("/api/v3/user")
+    def user(authorization: str | None = Header(default=None)) -> dict[str, Any]:
+        person = _person(authorization)
+        return {"id": int(person.subject), "login": person.email.split("@")[0]}
+
+    @app.get("/api/v3/user/emails")
+    def emails(authorization: str | None = Header(default=None)) -> list[dict[str, Any]]:
+        person = _person(authorization)
+        return [
+            {"email": "noreply@users.example", "primary": False, "verified": True},
+            {"email": person.email, "primary": True, "verified": person.email_verified},
+        ]
+
+    return app
+
+
 @contextmanager
-def running_provider() -> Iterator[Provider]:
+def _serving(build: Callable[[Provider], FastAPI]) -> Iterator[Provider]:
     port = _free_port()
     state = Provider(url=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(uvicorn.Config(build_app(state), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(build(state), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
     while not server.started:
         if time.monotonic() > deadline:
-            raise RuntimeError("the test OIDC provider did not start")
+            raise RuntimeError("the test sign-in provider did not start")
         time.sleep(0.05)
     try:
         yield state
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def running_provider() -> contextlib.AbstractContextManager[Provider]:
+    """The OIDC issuer."""
+    return _serving(build_app)
+
+
+def running_github() -> contextlib.AbstractContextManager[Provider]:
+    """GitHub (Enterprise Server layout) on a loopback port."""
+    return _serving(build_github_app)

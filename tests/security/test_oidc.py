@@ -16,7 +16,14 @@ from fastapi.testclient import TestClient
 from flowml.api.app import create_app
 from tests.api.conftest import make_settings
 from tests.conftest import bearer, drop_test_database, make_test_database_url, signed_in_client
-from tests.security.oidc_provider import CLIENT_ID, CLIENT_SECRET, Person, Provider, running_provider
+from tests.security.oidc_provider import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    Person,
+    Provider,
+    running_github,
+    running_provider,
+)
 
 pytestmark = pytest.mark.db
 
@@ -28,7 +35,13 @@ def provider() -> Iterator[Provider]:
 
 
 @pytest.fixture(scope="module")
-def client(provider: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def github() -> Iterator[Provider]:
+    with running_github() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def client(provider: Provider, github: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     data_dir = tmp_path_factory.mktemp("flowml-oidc")
     url, dbname = make_test_database_url(data_dir)
     providers = [
@@ -39,7 +52,16 @@ def client(provider: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iter
             "client_id": CLIENT_ID,
             "client_secret": CLIENT_SECRET,
             "allowed_domains": ["corp.example"],
-        }
+        },
+        {
+            "name": "gh",
+            "kind": "github",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "github_url": github.url,
+            "github_api_url": f"{github.url}/api/v3",
+            "allowed_domains": ["corp.example"],
+        },
     ]
     settings = make_settings(data_dir, url, OIDC_PROVIDERS=providers, LOGIN_RATE_PER_MINUTE=1000)
     with signed_in_client(create_app(settings, with_pool=False)) as test_client:
@@ -47,14 +69,14 @@ def client(provider: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iter
     drop_test_database(dbname)
 
 
-def sign_in_at_provider(client: TestClient, next_path: str = "/") -> dict[str, str]:
+def sign_in_at_provider(client: TestClient, next_path: str = "/", name: str = "corp") -> dict[str, str]:
     """What a browser does: FlowML's login URL, the provider's page, back to FlowML's callback, then /login#..."""
-    start = client.get("/api/auth/oidc/corp/login", params={"next": next_path}, follow_redirects=False)
+    start = client.get(f"/api/auth/oidc/{name}/login", params={"next": next_path}, follow_redirects=False)
     assert start.status_code == 302, start.text
     at_provider = httpx.get(start.headers["location"], follow_redirects=False)
     assert at_provider.status_code in (302, 307), at_provider.text
     back = urlsplit(at_provider.headers["location"])
-    assert back.path == "/api/auth/oidc/corp/callback"
+    assert back.path == f"/api/auth/oidc/{name}/callback"
     done = client.get(f"{back.path}?{back.query}", follow_redirects=False)
     assert done.status_code == 303, done.text
     target = urlsplit(done.headers["location"])
@@ -62,10 +84,24 @@ def sign_in_at_provider(client: TestClient, next_path: str = "/") -> dict[str, s
     return {k: v[0] for k, v in parse_qs(target.fragment).items()}
 
 
-def test_the_login_page_lists_the_provider(client: TestClient) -> None:
+def test_the_login_page_lists_the_providers(client: TestClient) -> None:
     assert client.get("/api/auth/providers").json() == [
-        {"name": "corp", "label": "Sign in with Corp SSO", "login_url": "/api/auth/oidc/corp/login"}
+        {"name": "corp", "label": "Sign in with Corp SSO", "login_url": "/api/auth/oidc/corp/login"},
+        {"name": "gh", "label": "Sign in with Gh", "login_url": "/api/auth/oidc/gh/login"},
     ]
+
+
+def test_github_signs_in_with_the_primary_verified_email(client: TestClient, github: Provider) -> None:
+    github.person = Person(subject="583231", email="Octo@corp.example")
+    result = sign_in_at_provider(client, name="gh")
+    me = client.get("/api/auth/me", headers=bearer(result["access_token"])).json()
+    assert (me["username"], me["role"]) == ("octo@corp.example", "member")
+    # The identity is GitHub's user id: the next sign-in finds the same account.
+    again = sign_in_at_provider(client, name="gh")
+    assert client.get("/api/auth/me", headers=bearer(again["access_token"])).json()["id"] == me["id"]
+    github.person = Person(subject="99", email="someone@corp.example", email_verified=False)
+    refused = sign_in_at_provider(client, name="gh")
+    assert "access_token" not in refused and "no verified email" in refused["error"]
 
 
 def test_a_verified_email_in_an_allowed_domain_gets_a_member_account(client: TestClient, provider: Provider) -> None:

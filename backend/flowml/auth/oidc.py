@@ -25,10 +25,6 @@ FLOW_LIFETIME_SECONDS = 600  # from the click on "Sign in with ..." to the provi
 HTTP_TIMEOUT = 10.0
 # Algorithms an ID token may be signed with; never "none", never HS* (the client secret is not a signing key here).
 ID_TOKEN_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
-GITHUB_AUTHORIZE = "https://github.com/login/oauth/authorize"
-GITHUB_TOKEN = "https://github.com/login/oauth/access_token"
-GITHUB_API = "https://api.github.com"
-GITHUB_ISSUER = "https://github.com"
 
 
 class OidcError(Exception):
@@ -107,7 +103,7 @@ async def authorization_url(provider: OidcProvider, flow: Flow, redirect_uri: st
             "state": flow.state,
             "allow_signup": "false",
         }
-        return f"{GITHUB_AUTHORIZE}?{urlencode(query)}"
+        return f"{provider.github_url.rstrip('/')}/login/oauth/authorize?{urlencode(query)}"
     async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
         config = await _discover(client, str(provider.issuer))
     query = {
@@ -180,7 +176,7 @@ def _verify_id_token(id_token: str, keys: jwt.PyJWKSet, provider: OidcProvider, 
 async def _github_identity(client: httpx.AsyncClient, provider: OidcProvider, code: str, redirect_uri: str) -> Identity:
     tokens = await _post_json(
         client,
-        GITHUB_TOKEN,
+        f"{provider.github_url.rstrip('/')}/login/oauth/access_token",
         {
             "client_id": provider.client_id,
             "client_secret": provider.client_secret,
@@ -192,11 +188,12 @@ async def _github_identity(client: httpx.AsyncClient, provider: OidcProvider, co
     if not isinstance(access, str):
         raise OidcError(f"GitHub refused the sign-in: {tokens.get('error_description') or tokens.get('error')}.")
     headers = {"Authorization": f"Bearer {access}", "Accept": "application/vnd.github+json"}
-    user = await _get_json(client, f"{GITHUB_API}/user", headers)
-    emails = await _get_json(client, f"{GITHUB_API}/user/emails", headers)
+    api = provider.github_api_url.rstrip("/")
+    user = await _get_json(client, f"{api}/user", headers)
+    emails = await _get_json(client, f"{api}/user/emails", headers)
     primary = next((e for e in emails if isinstance(e, dict) and e.get("primary") and e.get("verified")), None)
     return Identity(
-        key=f"{GITHUB_ISSUER}|{user['id']}",
+        key=f"{provider.github_url.rstrip('/')}|{user['id']}",
         email=str(primary["email"]).lower() if primary else None,
         email_verified=primary is not None,
         name=user.get("login"),

@@ -84,6 +84,9 @@ class OidcProvider(BaseModel):
     issuer: str | None = Field(default=None, description="The OIDC issuer URL (discovery at .well-known)")
     client_id: str = Field(min_length=1)
     client_secret: str = Field(min_length=1)
+    # kind github only: GitHub Enterprise Server lives elsewhere (https://ghe.example.com, API at .../api/v3).
+    github_url: str = "https://github.com"
+    github_api_url: str = "https://api.github.com"
     # A verified email in one of these domains gets a member account at its first sign-in. Anyone else needs an
     # admin to create a user named after their email first (the identity is linked at their first sign-in).
     allowed_domains: list[str] = Field(default_factory=list)
