@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,30 +10,18 @@ from typer.testing import CliRunner
 
 from flowml.cli.main import app
 from flowml.core.settings import get_settings
-from tests.conftest import drop_test_database, make_test_database_url
 
 pytestmark = pytest.mark.db
 
 TOKEN = re.compile(r"^fmw_[A-Za-z0-9_-]{40,}$", re.MULTILINE)
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """FLOWML_HOME in a temporary folder (the SQLite database lands there, or PostgreSQL when the run asks)."""
-    home = tmp_path / "home"
-    url, dbname = make_test_database_url(tmp_path)
-    monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
-    monkeypatch.setenv("FLOWML_HOME", str(home))
+@pytest.fixture(autouse=True)
+def master_address(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The address `flowml token create` puts in the worker command it prints."""
     monkeypatch.setenv("HOST", "127.0.0.1")
     monkeypatch.setenv("PORT", "8123")
-    if dbname is None:
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-    else:
-        monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()  # the CLI reads the process-wide settings: make it see this environment
-    yield home
     get_settings.cache_clear()
-    drop_test_database(dbname)
 
 
 def invoke(*args: str) -> tuple[int, str]:

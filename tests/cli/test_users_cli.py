@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_args
 
@@ -19,28 +18,10 @@ from flowml.core.settings import get_settings
 from flowml.db.tables.users import ROLES
 from flowml.services import users
 from flowml.services.context import close_context, create_context
-from tests.conftest import drop_test_database, make_test_database_url
 
 pytestmark = pytest.mark.db
 
 KEY = re.compile(r"^fml_[A-Za-z0-9_-]{20,}$")
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """FLOWML_HOME in a temporary folder (the SQLite database lands there, or PostgreSQL when the run asks)."""
-    home = tmp_path / "home"
-    url, dbname = make_test_database_url(tmp_path)
-    monkeypatch.chdir(tmp_path)  # no stray .env from the checkout
-    monkeypatch.setenv("FLOWML_HOME", str(home))
-    if dbname is None:
-        monkeypatch.delenv("DATABASE_URL", raising=False)
-    else:
-        monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()  # the CLI reads the process-wide settings: make it see this environment
-    yield home
-    get_settings.cache_clear()
-    drop_test_database(dbname)
 
 
 def invoke(*args: str, stdin: str | None = None) -> Result:
