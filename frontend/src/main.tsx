@@ -12,10 +12,10 @@ import { router } from "./router";
 
 applyTheme(storedTheme());
 const queryClient = createQueryClient();
-// Sign back in with the stored refresh token while the first page loads, unless an OIDC redirect just brought new
-// tokens in the fragment: the login page takes those, and a refresh of the old ones would race it.
-const providerTokens = window.location.pathname === LOGIN_PATH && parseAuthFragment(window.location.hash)?.kind === "tokens";
-if (!providerTokens) void restoreSession();
+// Sign back in with the stored refresh token while the first page loads, unless an OIDC redirect just brought a
+// sign-in code in the fragment: the login page trades it, and a refresh of the old session would race it.
+const providerCode = window.location.pathname === LOGIN_PATH && parseAuthFragment(window.location.hash)?.kind === "code";
+if (!providerCode) void restoreSession();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

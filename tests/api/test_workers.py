@@ -26,7 +26,9 @@ from tests.conftest import drop_test_database, make_test_database_url, signed_in
 
 pytestmark = pytest.mark.db
 
-BROKER = "redis://127.0.0.1:6379/0"
+# Nothing listens there: registration needs no Redis (a worker's own Redis user follows at a heartbeat once Redis
+# answers), and no ACL user is left behind in a shared Redis. tests/cluster/test_worker_acl.py tests the users.
+BROKER = "redis://127.0.0.1:1/0"
 
 
 @contextmanager
@@ -116,7 +118,9 @@ def test_register_returns_broker_settings_and_lists_the_worker(client: TestClien
     response = register(client, secret, name="gpu-box-1")
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["broker_url"] == BROKER and body["result_backend"] == BROKER
+    user = body["redis_user"]
+    assert user == f"flowml-worker-{body['worker_id']}" and body["result_backend"] == body["broker_url"]
+    assert body["broker_url"].startswith(f"redis://{user}:") and body["broker_url"].endswith("@127.0.0.1:1/0")
     assert body["ttl_seconds"] == 60 and body["heartbeat_seconds"] == 20
     assert body["visibility_timeout"] > 240 * 60  # outlasts the longest job
 
@@ -202,6 +206,43 @@ def test_heartbeat_with_another_token_is_401(client: TestClient) -> None:
     worker_id = registered(client, new_token(client))
     response = heartbeat(client, new_token(client), worker_id)
     assert response.status_code == 401 and "another join token" in response.json()["detail"]
+
+
+TAKEN = "is in use by a live worker registered with another join token; start this worker with another --name"
+
+
+def test_a_live_workers_name_cannot_be_taken_with_another_token(client: TestClient) -> None:
+    owner, impostor = new_token(client), new_token(client)
+    name = f"taken-{uuid.uuid4().hex[:6]}"
+    worker_id = registered(client, owner, name=name)
+
+    refused = register(client, impostor, name=name, hostname="elsewhere")
+    assert refused.status_code == 409 and f"the name '{name}' {TAKEN}" in refused.json()["detail"]
+    assert heartbeat(client, owner, worker_id).status_code == 200  # the real worker keeps its row
+    assert listed(client, worker_id)["hostname"] == "gpu-box"
+    assert registered(client, owner, name=name) == worker_id  # the same token again is a restart
+
+    # Once that worker is offline, the name is free for another token (a machine that changed hands).
+    client.post("/api/workers/deregister", json={"worker_id": worker_id}, headers=bearer(owner))
+    assert registered(client, impostor, name=name) == worker_id
+
+
+def test_a_name_held_by_a_revoked_token_is_free(client: TestClient) -> None:
+    old, new = new_token(client, name="old-machine"), new_token(client)
+    name = f"moved-{uuid.uuid4().hex[:6]}"
+    worker_id = registered(client, old, name=name)
+    token_id = next(t["id"] for t in client.get("/api/workers/tokens").json() if t["name"] == "old-machine")
+    assert client.delete(f"/api/workers/tokens/{token_id}").status_code == 200
+    assert registered(client, new, name=name) == worker_id
+
+
+def test_a_name_is_free_once_its_worker_misses_the_ttl(tmp_path: Path) -> None:
+    with running_app(tmp_path, CELERY_BROKER_URL=BROKER, WORKER_TTL_SECONDS=1) as client:
+        owner, other = new_token(client), new_token(client)
+        worker_id = registered(client, owner, name="silent")
+        assert register(client, other, name="silent").status_code == 409
+        time.sleep(1.5)  # no heartbeat within WORKER_TTL_SECONDS: offline, whether or not the sweep ran yet
+        assert registered(client, other, name="silent") == worker_id
 
 
 @pytest.mark.parametrize(

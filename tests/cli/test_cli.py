@@ -48,6 +48,8 @@ def test_train_then_predict(tmp_path: Path) -> None:
     rows.write_text("pclass,sex,age,sibsp,parch,fare,embarked\n1,female,30,0,0,80,C\n3,male,40,0,0,8,S\n")
     predicted = run("predict", "model", str(rows), "--output", "out.csv", cwd=tmp_path)
     assert predicted.returncode == 0, predicted.stderr
+    # `flowml train` noted the package it wrote, so loading it needs no warning (tests/cli/test_predict_trust.py).
+    assert "was not written by `flowml train`" not in predicted.stderr
     with (tmp_path / "out.csv").open() as handle:
         table = list(csv.DictReader(handle))
     assert len(table) == 2 and set(table[0]) >= {"prediction", "proba_0", "proba_1"}

@@ -23,6 +23,7 @@ import httpx
 import pytest
 import redis
 
+from flowml.cluster.signing import TrialCapability
 from tests.conftest import api_key_for, bearer, in_ci, require_service
 from tests.events.conftest import PrivateRedis
 
@@ -144,6 +145,12 @@ class Cluster:
             with httpx.Client(base_url=self.url, timeout=30) as client:
                 self.api_key = api_key_for(client)
         return bearer(self.api_key)
+
+    def trial_capability(self, job_id: str, trial_number: int, sha256: str) -> str:
+        """What the master's executor puts into a trial's task: the test plays the master, with its signing key
+        (generated into its data dir at the first start, auth/secret.py)."""
+        key = (self.root / "master" / "secret_key").read_text().strip()
+        return TrialCapability.for_trial(job_id, trial_number, sha256, time.time() + 600).issue(key)
 
     def ws_url(self, job_id: str, since: int) -> str:
         return f"ws://{self.host}:{self.port}/ws/jobs/{job_id}?since={since}"

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from moto.server import ThreadedMotoServer
 
+from flowml.cluster.signing import CAPABILITY_HEADER
 from flowml.cluster.worker_runtime import TransferError, WorkerRuntime, fetch_dataset
 from tests.cluster.procs import running_cluster, wait_for
 from tests.cluster.test_cluster_e2e import start_job, trials, upload, wait_final
@@ -66,15 +67,17 @@ def test_workers_read_datasets_from_the_bucket(
         token = cluster.token
         assert token is not None
 
-        # The master hands out a presigned URL, and only to a worker with a token.
+        # The master hands out a presigned URL, and only to a worker with a token and a trial that uses the dataset.
         source = httpx.get(f"{cluster.url}/api/workers/datasets/{sha}/source", timeout=10)
         assert source.status_code == 401
-        headers = {"Authorization": f"Bearer {token}"}
+        capability = cluster.trial_capability("job-1", 0, sha)
+        headers = {"Authorization": f"Bearer {token}", CAPABILITY_HEADER: capability}
         source = httpx.get(f"{cluster.url}/api/workers/datasets/{sha}/source", headers=headers, timeout=10)
         assert source.status_code == 200, source.text
         assert source.json()["url"].startswith(s3_endpoint) and source.json()["expires_in"] > 0
-        missing = httpx.get(f"{cluster.url}/api/workers/datasets/{'0' * 64}/source", headers=headers, timeout=10)
-        assert missing.status_code == 404
+        missing = {**headers, CAPABILITY_HEADER: cluster.trial_capability("job-1", 0, "0" * 64)}
+        source = httpx.get(f"{cluster.url}/api/workers/datasets/{'0' * 64}/source", headers=missing, timeout=10)
+        assert source.status_code == 404
 
         job_id = start_job(cluster, dataset_id, "target", 0.3)
         final = wait_final(cluster, job_id, 120)
@@ -88,7 +91,7 @@ def test_workers_read_datasets_from_the_bucket(
         _client(s3_endpoint).delete_object(Bucket=BUCKET, Key=f"{PREFIX}/datasets/{sha}.parquet")
         runtime = WorkerRuntime(cluster.url, token, "in-test", tmp_path / "cache", None)
         with caplog.at_level(logging.INFO, logger="flowml.cluster.worker_runtime"):
-            path = fetch_dataset(runtime, sha)
+            path = fetch_dataset(runtime, sha, capability)
         assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
         assert "cannot read it from the object store" in caplog.text
         assert f"dataset {sha[:12]} read from the master" in caplog.text
@@ -96,4 +99,4 @@ def test_workers_read_datasets_from_the_bucket(
         # A revoked or wrong token gets nothing from either place.
         stranger = WorkerRuntime(cluster.url, "not-a-token", "stranger", tmp_path / "stranger", None)
         with pytest.raises(TransferError, match="refused"):
-            fetch_dataset(stranger, sha)
+            fetch_dataset(stranger, sha, capability)

@@ -1,4 +1,4 @@
-"""`flowml worker` refuses clearly: an unreachable master, an unknown token, an unknown queue."""
+"""`flowml worker` refuses clearly: an unreachable master, an unknown token, an unknown queue, a taken name."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.cluster.procs import free_port, running_cluster
@@ -55,3 +56,20 @@ def test_unknown_token_and_queue_are_refused(tmp_path: Path) -> None:
         bad_queue = worker("--master", cluster.url, "--token", token, "--queues", "cpu,gpu.vram99", home=tmp_path / "w")
         assert bad_queue.returncode == 2
         assert "unknown queue(s) gpu.vram99" in bad_queue.stderr
+
+
+@pytest.mark.services
+def test_a_live_workers_name_is_refused_with_a_hint(tmp_path: Path) -> None:
+    # A TTL longer than the CLI's start-up, so the worker registered below is still live when the CLI registers.
+    with running_cluster(tmp_path, redis_db=14, WORKER_TTL_SECONDS="60") as cluster:
+        owner = cluster.create_token()
+        body = {"name": "taken", "hostname": "gpu-box", "queues": ["cpu"]}
+        joined = httpx.post(
+            f"{cluster.url}/api/workers/register", json=body, headers={"Authorization": f"Bearer {owner}"}, timeout=10
+        )
+        assert joined.status_code == 200, joined.text
+        impostor = cluster.create_token()
+        refused = worker("--master", cluster.url, "--token", impostor, "--name", "taken", home=tmp_path / "w")
+        assert refused.returncode == 2
+        assert "the master refused (409): the name 'taken' is in use by a live worker" in refused.stderr
+        assert "start this worker with another --name" in refused.stderr

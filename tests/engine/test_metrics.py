@@ -65,6 +65,17 @@ def test_orientation_good_predictions_beat_poor_ones(metric: MetricSpec) -> None
         assert signed_score(metric, good) > signed_score(metric, bad), (task, good, bad)
 
 
+@pytest.mark.parametrize("metric", METRICS, ids=lambda m: m.name)
+def test_scores_stay_within_the_metrics_bounds(metric: MetricSpec) -> None:
+    """The master refuses a worker's score outside `bounds` (cluster/result_check.py): real scores never are."""
+    low, high = metric.bounds
+    assert low < high
+    for task in metric.tasks:
+        y, *predictions = _good_and_bad(task)
+        for y_pred, y_proba in predictions:
+            assert low <= score(metric, y, y_pred, y_proba) <= high
+
+
 def test_get_metric_names_the_allowed_values() -> None:
     assert get_metric("f1", ProblemType.BINARY).name == "f1"
     with pytest.raises(InvalidInputError, match=r"unknown metric 'auc'.*allowed: roc_auc, log_loss"):

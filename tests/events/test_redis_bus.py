@@ -226,7 +226,7 @@ async def test_hub_catches_up_from_sql_after_a_redis_outage(private_redis: Priva
 
 def test_create_bus_uses_redis_only_when_configured(tmp_path: Path) -> None:
     plain = Settings(_env_file=None, DATA_DIR=tmp_path, ENVIRONMENT="test")  # type: ignore[call-arg]
-    assert isinstance(create_bus(plain), InProcessBus)
+    assert isinstance(create_bus(plain, "signing-key"), InProcessBus)
     assert EventKeys().stream("j1") == "flowml:events:job:j1"
     assert EventKeys().stream(None) == "flowml:events:system"
 

@@ -18,7 +18,10 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 import xlsxwriter
 
@@ -30,6 +33,13 @@ BOMB_INFLATED_MIB = 300
 LIAR_REAL_MIB = 40
 LIAR_DECLARED_BYTES = 4096
 WIDE_COLUMNS = 10_000
+# The columnar bombs: two constant int64 columns of BOMB_ROWS rows, 3,052 MiB once decoded (past the default 2,048 MB
+# of MAX_DECOMPRESSED_SIZE_MB), in well under 1 MB on disk. Built from chunks of BOMB_CHUNK_ROWS (8 MB each).
+BOMB_ROWS = 200_000_000
+BOMB_CHUNK_ROWS = 1_000_000
+BOMB_DECODED_MIB = round(BOMB_ROWS * 2 * 8 / 2**20)
+# A Latin-1 file with one long line of plain ASCII, which a backtracking regex once scanned in quadratic time.
+LONG_LINE_BYTES = 1_000_000
 
 # NFC and NFD spellings of the same visible name: "café" as one code point é, and as e + combining acute accent.
 CAFE_NFC = unicodedata.normalize("NFC", "café")
@@ -58,7 +68,7 @@ def _parquet_bytes(compression: str) -> bytes:
     return buffer.getvalue()
 
 
-# --- Parquet ------------------------------------------------------------------------------------------------------
+# --- Parquet and Arrow IPC ----------------------------------------------------------------------------------------
 
 
 def truncated_parquet(folder: Path) -> Path:
@@ -81,6 +91,43 @@ def parquet_garbage_pages(folder: Path) -> Path:
     return _write(folder, "garbage_pages.parquet", bytes(data))
 
 
+def _constant_chunk() -> pa.Table:
+    zeros = pa.array(np.zeros(BOMB_CHUNK_ROWS, dtype=np.int64))
+    return pa.table({"a": zeros, "b": zeros})
+
+
+def parquet_row_bomb(folder: Path) -> Path:
+    """BOMB_ROWS constant rows in about 700 KB: dictionary and run-length encoding store each 1M-row page in bytes.
+
+    The footer's own size field (`total_byte_size`) counts encoded pages, so it declares under 1 MB.
+    """
+    path = folder / "rows.parquet"
+    chunk = _constant_chunk()
+    with pq.ParquetWriter(path, chunk.schema, compression="none", write_statistics=False) as writer:
+        for _ in range(BOMB_ROWS // BOMB_CHUNK_ROWS):
+            writer.write_table(chunk, row_group_size=BOMB_CHUNK_ROWS)
+    return path
+
+
+def _ipc_bomb(path: Path, new_writer: Callable[..., ipc.RecordBatchFileWriter | ipc.RecordBatchStreamWriter]) -> Path:
+    chunk = _constant_chunk()
+    # zstd: LZ4 frames cannot pass about 255:1, so an LZ4 bomb this large would exceed the corpus's upload limit.
+    with new_writer(path, chunk.schema, options=ipc.IpcWriteOptions(compression="zstd")) as writer:
+        for _ in range(BOMB_ROWS // BOMB_CHUNK_ROWS):
+            writer.write_table(chunk)
+    return path
+
+
+def ipc_file_bomb(folder: Path) -> Path:
+    """An Arrow IPC (Feather v2) file of BOMB_ROWS constant rows, each buffer zstd-compressed: about 150 KB."""
+    return _ipc_bomb(folder / "rows.arrow", ipc.new_file)
+
+
+def ipc_stream_bomb(folder: Path) -> Path:
+    """The same rows as an Arrow IPC stream, which has no footer to read sizes from."""
+    return _ipc_bomb(folder / "rows_stream.arrow", ipc.new_stream)
+
+
 # --- CSV ----------------------------------------------------------------------------------------------------------
 
 
@@ -99,6 +146,12 @@ def mixed_encoding_csv(folder: Path) -> Path:
     utf8 = "name,city,score\nJosé,Zürich,1\nAnaïs,Besançon,2\n".encode()
     latin1 = "Françoise,Genève,3\n".encode("latin-1")
     return _write(folder, "mixed_encoding.csv", utf8 + latin1)
+
+
+def latin1_long_line_csv(folder: Path) -> Path:
+    """A Latin-1 row, then a 1 MB row with no byte outside ASCII: readable as Windows-1252, in linear time."""
+    content = b"name,value\ncaf\xe9,1\n" + b"x" * LONG_LINE_BYTES + b",2\n"
+    return _write(folder, "long_line.csv", content)
 
 
 def utf16_csv(folder: Path) -> Path:
@@ -346,11 +399,15 @@ CORPUS: dict[str, Builder] = {
     "yaml_recursive": yaml_recursive,
     "gzip_csv": gzip_csv,
     "zip_archive": zip_archive,
+    "parquet_row_bomb": parquet_row_bomb,
+    "ipc_file_bomb": ipc_file_bomb,
+    "ipc_stream_bomb": ipc_stream_bomb,
 }
 
 # Awkward but legitimate files, which must be read, each with a documented result.
 READABLE: dict[str, Builder] = {
     "short_rows_csv": short_rows_csv,
+    "latin1_long_line_csv": latin1_long_line_csv,
     "utf16_csv": utf16_csv,
     "unicode_names_csv": unicode_names_csv,
     "nfc_nfd_csv": nfc_nfd_csv,

@@ -70,6 +70,7 @@ NO_SUCCESS_HERE = {
     "POST /api/workers/deregister": "needs a registered worker, which needs a broker",
     "PUT /api/workers/oof/{job_id}/{trial_number}": "needs a running job; the only job here has finished (409)",
     "POST /api/training/jobs/{job_id}/cancel": "the only job here has finished (409)",
+    "POST /api/training/{job_id}/cancel": "the seed's alias of the one above: the only job here has finished (409)",
     "POST /api/training/jobs/{job_id}/stop": "the only job here has finished (409)",
     "POST /api/datasets/upload": "random bytes are no table; tests/api and the upload fuzz cover good files",
     "POST /api/auth/login": "needs a real password; tests/security/test_auth.py signs in",
@@ -77,6 +78,8 @@ NO_SUCCESS_HERE = {
     "POST /api/auth/password": "needs the current password; tests/security/test_auth.py changes it",
     "GET /api/auth/oidc/{provider}/login": "no provider configured here; tests/security/test_oidc.py has one",
     "GET /api/auth/oidc/{provider}/callback": "no provider configured here; tests/security/test_oidc.py has one",
+    "POST /api/auth/oidc/{provider}/link": "no provider configured here; tests/security/test_oidc.py links one",
+    "POST /api/auth/oidc/exchange": "OIDC is off here (404); tests/security/test_login_csrf.py trades codes",
 }
 # Under /api/workers/ but for people (an admin or any user), not for workers with a join token.
 USER_ROUTES_UNDER_WORKERS = {
@@ -259,12 +262,15 @@ def _training_body(draw: st.DrawFn, world: World) -> dict[str, Any]:
     """A request that names a real dataset and column, with real or broken options."""
     dataset_id, target = draw(st.sampled_from(world.targets))
     options: dict[str, st.SearchStrategy[Any]] = {
-        "problem_type": st.sampled_from(["auto", "binary", "multiclass", "regression"]),
+        "problem_type": st.sampled_from(["auto", "classification", "binary", "multiclass", "regression"]),
         "metric": st.one_of(st.sampled_from(world.metrics), _JUNK),
         "time_budget": st.sampled_from([1e-9, 0.01, 0.1, 0.2, 0.21, 1e9]),
         "algorithms": st.lists(st.one_of(st.sampled_from(world.algorithms), _JUNK), max_size=3),
         "n_folds": st.integers(2, 10),
         "max_trials": st.one_of(st.integers(1, 3), _HOSTILE),
+        # The seed's names (services/jobs/requests.py), alone or beside ours.
+        "model_types": st.one_of(st.just("auto"), st.lists(st.one_of(st.sampled_from(world.algorithms), _JUNK))),
+        "n_trials_per_model": st.one_of(st.integers(1, 3), _HOSTILE),
         "reproducible": st.booleans(),
         "seed": st.one_of(st.integers(-(2**63), 2**63 - 1), _HOSTILE),
         "priority": st.booleans(),
@@ -299,7 +305,8 @@ def _sent(draw: st.DrawFn, world: World, label: str, mode: GenerationMode) -> Se
         case.body = draw(_training_body(world))
     elif label == "POST /api/results/model/{model_id}/predict":
         rows = st.lists(_row(world), max_size=4)
-        case.body = draw(st.one_of(st.builds(dict, row=_row(world)), st.builds(dict, rows=rows)))
+        seed = st.one_of(st.builds(dict, data=_row(world)), st.builds(dict, data=rows))  # the seed's `data`
+        case.body = draw(st.one_of(st.builds(dict, row=_row(world)), st.builds(dict, rows=rows), seed))
     elif label == "POST /api/results/model/{model_id}/predict/batch":
         case.body = {"file": _csv(draw(st.lists(_row(world), min_size=1, max_size=4)))}
         sent.filename = draw(st.sampled_from(["rows.csv", "rows.tsv", "rows.json", "rows.parquet", "rows.exe", "rows"]))

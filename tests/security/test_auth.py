@@ -4,8 +4,12 @@ working when they should (expiry, sign-out, new password, deactivation, revoked 
 
 from __future__ import annotations
 
+import os
+import pty
 import re
+import select
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +46,7 @@ PUBLIC = {
     "GET /api/auth/providers",
     "GET /api/auth/oidc/{provider}/login",
     "GET /api/auth/oidc/{provider}/callback",
+    "POST /api/auth/oidc/exchange",  # a one-time sign-in code is the credential (tests/security/test_login_csrf.py)
 }
 MEMBER_PASSWORD = "member-password-1"
 
@@ -346,30 +351,74 @@ def test_login_is_rate_limited(tmp_path: Path) -> None:
         drop_test_database(dbname)
 
 
-def test_the_first_start_prints_a_generated_admin_password_once(
+def test_off_a_terminal_the_generated_admin_password_goes_to_a_private_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """systemd, Docker, `flowml server > log`: stderr lands in a log kept for months, so the password must not."""
     monkeypatch.delenv("FLOWML_ADMIN_PASSWORD", raising=False)
     url, dbname = make_test_database_url(tmp_path)
     log_file = tmp_path / "server.log"
-    sink = logger.add(log_file, format="{message}")  # what the server's log file would get
+    sink = logger.add(log_file, format="{message}")  # what the server's log file (or the journal) would get
     try:
         settings = make_settings(tmp_path, url)
         assert settings.ADMIN_PASSWORD is None
         with TestClient(create_app(settings, with_pool=False)) as client:
-            printed = capsys.readouterr().err
-            found = re.search(r"password: (\S+)", printed)
-            assert found and "shown once" in printed, printed
-            login = client.post("/api/auth/login", json={"username": "admin", "password": found.group(1)})
+            password_file = tmp_path / "initial-admin-password"
+            password = password_file.read_text().strip()
+            assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+            login = client.post("/api/auth/login", json={"username": "admin", "password": password})
             assert login.status_code == 200 and login.json()["user"]["role"] == "admin"
-        # On the console only: the log says an admin was made, never the password.
-        logged = log_file.read_text()
-        assert "Created the admin user 'admin'" in logged and found.group(1) not in logged
+            printed, logged = capsys.readouterr().err, log_file.read_text()
+            assert password not in printed and password not in logged
+            assert str(password_file) in logged and "not printed" in logged
+            # Once the admin picks a password of their own, the file is a stale secret: it goes.
+            changed = client.post(
+                "/api/auth/password",
+                json={"current_password": password, "new_password": "admins-own-password-1"},
+                headers=bearer(login.json()["access_token"]),
+            )
+            assert changed.status_code == 204 and not password_file.exists()
         with TestClient(create_app(settings, with_pool=False)):
-            assert "password:" not in capsys.readouterr().err  # the next start prints nothing: the admin exists
+            assert not password_file.exists()  # the next start writes nothing: the admin exists
     finally:
         logger.remove(sink)
         drop_test_database(dbname)
+
+
+def test_on_a_terminal_the_generated_admin_password_is_shown_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone watching `flowml up` in a terminal sees the box, and no file is left behind. A real pseudo-terminal."""
+    monkeypatch.delenv("FLOWML_ADMIN_PASSWORD", raising=False)
+    url, dbname = make_test_database_url(tmp_path)
+    log_file = tmp_path / "server.log"
+    sink = logger.add(log_file, format="{message}")
+    controller, terminal_fd = pty.openpty()
+    terminal = os.fdopen(terminal_fd, "w", encoding="utf-8")
+    monkeypatch.setattr(sys, "stderr", terminal)
+    try:
+        with TestClient(create_app(make_settings(tmp_path, url), with_pool=False)) as client:
+            terminal.flush()
+            shown = _read_terminal(controller)
+            found = re.search(r"password: (\S+)", shown)
+            assert found and "shown once" in shown, shown
+            login = client.post("/api/auth/login", json={"username": "admin", "password": found.group(1)})
+            assert login.status_code == 200
+        assert not (tmp_path / "initial-admin-password").exists()
+        assert found.group(1) not in log_file.read_text()  # the console only, never the log
+    finally:
+        logger.remove(sink)
+        monkeypatch.undo()
+        terminal.close()
+        os.close(controller)
+        drop_test_database(dbname)
+
+
+def _read_terminal(controller: int) -> str:
+    chunks = []
+    while select.select([controller], [], [], 0.5)[0]:
+        chunks.append(os.read(controller, 65536))
+    return b"".join(chunks).decode(errors="replace")
 
 
 def test_a_short_admin_password_is_refused_before_anything_starts(tmp_path: Path) -> None:

@@ -81,6 +81,14 @@ def production(data_dir: Path, **values: Any) -> Settings:
 REFUSALS = {
     "default-key": ({"SECRET_KEY": DEFAULT_SECRET_KEY}, ["SECRET_KEY is the built-in default", GENERATE_HINT]),
     "short-key": ({"SECRET_KEY": "k" * 31}, ["SECRET_KEY has 31 characters", "at least 32", GENERATE_HINT]),
+    # The seed README's example key: long enough, and published.
+    "readme-key": (
+        {"SECRET_KEY": "change-me-in-production-flowml-secret-key"},
+        ["SECRET_KEY is an example value", GENERATE_HINT],
+    ),
+    # deploy/systemd/master.env.example's placeholder, and a key that says it is an example, both 32+ characters.
+    "placeholder-key": ({"SECRET_KEY": "CHANGE_ME" * 4}, ["SECRET_KEY is an example value", "change_me"]),
+    "example-key": ({"SECRET_KEY": "flowml-example-secret-key-0123456789"}, ["a placeholder", "example"]),
     "cors-wildcard": ({"CORS_ORIGINS": "*"}, ['CORS_ORIGINS contains "*"', "exact origins"]),
     "open-redis": (
         {"CELERY_BROKER_URL": "redis://10.20.30.40:6379/0"},
@@ -194,9 +202,11 @@ def test_flowml_up_refuses_the_same_way(tmp_path: Path) -> None:
     assert "SECRET_KEY is the built-in default" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_the_server_command_warns_what_a_network_address_exposes(tmp_path: Path) -> None:
-    """The warning comes from the real start, before the app binds. 192.0.2.1 (TEST-NET-1) is no address of this
-    machine, so nothing is ever exposed; the process is stopped as soon as the warning is out."""
+def test_a_network_address_no_longer_warns_of_an_open_api(tmp_path: Path) -> None:
+    """Every route but /health and sign-in asks for credentials, so the start-up warning that called the API "open
+    to anyone ... with no login yet" was stale and is gone. The real start, up to the line printed just before
+    the app binds. 192.0.2.1 (TEST-NET-1) is no address of this machine, so nothing is ever exposed; the process is
+    stopped as soon as that line is out."""
     log = tmp_path / "server.log"
     env = {**_server_env(tmp_path / "home"), "ENVIRONMENT": "development", "LOCAL_WORKERS": "1"}
     with log.open("wb") as out:
@@ -210,14 +220,14 @@ def test_the_server_command_warns_what_a_network_address_exposes(tmp_path: Path)
         )
     try:
         deadline = time.monotonic() + 60
-        while "Listening on" not in log.read_text(errors="replace"):
+        while "http://192.0.2.1:8765" not in log.read_text(errors="replace"):
             assert process.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
             time.sleep(0.1)
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
     text = log.read_text(errors="replace")
-    assert "WARNING" in text and "the network at 192.0.2.1" in text and "port 8765" in text
+    assert "no login" not in text and "open to anyone" not in text and "Listening on" not in text, text
 
 
 # --- warnings at start -------------------------------------------------------------------------------------------
@@ -233,20 +243,13 @@ def warnings_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCapture
         logger.remove(sink)
 
 
-def test_binding_every_interface_warns_what_is_exposed(warnings_log: pytest.LogCaptureFixture, tmp_path: Path) -> None:
-    settings = settings_for(tmp_path)
-    warn_about_exposure(settings, "127.0.0.1", 8000)
+def test_a_safe_setup_starts_without_warnings(warnings_log: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    warn_about_exposure(settings_for(tmp_path, HOST="0.0.0.0"))
     assert warnings_log.text == ""
-    warn_about_exposure(settings, "0.0.0.0", 8123)
-    text = warnings_log.text
-    assert "every network interface" in text and "HOST=0.0.0.0" in text and "port 8123" in text
-    for exposed in ("REST API", "datasets and models", "predictions", "worker join tokens", "dashboard", "/docs"):
-        assert exposed in text
-    assert "SSH tunnel" in text
 
 
 def test_cors_wildcard_in_development_warns(warnings_log: pytest.LogCaptureFixture, tmp_path: Path) -> None:
-    warn_about_exposure(settings_for(tmp_path, CORS_ORIGINS="*"), "127.0.0.1", 8000)
+    warn_about_exposure(settings_for(tmp_path, CORS_ORIGINS="*"))
     assert 'CORS_ORIGINS is "*"' in warnings_log.text
 
 
@@ -306,7 +309,7 @@ def test_start_up_logs_the_redis_warning(
     redis_servers: tuple[PrivateRedis, PrivateRedis], warnings_log: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
     open_server, _ = redis_servers
-    warn_about_exposure(settings_for(tmp_path, REDIS_URL=open_server.url), "127.0.0.1", 8000)
+    warn_about_exposure(settings_for(tmp_path, REDIS_URL=open_server.url))
     assert "REDIS_URL points to the Redis" in warnings_log.text
 
 

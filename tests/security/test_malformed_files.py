@@ -29,6 +29,8 @@ from tests.security import corpus
 
 pytestmark = pytest.mark.db
 
+# What the columnar bombs' refusals say: the estimated size, the limit and the setting that sets it.
+DECODED_BOMB = [f"about {corpus.BOMB_DECODED_MIB:,} mb", "the limit is 2,048 mb (max_decompressed_size_mb)"]
 # case -> (status, words the message must contain, compared in lower case)
 REFUSED: dict[str, tuple[int, list[str]]] = {
     "truncated_parquet": (422, ["parquet", "truncated", "footer is missing"]),
@@ -50,6 +52,9 @@ REFUSED: dict[str, tuple[int, list[str]]] = {
     "yaml_recursive": (422, ["contains itself", "alias"]),
     "gzip_csv": (415, ["'.gz' files are not supported", ".csv"]),
     "zip_archive": (415, ["'.zip' files are not supported", ".csv"]),
+    "parquet_row_bomb": (413, ["parquet file is too large once decompressed", *DECODED_BOMB]),
+    "ipc_file_bomb": (413, ["arrow/feather file is too large once decompressed", *DECODED_BOMB]),
+    "ipc_stream_bomb": (413, ["arrow/feather file is too large once decompressed", *DECODED_BOMB]),
 }
 
 
@@ -173,6 +178,14 @@ def test_utf16_csv_with_bom_is_read_with_a_note(client: TestClient, settings: Se
     assert "the file is not UTF-8; it was read as utf-16" in body["notes"]
     rows = _preview(client, body["id"])
     assert [(row["name"], row["city"]) for row in rows] == [("José", "Zürich"), ("Anaïs", "Besançon")]
+
+
+def test_a_latin1_file_with_a_long_plain_line_is_read(client: TestClient, settings: Settings, tmp_path: Path) -> None:
+    body = _accept(client, settings, corpus.latin1_long_line_csv(tmp_path))
+    assert "the file is not UTF-8; it was read as Windows-1252 (Latin-1)" in body["notes"]
+    rows = _preview(client, body["id"])
+    assert [(row["name"][:4], row["value"]) for row in rows] == [("café", 1), ("xxxx", 2)]
+    assert len(rows[1]["name"]) == corpus.LONG_LINE_BYTES
 
 
 def test_unicode_names_are_kept_and_direction_controls_removed(

@@ -1,6 +1,7 @@
 """Sign-in with an outside account, end to end against a real OIDC provider on a loopback port
 (tests/security/oidc_provider.py): the browser's redirects are followed by hand, FlowML's calls to the provider
-(discovery, token, keys) are real HTTP."""
+(discovery, token, keys) are real HTTP, and the login page's trade of the one-time code is a real POST
+(tests/security/oidc_flow.py; the code's own defences are in test_login_csrf.py)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,14 @@ from fastapi.testclient import TestClient
 
 from flowml.api.app import create_app
 from tests.api.conftest import make_settings
-from tests.conftest import bearer, drop_test_database, make_test_database_url, signed_in_client
-from tests.security.oidc_provider import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    Person,
-    Provider,
-    running_github,
-    running_provider,
+from tests.conftest import TEST_ADMIN_PASSWORD, bearer, drop_test_database, make_test_database_url
+from tests.security.oidc_flow import (
+    back_from_provider,
+    flowml_with_providers,
+    fragment,
+    sign_in_at_provider,
 )
+from tests.security.oidc_provider import Person, Provider, running_github, running_provider
 
 pytestmark = pytest.mark.db
 
@@ -42,46 +42,8 @@ def github() -> Iterator[Provider]:
 
 @pytest.fixture(scope="module")
 def client(provider: Provider, github: Provider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    data_dir = tmp_path_factory.mktemp("flowml-oidc")
-    url, dbname = make_test_database_url(data_dir)
-    providers = [
-        {
-            "name": "corp",
-            "label": "Sign in with Corp SSO",
-            "issuer": provider.url,
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "allowed_domains": ["corp.example"],
-        },
-        {
-            "name": "gh",
-            "kind": "github",
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "github_url": github.url,
-            "github_api_url": f"{github.url}/api/v3",
-            "allowed_domains": ["corp.example"],
-        },
-    ]
-    settings = make_settings(data_dir, url, OIDC_PROVIDERS=providers, LOGIN_RATE_PER_MINUTE=1000)
-    with signed_in_client(create_app(settings, with_pool=False)) as test_client:
+    with flowml_with_providers(tmp_path_factory.mktemp("flowml-oidc"), provider, github) as test_client:
         yield test_client
-    drop_test_database(dbname)
-
-
-def sign_in_at_provider(client: TestClient, next_path: str = "/", name: str = "corp") -> dict[str, str]:
-    """What a browser does: FlowML's login URL, the provider's page, back to FlowML's callback, then /login#..."""
-    start = client.get(f"/api/auth/oidc/{name}/login", params={"next": next_path}, follow_redirects=False)
-    assert start.status_code == 302, start.text
-    at_provider = httpx.get(start.headers["location"], follow_redirects=False)
-    assert at_provider.status_code in (302, 307), at_provider.text
-    back = urlsplit(at_provider.headers["location"])
-    assert back.path == f"/api/auth/oidc/{name}/callback"
-    done = client.get(f"{back.path}?{back.query}", follow_redirects=False)
-    assert done.status_code == 303, done.text
-    target = urlsplit(done.headers["location"])
-    assert target.path == "/login"
-    return {k: v[0] for k, v in parse_qs(target.fragment).items()}
 
 
 def test_the_login_page_lists_the_providers(client: TestClient) -> None:
@@ -158,10 +120,47 @@ def test_a_callback_without_the_flow_cookie_or_with_another_state_is_refused(
     tampered = client.get(
         back.path, params={"code": query["code"][0], "state": "not-the-state"}, follow_redirects=False
     )
-    assert "does not match" in _fragment(tampered)["error"]
+    assert "does not match" in fragment(tampered)["error"]
     client.cookies.clear()
     no_cookie = client.get(f"{back.path}?{back.query}", follow_redirects=False)
-    assert "start again" in _fragment(no_cookie)["error"]
+    assert "start again" in fragment(no_cookie)["error"]
+
+
+def test_an_admin_account_is_never_linked_by_email(client: TestClient, provider: Provider) -> None:
+    """Whoever controls an address at the provider must not become admin because an admin is named after it."""
+    created = client.post(
+        "/api/users", json={"username": "root@corp.example", "password": "root-password-1", "role": "admin"}
+    )
+    assert created.status_code == 201, created.text
+    provider.person = Person(subject="u-5005", email="root@corp.example")
+    for _ in range(2):  # refused, and nothing was linked by trying
+        refused = sign_in_at_provider(client)
+        assert "access_token" not in refused
+        assert "'root@corp.example' is an admin account" in refused["error"]
+        assert "Sign in with your password, then link 'corp' on the Account page" in refused["error"]
+
+
+def test_a_signed_in_admin_links_a_provider_and_then_signs_in_with_it(client: TestClient, provider: Provider) -> None:
+    provider.person = Person(subject="u-6006", email="the-admin@corp.example")
+    started = client.post("/api/auth/oidc/corp/link")  # as the test admin (the client's credentials)
+    assert started.status_code == 200, started.text
+    redirect = httpx.Response(302, headers={"location": started.json()["redirect_url"]})
+    assert back_from_provider(client, redirect, page="/account") == {"linked": "corp"}
+    result = sign_in_at_provider(client)
+    me = client.get("/api/auth/me", headers=bearer(result["access_token"])).json()
+    assert (me["username"], me["role"]) == ("admin", "admin")
+    # The password still works: the link is one more way in, which the admin asked for.
+    with_password = client.post("/api/auth/login", json={"username": "admin", "password": TEST_ADMIN_PASSWORD})
+    assert with_password.status_code == 200
+
+
+def test_an_identity_linked_to_someone_else_cannot_be_linked_again(client: TestClient, provider: Provider) -> None:
+    provider.person = Person(subject="u-1001", email="ada@corp.example")
+    assert "access_token" in sign_in_at_provider(client)  # ada's member account holds this identity
+    started = client.post("/api/auth/oidc/corp/link")
+    redirect = httpx.Response(302, headers={"location": started.json()["redirect_url"]})
+    refused = back_from_provider(client, redirect, page="/account")
+    assert "linked to another FlowML user" in refused["error"]
 
 
 def test_next_is_only_ever_a_path_on_this_site(client: TestClient, provider: Provider) -> None:
@@ -186,10 +185,6 @@ def test_a_provider_that_does_not_answer_sends_the_user_back_with_the_reason(tmp
         with TestClient(create_app(make_settings(tmp_path, url, OIDC_PROVIDERS=[dead]), with_pool=False)) as c:
             response = c.get("/api/auth/oidc/down/login", follow_redirects=False)
             assert response.status_code == 303
-            assert "did not answer" in _fragment(response)["error"]
+            assert "did not answer" in fragment(response)["error"]
     finally:
         drop_test_database(dbname)
-
-
-def _fragment(response: httpx.Response) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(response.headers["location"]).fragment).items()}

@@ -16,6 +16,9 @@ from loguru import logger
 from flowml import __version__
 from flowml.api.frontend import mount_frontend
 from flowml.api.rate_limit import install_rate_limiter
+from flowml.api.redoc import REDOC_PATH
+from flowml.api.redoc import router as redoc_router
+from flowml.api.request_bodies import RequestBodyLimits
 from flowml.api.routes import (
     auth,
     cluster,
@@ -29,8 +32,9 @@ from flowml.api.routes import (
     workers,
     ws,
 )
-from flowml.api.security_headers import SecurityHeadersMiddleware
-from flowml.api.uploads import UploadLimitMiddleware
+from flowml.api.routes.responses import error_response
+from flowml.api.security_headers import REDOC_CSP, SecurityHeadersMiddleware
+from flowml.api.trusted_hosts import TrustedHostMiddleware
 from flowml.api.validation_errors import invalid_request
 from flowml.cluster.orchestrator import attach_cluster
 from flowml.core.errors import FlowMLError
@@ -77,12 +81,17 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         version=__version__,
         description="Self-hosted AutoML: upload a table, train, watch, predict.",
         lifespan=lifespan,
-        # One interactive page (/docs, with its own CSP in security_headers.py); ReDoc would need Google Fonts
-        # and inline styles on top, for the same content.
+        # FastAPI's ReDoc page loads Google Fonts; api/redoc.py serves it without them, under its own CSP.
         redoc_url=None,
     )
     app.state.settings = settings
     install_rate_limiter(app)
+    # Inside CORS, so a browser on an allowed origin can read its 401s and 413s.
+    app.add_middleware(
+        RequestBodyLimits,
+        body_limit_bytes=settings.max_request_body_bytes,
+        upload_limit_bytes=settings.max_upload_bytes,
+    )
     # Cross-origin reads only from the listed origins, and never with cookies: "*" with credentials would let any
     # site act as the user. Production refuses "*" (Settings); development allows it, with a warning at start.
     app.add_middleware(
@@ -92,18 +101,17 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["*"],
     )
-    app.add_middleware(UploadLimitMiddleware, limit_bytes=settings.max_upload_bytes)
-    # Added last, so it is outermost: 413s from the upload limit and CORS answers get the headers too.
+    app.add_middleware(TrustedHostMiddleware, patterns=settings.host_patterns())
+    # Added last, so it is outermost: 400s for a foreign Host, 401s and 413s before the body and CORS answers get
+    # the headers too.
     docs_paths = [path for path in (app.docs_url, app.swagger_ui_oauth2_redirect_url) if path]
-    app.add_middleware(SecurityHeadersMiddleware, docs_paths=docs_paths)
+    app.add_middleware(SecurityHeadersMiddleware, docs_paths=docs_paths, page_policies={REDOC_PATH: REDOC_CSP})
 
     app.add_exception_handler(RequestValidationError, invalid_request)
 
     @app.exception_handler(FlowMLError)
     async def user_error(_request: Request, exc: FlowMLError) -> JSONResponse:
-        # RFC 6750: a 401 names the scheme to authenticate with.
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return JSONResponse({"detail": exc.message}, status_code=exc.status_code, headers=headers)
+        return error_response(exc)
 
     for router in (
         system.public,
@@ -118,6 +126,7 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         cluster.router,
         worker_data.router,
         ws.router,
+        redoc_router,
     ):
         app.include_router(router)
     mount_frontend(app, settings.FRONTEND_DIST)

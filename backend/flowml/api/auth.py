@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request, WebSocket
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from flowml.core.errors import FlowMLError
+from flowml.core.errors import FlowMLError, ForbiddenError
 from flowml.db.tables import User
 from flowml.services import users
 from flowml.services.context import AppContext
@@ -31,12 +31,6 @@ _bearer = HTTPBearer(
 )
 
 
-class ForbiddenError(FlowMLError):
-    """Signed in, but the role does not allow it."""
-
-    status_code = 403
-
-
 async def current_user(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> User:
@@ -47,6 +41,12 @@ async def current_user(
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def request_user(request: Request) -> User:
+    """`current_user` for code that runs before routing (api/request_bodies.py checks an upload's caller before
+    reading its body): the same header parsing and the same checks."""
+    return await current_user(request, await _bearer(request))
 
 
 async def require_admin(user: CurrentUser) -> User:
@@ -69,10 +69,10 @@ def websocket_credential(websocket: WebSocket) -> tuple[str | None, str | None]:
     return (secret.strip() or None) if scheme.lower() == "bearer" else None, None
 
 
-async def websocket_user(ctx: AppContext, websocket: WebSocket) -> tuple[User | None, str | None, str]:
-    """The user, the subprotocol to accept with, and the reason when there is no user."""
-    credential, subprotocol = websocket_credential(websocket)
+async def websocket_user(ctx: AppContext, credential: str | None) -> tuple[User | None, str]:
+    """The user a WebSocket's credential (from `websocket_credential`) belongs to, and the reason when there is none:
+    the check `current_user` makes, at connect and again at every heartbeat (routes/ws.py)."""
     try:
-        return await users.authenticate(ctx, credential), subprotocol, ""
+        return await users.authenticate(ctx, credential), ""
     except FlowMLError as exc:
-        return None, subprotocol, exc.message
+        return None, exc.message

@@ -1,4 +1,5 @@
-"""In-process rate limits: one token bucket per (bucket name, client IP), as a FastAPI dependency.
+"""In-process rate limits: one token bucket per (bucket name, client IP) or (bucket name, user), as FastAPI
+dependencies.
 
     @router.post("/model/{model_id}/predict", dependencies=[rate_limit("predict", lambda s: s.PREDICT_RATE_PER_MINUTE)])
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, HTTPException, Request, params
 
+from flowml.api.auth import CurrentUser
 from flowml.core.settings import Settings
 
 # Buckets kept at most; past it the least recently used go first (a full bucket is the same as none at all).
@@ -71,18 +73,32 @@ def rate_limit(name: str, per_minute: Callable[[Settings], float]) -> params.Dep
     """
 
     async def check(request: Request) -> None:
-        limiter: RateLimiter = request.app.state.rate_limiter
-        settings: Settings = request.app.state.settings
-        rate = per_minute(settings)
         client = request.client.host if request.client else "unknown"
-        wait = limiter.take(name, client, rate)
-        if wait is not None:
-            retry_after = max(1, math.ceil(wait))
-            raise HTTPException(
-                status_code=429,
-                detail=f"too many {name} requests from {client}: the limit is {rate:g} per minute; "
-                f"retry in {retry_after} s",
-                headers={"Retry-After": str(retry_after)},
-            )
+        _spend(request, name, client, per_minute, who=f"from {client}")
 
     return params.Depends(check)
+
+
+def user_rate_limit(name: str, per_minute: Callable[[Settings], float]) -> params.Depends:
+    """`rate_limit` per signed-in user instead of per client IP, for work a user could spread over many addresses.
+    The route is authenticated by it (FastAPI resolves `current_user` once per request however many ask for it)."""
+
+    async def check(request: Request, user: CurrentUser) -> None:
+        # "user:" keeps these buckets apart from the per-IP ones of the same name.
+        _spend(request, name, f"user:{user.id}", per_minute, who=f"by {user.username}")
+
+    return params.Depends(check)
+
+
+def _spend(request: Request, name: str, key: str, per_minute: Callable[[Settings], float], *, who: str) -> None:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    settings: Settings = request.app.state.settings
+    rate = per_minute(settings)
+    wait = limiter.take(name, key, rate)
+    if wait is not None:
+        retry_after = max(1, math.ceil(wait))
+        raise HTTPException(
+            status_code=429,
+            detail=f"too many {name} requests {who}: the limit is {rate:g} per minute; retry in {retry_after} s",
+            headers={"Retry-After": str(retry_after)},
+        )

@@ -10,6 +10,11 @@ dialogs included, and fails on any CSP violation.
 inline script. It gets its own policy: that CDN, and the SHA-256 of each inline script in the page actually sent,
 so the page works while no other inline script could run. Without internet access /docs stays blank; the API itself
 does not depend on it. docs/security.md records the choice.
+
+/redoc (api/redoc.py) is ReDoc, from the same CDN, without the Google Fonts FastAPI's page loads. It gets REDOC_CSP:
+the CDN's origin for its one script and no inline script; inline styles, because ReDoc styles itself with
+styled-components, which writes <style> elements at runtime (no fixed hash could match); and blob: workers, because
+its search index runs in a Web Worker the bundle creates from a blob: URL.
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SWAGGER_CDN = "https://cdn.jsdelivr.net"
+DOCS_CDN = SWAGGER_CDN  # ReDoc's script comes from the same CDN
 SWAGGER_FAVICON_HOST = "https://fastapi.tiangolo.com"
 
 # Scripts from 'self' only: no inline script, no eval. Styles also allow 'unsafe-inline', because Radix UI injects
@@ -31,6 +37,12 @@ DASHBOARD_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
+)
+
+REDOC_CSP = (
+    f"default-src 'self'; script-src 'self' {DOCS_CDN}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
 )
 
 # Powerful browser features the dashboard never uses, switched off for it and anything injected into it.
@@ -66,12 +78,16 @@ class SecurityHeadersMiddleware:
     """Adds the headers to every HTTP response, including errors, 404s and static files.
 
     Pure ASGI (not BaseHTTPMiddleware) so streamed responses stream and background tasks keep working. Only the
-    small Swagger UI pages in `docs_paths` are buffered, to hash their inline script.
+    small Swagger UI pages in `docs_paths` are buffered, to hash their inline script. `page_policies` gives other
+    exact paths a fixed policy of their own (ReDoc's); every other response gets DASHBOARD_CSP.
     """
 
-    def __init__(self, app: ASGIApp, docs_paths: Iterable[str] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, docs_paths: Iterable[str] = (), page_policies: Mapping[str, str] | None = None
+    ) -> None:
         self.app = app
         self.docs_paths = frozenset(docs_paths)
+        self.page_policies = dict(page_policies or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,9 +97,11 @@ class SecurityHeadersMiddleware:
             await self._docs(scope, receive, send)
             return
 
+        csp = self.page_policies.get(scope.get("path", ""), DASHBOARD_CSP)
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = _merged(message.get("headers", []), DASHBOARD_CSP)
+                message["headers"] = _merged(message.get("headers", []), csp)
             await send(message)
 
         await self.app(scope, receive, with_headers)

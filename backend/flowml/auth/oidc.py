@@ -43,22 +43,25 @@ class Identity:
 
 @dataclass(frozen=True)
 class Flow:
-    """What the login step hands the callback step, inside the signed cookie."""
+    """What the login step hands the callback step, inside the signed cookie. `link_user`: the id of the signed-in
+    user who asked to link this provider to their account (empty for a sign-in)."""
 
     provider: str
     state: str
     nonce: str
     verifier: str
     next: str
+    link_user: str = ""
 
 
-def new_flow(provider: str, next_path: str) -> Flow:
+def new_flow(provider: str, next_path: str, link_user: str = "") -> Flow:
     return Flow(
         provider=provider,
         state=secrets.token_urlsafe(24),
         nonce=secrets.token_urlsafe(24),
         verifier=secrets.token_urlsafe(48),
         next=next_path,
+        link_user=link_user,
     )
 
 
@@ -76,7 +79,11 @@ def unseal(cookie: str | None, key: str) -> Flow:
         raise OidcError("The sign-in took too long or was tampered with; start again from the login page.") from None
     if claims.get("typ") != "oidc-flow":
         raise OidcError("Not a sign-in in progress; start again from the login page.")
-    return Flow(**{name: str(claims[name]) for name in ("provider", "state", "nonce", "verifier", "next")})
+    try:
+        fields = {name: str(claims[name]) for name in ("provider", "state", "nonce", "verifier", "next")}
+    except KeyError:
+        raise OidcError("Not a sign-in in progress; start again from the login page.") from None
+    return Flow(**fields, link_user=str(claims.get("link_user", "")))
 
 
 def _challenge(verifier: str) -> str:

@@ -13,6 +13,7 @@ import os
 import secrets
 from pathlib import Path
 
+from flowml.core.paths import make_private_dir
 from flowml.core.settings import DEFAULT_SECRET_KEY, Settings
 
 KEY_FILE = "secret_key"
@@ -29,7 +30,7 @@ def _stored_key(path: Path) -> str:
         key = path.read_text().strip()
         if key:
             return key
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     key = secrets.token_urlsafe(48)
     # O_EXCL: when two processes start at once, one writes and the other reads what it wrote.
     try:

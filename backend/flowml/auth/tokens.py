@@ -1,7 +1,8 @@
 """Signed access and refresh tokens (JWT, HS256) and API keys.
 
 An access token lives minutes and goes with every request; a refresh token lives days and is only ever sent to
-/api/auth/refresh. Both carry the user's token version, so raising it (sign out everywhere, a new password,
+/api/auth/refresh, which trades it once for a new pair (services/refresh_tokens.py keeps one row per refresh token,
+by its `jti`). Both carry the user's token version, so raising it (sign out everywhere, a new password,
 deactivation) invalidates every token the user holds. API keys are random strings with a recognisable prefix; the
 database keeps their SHA-256.
 """
@@ -37,10 +38,20 @@ class TokenClaims:
     version: int
     token_type: TokenType
     expires_at: datetime
+    token_id: str
 
 
-def issue(key: str, user_id: str, version: int, token_type: TokenType, lifetime: timedelta) -> str:
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    token_id: str
+    expires_at: datetime
+
+
+def issue(key: str, user_id: str, version: int, token_type: TokenType, lifetime: timedelta) -> IssuedToken:
     now = utcnow()
+    # Unique per token: two tokens issued in the same second still differ, and a refresh token is found by it.
+    token_id = secrets.token_hex(16)
     claims = {
         "iss": ISSUER,
         "sub": user_id,
@@ -48,10 +59,9 @@ def issue(key: str, user_id: str, version: int, token_type: TokenType, lifetime:
         "typ": token_type,
         "iat": now,
         "exp": now + lifetime,
-        # Two tokens issued in the same second still differ, so a refreshed token is never the old one.
-        "jti": secrets.token_hex(8),
+        "jti": token_id,
     }
-    return jwt.encode(claims, key, algorithm=ALGORITHM)
+    return IssuedToken(jwt.encode(claims, key, algorithm=ALGORITHM), token_id, now + lifetime)
 
 
 def read(key: str, token: str, expected: TokenType) -> TokenClaims:
@@ -61,7 +71,7 @@ def read(key: str, token: str, expected: TokenType) -> TokenClaims:
             key,
             algorithms=[ALGORITHM],  # never "none", never a key the token names itself
             issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"]},
+            options={"require": ["exp", "iat", "sub", "iss", "jti"]},
         )
     except jwt.ExpiredSignatureError as exc:
         raise InvalidToken(f"the {expected} token has expired") from exc
@@ -74,6 +84,7 @@ def read(key: str, token: str, expected: TokenType) -> TokenClaims:
         version=claims["ver"],
         token_type=expected,
         expires_at=datetime.fromtimestamp(claims["exp"], tz=utcnow().tzinfo),
+        token_id=str(claims["jti"]),
     )
 
 

@@ -114,11 +114,19 @@ def predict(
     model_dir: Annotated[Path, typer.Argument(help="A model package folder written by `flowml train`")],
     data: Annotated[Path, typer.Argument(help="Rows to predict, in any supported format")],
     output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write")] = Path("predictions.csv"),
+    trust: Annotated[
+        bool,
+        typer.Option(
+            "--trust",
+            help="You trust whoever made the package: loading it runs code it contains. Without this, a package "
+            "not trained on this machine gets a warning.",
+        ),
+    ] = False,
 ) -> None:
     """Predict with a model package; writes `prediction` and, for classifiers, `proba_<class>` columns."""
     from flowml.cli.predict import run_predict
 
-    run_predict(model_dir, data, output)
+    run_predict(model_dir, data, output, trust=trust)
 
 
 @app.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from flowml.cli.startup import load_settings, warn_about_exposure
+from flowml.cli.startup import load_settings, warn_about_exposure, warn_about_unknown_settings
 from flowml.core.logging import configure_logging
 from flowml.services.logs import system_log_path
 
@@ -17,7 +17,8 @@ def serve(*, host: str | None, port: int | None) -> None:
     configure_logging(settings.LOG_LEVEL, system_log_path(settings))
     host = host or settings.HOST
     port = port or settings.PORT
-    warn_about_exposure(settings, host, port)
+    warn_about_exposure(settings)
+    warn_about_unknown_settings(settings)
 
     import uvicorn
 

@@ -1,5 +1,5 @@
 """Checks at server start: refuse unsafe settings with one clean paragraph (exit code 2), and warn about what a
-bind address or a Redis without a password exposes. docs/security.md explains each."""
+CORS wildcard or a Redis without a password exposes. docs/security.md explains each."""
 
 from __future__ import annotations
 
@@ -14,15 +14,10 @@ from pydantic import ValidationError
 from rich.markup import escape
 
 from flowml.cli.errors import err_console
-from flowml.core.settings import RedisTarget, Settings, get_settings, is_loopback_host
+from flowml.core.settings import RedisTarget, Settings, get_settings
 
 # A Redis that does not answer in this time is reported as unreachable: the start must stay quick.
 PROBE_TIMEOUT_SECONDS = 1.0
-WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
-EXPOSED = (
-    "the REST API (upload and download of datasets and models, training, predictions, worker join tokens), the "
-    "dashboard, the WebSocket and /docs"
-)
 
 RedisAnswer = Literal["open", "protected", "unreachable"]
 
@@ -46,19 +41,10 @@ def describe_validation_error(exc: ValidationError) -> str:
     return " ".join(parts)
 
 
-def warn_about_exposure(settings: Settings, host: str, port: int) -> None:
-    """Log a warning for each way this setup is reachable by more than this machine, without refusing anything:
-    what production must refuse, Settings already did."""
-    if not is_loopback_host(host):
-        where = "every network interface of this machine" if host in WILDCARD_HOSTS else f"the network at {host}"
-        logger.warning(
-            "Listening on {} (HOST={}): {} are open to anyone who can reach port {}, with no login yet. Expose it "
-            "only to machines you trust (docs/security.md), or keep HOST=127.0.0.1 and use an SSH tunnel.",
-            where,
-            host,
-            EXPOSED,
-            port,
-        )
+def warn_about_exposure(settings: Settings) -> None:
+    """Log a warning for each way this setup lets more than its signed-in users in, without refusing anything:
+    what production must refuse, Settings already did. A network address alone is no such way: every route but
+    /health and sign-in asks for credentials (docs/security.md)."""
     if "*" in settings.CORS_ORIGINS:
         logger.warning(
             'CORS_ORIGINS is "*": any web site a user of this server visits can read the API from their browser. '
@@ -66,6 +52,17 @@ def warn_about_exposure(settings: Settings, host: str, port: int) -> None:
         )
     for message in redis_warnings(settings):
         logger.warning(message)
+
+
+def warn_about_unknown_settings(settings: Settings) -> None:
+    """One warning per name in .env that no setting reads (a typo, or a name only the seed knew): pydantic-settings
+    would drop it without a word."""
+    for name in settings.unknown_names:
+        logger.warning(
+            "{} in .env is not a FlowML setting, so it changes nothing: check its spelling against the README's "
+            "configuration table, or remove it.",
+            name,
+        )
 
 
 def redis_warnings(settings: Settings, timeout: float = PROBE_TIMEOUT_SECONDS) -> list[str]:

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from flowml.cli.errors import user_errors
+from flowml.cli.model_trust import remember
 from flowml.cli.startup import load_settings
 from flowml.core.errors import FlowMLError, InvalidInputError
 from flowml.data.formats import extension_of, sha256_of_bytes, write_parquet_bytes
@@ -206,6 +207,7 @@ async def _train(options: TrainOptions) -> None:
                     best_trial=outcome.best.trial_number,
                     ensemble=choice.ensemble,
                 )
+                remember(settings, final.model_sha256)  # so `flowml predict` loads it without a warning
                 progress.update(task_id, completed=100, description="done")
         finally:
             await pool.close(graceful=False)

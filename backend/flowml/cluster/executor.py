@@ -7,7 +7,9 @@ where its trials run. Per trial:
 - the task carries soft and hard time limits and an expiry from the trial's deadline, so a late redelivery is
   dropped instead of run twice;
 - the result is awaited by polling the result backend; a trial whose worker stops heartbeating, or that no worker
-  picks up, is given up (status timeout, so the search re-asks instead of blaming the algorithm).
+  picks up, is given up (status timeout, so the search re-asks instead of blaming the algorithm);
+- a worker's result is checked before it counts (cluster/result_check.py): the trial keeps the algorithm and
+  parameters the master sent, and a result that does not check out fails its trial, never the job.
 The final fit always runs in the local pool: the orchestrator has the data and writes the package.
 """
 
@@ -20,7 +22,6 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -30,7 +31,9 @@ from celery.result import AsyncResult
 from loguru import logger
 
 from flowml.cluster.celery_app import TRIAL_TASK
+from flowml.cluster.result_check import OofLayouts, RejectedReport, accept_report, stored_oof_path
 from flowml.cluster.routing import Route, choose_queue, estimate_gpu_bytes
+from flowml.cluster.signing import TrialCapability
 from flowml.cluster.worker_runtime import set_cancel_flag
 from flowml.engine.executor import LocalExecutor, unfinished_result
 from flowml.engine.types import FinalResult, FinalSpec, TrialResult, TrialSpec, TrialStatus
@@ -78,11 +81,13 @@ class ClusterExecutor:
         live_queues: LiveQueuesFn,
         live_workers: LiveWorkersFn,
         broker_url: str,
+        signing_key: str,
         trials_on_master: bool = True,
         on_started: StartedHook | None = None,
     ) -> None:
         self._app = app
         self._local = local
+        self._signing_key = signing_key  # mints each task's trial capability (cluster/signing.py)
         self._live_queues = live_queues
         self._live_workers = live_workers
         self._redis = redis.Redis.from_url(broker_url) if broker_url.startswith("redis") else None
@@ -93,6 +98,7 @@ class ClusterExecutor:
         self._in_flight: dict[str, set[str]] = {}  # job id -> task ids
         self._cancelled: set[str] = set()
         self._local_busy = 0
+        self._layouts = OofLayouts()
         self._refresher: asyncio.Task[None] | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------------------------
@@ -182,7 +188,13 @@ class ClusterExecutor:
     async def _run_remote(self, spec: TrialSpec, route: Route) -> TrialResult:
         assert route.queue is not None
         spec = replace(spec, device=route.device)
-        payload = {"spec": spec.to_dict(), "dataset_sha256": spec.dataset_sha256}
+        assert spec.dataset_sha256 is not None  # run_trial keeps trials without a hash local
+        capability = TrialCapability.for_trial(spec.job_id, spec.trial_number, spec.dataset_sha256, spec.deadline)
+        payload = {
+            "spec": spec.to_dict(),
+            "dataset_sha256": spec.dataset_sha256,
+            "capability": capability.issue(self._signing_key),
+        }
         limit = max(1.0, spec.deadline - time.time())
         sent_at = time.time()
         try:
@@ -227,7 +239,7 @@ class ClusterExecutor:
                 if self._on_started is not None and worker:
                     await self._on_started(spec.job_id, spec.trial_number, worker)
             if state in ("SUCCESS", "FAILURE", "REVOKED"):
-                return _ran_on(self._finished(spec, state, info), worker)
+                return _ran_on(await self._finished(spec, state, info, now - sent_at), worker)
             given_up = self._give_up(spec, state, worker, now - sent_at)
             if given_up is not None:
                 self._revoke(result.id)
@@ -244,7 +256,7 @@ class ClusterExecutor:
             return f"no worker picked the trial up within {PICKUP_PATIENCE_SECONDS:.0f} s"
         return None
 
-    def _finished(self, spec: TrialSpec, state: str, info: Any) -> TrialResult:
+    async def _finished(self, spec: TrialSpec, state: str, info: Any, elapsed: float) -> TrialResult:
         if state == "REVOKED":
             if spec.job_id in self._cancelled:
                 return unfinished_result(spec, TrialStatus.CANCELLED, "task was revoked")
@@ -258,11 +270,24 @@ class ClusterExecutor:
             text = f"{type(info).__name__}: {info}" if isinstance(info, BaseException) else str(info)
             status = TrialStatus.TIMEOUT if "TimeLimitExceeded" in text else TrialStatus.FAILED
             return unfinished_result(spec, status, f"on the worker: {text}"[:500])
-        trial = TrialResult.from_dict(info)
-        if spec.oof_dir is not None and trial.status == TrialStatus.COMPLETED.value:
-            path = Path(spec.oof_dir) / f"{spec.trial_number}.npy"
-            trial.oof_path = str(path) if path.exists() else None  # uploaded by the worker, checked by hash
-        return trial
+        return await asyncio.to_thread(self._accept, spec, info, elapsed)
+
+    def _accept(self, spec: TrialSpec, info: Any, elapsed: float) -> TrialResult:
+        """The worker's report as far as it checks out (cluster/result_check.py); a report that does not fails
+        its trial with the reason. Predictions stored for the trial that the result does not vouch for are removed,
+        so nothing (the ensemble, a resumed job) reads them."""
+        try:
+            result = accept_report(spec, info, elapsed, self._layouts)
+        except RejectedReport as exc:
+            logger.warning("trial {} of {}: the worker's result was rejected: {}", spec.trial_number, spec.job_id, exc)
+            result = unfinished_result(spec, TrialStatus.FAILED, f"the worker's result was rejected: {exc}")
+        except Exception as exc:  # a check that broke on hostile input fails the trial too, never the job
+            logger.exception("trial {} of {}: could not check the worker's result", spec.trial_number, spec.job_id)
+            result = unfinished_result(spec, TrialStatus.FAILED, f"could not check the worker's result: {exc}"[:500])
+        stored = stored_oof_path(spec)
+        if stored is not None and result.oof_path is None:
+            stored.unlink(missing_ok=True)
+        return result
 
     def _revoke(self, task_id: str) -> None:
         try:
@@ -281,9 +306,9 @@ def _state(result: AsyncResult) -> tuple[str, Any]:
 
 
 def _ran_on(result: TrialResult, worker: str | None) -> TrialResult:
-    """A result made here (given up, revoked, crashed) names the worker that had started the trial, not the
-    default "local", which would say the master ran it."""
-    if worker is not None and result.worker == "local":
+    """The result names the worker Celery saw start the trial: over the default "local" of a result made here
+    (given up, revoked, crashed, rejected), which would say the master ran it, and over the name a report claims."""
+    if worker is not None:
         result.worker = worker
     return result
 

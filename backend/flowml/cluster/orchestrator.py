@@ -38,6 +38,7 @@ async def attach_cluster(ctx: AppContext) -> ClusterExecutor | None:
         live_queues=live_queues,
         live_workers=live_workers,
         broker_url=settings.CELERY_BROKER_URL,
+        signing_key=ctx.signing_key,
         trials_on_master=settings.TRIALS_ON_MASTER,
         on_started=started,
     )

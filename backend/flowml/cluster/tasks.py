@@ -1,8 +1,10 @@
 """The one Celery task: a thin wrapper that runs `engine.trial.run_trial` on a worker (ARCHITECTURE.md section 4).
 
-The payload is JSON: the TrialSpec (its dataset path is the master's and is replaced here), the dataset's SHA-256
-and the device the router chose. The wrapper fetches the dataset by hash, watches the master's cancel flag, runs
-the trial, sends the out-of-fold predictions back and returns the TrialResult as a dict.
+The payload is JSON: the TrialSpec (its dataset path is the master's and is replaced here), the dataset's SHA-256,
+the device the router chose and the trial's capability, which the worker shows the master for the trial's data.
+The wrapper fetches the dataset by hash, watches the master's cancel flag, runs the trial, sends the out-of-fold
+predictions back and returns a TrialReport as a dict: what the master accepts from a worker
+(cluster/trial_report.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from celery import Celery, Task
 
 from flowml.cluster.celery_app import TRIAL_TASK
 from flowml.cluster.probe import probe_gpu_builds, probe_gpus
+from flowml.cluster.signing import SignedWorkerEvent
+from flowml.cluster.trial_report import TrialReport
 from flowml.cluster.worker_runtime import (
     CancelWatcher,
     RunningTrial,
@@ -24,26 +28,29 @@ from flowml.cluster.worker_runtime import (
     upload_oof,
 )
 from flowml.engine.devices import CPU, CUDA
+from flowml.engine.executor import unfinished_result
 from flowml.engine.trial import one_line_error, run_trial
-from flowml.engine.types import TrialResult, TrialSpec, TrialStatus
-from flowml.events.redis_bus import publish_event_sync
+from flowml.engine.types import TrialSpec, TrialStatus
+from flowml.events.redis_bus import publish_worker_event_sync
 from flowml.events.schemas import Event, EventType
 
 
 def run_remote_trial(payload: dict[str, Any], task_id: str, runtime: WorkerRuntime | None = None) -> dict[str, Any]:
-    """Run one trial on this worker; every outcome, including a failed transfer, is a TrialResult dict."""
+    """Run one trial on this worker; every outcome, including a failed transfer, is a TrialReport dict."""
     runtime = runtime or WorkerRuntime.from_env()
     spec = TrialSpec.from_dict(payload["spec"])
+    capability = str(payload.get("capability") or "")  # the master's pass to this trial's data (cluster/signing.py)
     if spec.device == CUDA and not gpu_build(spec.algorithm):
         # The router sends GPU-capable algorithms to GPU queues without knowing each worker's builds (PyPI's
         # LightGBM has no CUDA): on the CPU the trial still counts, on a missing CUDA build it would fail.
         spec.device = CPU
     try:
-        spec.dataset_path = str(fetch_dataset(runtime, payload["dataset_sha256"]))
+        spec.dataset_path = str(fetch_dataset(runtime, payload["dataset_sha256"], capability))
     except Exception as exc:  # the trial cannot run here; the driver records why and goes on
         return _failed(spec, runtime, f"dataset transfer failed: {one_line_error(exc)}")
-    announce(runtime, spec)
+    announce(runtime, spec, capability)
     keep_oof = spec.oof_dir is not None
+    oof_sha256 = None
     with tempfile.TemporaryDirectory(prefix="flowml-oof-") as oof_dir:
         cancel_path = runtime.cache_dir / "cancel" / spec.job_id
         spec.cancel_path, spec.oof_dir = str(cancel_path), oof_dir if keep_oof else None
@@ -52,20 +59,20 @@ def run_remote_trial(payload: dict[str, Any], task_id: str, runtime: WorkerRunti
             RunningTrial(runtime, task_id, spec.job_id, spec.trial_number, spec.algorithm),
         ):
             result = run_trial(spec)
-        result.worker = runtime.name
         if result.oof_path is not None:
             try:
-                upload_oof(runtime, spec.job_id, spec.trial_number, Path(result.oof_path))
+                oof_sha256 = upload_oof(runtime, spec.job_id, spec.trial_number, Path(result.oof_path), capability)
             except Exception as exc:
                 # Without its predictions the trial cannot join the ensemble, but its score still counts.
                 result.error = f"out-of-fold predictions not sent: {one_line_error(exc)}"
-            result.oof_path = None  # the master knows where it stored them
-    return result.to_dict()
+    # The master stores the predictions where it chooses and checks them against the hash declared here.
+    return TrialReport.of(result, runtime.name, oof_sha256).model_dump(mode="json")
 
 
-def announce(runtime: WorkerRuntime, spec: TrialSpec) -> None:
-    """Tell the dashboard at once which worker took the trial (fast path only; the driver records it in SQL)."""
-    if runtime.events_url is None:
+def announce(runtime: WorkerRuntime, spec: TrialSpec, capability: str) -> None:
+    """Tell the dashboard at once which worker took the trial (fast path only; the driver records it in SQL). Signed
+    with the worker's key and the trial's capability: the master drops what does not verify."""
+    if runtime.events_url is None or not runtime.event_key:
         return
     data = {
         "trial_number": spec.trial_number,
@@ -73,7 +80,11 @@ def announce(runtime: WorkerRuntime, spec: TrialSpec) -> None:
         "worker": runtime.name,
         "device": spec.device,
     }
-    publish_event_sync(runtime.events_url, Event.transient(EventType.TRIAL_RUNNING, spec.job_id, data))
+    event = Event.transient(EventType.TRIAL_RUNNING, spec.job_id, data)
+    signed = SignedWorkerEvent.sign(
+        event, worker_id=runtime.worker_id, worker=runtime.name, capability=capability, event_key=runtime.event_key
+    )
+    publish_worker_event_sync(runtime.events_url, signed.model_dump_json())
 
 
 @functools.cache
@@ -84,16 +95,8 @@ def gpu_build(algorithm: str) -> bool:
 
 
 def _failed(spec: TrialSpec, runtime: WorkerRuntime, error: str) -> dict[str, Any]:
-    return TrialResult(
-        job_id=spec.job_id,
-        trial_number=spec.trial_number,
-        algorithm=spec.algorithm,
-        params=spec.params,
-        status=TrialStatus.FAILED.value,
-        metric=spec.metric,
-        error=error,
-        worker=runtime.name,
-    ).to_dict()
+    result = unfinished_result(spec, TrialStatus.FAILED, error)
+    return TrialReport.of(result, runtime.name, None).model_dump(mode="json")
 
 
 def register_tasks(app: Celery) -> None:

@@ -1,8 +1,9 @@
 """`flowml worker`: join a master, consume the queues this machine qualifies for, report in until stopped.
 
-Order: probe the hardware; register with the master's join token (the reply carries the broker URL and the Celery
-settings every process of the cluster shares); start a heartbeat thread; run a Celery worker on the probed queues;
-deregister on the way out. The worker never sees database credentials (ARCHITECTURE.md section 3).
+Order: probe the hardware; register with the master's join token (the reply carries the broker URLs with this
+worker's own Redis user, its event key and the Celery settings every process of the cluster shares); start a
+heartbeat thread; run a Celery worker on the probed queues; deregister on the way out. The worker never sees
+database credentials (ARCHITECTURE.md section 3).
 """
 
 from __future__ import annotations
@@ -11,20 +12,24 @@ import os
 import shutil
 import signal
 import socket
+import sys
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
+from celery import Celery
 from loguru import logger
 
 from flowml import __version__
-from flowml.cluster.celery_app import create_celery
+from flowml.cluster.celery_app import create_celery, node_name
 from flowml.cluster.probe import Capabilities, probe
 from flowml.cluster.queues import ALL_QUEUES, queues_for
 from flowml.cluster.tasks import register_tasks
 from flowml.cluster.worker_runtime import WorkerRuntime, running_trials
+from flowml.core.paths import make_private_dir
 
 REQUEST_TIMEOUT_SECONDS = 10.0
 # One thread per numeric library in each pool process: the pool's processes are the parallelism.
@@ -56,6 +61,8 @@ class Joined:
     visibility_timeout: int
     heartbeat_seconds: float
     events_url: str | None = None
+    event_key: str = ""  # signs what it publishes to Redis (cluster/signing.py)
+    broker_transport_options: dict[str, str] = field(default_factory=dict)  # its own kombu keys
 
 
 class MasterClient:
@@ -82,6 +89,8 @@ class MasterClient:
             visibility_timeout=int(data["visibility_timeout"]),
             heartbeat_seconds=float(data["heartbeat_seconds"]),
             events_url=data.get("events_url"),
+            event_key=str(data.get("event_key") or ""),
+            broker_transport_options={str(k): str(v) for k, v in (data.get("broker_transport_options") or {}).items()},
         )
 
     def heartbeat(self, worker_id: str, current_trials: list[dict[str, Any]], ram_available_gb: float) -> int:
@@ -120,16 +129,18 @@ def _detail(response: httpx.Response) -> str:
 class Heartbeat:
     """Reports to the master every `interval` seconds from a thread of the worker's main process.
 
-    A 404 means the master forgot this worker (its database was reset): register again. A 401 means the join
-    token was revoked: stop consuming (SIGTERM is Celery's warm shutdown: running trials finish, nothing new
-    starts). A master that does not answer is retried: trials keep flowing through the broker meanwhile."""
+    A 404 means the master forgot this worker (its database was reset): stop and start over in a fresh process,
+    which registers again. Its id, Redis user and event key are new then, and neither Celery's connections nor the
+    pool processes' environment can change in place. A 401 means the join token was revoked: stop consuming
+    (SIGTERM is Celery's warm shutdown: running trials finish, nothing new starts). A master that does not answer
+    is retried: trials keep flowing through the broker meanwhile."""
 
-    def __init__(self, client: MasterClient, joined: Joined, runtime: WorkerRuntime, rejoin: Any) -> None:
+    def __init__(self, client: MasterClient, joined: Joined, runtime: WorkerRuntime) -> None:
         self._client = client
         self.worker_id = joined.worker_id
         self._interval = joined.heartbeat_seconds
         self._runtime = runtime
-        self._rejoin = rejoin
+        self.start_over = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="flowml-heartbeat", daemon=True)
 
@@ -151,12 +162,11 @@ class Heartbeat:
                 logger.warning("heartbeat failed, will retry: {}", exc)
                 continue
             if status == 404:
-                logger.warning("the master no longer knows this worker; registering again")
-                try:
-                    self.worker_id = self._rejoin()
-                except JoinError as exc:
-                    logger.warning("could not register again: {}", exc)
-            elif status == 401:
+                logger.warning("the master no longer knows this worker; restarting to register again")
+                self.start_over = True
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            if status == 401:
                 logger.error("the master revoked this worker's join token; stopping")
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
@@ -170,8 +180,11 @@ def default_concurrency() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def run_worker(options: WorkerOptions) -> None:
-    """Join and work until stopped (Ctrl+C or SIGTERM: warm shutdown, running trials finish first)."""
+def run_worker(options: WorkerOptions, tasks: Callable[[Celery], None] = register_tasks) -> None:
+    """Join and work until stopped (Ctrl+C or SIGTERM: warm shutdown, running trials finish first).
+
+    `tasks` adds the task the worker runs; tests pass a forger's (tests/cluster/forged_worker.py) to check what the
+    master does with results it cannot trust."""
     capabilities = probe(options.ollama_url)
     queues = options.queues or queues_for(capabilities)
     unknown = sorted(set(queues) - set(ALL_QUEUES))
@@ -181,16 +194,21 @@ def run_worker(options: WorkerOptions) -> None:
     joined = client.register(options.name, capabilities, queues, options.concurrency)
     logger.info("joined {} as {} ({}), queues {}", client.master, options.name, joined.worker_id, ", ".join(queues))
     runtime = WorkerRuntime(
-        options.master, options.token, options.name, options.cache_dir, joined.broker_url, joined.events_url
+        options.master,
+        options.token,
+        options.name,
+        options.cache_dir,
+        joined.broker_url,
+        joined.events_url,
+        worker_id=joined.worker_id,
+        event_key=joined.event_key,
     )
     _prepare_environment(runtime)
-
-    def rejoin() -> str:
-        return client.register(options.name, capabilities, queues, options.concurrency).worker_id
-
-    heartbeat = Heartbeat(client, joined, runtime, rejoin)
-    app = create_celery(joined.broker_url, joined.result_backend, joined.visibility_timeout)
-    register_tasks(app)
+    heartbeat = Heartbeat(client, joined, runtime)
+    app = create_celery(
+        joined.broker_url, joined.result_backend, joined.visibility_timeout, joined.broker_transport_options
+    )
+    tasks(app)
     heartbeat.start()
     try:
         app.worker_main(
@@ -198,16 +216,22 @@ def run_worker(options: WorkerOptions) -> None:
                 "worker",
                 f"--queues={','.join(queues)}",
                 f"--concurrency={options.concurrency}",
-                f"--hostname={options.name}@{capabilities.hostname}",
+                f"--hostname={node_name(options.name, capabilities.hostname)}",
                 f"--pool={options.pool}",
                 f"--loglevel={options.loglevel}",
                 # Gossip and mingle talk to every other worker at start; trials need neither.
                 "--without-gossip",
                 "--without-mingle",
+                # Celery's worker heartbeats are events nobody here reads (the master tracks liveness by HTTP
+                # heartbeats in SQL); without them the worker's Redis user needs no event channel, where it could
+                # speak for any other worker.
+                "--without-heartbeat",
             ]
         )
     finally:
         heartbeat.stop()
+        if heartbeat.start_over:
+            os.execv(sys.executable, sys.orig_argv)  # the same command line, in a fresh process
         try:
             client.deregister(heartbeat.worker_id)
         except JoinError as exc:
@@ -221,4 +245,4 @@ def _prepare_environment(runtime: WorkerRuntime) -> None:
         os.environ.setdefault(name, "1")
     # Trials marked running by a previous run of this worker (killed without cleanup) are not running now.
     shutil.rmtree(runtime.running_dir, ignore_errors=True)
-    runtime.cache_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(runtime.cache_dir)  # datasets fetched from the master: this user's only

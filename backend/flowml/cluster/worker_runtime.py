@@ -1,7 +1,9 @@
 """What a worker process knows about its cluster, and how it moves data with the master (ARCHITECTURE.md §6).
 
 A worker has no database credentials: it fetches a dataset once by its SHA-256 over HTTP with its join token and
-caches it by hash, and sends out-of-fold predictions back the same way, checked by hash on both ends. The values
+caches it by hash, and sends out-of-fold predictions back the same way, checked by hash on both ends. Each request
+also carries the trial's capability (cluster/signing.py), so the master serves only the data of trials it sent. The
+values
 come from environment variables that `flowml worker` sets before Celery forks its pool, so every pool process
 (prefork or solo) reads the same ones.
 """
@@ -22,12 +24,16 @@ import httpx
 import psutil
 import redis
 
+from flowml.cluster.signing import CAPABILITY_HEADER
+
 ENV_MASTER = "FLOWML_WORKER_MASTER"
 ENV_TOKEN = "FLOWML_WORKER_TOKEN"
 ENV_NAME = "FLOWML_WORKER_NAME"
 ENV_CACHE = "FLOWML_WORKER_CACHE"
 ENV_BROKER = "FLOWML_WORKER_BROKER"
 ENV_EVENTS = "FLOWML_WORKER_EVENTS"
+ENV_WORKER_ID = "FLOWML_WORKER_ID"
+ENV_EVENT_KEY = "FLOWML_WORKER_EVENT_KEY"
 
 CANCEL_KEY = "flowml:cancel:{job_id}"
 # A cancel flag outlives any job that could still be running (the longest budget is hours, not days).
@@ -51,6 +57,8 @@ class WorkerRuntime:
     cache_dir: Path
     broker_url: str | None
     events_url: str | None = None  # the master's REDIS_URL, where the worker announces the trials it starts
+    worker_id: str = ""  # from registration: it and the event key sign those announcements
+    event_key: str = ""
 
     @classmethod
     def from_env(cls) -> WorkerRuntime:
@@ -64,6 +72,8 @@ class WorkerRuntime:
             cache_dir=Path(os.environ[ENV_CACHE]),
             broker_url=os.environ.get(ENV_BROKER) or None,
             events_url=os.environ.get(ENV_EVENTS) or None,
+            worker_id=os.environ.get(ENV_WORKER_ID, ""),
+            event_key=os.environ.get(ENV_EVENT_KEY, ""),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -77,11 +87,17 @@ class WorkerRuntime:
             values[ENV_BROKER] = self.broker_url
         if self.events_url:
             values[ENV_EVENTS] = self.events_url
+        if self.worker_id and self.event_key:
+            values[ENV_WORKER_ID], values[ENV_EVENT_KEY] = self.worker_id, self.event_key
         return values
 
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+    def trial_headers(self, capability: str) -> dict[str, str]:
+        """The join token says which worker asks; the capability, which of its trials the data is for."""
+        return {**self.headers, CAPABILITY_HEADER: capability}
 
     @property
     def running_dir(self) -> Path:
@@ -89,7 +105,7 @@ class WorkerRuntime:
         return self.cache_dir / "running"
 
 
-def fetch_dataset(runtime: WorkerRuntime, sha256: str) -> Path:
+def fetch_dataset(runtime: WorkerRuntime, sha256: str, capability: str) -> Path:
     """The dataset's Parquet file in this worker's cache, downloaded the first time.
 
     From the object store itself when the master hands out a presigned URL (STORAGE_MODE=s3), so a big dataset does
@@ -101,7 +117,7 @@ def fetch_dataset(runtime: WorkerRuntime, sha256: str) -> Path:
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    direct = _direct_url(runtime, sha256)
+    direct = _direct_url(runtime, sha256, capability)
     if direct is not None:
         try:
             _download(direct, {}, target, sha256, "the object store")
@@ -110,16 +126,18 @@ def fetch_dataset(runtime: WorkerRuntime, sha256: str) -> Path:
         except (TransferError, httpx.HTTPError) as exc:
             log.warning("dataset %s: cannot read it from the object store (%s); asking the master", sha256[:12], exc)
     url = f"{runtime.master_url}/api/workers/datasets/{sha256}"
-    _download(url, runtime.headers, target, sha256, "the master")
+    _download(url, runtime.trial_headers(capability), target, sha256, "the master")
     log.info("dataset %s read from the master", sha256[:12])
     return target
 
 
-def _direct_url(runtime: WorkerRuntime, sha256: str) -> str | None:
+def _direct_url(runtime: WorkerRuntime, sha256: str, capability: str) -> str | None:
     """The presigned URL the master offers for this dataset, or None (local storage, or a master without one)."""
     try:
         response = httpx.get(
-            f"{runtime.master_url}/api/workers/datasets/{sha256}/source", headers=runtime.headers, timeout=30.0
+            f"{runtime.master_url}/api/workers/datasets/{sha256}/source",
+            headers=runtime.trial_headers(capability),
+            timeout=30.0,
         )
     except httpx.HTTPError:
         return None  # the download from the master below reports an unreachable master in its own words
@@ -154,14 +172,17 @@ def _download(url: str, headers: dict[str, str], target: Path, sha256: str, sour
         temp.unlink(missing_ok=True)
 
 
-def upload_oof(runtime: WorkerRuntime, job_id: str, trial_number: int, path: Path) -> None:
-    """Send a trial's out-of-fold predictions to the master, which checks the hash before keeping them."""
+def upload_oof(runtime: WorkerRuntime, job_id: str, trial_number: int, path: Path, capability: str) -> str:
+    """Send a trial's out-of-fold predictions to the master, which checks the hash before keeping them; returns
+    the hash, which the trial's result declares (cluster/trial_report.py)."""
     body = path.read_bytes()
-    headers = {**runtime.headers, "X-Content-SHA256": hashlib.sha256(body).hexdigest()}
+    sha256 = hashlib.sha256(body).hexdigest()
+    headers = {**runtime.trial_headers(capability), "X-Content-SHA256": sha256}
     url = f"{runtime.master_url}/api/workers/oof/{job_id}/{trial_number}"
     response = httpx.put(url, content=body, headers=headers, timeout=DOWNLOAD_TIMEOUT_SECONDS)
     if response.status_code != 200:
         raise TransferError(f"the master refused the out-of-fold predictions: {_detail(response)}")
+    return sha256
 
 
 def _detail(response: httpx.Response) -> str:

@@ -48,6 +48,18 @@ class AuthenticationError(FlowMLError):
     status_code = 401
 
 
+class ForbiddenError(FlowMLError):
+    """Signed in, but the role does not allow it."""
+
+    status_code = 403
+
+
+class TooManyRequestsError(FlowMLError):
+    """A per-user limit is reached (e.g. jobs waiting to run); the message names the limit and its setting."""
+
+    status_code = 429
+
+
 class NotFoundError(FlowMLError):
     """An id that names nothing."""
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from loguru import logger
 
+from flowml.core.paths import make_private_dir
+
 FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <8} | {message}"
 
 
@@ -26,7 +28,7 @@ def configure_logging(level: str = "INFO", log_file: Path | None = None) -> None
     logger.remove()
     logger.add(sys.stderr, level=level, format=FORMAT)
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(log_file.parent)
         logger.add(log_file, level=level, format=FORMAT, rotation="20 MB", retention=5)
     logging.basicConfig(handlers=[_InterceptHandler()], level=logging.INFO, force=True)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "alembic"):

@@ -12,16 +12,49 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from flowml.core.paths import make_private_dir
 
 DEFAULT_SECRET_KEY = "flowml-dev-secret-change-me"
 MIN_SECRET_KEY_LENGTH = 32
 GENERATE_SECRET_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+# Keys printed in the seed's README, and the words that mark a placeholder in .env.example, deploy/ and the docs
+# (CHANGE_ME, "change-me-in-production", an example value): published, so whoever reads them could sign any token.
+PUBLISHED_SECRET_KEYS = frozenset({"change-me-in-production-flowml-secret-key"})
+PLACEHOLDER_WORDS = ("change-me", "change_me", "changeme", "example")
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+# Bind addresses that mean every interface.
+WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
+# The Host header of Starlette's TestClient, which the test suite's apps answer (Settings.host_patterns).
+TEST_CLIENT_HOST = "testserver"
+# Names deploy/docker-compose.yml reads from the same .env (passwords it builds URLs from, published addresses): the
+# server never reads them, and does not report them as unknown. tests/security/test_settings_seed.py checks the list.
+COMPOSE_ONLY_NAMES = frozenset(
+    {
+        "POSTGRES_PASSWORD",
+        "REDIS_PASSWORD",
+        "REDIS_BIND_ADDRESS",
+        "MINIO_ROOT_USER",
+        "MINIO_ROOT_PASSWORD",
+        "FLOWML_BIND_ADDRESS",
+        "FLOWML_PORT",
+        "FLOWML_BROKER_HOST",
+        "FLOWML_WORKER_TOKEN",
+    }
+)
 # Settings that may hold a Redis URL; each is checked for a password (a Redis anyone can reach runs anything).
 REDIS_URL_SETTINGS = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "REDIS_URL")
 
@@ -108,8 +141,14 @@ class Settings(BaseSettings):
     # development: the embedded `flowml up` on one machine; production: refuses unsafe setups (see
     # _refuse_unsafe_setup); test: the test suite, as lenient as development.
     ENVIRONMENT: Literal["development", "production", "test"] = "development"
+    # The seed's switch: true is shorthand for LOG_LEVEL=DEBUG (never FastAPI's debug pages, which show tracebacks
+    # to clients); production refuses it (_debug_problems).
+    DEBUG: bool = False
     DATA_DIR: Path = Field(default_factory=_default_data_dir)
     DATABASE_URL: str = ""
+    # PostgreSQL only (SQLite has one writer and no pool to size): connections kept open, and extra ones for bursts.
+    DB_POOL_SIZE: int = Field(default=10, ge=1)
+    DB_MAX_OVERFLOW: int = Field(default=10, ge=0)
 
     STORAGE_MODE: Literal["local", "s3"] = "local"
     UPLOAD_DIR: Path | None = None
@@ -117,18 +156,28 @@ class Settings(BaseSettings):
     LOGS_DIR: Path | None = None
     CACHE_DIR: Path | None = None
 
-    S3_ENDPOINT_URL: str | None = None
+    # S3_ENDPOINT is the seed's name: dropped silently before, it sent a MinIO setup's requests to AWS.
+    S3_ENDPOINT_URL: str | None = Field(default=None, validation_alias=AliasChoices("S3_ENDPOINT_URL", "S3_ENDPOINT"))
     S3_BUCKET: str = "flowml"
     S3_ACCESS_KEY: str | None = None
     S3_SECRET_KEY: str | None = None
     S3_REGION: str = "us-east-1"
-    S3_PREFIX: str = ""
+    # S3_BUCKET_PREFIX is the seed's name (it named one bucket per kind, <prefix>-datasets ...); FlowML keeps every
+    # object in S3_BUCKET, under this prefix.
+    S3_PREFIX: str = Field(default="", validation_alias=AliasChoices("S3_PREFIX", "S3_BUCKET_PREFIX"))
 
     # Minutes, as in the seed's API; fractions allowed.
     DEFAULT_TIME_BUDGET: float = 5.0
     MAX_TIME_BUDGET: float = 240.0
     MAX_CONCURRENT_JOBS: int = 2
+    # Per member (admins are exempt): jobs waiting to run (more are refused with 429), and jobs running at once
+    # (more wait in the queue), so one member can neither fill the queue nor hold every job slot for hours.
+    MAX_QUEUED_JOBS_PER_USER: int = Field(default=10, ge=1)
+    MAX_RUNNING_JOBS_PER_USER: int = Field(default=2, ge=1)
+    # The upload routes (api/request_bodies.py: LARGE_BODY_ROUTES) take bodies up to MAX_UPLOAD_SIZE_MB, once the
+    # caller's credentials are checked; every other body (JSON, forms) stops at MAX_REQUEST_BODY_KB.
     MAX_UPLOAD_SIZE_MB: float = 500.0
+    MAX_REQUEST_BODY_KB: float = Field(default=1024.0, gt=0)
     # Upload content checks (data/limits.py): columns in one table; bytes an archive (.xlsx) or Parquet file may
     # inflate to; inflated/compressed ratio above which an archive member is treated as a decompression bomb.
     MAX_UPLOAD_COLUMNS: int = Field(default=2000, ge=1)
@@ -140,11 +189,18 @@ class Settings(BaseSettings):
     CELERY_BROKER_URL: str | None = None
     # Where trial results come back; defaults to the broker (Redis). Delivery only: results land in SQL.
     CELERY_RESULT_BACKEND: str | None = None
+    # The seed's switch. A broker URL alone turns cluster mode on; lan and tailscale (workers on other machines)
+    # state that intent, so without CELERY_BROKER_URL the start is refused instead of training on this machine only.
+    CLUSTER_MODE: Literal["local", "lan", "tailscale"] | None = None
     WORKER_TTL_SECONDS: int = 60
     # In cluster mode, whether the orchestrator's own pool also runs trials (it always runs the final fit).
     TRIALS_ON_MASTER: bool = True
     # A worker consumes the `llm` queue when an Ollama server answers here.
     OLLAMA_URL: str = "http://127.0.0.1:11434"
+    # For the LLM assistant (not yet built): the Ollama model, the longest answer in tokens, and seconds to wait.
+    OLLAMA_MODEL: str = Field(default="qwen2.5:3b", min_length=1)
+    LLM_MAX_TOKENS: int = Field(default=2048, ge=1)
+    LLM_TIMEOUT: float = Field(default=120.0, gt=0)
 
     CORS_ORIGINS: Annotated[list[str], NoDecode] = ["http://127.0.0.1:5173", "http://localhost:5173"]
     # Signs what later needs signing (user sessions); production refuses the default and short keys.
@@ -154,6 +210,8 @@ class Settings(BaseSettings):
     PREDICT_RATE_PER_MINUTE: float = Field(default=6000.0, gt=0)
     # Per client IP, for login and token refresh: enough for people who mistype, far too few to guess a password.
     LOGIN_RATE_PER_MINUTE: float = Field(default=10.0, gt=0)
+    # Password changes per user (twice as many per client IP): each try costs an argon2 verification (64 MiB).
+    PASSWORD_CHANGE_RATE_PER_MINUTE: float = Field(default=5.0, gt=0)
     # The first admin, created at the first start when no admin exists. Without a password one is generated and
     # printed once. FLOWML_ADMIN_PASSWORD is the name the docs use; ADMIN_PASSWORD works too.
     ADMIN_USERNAME: str = Field(default="admin", min_length=1, max_length=64)
@@ -165,6 +223,9 @@ class Settings(BaseSettings):
     # Access tokens are checked against the user on every request; short so a stolen one is worth little.
     ACCESS_TOKEN_MINUTES: float = Field(default=15.0, gt=0, le=24 * 60)
     REFRESH_TOKEN_DAYS: float = Field(default=7.0, gt=0, le=365)
+    # Seconds between WebSocket heartbeats; each also checks the socket's credentials again (sign-out, revoked key,
+    # new role), so a socket outlives its rights by at most this long.
+    WS_HEARTBEAT_SECONDS: float = Field(default=15.0, gt=0, le=300)
     # Optional sign-in with outside accounts, as JSON: [{"name": "google", "issuer": "https://accounts.google.com",
     # "client_id": "...", "client_secret": "...", "allowed_domains": ["example.com"]}]. docs/security.md has more.
     OIDC_PROVIDERS: list[OidcProvider] = Field(default_factory=list)
@@ -172,13 +233,48 @@ class Settings(BaseSettings):
     # address of the request (right unless a proxy rewrites the host).
     PUBLIC_URL: str | None = None
     HOST: str = "127.0.0.1"
+    # Host headers this server answers, against DNS rebinding (a page on evil.example whose name resolves to
+    # 127.0.0.1 reaching a server on this machine): comma-separated names or addresses, "*.example.com" for
+    # subdomains, "*" for any. Unset: loopback names only when HOST is loopback, any host otherwise (see
+    # host_patterns; docs/security.md says to set it in production).
+    ALLOWED_HOSTS: Annotated[list[str], NoDecode] = []
     PORT: int = 8000
     FRONTEND_DIST: Path | None = None
     LOG_LEVEL: str = "INFO"
+    # Names in .env (or passed in) that are no setting: pydantic-settings drops them (extra="ignore"); kept here so
+    # the server's start names each in a warning (cli/startup.py) instead of ignoring a typo or a seed-only name.
+    _unknown_names: list[str] = PrivateAttr(default_factory=list)
 
-    @field_validator("CORS_ORIGINS", mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _note_unknown_names(cls, data: Any, handler: ModelWrapValidatorHandler[Settings]) -> Settings:
+        known = cls.setting_names()
+        names = {str(name).upper() for name in (data if isinstance(data, dict) else {})}
+        unknown = sorted(name for name in names - COMPOSE_ONLY_NAMES if name.lower() not in known)
+        settings = handler(data)
+        settings._unknown_names = unknown
+        return settings
+
+    @classmethod
+    def setting_names(cls) -> frozenset[str]:
+        """Every name a setting is read under (field names and their aliases), lower-case: pydantic-settings
+        matches environment and .env names case-insensitively."""
+        names: set[str] = set()
+        for name, field in cls.model_fields.items():
+            names.add(name.lower())
+            if isinstance(field.validation_alias, AliasChoices):
+                names.update(str(choice).lower() for choice in field.validation_alias.choices)
+            elif isinstance(field.validation_alias, str):
+                names.add(field.validation_alias.lower())
+        return frozenset(names)
+
+    @property
+    def unknown_names(self) -> list[str]:
+        return list(self._unknown_names)
+
+    @field_validator("CORS_ORIGINS", "ALLOWED_HOSTS", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
@@ -199,12 +295,30 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _seed_switches(self) -> Settings:
+        """DEBUG and CLUSTER_MODE, the seed's two switches, in FlowML's terms (see the fields' comments)."""
+        if self.DEBUG:
+            self.LOG_LEVEL = "DEBUG"
+        if self.CLUSTER_MODE in ("lan", "tailscale") and not self.CELERY_BROKER_URL:
+            raise ValueError(
+                f"CLUSTER_MODE={self.CLUSTER_MODE} needs CELERY_BROKER_URL, the Redis the workers reach (e.g. "
+                "redis://:PASSWORD@<this machine's address>:6379/0); without it every trial would run on this "
+                "machine. Set it, or set CLUSTER_MODE=local."
+            )
+        return self
+
+    @model_validator(mode="after")
     def _refuse_unsafe_setup(self) -> Settings:
         """Outside development, refuse what would make a networked server unsafe; all problems in one message so
         one restart fixes them all. Development stays lenient: `flowml up` must work with no settings at all."""
         if self.ENVIRONMENT != "production":
             return self
-        problems = [*self._secret_key_problems(), *self._cors_problems(), *self._redis_problems()]
+        problems = [
+            *self._secret_key_problems(),
+            *self._cors_problems(),
+            *self._redis_problems(),
+            *self._debug_problems(),
+        ]
         if problems:
             raise ValueError(f"ENVIRONMENT=production refuses to start: {' '.join(problems)}")
         return self
@@ -213,6 +327,12 @@ class Settings(BaseSettings):
         how = f"Generate one with `{GENERATE_SECRET_KEY}` and set it as SECRET_KEY in the environment or .env."
         if self.SECRET_KEY == DEFAULT_SECRET_KEY:
             return [f"SECRET_KEY is the built-in default, which anyone can read in the source. {how}"]
+        lowered = self.SECRET_KEY.lower()
+        if lowered in PUBLISHED_SECRET_KEYS or any(word in lowered for word in PLACEHOLDER_WORDS):
+            return [
+                "SECRET_KEY is an example value from FlowML's README, docs or deploy files, or a placeholder (it "
+                f"contains one of: {', '.join(PLACEHOLDER_WORDS)}); anyone can read it. {how}"
+            ]
         if len(self.SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
             return [
                 f"SECRET_KEY has {len(self.SECRET_KEY)} characters; it needs at least {MIN_SECRET_KEY_LENGTH}. {how}"
@@ -225,6 +345,14 @@ class Settings(BaseSettings):
                 'CORS_ORIGINS contains "*", which lets every web site read this API from its visitors\' browsers. '
                 "List the exact origins that serve a front end for it (comma-separated, e.g. "
                 "https://flowml.example.org), or leave CORS_ORIGINS empty when the dashboard is served by FlowML."
+            ]
+        return []
+
+    def _debug_problems(self) -> list[str]:
+        if self.DEBUG:
+            return [
+                "DEBUG=true (the seed's example .env sets it) switches on debug logs, which are verbose and may "
+                "include request details. Remove it, or set LOG_LEVEL=DEBUG to ask for debug logs deliberately."
             ]
         return []
 
@@ -271,6 +399,28 @@ class Settings(BaseSettings):
         return int(self.MAX_UPLOAD_SIZE_MB * 1024 * 1024)
 
     @property
+    def max_request_body_bytes(self) -> int:
+        return int(self.MAX_REQUEST_BODY_KB * 1024)
+
+    def host_patterns(self) -> frozenset[str] | None:
+        """The Host header names this server answers besides loopback ones (api/trusted_hosts.py); None: any.
+
+        With HOST on loopback only this machine can connect, so a foreign name in Host can only come from a browser
+        tricked by DNS rebinding. A server on the network is reached under names we cannot guess: any, unless
+        ALLOWED_HOSTS lists them. PUBLIC_URL's host and a specific HOST are always allowed, and under
+        ENVIRONMENT=test the name Starlette's TestClient sends.
+        """
+        listed = {host.lower() for host in self.ALLOWED_HOSTS}
+        if "*" in listed or (not listed and not is_loopback_host(self.HOST)):
+            return None
+        own = {urlsplit(self.PUBLIC_URL).hostname or ""} if self.PUBLIC_URL else set()
+        if self.HOST not in WILDCARD_HOSTS:
+            own.add(self.HOST.strip("[]").lower())
+        if self.ENVIRONMENT == "test":
+            own.add(TEST_CLIENT_HOST)
+        return frozenset((listed | own) - {""})
+
+    @property
     def result_backend(self) -> str | None:
         return self.CELERY_RESULT_BACKEND or self.CELERY_BROKER_URL
 
@@ -290,8 +440,9 @@ class Settings(BaseSettings):
         return self.DATABASE_URL.startswith("sqlite")
 
     def ensure_dirs(self) -> None:
+        """Mode 0700 for each folder created here; one that exists already keeps its mode (core/paths.py)."""
         for path in (self.DATA_DIR, self.upload_dir, self.models_dir, self.logs_dir, self.cache_dir):
-            path.mkdir(parents=True, exist_ok=True)
+            make_private_dir(path)
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flowml.core.errors import DataFormatError, UploadTooLargeError
-from flowml.data.limits import MAX_ARCHIVE_MEMBERS, RATIO_FLOOR_BYTES, ReadLimits, megabytes
+from flowml.data.limits import (
+    MAX_ARCHIVE_MEMBERS,
+    RATIO_FLOOR_BYTES,
+    ReadLimits,
+    megabytes,
+    too_large_once_decompressed,
+)
 
 _CHUNK = 1 << 20
 _END_RECORD = b"PK\x05\x06"
@@ -84,7 +90,7 @@ def _check_declared(members: list[zipfile.ZipInfo], limits: ReadLimits, label: s
         declared += info.file_size
         _check_ratio(info.filename, info.file_size, info.compress_size, limits, label)
     if declared > limits.max_decompressed_bytes:
-        raise _too_large(label, f"it expands to {megabytes(declared)}", limits)
+        raise too_large_once_decompressed(label, f"it expands to {megabytes(declared)}", limits)
 
 
 def _check_ratio(name: str, inflated: int, compressed: int, limits: ReadLimits, label: str) -> None:
@@ -135,7 +141,7 @@ def _check_produced(info: zipfile.ZipInfo, produced: int, budget: int, limits: R
             f"expands to more ({produced:,} so far); FlowML does not read archives whose sizes lie"
         )
     if produced > budget:
-        raise _too_large(label, "it expands to more than that", limits)
+        raise too_large_once_decompressed(label, "it expands to more than that", limits)
 
 
 def _check_complete(info: zipfile.ZipInfo, produced: int, finished: bool, label: str) -> int:
@@ -145,10 +151,3 @@ def _check_complete(info: zipfile.ZipInfo, produced: int, finished: bool, label:
             f"but holds {produced:,}"
         )
     return produced
-
-
-def _too_large(label: str, detail: str, limits: ReadLimits) -> UploadTooLargeError:
-    return UploadTooLargeError(
-        f"this {label} is too large once decompressed: {detail}; the limit is "
-        f"{megabytes(limits.max_decompressed_bytes)} (MAX_DECOMPRESSED_SIZE_MB)"
-    )

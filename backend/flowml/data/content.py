@@ -29,8 +29,12 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "a PDF document"),
 )
 
-# A line holding at least one byte outside ASCII: the only lines whose encoding is in question.
-_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+# Single bytes or byte pairs, never a pattern around `[^\n]*`: scanning for those from every position of a long
+# line is quadratic, and `re` holds the GIL while it scans (one 1 MB line froze the whole server).
+# Any byte outside ASCII: lines without one read the same in every encoding we try.
+_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
+# A UTF-8 lead byte followed by a continuation byte: every non-ASCII line that is valid UTF-8 holds one.
+_UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 # Byte values that never occur in real text files (tab, newline, carriage return and form feed are fine).
 _CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13}
@@ -116,9 +120,9 @@ def decode_text(data: bytes, label: str) -> DecodedText:
         bom = False
     try:
         return DecodedText(data.decode("utf-8"), "utf-8-sig" if bom else "utf-8")
-    except UnicodeDecodeError:
-        pass
-    mixed = _mixed_encodings(data, label)
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    mixed = _mixed_encodings(data, first_bad, label)
     if mixed is not None:
         raise mixed
     try:
@@ -128,28 +132,45 @@ def decode_text(data: bytes, label: str) -> DecodedText:
         return DecodedText(data.decode("latin-1"), "Latin-1 (ISO-8859-1)")
 
 
-def _mixed_encodings(data: bytes, label: str) -> DataFormatError | None:
+def _mixed_encodings(data: bytes, first_bad: int, label: str) -> DataFormatError | None:
     """The error for text whose lines are partly UTF-8 and partly not, or None when no line is valid UTF-8 text.
 
     Such a file (rows appended by two programs) has no one right encoding: read as Windows-1252, its UTF-8 rows turn
     into mojibake ("JosÃ©") that would be stored and trained on without anyone noticing. Naming a line of each is
-    what lets the user fix it.
+    what lets the user fix it. `first_bad` is where UTF-8 decoding failed: its line is the first non-UTF-8 one, since
+    a UTF-8 sequence never spans a newline. Linear in the file's size: each line is looked at once at most.
     """
-    utf8_line = other_line = None
-    for match in _NON_ASCII_LINE.finditer(data):
+    other_start, other_end = _line_bounds(data, first_bad)
+    # Every non-ASCII byte before the first non-UTF-8 line belongs to a valid UTF-8 line.
+    before = _NON_ASCII_BYTE.search(data, 0, other_start)
+    utf8_line = before.start() if before is not None else _first_utf8_line(data, other_end)
+    if utf8_line is None:
+        return None
+    return DataFormatError(
+        f"this {label} file mixes text encodings: line {_line_number(data, utf8_line)} is UTF-8 but line "
+        f"{_line_number(data, first_bad)} is not (it looks like Latin-1 or Windows-1252); save the whole "
+        "file again in one encoding, preferably UTF-8"
+    )
+
+
+def _first_utf8_line(data: bytes, start: int) -> int | None:
+    """The offset of the first line from `start` on that holds non-ASCII text and is valid UTF-8, if any."""
+    position = start
+    while (pair := _UTF8_PAIR.search(data, position)) is not None:
+        line_start, line_end = _line_bounds(data, pair.start())
         try:
-            match.group().decode("utf-8")
+            data[line_start:line_end].decode("utf-8")
         except UnicodeDecodeError:
-            other_line = match.start() if other_line is None else other_line
+            position = line_end  # the rest of this line cannot change the verdict
         else:
-            utf8_line = match.start() if utf8_line is None else utf8_line
-        if utf8_line is not None and other_line is not None:
-            return DataFormatError(
-                f"this {label} file mixes text encodings: line {_line_number(data, utf8_line)} is UTF-8 but line "
-                f"{_line_number(data, other_line)} is not (it looks like Latin-1 or Windows-1252); save the whole "
-                "file again in one encoding, preferably UTF-8"
-            )
+            return line_start
     return None
+
+
+def _line_bounds(data: bytes, offset: int) -> tuple[int, int]:
+    """Start and end (exclusive, before the newline) of the line holding `offset`."""
+    end = data.find(b"\n", offset)
+    return data.rfind(b"\n", 0, offset) + 1, len(data) if end == -1 else end
 
 
 def _line_number(data: bytes, offset: int) -> int:

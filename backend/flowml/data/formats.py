@@ -18,7 +18,7 @@ from flowml.data.content import ensure_not_empty
 from flowml.data.hashing import sha256_of_bytes, sha256_of_file
 from flowml.data.limits import ReadLimits
 from flowml.data.readers.base import Reader, ReadRequest, check_column_count, short_reason
-from flowml.data.readers.columnar import read_ipc, read_parquet
+from flowml.data.readers.columnar_sandbox import read_ipc, read_parquet
 from flowml.data.readers.delimited import read_delimited
 from flowml.data.readers.documents import read_json, read_json_lines, read_toml, read_yaml
 from flowml.data.readers.excel_sandbox import list_excel_sheets, read_excel

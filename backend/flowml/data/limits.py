@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flowml.core.errors import UploadTooLargeError
 from flowml.core.settings import Settings
 
 # The defaults are the settings' own (MAX_UPLOAD_COLUMNS, MAX_DECOMPRESSED_SIZE_MB, MAX_COMPRESSION_RATIO), so the
@@ -45,3 +46,17 @@ class ReadLimits:
 def megabytes(size: int) -> str:
     """A byte count as users read it: "300 MB"."""
     return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 2**10:,.0f} KB"
+
+
+def too_large_once_decompressed(label: str, detail: str, limits: ReadLimits) -> UploadTooLargeError:
+    """The one refusal for every format that inflates past MAX_DECOMPRESSED_SIZE_MB; `detail` says by how much."""
+    return UploadTooLargeError(
+        f"this {label} is too large once decompressed: {detail}; the limit is "
+        f"{megabytes(limits.max_decompressed_bytes)} (MAX_DECOMPRESSED_SIZE_MB)"
+    )
+
+
+def check_decoded_size(estimate: int, limits: ReadLimits, label: str) -> None:
+    """Refuse a file whose table would take more than MAX_DECOMPRESSED_SIZE_MB in memory, before it is decoded."""
+    if estimate > limits.max_decompressed_bytes:
+        raise too_large_once_decompressed(label, f"it expands to about {megabytes(estimate)} in memory", limits)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from loguru import logger
 
 from flowml.engine.ensemble import EnsemblePlan, select_ensemble, without_member
 from flowml.engine.features import load_frame
@@ -116,7 +118,7 @@ def _prepare_selection(
     y, _ = encode_target(target[check.keep], config.problem_type)
     metric = get_metric(config.metric, config.problem_type)
     subset = _subset(len(y), config.seed)
-    return _restricted(results, subset), y[subset], metric
+    return _restricted(results, subset, Path(config.oof_dir)), y[subset], metric
 
 
 def _subset(n_rows: int, seed: int) -> np.ndarray:
@@ -125,17 +127,26 @@ def _subset(n_rows: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n_rows, ENSEMBLE_MAX_ROWS, replace=False))
 
 
-def _restricted(results: list[TrialResult], subset: np.ndarray) -> list[TrialResult]:
-    """Results whose out-of-fold files hold only the subset's rows (written next to the originals)."""
+def _restricted(results: list[TrialResult], subset: np.ndarray, oof_dir: Path) -> list[TrialResult]:
+    """Results whose out-of-fold files hold only the subset's rows (written next to the originals).
+
+    Only the job's own files are read, `<oof_dir>/<trial_number>.npy` (where trials and the master's upload endpoint
+    put them), and subsets are written there too: a path a result carries is never followed anywhere else."""
     out: list[TrialResult] = []
     for result in results:
         if result.oof_path is None:
             continue
-        full = np.load(result.oof_path, allow_pickle=False)
+        path = oof_dir / f"{result.trial_number}.npy"
+        if Path(result.oof_path).resolve() != path.resolve():
+            logger.warning(
+                "trial {}: {!r} is not the job's out-of-fold file; left out", result.trial_number, result.oof_path
+            )
+            continue
+        full = np.load(path, allow_pickle=False)
         if full.shape[0] == len(subset):
             out.append(result)
             continue
-        path = result.oof_path.removesuffix(".npy") + ".subset.npy"
-        np.save(path, full[subset], allow_pickle=False)
-        out.append(replace(result, oof_path=path))
+        subset_path = oof_dir / f"{result.trial_number}.subset.npy"
+        np.save(subset_path, full[subset], allow_pickle=False)
+        out.append(replace(result, oof_path=str(subset_path)))
     return out

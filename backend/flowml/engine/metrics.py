@@ -37,6 +37,8 @@ class MetricSpec:
     greater_is_better: bool
     needs_proba: bool
     fn: MetricFn
+    # The values the metric can take: the master refuses a worker's score outside them (cluster/result_check.py).
+    bounds: tuple[float, float] = (-math.inf, math.inf)
 
     def describe(self) -> dict[str, object]:
         return {
@@ -110,21 +112,25 @@ def _mape(y: np.ndarray, yp: np.ndarray, _: np.ndarray | None) -> float:
     return float(skm.mean_absolute_percentage_error(y, yp))
 
 
+UNIT = (0.0, 1.0)
+NON_NEGATIVE = (0.0, math.inf)
+AT_MOST_ONE = (-math.inf, 1.0)  # R²: 1 is a perfect fit, a model worse than the mean goes below 0 without limit
+
 # The first metric listed for a task is its default.
 METRICS: tuple[MetricSpec, ...] = (
-    MetricSpec("roc_auc", "ROC AUC", BINARY, True, True, _roc_auc),
-    MetricSpec("log_loss", "Log loss", CLASSIFICATION, False, True, _log_loss),
-    MetricSpec("accuracy", "Accuracy", CLASSIFICATION, True, False, _accuracy),
-    MetricSpec("balanced_accuracy", "Balanced accuracy", CLASSIFICATION, True, False, _balanced_accuracy),
-    MetricSpec("f1", "F1", BINARY, True, False, _f1),
-    MetricSpec("precision", "Precision", BINARY, True, False, _precision),
-    MetricSpec("recall", "Recall", BINARY, True, False, _recall),
-    MetricSpec("f1_macro", "F1 (macro)", MULTICLASS, True, False, _f1_macro),
-    MetricSpec("roc_auc_ovr", "ROC AUC (one-vs-rest)", MULTICLASS, True, True, _roc_auc_ovr),
-    MetricSpec("r2", "R²", REGRESSION, True, False, _r2),
-    MetricSpec("rmse", "RMSE", REGRESSION, False, False, _rmse),
-    MetricSpec("mae", "MAE", REGRESSION, False, False, _mae),
-    MetricSpec("mape", "MAPE", REGRESSION, False, False, _mape),
+    MetricSpec("roc_auc", "ROC AUC", BINARY, True, True, _roc_auc, bounds=UNIT),
+    MetricSpec("log_loss", "Log loss", CLASSIFICATION, False, True, _log_loss, bounds=NON_NEGATIVE),
+    MetricSpec("accuracy", "Accuracy", CLASSIFICATION, True, False, _accuracy, bounds=UNIT),
+    MetricSpec("balanced_accuracy", "Balanced accuracy", CLASSIFICATION, True, False, _balanced_accuracy, bounds=UNIT),
+    MetricSpec("f1", "F1", BINARY, True, False, _f1, bounds=UNIT),
+    MetricSpec("precision", "Precision", BINARY, True, False, _precision, bounds=UNIT),
+    MetricSpec("recall", "Recall", BINARY, True, False, _recall, bounds=UNIT),
+    MetricSpec("f1_macro", "F1 (macro)", MULTICLASS, True, False, _f1_macro, bounds=UNIT),
+    MetricSpec("roc_auc_ovr", "ROC AUC (one-vs-rest)", MULTICLASS, True, True, _roc_auc_ovr, bounds=UNIT),
+    MetricSpec("r2", "R²", REGRESSION, True, False, _r2, bounds=AT_MOST_ONE),
+    MetricSpec("rmse", "RMSE", REGRESSION, False, False, _rmse, bounds=NON_NEGATIVE),
+    MetricSpec("mae", "MAE", REGRESSION, False, False, _mae, bounds=NON_NEGATIVE),
+    MetricSpec("mape", "MAPE", REGRESSION, False, False, _mape, bounds=NON_NEGATIVE),
 )
 _BY_NAME: dict[str, MetricSpec] = {m.name: m for m in METRICS}
 _DEFAULTS: dict[ProblemType, str] = {

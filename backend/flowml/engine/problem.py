@@ -43,13 +43,28 @@ def detect_problem_type(y: pd.Series) -> ProblemType:
     n_unique = int(values.nunique())
     if n_unique < 2:
         raise InvalidInputError(f"target column {y.name!r} has a single value ({values.iloc[0]!r}); nothing to learn")
-    if n_unique == 2:
-        return ProblemType.BINARY
-    if not _is_numeric(values):
-        return ProblemType.MULTICLASS
+    if n_unique == 2 or not _is_numeric(values):
+        return _classification(n_unique)
     if _is_integral(values) and n_unique <= MAX_INTEGER_CLASSES and n_unique <= MAX_INTEGER_CLASS_RATIO * len(values):
-        return ProblemType.MULTICLASS
+        return _classification(n_unique)
     return ProblemType.REGRESSION
+
+
+def resolve_problem_type(y: pd.Series, requested: str) -> ProblemType:
+    """The problem type a job trains as: "auto" detects it; "classification" (the seed's word) is binary with two
+    classes and multiclass with more; a type named exactly is taken as asked (`validate_target` then checks it)."""
+    if requested == "auto":
+        return detect_problem_type(y)
+    if requested == "classification":
+        n_classes = int(y.nunique())  # missing values are no class
+        if n_classes < 2:
+            raise InvalidInputError(f"classification needs at least 2 classes; target {y.name!r} has {n_classes}")
+        return _classification(n_classes)
+    return ProblemType(requested)
+
+
+def _classification(n_classes: int) -> ProblemType:
+    return ProblemType.BINARY if n_classes == 2 else ProblemType.MULTICLASS
 
 
 def validate_target(y: pd.Series, problem_type: ProblemType, n_folds: int = 5) -> TargetCheck:

@@ -6,7 +6,8 @@ explicit, cost-aware policy (the idea behind FLAML's small-budget strength):
 1. warm start: every algorithm's known-good defaults once, cheapest first;
 2. then algorithms are drawn with weights that fall with their rank (by best score so far) and with the square
    root of their measured cost per trial, so winners get most trials and cheap near-winners keep some.
-The draw uses a seeded generator, so the same seed and the same results give the same choices.
+The draw uses a seeded generator, so the same seed and the same results give the same choices. An algorithm that
+failed MAX_FAILURES_PER_ALGORITHM times, or was asked its `max_trials_per_algorithm`, gets no more trials.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class _Arm:
     failures: int = 0
     best: float | None = None
     costs: list[float] = field(default_factory=list)
+    cap: int | None = None  # trials this algorithm may be asked for in the job; None: no cap
 
     @property
     def cost(self) -> float:
@@ -47,7 +49,7 @@ class _Arm:
 
     @property
     def usable(self) -> bool:
-        return self.failures < MAX_FAILURES_PER_ALGORITHM
+        return self.failures < MAX_FAILURES_PER_ALGORITHM and (self.cap is None or self.asked < self.cap)
 
 
 @dataclass
@@ -63,7 +65,13 @@ class Proposal:
 
 class AlgorithmScheduler:
     def __init__(
-        self, algorithms: list[Algorithm], task: ProblemType, direction: Literal["minimize", "maximize"], seed: int
+        self,
+        algorithms: list[Algorithm],
+        task: ProblemType,
+        direction: Literal["minimize", "maximize"],
+        seed: int,
+        *,
+        max_trials_per_algorithm: int | None = None,
     ) -> None:
         self.task = task
         self.direction = direction
@@ -80,7 +88,7 @@ class AlgorithmScheduler:
             study = optuna.create_study(direction=direction, sampler=sampler)
             defaults = {f"{algo.name}__{k}": v for k, v in algo.default_params(task).items()}
             study.enqueue_trial(defaults)
-            self.arms[algo.name] = _Arm(algo, study)
+            self.arms[algo.name] = _Arm(algo, study, cap=max_trials_per_algorithm)
 
     def _better(self, a: float, b: float) -> bool:
         return a > b if self.direction == "maximize" else a < b

@@ -48,6 +48,8 @@ class SearchConfig:
     deadline: float  # unix time by which the whole job, final fit included, must end
     n_rows: int
     max_trials: int | None = None
+    # At most this many trials of each algorithm; the search ends once every algorithm has had them.
+    max_trials_per_algorithm: int | None = None
     cancel_path: str | None = None
     oof_dir: str | None = None  # set to keep out-of-fold predictions and build an ensemble at the end
     # A file whose existence means "stop searching now and finish with the best so far" (the user's Stop button).
@@ -139,7 +141,11 @@ class SearchLoop:
         self.listener = listener
         self.direction = optuna_direction(get_metric(config.metric, config.problem_type))
         self.scheduler = AlgorithmScheduler(
-            self._usable_algorithms(registry), config.problem_type, self.direction, config.seed
+            self._usable_algorithms(registry),
+            config.problem_type,
+            self.direction,
+            config.seed,
+            max_trials_per_algorithm=config.max_trials_per_algorithm,
         )
         self.results: list[TrialResult] = []
         self.best: TrialResult | None = None

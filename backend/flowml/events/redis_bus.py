@@ -3,17 +3,20 @@
 Delivery only (ARCHITECTURE.md §2 and §7): the durable copy of every event an API process emits is the job_events
 table. So a publish that fails is logged and dropped, never raised into the emitter, and a subscription that loses
 Redis retries for ever, then asks its subscriber to catch up from SQL. The streams serve processes that do not share
-the SQL database, and also hold what remote workers publish straight to Redis (non-durable events, see Event).
+the SQL database.
 
 Keys, for the default prefix `flowml:events`: the pub/sub channel `flowml:events`, the streams
-`flowml:events:job:<job_id>` and, for events without a job (worker events), `flowml:events:system`.
+`flowml:events:job:<job_id>` and, for events without a job (worker events), `flowml:events:system`. Remote workers
+publish on a channel of their own, `flowml:events:workers`, the only one their Redis users may publish to
+(cluster/redis_acl.py): what arrives there is signed, and the bus passes on only what its `worker_events` check
+accepts (cluster/signing.py). What arrives on the master's channel comes from the master's own processes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -44,6 +47,9 @@ COMMAND_TIMEOUT_SECONDS = 5.0
 # A publish retries a dropped connection once, quickly; in an outage the emitter must not wait long.
 PUBLISH_RETRIES = 1
 
+# Turns a message from the worker channel into the event it carries, or None to drop it (cluster/signing.py).
+WorkerEventCheck = Callable[[str], Event | None]
+
 
 @dataclass(frozen=True)
 class EventKeys:
@@ -54,6 +60,10 @@ class EventKeys:
     @property
     def channel(self) -> str:
         return self.prefix
+
+    @property
+    def worker_channel(self) -> str:
+        return f"{self.prefix}:workers"
 
     def stream(self, job_id: str | None) -> str:
         return f"{self.prefix}:job:{job_id}" if job_id is not None else f"{self.prefix}:system"
@@ -87,11 +97,20 @@ def _connection_options(retries: int) -> dict[str, Any]:
 
 
 class RedisBus:
-    """The EventBus for several processes. Safe to share within one event loop; `close` when done."""
+    """The EventBus for several processes. Safe to share within one event loop; `close` when done. Without
+    `worker_events`, nothing workers publish is delivered."""
 
-    def __init__(self, url: str, *, prefix: str = DEFAULT_PREFIX, stream_maxlen: int = STREAM_MAXLEN) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        stream_maxlen: int = STREAM_MAXLEN,
+        worker_events: WorkerEventCheck | None = None,
+    ) -> None:
         self.keys = EventKeys(prefix)
         self._url = url
+        self._worker_events = worker_events
         self._stream_maxlen = stream_maxlen
         self._client: aioredis.Redis = aioredis.Redis.from_url(url, **_connection_options(PUBLISH_RETRIES))
         self._failing = False
@@ -123,7 +142,7 @@ class RedisBus:
         self._failing = True
 
     def subscribe(self, on_reconnect: ReconnectFn | None = None) -> RedisSubscription:
-        return RedisSubscription(self._url, self.keys, on_reconnect)
+        return RedisSubscription(self._url, self.keys, on_reconnect, self._worker_events)
 
     async def read_stream_entries(self, job_id: str | None, since_stream_id: str = "0") -> list[StreamEntry]:
         """Entries of one job's stream (or the system stream) after `since_stream_id`, oldest first, with their
@@ -149,10 +168,17 @@ class RedisSubscription:
     """Live events from the channel. Iterating never ends and never raises while open: a lost connection is
     retried with backoff (0.5 s doubling to 5 s), then `on_reconnect` runs so the subscriber can catch up."""
 
-    def __init__(self, url: str, keys: EventKeys, on_reconnect: ReconnectFn | None) -> None:
+    def __init__(
+        self,
+        url: str,
+        keys: EventKeys,
+        on_reconnect: ReconnectFn | None,
+        worker_events: WorkerEventCheck | None = None,
+    ) -> None:
         self._url = url
         self._keys = keys
         self._on_reconnect = on_reconnect
+        self._worker_events = worker_events
         self._closed = False
 
     async def __aiter__(self) -> AsyncIterator[Event]:
@@ -164,7 +190,10 @@ class RedisSubscription:
             client = aioredis.Redis.from_url(self._url, **_connection_options(retries=0))
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.subscribe(self._keys.channel)
+                channels = [self._keys.channel]
+                if self._worker_events is not None:
+                    channels.append(self._keys.worker_channel)
+                await pubsub.subscribe(*channels)
                 if lost:
                     logger.info("event bus: subscribed to Redis again")
                     await self._notify_reconnect()
@@ -186,7 +215,10 @@ class RedisSubscription:
             message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=POLL_SECONDS)
             if message is None or message.get("type") != "message":
                 continue
-            event = parse_event(message["data"])
+            if message.get("channel") == self._keys.worker_channel and self._worker_events is not None:
+                event = self._worker_events(message["data"])
+            else:
+                event = parse_event(message["data"])
             if event is not None:
                 yield event
 
@@ -214,8 +246,9 @@ async def _close_quietly(pubsub: aioredis.client.PubSub, client: aioredis.Redis)
 def publish_event_sync(
     redis_url: str, event: Event, *, prefix: str = DEFAULT_PREFIX, stream_maxlen: int = STREAM_MAXLEN
 ) -> bool:
-    """Publish from a process without an event loop (a Celery worker sending trial progress). Like
-    RedisBus.publish it never raises for a Redis failure; returns whether Redis took the event."""
+    """Publish on the master's channel from a process without an event loop (workers use
+    publish_worker_event_sync). Like RedisBus.publish it never raises for a Redis failure; returns whether Redis
+    took the event."""
     keys = EventKeys(prefix)
     payload = event.model_dump_json()
     try:
@@ -223,6 +256,17 @@ def publish_event_sync(
         pipe.publish(keys.channel, payload)
         pipe.xadd(keys.stream(event.job_id), {STREAM_FIELD: payload}, maxlen=stream_maxlen, approximate=True)
         pipe.execute()
+    except RedisError as exc:
+        logger.warning("event bus: Redis publish failed ({}); the live copy is dropped", exc)
+        return False
+    return True
+
+
+def publish_worker_event_sync(redis_url: str, signed_event: str, *, prefix: str = DEFAULT_PREFIX) -> bool:
+    """What a worker publishes (a SignedWorkerEvent's JSON): on the worker channel only, and to no stream, since a
+    worker's Redis user may write neither the master's channel nor the job streams. Never raises for Redis."""
+    try:
+        _sync_client(redis_url).publish(EventKeys(prefix).worker_channel, signed_event)
     except RedisError as exc:
         logger.warning("event bus: Redis publish failed ({}); the live copy is dropped", exc)
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -57,5 +58,10 @@ class Event(BaseModel):
         return self.id != NOT_DURABLE_ID
 
     def wire_json(self) -> str:
-        """The JSON a WebSocket client receives: without the placeholder id when the event is not durable."""
-        return self.model_dump_json(exclude={"id"} if not self.durable else None)
+        """The JSON a WebSocket client receives: without the placeholder id when the event is not durable, and for
+        training_progress with `progress` (percent, 0-100) at the top level too, where the seed's README reads it
+        (`data.progress` of the parsed message); `data` keeps it as well."""
+        message = self.model_dump(mode="json", exclude={"id"} if not self.durable else None)
+        if self.type is EventType.TRAINING_PROGRESS and "progress" in self.data:
+            message["progress"] = self.data["progress"]
+        return json.dumps(message, separators=(",", ":"), ensure_ascii=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -40,6 +40,7 @@ DATABASE_PROBE_DEADLINE_SECONDS = 5.0
 NOT_CONFIGURED = "not configured"
 REDIS_SCHEMES = ("redis", "rediss")
 MAX_ERROR_LENGTH = 300
+MEMBER_ERROR = "error: it could not be read (an admin sees why)"
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,26 @@ class _Registry:
     offline: int
 
 
-async def cluster_status(ctx: AppContext, queue_names: Sequence[str]) -> ClusterStatus:
-    """The cluster now, with one entry per queue in `queue_names` (in that order)."""
+async def cluster_status(ctx: AppContext, queue_names: Sequence[str], *, admin: bool) -> ClusterStatus:
+    """The cluster now, with one entry per queue in `queue_names` (in that order); trimmed for members."""
+    status = await _cluster_status(ctx, queue_names)
+    return status if admin else member_view(status)
+
+
+def member_view(status: ClusterStatus) -> ClusterStatus:
+    """What members see: no broker address and no error details, since both may name hosts (ARCHITECTURE.md 12)."""
+    return replace(
+        status,
+        broker=BrokerStatus(url=None, status=_without_details(status.broker.status)),
+        database=replace(status.database, status=_without_details(status.database.status)),
+    )
+
+
+def _without_details(status: str) -> str:
+    return MEMBER_ERROR if status.startswith("error") else status
+
+
+async def _cluster_status(ctx: AppContext, queue_names: Sequence[str]) -> ClusterStatus:
     settings = ctx.settings
     broker_url = settings.CELERY_BROKER_URL
     (database, registry), (broker, backlog) = await asyncio.gather(

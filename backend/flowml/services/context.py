@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from flowml.auth.secret import signing_key
+from flowml.core.paths import make_private_dir
 from flowml.core.settings import Settings
 from flowml.db.engine import SessionFactory, create_engine, create_session_factory
 from flowml.db.migrate import upgrade
@@ -26,7 +27,7 @@ from flowml.engine.pool import LocalProcessPool
 from flowml.events.bus import EventBus
 from flowml.events.factory import close_bus, create_bus
 from flowml.services.events import EventRecorder
-from flowml.storage import ArtifactStore, create_store
+from flowml.storage import ArtifactStore, create_store, local_artifacts_root
 
 LOCAL_WORKER_NAME = "local"
 
@@ -63,7 +64,8 @@ async def create_context(settings: Settings, *, with_pool: bool = True) -> AppCo
     engine = create_engine(settings)
     await upgrade(engine)
     sessions = create_session_factory(engine)
-    bus = create_bus(settings)
+    key = signing_key(settings)
+    bus = create_bus(settings, key)  # the key checks the events remote workers sign
     ctx = AppContext(
         settings=settings,
         engine=engine,
@@ -71,16 +73,22 @@ async def create_context(settings: Settings, *, with_pool: bool = True) -> AppCo
         store=create_store(settings),
         bus=bus,
         events=EventRecorder(sessions, bus),
-        signing_key=signing_key(settings),
+        signing_key=key,
     )
-    for path in (ctx.dataset_cache, ctx.model_cache, ctx.cancel_dir):
-        path.mkdir(parents=True, exist_ok=True)
+    for path in (ctx.dataset_cache, ctx.model_cache, ctx.cancel_dir, *_local_store_root(settings)):
+        make_private_dir(path)
     if with_pool:
         ctx.pool = LocalProcessPool(settings.LOCAL_WORKERS)
         await ctx.pool.start()
         ctx.executor = LocalExecutor(ctx.pool)
         await _register_local_worker(ctx)
     return ctx
+
+
+def _local_store_root(settings: Settings) -> list[Path]:
+    """DATA_DIR/artifacts when the local store is in use (datasets and models live there), made here rather than
+    at the store's first write, which would give it the umask's mode."""
+    return [local_artifacts_root(settings)] if settings.STORAGE_MODE == "local" else []
 
 
 async def close_context(ctx: AppContext) -> None:

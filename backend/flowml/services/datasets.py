@@ -1,6 +1,7 @@
 """Dataset use-cases: ingest an uploaded file, list, read, profile, delete.
 
-Parsing runs in a thread (polars releases the GIL) so the event loop keeps serving. The Parquet copy is stored
+Parsing, Parquet writing, hashing and profiling run in worker threads (polars and hashlib release the GIL), never
+on the event loop, so one large or hostile upload cannot stall other users' requests. The Parquet copy is stored
 once per SHA-256; rows in `datasets` reference it.
 """
 
@@ -18,7 +19,6 @@ from flowml.data.formats import extension_of, sha256_of_bytes, write_parquet_byt
 from flowml.data.ingest import inspect_file
 from flowml.data.limits import ReadLimits
 from flowml.data.profile import preview_rows, profile_columns
-from flowml.data.target import suggest_problem_type
 from flowml.db.tables import Dataset, Job, JobStatus
 from flowml.services.context import AppContext
 
@@ -50,8 +50,7 @@ async def create_dataset(
         inspect_file, upload_path, extension=extension, table=table, sheet=sheet, limits=limits
     )
     df = ingested.df
-    parquet = await asyncio.to_thread(write_parquet_bytes, df)
-    sha = sha256_of_bytes(parquet)
+    parquet, sha = await asyncio.to_thread(_stored_form, df)
     key = dataset_key(sha)
     stored_now = not await asyncio.to_thread(ctx.store.exists, key)
     if stored_now:
@@ -59,7 +58,6 @@ async def create_dataset(
     try:
         profile = await asyncio.to_thread(profile_columns, df, ingested.kinds)
         target = ingested.suggested_target
-        problem = suggest_problem_type(df[target], ingested.kinds[target]) if target else None
         dataset = Dataset(
             name=(name or Path(filename).name)[:255],
             file_format=extension.lstrip("."),
@@ -68,7 +66,7 @@ async def create_dataset(
             n_rows=df.height,
             n_cols=df.width,
             suggested_target=target,
-            suggested_problem_type=problem,
+            suggested_problem_type=ingested.suggested_problem_type,
             table_name=table,
             storage_key=key,
             columns=[{"name": c, "kind": str(ingested.kinds[c]), "dtype": str(df[c].dtype)} for c in df.columns],
@@ -85,6 +83,13 @@ async def create_dataset(
         if stored_now:  # leave nothing half-written: the object exists only if a row references it
             await asyncio.to_thread(ctx.store.delete, key)
         raise
+
+
+def _stored_form(df: pl.DataFrame) -> tuple[bytes, str]:
+    """The dataset's Parquet bytes and their SHA-256: both CPU work on up to MAX_DECOMPRESSED_SIZE_MB, so together
+    in one worker thread, never on the event loop."""
+    parquet = write_parquet_bytes(df)
+    return parquet, sha256_of_bytes(parquet)
 
 
 async def list_datasets(ctx: AppContext, owner_id: str | None = None) -> list[Dataset]:

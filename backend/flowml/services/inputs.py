@@ -55,3 +55,11 @@ def json_storable(value: T, what: str) -> T:
             f"{what} contains NaN or Infinity, which JSON cannot carry; send null or a number"
         ) from None
     return value
+
+
+def seed_or_ours(name: str, value: T | None, seed_name: str, seed_value: T | None) -> T | None:
+    """A value sent under FlowML's name or under the seed's (what the seed's README called it); both at once is a 422
+    unless they agree, so neither is ignored without a word."""
+    if value is not None and seed_value is not None and value != seed_value:
+        raise InvalidInputError(f"`{seed_name}` is the seed's name of `{name}`: send one of them, not both")
+    return value if value is not None else seed_value

@@ -136,14 +136,26 @@ async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]
     loaded = await load_model(ctx, record)
     started = time.perf_counter()
     output = await asyncio.to_thread(_predict, loaded, pd.DataFrame.from_records(rows))
-    latency_ms = (time.perf_counter() - started) * 1000
+    seconds = time.perf_counter() - started
     return {
         "predictions": output.predictions,
         "probabilities": output.probabilities,
         "classes": output.classes,
         "warnings": output.warnings,
-        "latency_ms": round(latency_ms, 3),
+        "latency_ms": round(seconds * 1000, 3),
         "engine": loaded.engine,
+        **_seed_fields(output, seconds),
+    }
+
+
+def _seed_fields(output: PredictionOutput, seconds: float) -> dict[str, Any]:
+    """The seed README's answer for one row: `prediction`, `probability` (the class probabilities in the order of
+    `classes`) and `execution_time` in seconds. With several rows there is no one prediction: both are null."""
+    single = len(output.predictions) == 1
+    return {
+        "prediction": output.predictions[0] if single else None,
+        "probability": list(output.probabilities[0].values()) if single and output.probabilities else None,
+        "execution_time": round(seconds, 6),
     }
 
 

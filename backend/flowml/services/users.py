@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,6 +24,7 @@ from flowml.core.settings import OidcProvider
 from flowml.db.tables import ApiKey, Dataset, Job, TrainedModel, User
 from flowml.db.tables.users import MAX_USERNAME_LENGTH, USERNAME_PATTERN, Role
 from flowml.db.types import utcnow
+from flowml.services import admin_password, refresh_tokens
 from flowml.services.context import AppContext
 
 WRONG_CREDENTIALS = "Wrong username or password."
@@ -96,14 +96,7 @@ async def ensure_admin(ctx: AppContext) -> None:
     if settings.ADMIN_PASSWORD:
         logger.info("Created the admin user '{}' with the password from FLOWML_ADMIN_PASSWORD", admin.username)
         return
-    # Straight to the console, not through the logger: the log file would keep the password on disk.
-    logger.warning("Created the admin user '{}' with a generated password, printed on the console once", admin.username)
-    sys.stderr.write(
-        f"\n    Created the first admin user.\n    username: {admin.username}\n    password: {password}\n"
-        "    This password is shown once. Sign in and change it, or set FLOWML_ADMIN_PASSWORD before the first "
-        "start.\n    Lost it? `flowml users reset-password " + admin.username + "` on this machine.\n\n"
-    )
-    sys.stderr.flush()
+    admin_password.hand_over(settings, admin.username, password)
 
 
 # ------------------------------------------------------------------------------------------------ sign-in
@@ -122,25 +115,38 @@ async def login(ctx: AppContext, username: str, password: str) -> TokenPair:
         session.add(user)
         await session.commit()
         await session.refresh(user)
-    return issue_pair(ctx, user)
+    return await issue_pair(ctx, user)
 
 
-def issue_pair(ctx: AppContext, user: User) -> TokenPair:
-    settings = ctx.settings
-    access_life = timedelta(minutes=settings.ACCESS_TOKEN_MINUTES)
-    return TokenPair(
-        access_token=tokens.issue(ctx.signing_key, user.id, user.token_version, "access", access_life),
-        refresh_token=tokens.issue(
-            ctx.signing_key, user.id, user.token_version, "refresh", timedelta(days=settings.REFRESH_TOKEN_DAYS)
-        ),
-        expires_in=int(access_life.total_seconds()),
-        user=user,
-    )
+async def issue_pair(ctx: AppContext, user: User) -> TokenPair:
+    """The tokens of a new sign-in: its refresh token starts a family of its own (services/refresh_tokens.py)."""
+    pair, refresh_token = _new_pair(ctx, user)
+    await refresh_tokens.start_family(ctx, user.id, refresh_token)
+    return pair
 
 
 async def refresh(ctx: AppContext, refresh_token: str) -> TokenPair:
-    user = await _user_from_jwt(ctx, refresh_token, "refresh")
-    return issue_pair(ctx, user)
+    """A new pair for a refresh token, which is thereby used up: presented again, it ends its whole sign-in."""
+    claims = _claims(ctx, refresh_token, "refresh")
+    user = await _user_for(ctx, claims)
+    pair, successor = _new_pair(ctx, user)
+    await refresh_tokens.rotate(ctx, claims.token_id, successor, user.id)
+    return pair
+
+
+def _new_pair(ctx: AppContext, user: User) -> tuple[TokenPair, tokens.IssuedToken]:
+    settings = ctx.settings
+    access_life = timedelta(minutes=settings.ACCESS_TOKEN_MINUTES)
+    access = tokens.issue(ctx.signing_key, user.id, user.token_version, "access", access_life)
+    refresh_life = timedelta(days=settings.REFRESH_TOKEN_DAYS)
+    refresh_token = tokens.issue(ctx.signing_key, user.id, user.token_version, "refresh", refresh_life)
+    pair = TokenPair(
+        access_token=access.token,
+        refresh_token=refresh_token.token,
+        expires_in=int(access_life.total_seconds()),
+        user=user,
+    )
+    return pair, refresh_token
 
 
 async def authenticate(ctx: AppContext, credential: str | None) -> User:
@@ -149,14 +155,17 @@ async def authenticate(ctx: AppContext, credential: str | None) -> User:
         raise AuthenticationError("Sign in first: send 'Authorization: Bearer <access token or API key>'.")
     if credential.startswith(tokens.API_KEY_PREFIX):
         return await _user_from_api_key(ctx, credential)
-    return await _user_from_jwt(ctx, credential, "access")
+    return await _user_for(ctx, _claims(ctx, credential, "access"))
 
 
-async def _user_from_jwt(ctx: AppContext, token: str, token_type: tokens.TokenType) -> User:
+def _claims(ctx: AppContext, token: str, token_type: tokens.TokenType) -> tokens.TokenClaims:
     try:
-        claims = tokens.read(ctx.signing_key, token, token_type)
+        return tokens.read(ctx.signing_key, token, token_type)
     except tokens.InvalidToken as exc:
         raise AuthenticationError(f"{str(exc).capitalize()}; sign in again.") from None
+
+
+async def _user_for(ctx: AppContext, claims: tokens.TokenClaims) -> User:
     async with ctx.sessions() as session:
         user = await session.get(User, claims.user_id)
     if user is None or not user.is_active or user.token_version != claims.version:
@@ -204,15 +213,18 @@ async def set_password(ctx: AppContext, user_id: str, password: str) -> None:
         raise InvalidInputError(problem)
     async with ctx.sessions() as session:
         user = await _get(session, user_id)
-        user.password_hash = await _hash(password)
+        old_hash, user.password_hash = user.password_hash, await _hash(password)
         user.token_version += 1
         session.add(user)
         await session.commit()
+    await admin_password.discard_if_replaced(ctx.settings, old_hash)
 
 
-async def sign_in_with(ctx: AppContext, provider: OidcProvider, identity: Identity) -> TokenPair:
-    """The account of an outside identity: the one linked to it, else the user named after its verified email
-    (linked now), else a new member when the email's domain is allowed; anyone else is told to ask an admin."""
+async def sign_in_with(ctx: AppContext, provider: OidcProvider, identity: Identity) -> User:
+    """The account of an outside identity: the one linked to it, else the member named after its verified email
+    (linked now), else a new member when the email's domain is allowed; anyone else is told to ask an admin.
+    An admin's account is never linked by email: whoever controls an address at the provider would become admin
+    (api/routes/oidc.py has the link an admin makes while signed in)."""
     email = identity.email if identity.email_verified else None
     async with ctx.sessions() as session:
         user = (await session.exec(select(User).where(User.oidc_identity == identity.key))).first()
@@ -220,6 +232,11 @@ async def sign_in_with(ctx: AppContext, provider: OidcProvider, identity: Identi
             user = (await session.exec(select(User).where(func.lower(User.username) == email))).first()
             if user is not None and user.oidc_identity is not None:
                 raise AuthenticationError(f"The account '{user.username}' is linked to another sign-in already.")
+            if user is not None and is_admin(user):
+                raise AuthenticationError(
+                    f"'{user.username}' is an admin account, which FlowML never links to a sign-in provider by "
+                    f"email alone. Sign in with your password, then link '{provider.name}' on the Account page."
+                )
         if user is None:
             domain = email.rpartition("@")[2] if email else None
             if not email or domain not in {d.lower() for d in provider.allowed_domains}:
@@ -239,7 +256,24 @@ async def sign_in_with(ctx: AppContext, provider: OidcProvider, identity: Identi
             raise ConflictError(f"The username '{user.username}' is taken; ask an admin to link it.") from None
         await session.refresh(user)
     logger.info("user '{}' signed in with {}", user.username, provider.name)
-    return issue_pair(ctx, user)
+    return user
+
+
+async def link_identity(ctx: AppContext, user_id: str, provider: OidcProvider, identity: Identity) -> User:
+    """Link an outside identity to the signed-in user who asked for it (their consent), replacing any earlier link."""
+    async with ctx.sessions() as session:
+        user = await session.get(User, user_id)
+        if user is None or not user.is_active:
+            raise AuthenticationError(SIGN_IN_AGAIN)
+        holder = (await session.exec(select(User).where(User.oidc_identity == identity.key))).first()
+        if holder is not None and holder.id != user.id:
+            raise ConflictError(f"This '{provider.name}' account is linked to another FlowML user already.")
+        user.oidc_identity = identity.key
+        session.add(user)
+        await session.commit()
+        await session.refresh(user)
+    logger.info("user '{}' linked a sign-in with {}", user.username, provider.name)
+    return user
 
 
 # ------------------------------------------------------------------------------------------------ API keys
@@ -311,6 +345,7 @@ async def update_user(
     """`actor`: the admin making the change, or None for the master's operator (`flowml users`)."""
     async with ctx.sessions() as session:
         user = await _get(session, user_id)
+        old_hash = user.password_hash
         demoted = role is not None and role != "admin" and user.role == "admin"
         deactivated = is_active is False and user.is_active
         if user.role == "admin" and user.is_active and (demoted or deactivated):
@@ -331,6 +366,8 @@ async def update_user(
         session.add(user)
         await session.commit()
         await session.refresh(user)
+    if password is not None:
+        await admin_password.discard_if_replaced(ctx.settings, old_hash)
     return user
 
 

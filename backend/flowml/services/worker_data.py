@@ -1,7 +1,9 @@
 """Data that moves between the master and its workers, by content hash (ARCHITECTURE.md section 6).
 
 Workers fetch a job's dataset by its SHA-256 and send back each trial's out-of-fold predictions, which the master
-checks against the hash the worker claims before the ensemble may read them. No path is built from anything but
+checks against the hash the worker claims before the ensemble may read them. Either needs, besides the join token,
+the capability of a trial the master sent (cluster/signing.py) naming that very dataset, or that job and trial:
+a token alone reaches no data. No path is built from anything but
 a validated hash, a job id from the database and an integer.
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from sqlmodel import select
 
+from flowml.cluster.signing import TrialCapability
 from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
 from flowml.db.tables import Dataset, Job, JobStatus
 from flowml.services.context import AppContext
@@ -30,9 +33,10 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 DIRECT_URL_SECONDS = 15 * 60
 
 
-async def _dataset(ctx: AppContext, sha256: str) -> Dataset:
+async def _dataset(ctx: AppContext, sha256: str, capability: str | None) -> Dataset:
     if not SHA256.fullmatch(sha256):
         raise InvalidInputError("not a SHA-256 (64 lowercase hex characters)")
+    TrialCapability.verify(ctx.signing_key, capability).require_dataset(sha256)
     async with ctx.sessions() as session:
         dataset = (await session.exec(select(Dataset).where(Dataset.sha256 == sha256))).first()
     if dataset is None:
@@ -40,29 +44,35 @@ async def _dataset(ctx: AppContext, sha256: str) -> Dataset:
     return dataset
 
 
-async def dataset_file(ctx: AppContext, sha256: str) -> Path:
-    """The Parquet file of any dataset with this content hash."""
-    return await local_parquet(ctx, await _dataset(ctx, sha256))
+async def dataset_file(ctx: AppContext, sha256: str, capability: str | None) -> Path:
+    """The Parquet file of the dataset with this content hash, for a trial that uses it."""
+    return await local_parquet(ctx, await _dataset(ctx, sha256, capability))
 
 
-async def dataset_direct_url(ctx: AppContext, sha256: str) -> str | None:
+async def dataset_direct_url(ctx: AppContext, sha256: str, capability: str | None) -> str | None:
     """A short-lived URL a worker may read the dataset's Parquet from without the master (S3 mode), else None.
 
     The URL carries its own signature, so the worker needs no bucket credentials; it checks the hash of what it
     reads, and falls back to `dataset_file` through the master when the bucket is out of its reach.
     """
-    dataset = await _dataset(ctx, sha256)
+    dataset = await _dataset(ctx, sha256, capability)
     return await asyncio.to_thread(ctx.store.download_url, dataset.storage_key, DIRECT_URL_SECONDS)
 
 
-async def store_oof(ctx: AppContext, job_id: str, trial_number: int, body: bytes, claimed_sha256: str) -> Path:
-    """Keep a trial's out-of-fold predictions for the job's ensemble, after checking hash and format."""
+async def store_oof(
+    ctx: AppContext, job_id: str, trial_number: int, body: bytes, claimed_sha256: str, capability: str | None
+) -> Path:
+    """Keep a trial's out-of-fold predictions for the job's ensemble, after checking the trial's capability, then
+    hash and format."""
     if trial_number < 0:
         raise InvalidInputError("trial number must be 0 or more")
+    if not is_id(job_id):
+        raise NotFoundError(f"job {job_id} not found")
+    TrialCapability.verify(ctx.signing_key, capability).require_trial(job_id, trial_number)
     if hashlib.sha256(body).hexdigest() != claimed_sha256.lower():
         raise InvalidInputError("checksum mismatch: the body does not hash to X-Content-SHA256")
     async with ctx.sessions() as session:
-        job = await session.get(Job, job_id) if is_id(job_id) else None
+        job = await session.get(Job, job_id)
     if job is None:
         raise NotFoundError(f"job {job_id} not found")
     if JobStatus(job.status) != JobStatus.RUNNING:

@@ -26,6 +26,7 @@ from flowml.core.settings import Settings
 from flowml.db.tables import JoinToken, Trial, Worker, WorkerPublic
 from flowml.db.types import utcnow
 from flowml.events.schemas import EventType
+from flowml.services import worker_credentials
 from flowml.services.context import AppContext
 from flowml.services.inputs import is_id, json_storable, storable_text
 
@@ -92,6 +93,9 @@ async def revoke_token(ctx: AppContext, token_id: str) -> JoinToken:
             worker.status = OFFLINE
             session.add(worker)
         await session.commit()
+        every = (await session.exec(select(Worker).where(Worker.token_id == token_id))).all()
+    # Its workers' Redis users go too (their open connections with them), offline ones' included.
+    await worker_credentials.withdraw(ctx, list(every), forget=True)
     for worker in workers:
         await _emit(ctx, EventType.WORKER_DISCONNECTED, worker, reason="join token revoked")
     return token
@@ -131,16 +135,14 @@ def worker_command(master_url: str, secret: str) -> str:
 
 
 def broker_settings(settings: Settings) -> dict[str, Any]:
-    """What a worker needs to start consuming; the same values the master's Celery app uses (ARCHITECTURE.md 5)."""
+    """What every worker needs to start consuming besides its URLs (worker_credentials.issue): the same values the
+    master's Celery app uses (ARCHITECTURE.md 5)."""
     if not settings.CELERY_BROKER_URL:
         raise ConflictError(NO_BROKER)
     return {
-        "broker_url": settings.CELERY_BROKER_URL,
-        "result_backend": settings.result_backend,
         "visibility_timeout": settings.visibility_timeout,
         "heartbeat_seconds": settings.heartbeat_seconds,
         "ttl_seconds": settings.WORKER_TTL_SECONDS,
-        "events_url": settings.REDIS_URL,
     }
 
 
@@ -192,6 +194,7 @@ async def heartbeat(
         session.add(worker)
         await session.commit()
         await session.refresh(worker)
+    await worker_credentials.restore(ctx, worker)  # after a Redis restart, or back from the offline sweep
     if came_back:
         await _emit(ctx, EventType.WORKER_CONNECTED, worker)
     return worker
@@ -206,6 +209,7 @@ async def deregister(ctx: AppContext, token: JoinToken, worker_id: str) -> Worke
         session.add(worker)
         await session.commit()
         await session.refresh(worker)
+    await worker_credentials.withdraw(ctx, [worker], forget=True)
     if was_online:
         await _emit(ctx, EventType.WORKER_DISCONNECTED, worker, reason="deregistered")
     return worker
@@ -229,6 +233,10 @@ async def sweep_offline(ctx: AppContext) -> list[str]:
             if flipped.rowcount:
                 gone.append(worker)
         await session.commit()
+        # The Redis users of offline workers: those just gone, and any whose deletion failed before.
+        holding = (col(Worker.status) == OFFLINE, col(Worker.redis_user).is_not(None))
+        pending = (await session.exec(select(Worker).where(*holding))).all()
+    await worker_credentials.withdraw(ctx, list(pending), forget=False)
     for worker in gone:
         worker.status = OFFLINE
         await _emit(ctx, EventType.WORKER_DISCONNECTED, worker, reason=f"no heartbeat for {ttl} s")
@@ -237,6 +245,7 @@ async def sweep_offline(ctx: AppContext) -> list[str]:
 
 async def sweep_forever(ctx: AppContext) -> None:
     """The API's background sweep, every max(1, TTL / 3) seconds; an error is logged and the next round runs."""
+    await worker_credentials.report_mode(ctx)
     while True:
         try:
             await sweep_offline(ctx)
@@ -308,6 +317,7 @@ async def _upsert_remote(ctx: AppContext, name: str, values: dict[str, Any]) -> 
                 f"the name '{name}' belongs to the master's {worker.kind} worker; start this worker with another --name"
             )
         else:
+            await _refuse_takeover(session, worker, values["token_id"], ctx.settings.WORKER_TTL_SECONDS)
             for key, value in values.items():
                 setattr(worker, key, value)
         worker.status, worker.last_heartbeat, worker.last_report = ONLINE, utcnow(), None
@@ -315,6 +325,21 @@ async def _upsert_remote(ctx: AppContext, name: str, values: dict[str, Any]) -> 
         await session.commit()
         await session.refresh(worker)
     return worker
+
+
+async def _refuse_takeover(session: AsyncSession, worker: Worker, token_id: str, ttl_seconds: int) -> None:
+    """A live worker keeps its name: registering it with another join token would take over its row, and the real
+    worker, refused at its next heartbeat, would shut down. The name is free once that worker is offline (no
+    heartbeat within WORKER_TTL_SECONDS) or its token is revoked; the same token registering again is a restart."""
+    if worker.token_id == token_id or worker.token_id is None or not is_live(worker, utcnow(), ttl_seconds):
+        return
+    holder = await session.get(JoinToken, worker.token_id)
+    if holder is None or holder.revoked_at is not None:
+        return
+    raise ConflictError(
+        f"the name '{worker.name}' is in use by a live worker registered with another join token; start this "
+        f"worker with another --name (the name is free again {ttl_seconds} s after that worker stops)"
+    )
 
 
 async def _owned_worker(session: AsyncSession, token: JoinToken, worker_id: str) -> Worker:

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { makeTokenPair, makeUser, memoryStorage } from "../test/factories";
 import {
   REFRESH_KEY,
+  REFRESH_LOCK,
   SESSION_EXPIRED,
   accessToken,
   authFetch,
@@ -120,6 +121,36 @@ describe("the session", () => {
     await vi.advanceTimersByTimeAsync(30_000);
     expect(seen).toHaveLength(2);
     expect(accessToken()).toBe("a2");
+  });
+});
+
+describe("refresh-token rotation", () => {
+  it("stores the new refresh token every refresh returns: the one sent is used up", async () => {
+    const seen = server("a2", "a2");
+    startSession(makeTokenPair("a1"), makeUser());
+    await refreshSession();
+    expect(await refreshes(seen)[0]?.json()).toEqual({ refresh_token: "refresh-a1" });
+    expect(storage.getItem(REFRESH_KEY)).toBe("refresh-a2");
+  });
+
+  it("refreshes under the browser-wide lock, sending the token another tab stored while this one waited", async () => {
+    const seen = server("a3", "a3");
+    const taken: string[] = [];
+    vi.stubGlobal("navigator", {
+      locks: {
+        request: async <T>(name: string, task: () => Promise<T>): Promise<T> => {
+          taken.push(name);
+          storage.setItem(REFRESH_KEY, "refresh-from-the-other-tab"); // the tab that held the lock rotated it
+          return task();
+        },
+      },
+    });
+    startSession(makeTokenPair("a1"), makeUser());
+    await refreshSession();
+    expect(taken).toEqual([REFRESH_LOCK]);
+    expect(await refreshes(seen)[0]?.json()).toEqual({ refresh_token: "refresh-from-the-other-tab" });
+    expect(accessToken()).toBe("a3");
+    expect(storage.getItem(REFRESH_KEY)).toBe("refresh-a3");
   });
 });
 

@@ -4,6 +4,8 @@
 // Requests carry `Authorization: Bearer <access>`; a 401 renews the access token once (one refresh shared by every
 // request that failed together) and retries; when the refresh token is refused too the session ends, and the route
 // guard sends the user to /login?next=<where they were>.
+// Refresh tokens rotate: each refresh returns a new one and uses up the old, and a used one sent again ends the
+// sign-in everywhere. So every refresh stores the new token, and the tabs of a browser refresh one at a time.
 // This module must not import client.ts: client.ts installs `authMiddleware` from here when it loads.
 import type { Middleware } from "openapi-fetch";
 import { ApiError, errorMessage, parseJson } from "./errors";
@@ -11,13 +13,17 @@ import type { paths } from "./schema";
 import type { RefreshRequest, TokenPair, UserPublic } from "./types";
 
 export const REFRESH_KEY = "flowml.refresh";
+/** The Web Locks name the tabs of one browser take turns refreshing under. */
+export const REFRESH_LOCK = "flowml.refresh";
 export const REFRESH_PATH = "/api/auth/refresh" satisfies keyof paths;
-/** Endpoints whose 401 is an answer ("wrong password"), not an expired access token. */
-const NO_RETRY = ["/api/auth/login", REFRESH_PATH, "/api/auth/logout"];
+/** Trades an outside sign-in's one-time code for tokens (not in the generated schema yet). */
+export const OIDC_EXCHANGE_PATH = "/api/auth/oidc/exchange";
+/** Endpoints whose 401 is an answer ("wrong password", "code used already"), not an expired access token. */
+const NO_RETRY = ["/api/auth/login", REFRESH_PATH, "/api/auth/logout", OIDC_EXCHANGE_PATH];
 
 export const SESSION_EXPIRED = "Your session has expired. Sign in again.";
 
-/** The tokens of a session without its user: what an OIDC redirect brings in the URL fragment. */
+/** The tokens of a session without its user. */
 export type SessionTokens = Pick<TokenPair, "access_token" | "refresh_token" | "expires_in">;
 
 /**
@@ -210,10 +216,20 @@ function retryAfterMs(response: Response): number | null {
  * (the refresh token was refused); rejects when the server could not be reached.
  */
 export function refreshSession(): Promise<string | null> {
-  inflight ??= exchange().finally(() => {
+  inflight ??= withRefreshLock(exchange).finally(() => {
     inflight = null;
   });
   return inflight;
+}
+
+/**
+ * Runs `task` holding the browser-wide refresh lock, so two tabs never send the same refresh token (the second would
+ * count as a stolen copy and end the sign-in in every tab). `exchange` reads the stored token once it holds the lock,
+ * so a tab that waited sends the token the other tab just stored. Without the Web Locks API it runs at once.
+ */
+async function withRefreshLock(task: () => Promise<string | null>): Promise<string | null> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  return locks ? await locks.request(REFRESH_LOCK, task) : task();
 }
 
 /**

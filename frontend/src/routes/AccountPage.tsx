@@ -3,11 +3,15 @@ import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle }
 import { ApiKeyList } from "../features/auth/components/ApiKeyList";
 import { ChangePasswordForm } from "../features/auth/components/ChangePasswordForm";
 import { CreateApiKeyDialog } from "../features/auth/components/CreateApiKeyDialog";
+import { LinkedProviders } from "../features/auth/components/LinkedProviders";
 import { RoleBadge } from "../features/auth/components/UserMenu";
+import { useProviders } from "../features/auth/api";
 import { useUser } from "../features/auth/useAuth";
 
 export function AccountPage() {
   const user = useUser();
+  const providers = useProviders();
+  const hasProviders = (providers.data ?? []).length > 0;
   return (
     <>
       <PageHeader
@@ -44,6 +48,19 @@ export function AccountPage() {
             <ChangePasswordForm />
           </CardContent>
         </Card>
+        {hasProviders && (
+          <Card>
+            <CardHeader>
+              <CardTitle>Sign-in providers</CardTitle>
+              <CardDescription>
+                Link an outside account to this one, then sign in with it. Admin accounts are linked only this way.
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <LinkedProviders />
+            </CardContent>
+          </Card>
+        )}
       </div>
     </>
   );

@@ -4,7 +4,7 @@ import { Navigate, useLocation, useNavigate, useSearchParams } from "react-route
 import { UNREACHABLE_NOTICE, restoreSession } from "../api/auth";
 import { ErrorBanner, Loading, Notice } from "../components/States";
 import { Card, CardContent, CardDescription, CardHeader } from "../components/ui/card";
-import { signInWithTokens } from "../features/auth/api";
+import { signInWithCode } from "../features/auth/api";
 import { FullScreen } from "../features/auth/components/RequireAuth";
 import { LoginForm } from "../features/auth/components/LoginForm";
 import { ProviderButtons } from "../features/auth/components/ProviderButtons";
@@ -13,9 +13,10 @@ import { safeNext } from "../features/auth/next";
 import { useAuth } from "../features/auth/useAuth";
 
 /**
- * Signs in with what an OIDC redirect left in the fragment (read through the router, so a fragment that arrives
- * while the page is open counts too), once per fragment: StrictMode runs effects twice in development. Returns the
- * error to show, and whether tokens are being exchanged for the user.
+ * Signs in with the one-time code an OIDC redirect left in the fragment (read through the router, so a fragment that
+ * arrives while the page is open counts too), once per fragment: StrictMode runs effects twice in development, and a
+ * code works once. Tokens in the fragment are never taken (fragment.ts says why). Returns the error to show, and
+ * whether the code is being traded.
  */
 function useProviderRedirect(): { pending: boolean; error: string | null } {
   const location = useLocation();
@@ -28,7 +29,7 @@ function useProviderRedirect(): { pending: boolean; error: string | null } {
   useEffect(() => {
     if (!fragment || handled.current === location.hash) return;
     handled.current = location.hash;
-    // Out of the address bar and the history at once: tokens must not linger where they can be copied.
+    // Out of the address bar and the history at once: a used code is worthless, but need not linger.
     void navigate({ pathname: location.pathname, search: location.search }, { replace: true });
     if (fragment.kind === "error") {
       setError(fragment.message);
@@ -36,19 +37,19 @@ function useProviderRedirect(): { pending: boolean; error: string | null } {
     }
     setError(null);
     setBusy(true);
-    signInWithTokens(fragment.tokens).then(
+    signInWithCode(fragment.code).then(
       // `busy` stays on: the loading view holds until the user has left for `next`.
-      () => void navigate(safeNext(fragment.next), { replace: true }),
+      (next) => void navigate(safeNext(next), { replace: true }),
       (cause: unknown) => {
         setError(cause instanceof Error ? `Signing in failed: ${cause.message}` : "Signing in failed.");
         setBusy(false);
-        // main.tsx left the stored session alone for these tokens; now it may be tried after all.
+        // main.tsx left the stored session alone for this code; now it may be tried after all.
         void restoreSession();
       },
     );
   }, [fragment, location, navigate]);
 
-  return { pending: busy || fragment?.kind === "tokens", error };
+  return { pending: busy || fragment?.kind === "code", error };
 }
 
 export function LoginPage() {
@@ -89,10 +90,10 @@ export function LoginPage() {
             <ProviderButtons next={next} />
           </CardContent>
         </Card>
-        {/* The first admin's password exists nowhere but in the server's console: say where to look. */}
+        {/* The first admin's password is on the server's terminal or in a file beside its data: say where to look. */}
         <p className="text-center text-xs text-muted">
-          First start? Sign in as <code>admin</code> with the password the server printed when it started (or the
-          one in <code>FLOWML_ADMIN_PASSWORD</code>).
+          First start? Sign in as <code>admin</code> with the password the server printed when it started, or wrote
+          to <code>initial-admin-password</code> in its data folder (or the one in <code>FLOWML_ADMIN_PASSWORD</code>).
         </p>
       </div>
     </FullScreen>

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from flowml.api.auth import CurrentUser
 from flowml.api.deps import CtxDep
-from flowml.api.rate_limit import rate_limit
+from flowml.api.rate_limit import rate_limit, user_rate_limit
 from flowml.api.routes.responses import error_responses
 from flowml.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from flowml.db.tables import ApiKeyCreated, ApiKeyPublic, UserPublic
@@ -22,6 +22,13 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 # an office behind one address must not be locked out by its own reloads.
 LOGIN_LIMIT = rate_limit("login", lambda settings: settings.LOGIN_RATE_PER_MINUTE)
 REFRESH_LIMIT = rate_limit("refresh", lambda settings: 6 * settings.LOGIN_RATE_PER_MINUTE)
+# Each try costs an argon2 verification of the current password (64 MiB): per user, so a stolen session cannot
+# guess the password (or burn CPU) from many addresses, and per client IP, so many accounts cannot either; the IP
+# gets twice one user's budget, as several people may change passwords from behind one office address.
+PASSWORD_LIMITS = [
+    rate_limit("password change", lambda settings: 2 * settings.PASSWORD_CHANGE_RATE_PER_MINUTE),
+    user_rate_limit("password change", lambda settings: settings.PASSWORD_CHANGE_RATE_PER_MINUTE),
+]
 
 
 class LoginRequest(BaseModel):
@@ -35,7 +42,10 @@ class RefreshRequest(BaseModel):
 
 class TokenPairPublic(BaseModel):
     access_token: str = Field(description="Send as 'Authorization: Bearer <token>'; valid for expires_in seconds")
-    refresh_token: str = Field(description="Trade at /api/auth/refresh for a new pair; valid for REFRESH_TOKEN_DAYS")
+    refresh_token: str = Field(
+        description="Trade once at /api/auth/refresh for a new pair (keep the new refresh token: this one is then "
+        "used up, and presenting it again ends the sign-in); valid for REFRESH_TOKEN_DAYS"
+    )
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Seconds the access token stays valid")
     user: UserPublic
@@ -76,9 +86,13 @@ async def login(ctx: CtxDep, body: LoginRequest) -> Any:
     "/refresh",
     response_model=TokenPairPublic,
     dependencies=[REFRESH_LIMIT],
-    responses=error_responses(400, 401, 413, 422, 429, notes={401: "The refresh token expired or was revoked"}),
+    responses=error_responses(
+        400, 401, 413, 422, 429, notes={401: "The refresh token expired, was revoked, or was used already"}
+    ),
 )
 async def refresh(ctx: CtxDep, body: RefreshRequest) -> Any:
+    """A new access and refresh token. The refresh token sent is used up: store the new one. A used one sent again
+    ends that sign-in (every token refreshed from the same login); other sign-ins of the user stay."""
     return _pair(await users.refresh(ctx, body.refresh_token))
 
 
@@ -94,7 +108,12 @@ async def me(user: CurrentUser) -> Any:
     return user
 
 
-@router.post("/password", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(400, 401, 413, 422))
+@router.post(
+    "/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=PASSWORD_LIMITS,
+    responses=error_responses(400, 401, 413, 422, 429),
+)
 async def change_password(ctx: CtxDep, user: CurrentUser, body: PasswordChange) -> Response:
     """A new password; signs out every session (sign in again with it). API keys keep working."""
     await users.change_password(ctx, user, body.current_password, body.new_password)

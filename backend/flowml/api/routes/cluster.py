@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from flowml.api.auth import current_user
+from flowml.api.auth import CurrentUser
 from flowml.api.deps import CtxDep
 from flowml.api.routes.responses import signed_in
 from flowml.cluster.executor import ClusterExecutor
 from flowml.cluster.queues import ALL_QUEUES
+from flowml.services import users
 from flowml.services.cluster_status import cluster_status
 
-router = APIRouter(prefix="/api/cluster", tags=["cluster"], dependencies=[Depends(current_user)], responses=signed_in())
+router = APIRouter(prefix="/api/cluster", tags=["cluster"], responses=signed_in())
 
 
 class _FromService(BaseModel):
@@ -23,16 +24,21 @@ class _FromService(BaseModel):
 
 
 class BrokerInfo(_FromService):
-    url: str | None = Field(description="CELERY_BROKER_URL with its password replaced by ***; null without one")
+    url: str | None = Field(
+        description="CELERY_BROKER_URL with its password replaced by ***; null without one, and for members "
+        "(it names the broker's host)"
+    )
     status: str = Field(
         description='"ok" when the broker answered, "error: <why>" when it did not (within about 2 s), '
-        'or "not configured" in embedded mode'
+        'or "not configured" in embedded mode. Members see errors without the why (it may name hosts)'
     )
 
 
 class DatabaseInfo(_FromService):
     kind: Literal["sqlite", "postgresql"] = Field(description="Which database DATABASE_URL points at")
-    status: str = Field(description='"ok", or "error: <why>" when the worker registry could not be read')
+    status: str = Field(
+        description='"ok", or "error: <why>" when the worker registry could not be read (members: without the why)'
+    )
 
 
 class QueueInfo(_FromService):
@@ -87,9 +93,10 @@ class ClusterInfo(_FromService):
 
 
 @router.get("", response_model=ClusterInfo)
-async def get_cluster(ctx: CtxDep) -> ClusterInfo:
-    """Where trials can run now and how many wait: the first thing to check when a worker seems unused."""
-    info = ClusterInfo.model_validate(await cluster_status(ctx, ALL_QUEUES))
+async def get_cluster(ctx: CtxDep, user: CurrentUser) -> ClusterInfo:
+    """Where trials can run now and how many wait: the first thing to check when a worker seems unused. Members
+    see it without the broker's address and error details."""
+    info = ClusterInfo.model_validate(await cluster_status(ctx, ALL_QUEUES, admin=users.is_admin(user)))
     if isinstance(ctx.executor, ClusterExecutor):
         info.dispatch = _dispatch(list(ctx.executor.dispatch.pickup_seconds))
     return info

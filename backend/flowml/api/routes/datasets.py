@@ -15,7 +15,7 @@ from flowml.core.errors import InvalidInputError
 from flowml.data.schema import ColumnKind
 from flowml.db.tables import DatasetPublic, DatasetsPublic
 from flowml.services import datasets, users
-from flowml.services.inputs import storable_text
+from flowml.services.inputs import seed_or_ours, storable_text
 
 router = APIRouter(
     prefix="/api/datasets", tags=["datasets"], dependencies=[Depends(current_user)], responses=signed_in()
@@ -82,7 +82,7 @@ async def upload_dataset(
 ) -> Any:
     if not file.filename:
         raise InvalidInputError("the upload has no file name, so its format is unknown")
-    # Checked before the body is read: each of these may end up in the database, which cannot store every string.
+    # Checked before the file is copied: each of these may end up in the database, which cannot store every string.
     for value, what in ((file.filename, "the file name"), (name, "name"), (table, "table"), (sheet, "sheet")):
         if value is not None:
             storable_text(value, what)
@@ -106,11 +106,23 @@ async def get_dataset(dataset: DatasetDep) -> Any:
     return dataset
 
 
+DEFAULT_PREVIEW_ROWS = 50
+
+
 @router.get("/{dataset_id}/preview", response_model=DatasetPreview, responses=error_responses(404, 422, 503))
 async def preview_dataset(
-    ctx: CtxDep, dataset: DatasetDep, limit: Annotated[int, Query(ge=1, le=datasets.MAX_PREVIEW_ROWS)] = 50
+    ctx: CtxDep,
+    dataset: DatasetDep,
+    limit: Annotated[
+        int | None, Query(ge=1, le=datasets.MAX_PREVIEW_ROWS, description=f"Rows (default {DEFAULT_PREVIEW_ROWS})")
+    ] = None,
+    rows: Annotated[
+        int | None,
+        Query(ge=1, le=datasets.MAX_PREVIEW_ROWS, description="Seed-compatible name of `limit`; send one of the two"),
+    ] = None,
 ) -> dict[str, Any]:
-    return await datasets.preview(ctx, dataset.id, limit)
+    count = seed_or_ours("limit", limit, "rows", rows)
+    return await datasets.preview(ctx, dataset.id, DEFAULT_PREVIEW_ROWS if count is None else count)
 
 
 # exclude_unset: a column's profile keeps only the keys its kind has, as stored, instead of gaining nulls.

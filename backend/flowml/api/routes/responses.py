@@ -1,9 +1,9 @@
 """The error answers routes document in OpenAPI, so a client knows every status it may get and the body with it.
 
-Every user error is a FlowMLError that api/app.py turns into `{"detail": message}` with the error's status code.
-FastAPI's own request validation answers 422 with `{"detail": [field errors]}`, and 400 for a body it cannot decode,
-so a 422 documents both shapes. The dashboard's generated client is typed from these (tests/security/test_api_fuzz.py
-checks every answer against them).
+Every user error is a FlowMLError that `error_response` turns into `{"detail": message}` with the error's status
+code. FastAPI's own request validation answers 422 with `{"detail": [field errors]}` (api/validation_errors.py), and
+400 for a body it cannot decode, so a 422 documents both shapes. The dashboard's generated client is typed from
+these (tests/security/test_api_fuzz.py checks every answer against them).
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+
+from flowml.core.errors import FlowMLError
 
 
 class ErrorDetail(BaseModel):
@@ -24,10 +27,8 @@ class FieldError(BaseModel):
     """One failed check of FastAPI's request validation."""
 
     loc: list[str | int] = Field(description="Where: body, query, path or header, then the field's path")
-    msg: str
-    type: str
-    input: Any = None
-    ctx: dict[str, Any] | None = None
+    msg: str = Field(description="What is wrong, naming the limit or the allowed values; never the value sent")
+    type: str = Field(description="Pydantic's error type, e.g. string_too_long, missing, json_invalid")
 
 
 class RequestError(BaseModel):
@@ -42,13 +43,20 @@ _DESCRIPTIONS: dict[int, str] = {
     403: "Signed in, but only an admin may do this",
     404: "An id that names nothing",
     409: "The action does not fit the current state",
-    413: "The body is larger than MAX_UPLOAD_SIZE_MB",
+    413: "The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else)",
     415: "The file's extension is not one FlowML reads",
     422: "The request, or the content it names, is not acceptable; detail says which field or value",
     429: "Too many requests from this client; Retry-After says when to try again",
     500: "The model package does not match the SHA-256 recorded for it",
     503: "The artifact store could not be read or written",
 }
+
+
+def error_response(exc: FlowMLError) -> JSONResponse:
+    """The answer to a user error, wherever it is raised: route, dependency, or middleware before routing."""
+    # RFC 6750: a 401 names the scheme to authenticate with.
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+    return JSONResponse({"detail": exc.message}, status_code=exc.status_code, headers=headers)
 
 
 def signed_in(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -30,11 +30,25 @@ router = APIRouter(prefix="/api/results", tags=["results"], dependencies=[Depend
 PREDICT_LIMIT = rate_limit("predict", lambda settings: settings.PREDICT_RATE_PER_MINUTE)
 
 
+class SeedLeaderboardEntry(BaseModel):
+    """One model of the leaderboard in the shape the seed's README documented."""
+
+    algorithm: str
+    metrics: dict[str, float] = Field(description="The job's metric and every other metric of the trial, by name")
+    training_time: float = Field(description="Seconds to fit the model once (mean over the cross-validation folds)")
+
+    @classmethod
+    def of(cls, trial: TrialPublic, metric: str) -> SeedLeaderboardEntry:
+        scores = {**trial.other_metrics, **({metric: trial.score} if trial.score is not None else {})}
+        return cls(algorithm=trial.algorithm, metrics=scores, training_time=trial.fit_time)
+
+
 class Leaderboard(BaseModel):
     job_id: str
     metric: str
     greater_is_better: bool
     items: list[TrialPublic]
+    models: list[SeedLeaderboardEntry] = Field(description="Seed-compatible view of `items`, in the same order")
 
 
 class TrialsPublic(BaseModel):
@@ -59,15 +73,19 @@ class Curve(BaseModel):
 class PredictRequest(BaseModel):
     rows: list[dict[str, Any]] | None = Field(default=None, description="Several rows")
     row: dict[str, Any] | None = Field(default=None, description="One row")
+    data: dict[str, Any] | list[dict[str, Any]] | None = Field(
+        default=None, description="Seed-compatible: one row as an object, or several as a list of objects"
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> PredictRequest:
-        if (self.rows is None) == (self.row is None):
-            raise ValueError("send either `row` (one object) or `rows` (a list of objects)")
+        if [self.rows, self.row, self.data].count(None) != 2:
+            raise ValueError("send one of `row` (one object), `rows` (a list of objects) or `data` (either)")
         return self
 
     def all_rows(self) -> list[dict[str, Any]]:
-        return self.rows if self.rows is not None else [self.row or {}]
+        given = next(value for value in (self.rows, self.row, self.data) if value is not None)
+        return given if isinstance(given, list) else [given]
 
 
 class Prediction(BaseModel):
@@ -77,6 +95,12 @@ class Prediction(BaseModel):
     warnings: list[str]
     latency_ms: float
     engine: str = Field(description="onnx when the ONNX graph passed its parity check at export, else native")
+    # The seed README's answer, beside ours.
+    prediction: Any | None = Field(description="The prediction when one row was sent; null for several rows")
+    probability: list[float] | None = Field(
+        description="One row's class probabilities, in the order of `classes`; null for regression or several rows"
+    )
+    execution_time: float = Field(description="Seconds the prediction took (latency_ms in seconds)")
 
 
 class RocPoint(BaseModel):
@@ -130,7 +154,8 @@ async def leaderboard(ctx: CtxDep, job: JobDep) -> Any:
     better = get_metric(job.metric, ProblemType(job.problem_type)).greater_is_better
     trials.sort(key=lambda t: (-(t.score or 0.0) if better else (t.score or 0.0), t.trial_number))
     items = [trial_view(t, rank) for rank, t in enumerate(trials, start=1)]
-    return Leaderboard(job_id=job.id, metric=job.metric, greater_is_better=better, items=items)
+    models = [SeedLeaderboardEntry.of(item, job.metric) for item in items]
+    return Leaderboard(job_id=job.id, metric=job.metric, greater_is_better=better, items=items, models=models)
 
 
 @router.get("/job/{job_id}/curve", response_model=Curve, responses=error_responses(404))

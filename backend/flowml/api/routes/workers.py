@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -14,8 +15,9 @@ from flowml.api.deps import CtxDep
 from flowml.api.routes.responses import error_responses
 from flowml.db.tables import JoinToken, JoinTokenPublic, Trial
 from flowml.db.types import RESPONSE_CONFIG
-from flowml.services import workers
-from flowml.services.workers import MAX_CONCURRENCY, MAX_NAME_LENGTH, WorkerState
+from flowml.services import worker_credentials, worker_views, workers
+from flowml.services.worker_views import WorkerView
+from flowml.services.workers import MAX_CONCURRENCY, MAX_NAME_LENGTH
 
 router = APIRouter(prefix="/api/workers", tags=["workers"])
 
@@ -65,6 +67,14 @@ class RegisterResponse(BrokerSettings):
     model_config = RESPONSE_CONFIG
 
     worker_id: str = Field(description="Send it with every heartbeat")
+    redis_user: str | None = Field(
+        description="The worker's own Redis user, named in the URLs above; null: this master's Redis has no ACLs, "
+        "and the URLs carry the master's own credential"
+    )
+    broker_transport_options: dict[str, str] = Field(
+        description="kombu keys of this worker's own (its unacknowledged messages); add them to the broker options"
+    )
+    event_key: str = Field(description="Signs the events the worker publishes to Redis (HMAC-SHA256, hex)")
 
 
 class HeartbeatRequest(BaseModel):
@@ -104,14 +114,20 @@ class RunningTrial(BaseModel):
 
 
 class WorkerStatus(BaseModel):
+    """A worker as the caller may see it: admins see every field; members see null for `hostname`, only the
+    hardware in `capabilities` and only their own jobs' trials (services/worker_views.py)."""
+
     id: str
     name: str
-    hostname: str
+    hostname: str | None = Field(description="The machine's host name; null for members (admins only)")
     kind: Literal["local", "remote"] = Field(description="local (the master's own pool) or remote")
     status: Literal["online", "offline"] = Field(
         description="online only while the worker has sent a heartbeat within WORKER_TTL_SECONDS"
     )
-    capabilities: dict[str, Any]
+    capabilities: dict[str, Any] = Field(
+        description="What the worker's probe found. Members see only the hardware and libraries "
+        f"({', '.join(worker_views.MEMBER_CAPABILITIES)}): no host name, addresses or OS"
+    )
     queues: list[str]
     concurrency: int = Field(description="Trials it runs at once")
     version: str | None = Field(description="The worker's flowml version")
@@ -119,7 +135,9 @@ class WorkerStatus(BaseModel):
     last_heartbeat: datetime
     heartbeat_age_seconds: float = Field(description="Seconds since the last heartbeat")
     ram_available_gb: float | None = Field(description="Free memory in the last heartbeat")
-    current_trials: list[RunningTrial] = Field(description="Running trials assigned to this worker")
+    current_trials: list[RunningTrial] = Field(
+        description="Running trials assigned to this worker; members see only their own jobs' trials"
+    )
 
 
 class TokenCreateRequest(BaseModel):
@@ -140,11 +158,14 @@ class TokenCreated(JoinTokenPublic):
         409,
         413,
         422,
-        notes={409: "The master has no CELERY_BROKER_URL, or the name is taken by the master's own pool"},
+        notes={
+            409: "The master has no CELERY_BROKER_URL, or the name is taken by the master's own pool or by a live "
+            "worker registered with another join token"
+        },
     ),
 )
 async def register(ctx: CtxDep, token: TokenDep, body: RegisterRequest) -> Any:
-    """Join this master: returns the broker settings the worker consumes with."""
+    """Join this master: returns the broker settings the worker consumes with, with a Redis user of its own."""
     worker = await workers.register_worker(
         ctx,
         token,
@@ -155,7 +176,8 @@ async def register(ctx: CtxDep, token: TokenDep, body: RegisterRequest) -> Any:
         concurrency=body.concurrency,
         version=body.version,
     )
-    return {"worker_id": worker.id, **workers.broker_settings(ctx.settings)}
+    credentials = await worker_credentials.issue(ctx, worker)
+    return {"worker_id": worker.id, **workers.broker_settings(ctx.settings), **asdict(credentials)}
 
 
 @router.post(
@@ -188,9 +210,10 @@ async def deregister(ctx: CtxDep, token: TokenDep, body: DeregisterRequest) -> A
 
 
 @router.get("", response_model=list[WorkerStatus], responses=error_responses(401))
-async def list_workers(ctx: CtxDep, _user: CurrentUser) -> Any:
-    """Every signed-in user may see the cluster (where their trials can run); only admins change it."""
-    return [_worker_status(state) for state in await workers.list_workers(ctx)]
+async def list_workers(ctx: CtxDep, user: CurrentUser) -> Any:
+    """Every signed-in user may see where trials can run; where the machines are and what other members are
+    training is for admins, who also are the only ones to change the cluster."""
+    return [_worker_status(view) for view in await worker_views.workers_for(ctx, user)]
 
 
 # Join tokens: admins only. The routes above authenticate workers by their join token instead of a user.
@@ -219,15 +242,17 @@ async def revoke_token(ctx: CtxDep, _admin: AdminUser, token_id: str) -> Any:
     return await workers.revoke_token(ctx, token_id)
 
 
-def _worker_status(state: WorkerState) -> WorkerStatus:
-    worker = state.worker
-    report = worker.last_report or {}
+def _worker_status(view: WorkerView) -> WorkerStatus:
+    state = view.state
+    report = state.worker.last_report or {}
     return WorkerStatus(
-        **worker.model_dump(include=set(WorkerStatus.model_fields) - {"status"}),
+        **state.worker.model_dump(include=set(WorkerStatus.model_fields) - {"status", "hostname", "capabilities"}),
+        hostname=view.hostname,
+        capabilities=view.capabilities,
         status="online" if state.live else "offline",
         heartbeat_age_seconds=round(state.heartbeat_age_seconds, 3),
         ram_available_gb=report.get("ram_available_gb"),
-        current_trials=[_running_trial(trial) for trial in state.current_trials],
+        current_trials=[_running_trial(trial) for trial in view.current_trials],
     )
 
 

@@ -1,7 +1,7 @@
 """Excel workbooks (.xlsx, .xls) through polars' calamine engine (fastexcel): sheet choice and header cleaning.
 
-These functions run inside the child process started by `excel_sandbox` (see there why); call them directly only
-for files you trust.
+These functions run inside the reader sandbox's child process (see excel_sandbox.py and sandbox.py for why); call
+them directly only for files you trust.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ from flowml.db.tables.datasets import Dataset, DatasetPublic, DatasetsPublic
 from flowml.db.tables.events import JobEvent
 from flowml.db.tables.jobs import Job, JobPublic, JobsPublic, JobStatus, Trial, TrialPublic
 from flowml.db.tables.models import TrainedModel, TrainedModelPublic, TrainedModelsPublic
+from flowml.db.tables.refresh_tokens import RefreshToken
+from flowml.db.tables.sign_in_codes import SignInCode
 from flowml.db.tables.tokens import JoinToken, JoinTokenPublic
 from flowml.db.tables.users import ApiKey, ApiKeyCreated, ApiKeyPublic, User, UserPublic
 from flowml.db.tables.workers import Worker, WorkerPublic
@@ -22,6 +24,8 @@ __all__ = [
     "JobsPublic",
     "JoinToken",
     "JoinTokenPublic",
+    "RefreshToken",
+    "SignInCode",
     "TrainedModel",
     "TrainedModelPublic",
     "TrainedModelsPublic",

@@ -40,6 +40,8 @@ class JobBase(SQLModel):
     time_budget: float  # minutes, as the seed's API
     n_folds: int = 5
     max_trials: int | None = None
+    # At most this many trials of each algorithm (the seed's n_trials_per_model); None: no cap.
+    max_trials_per_algorithm: int | None = None
     # Batches told in trial order (same seed and trial count, same leaderboard); None: on when max_trials is set.
     reproducible: bool | None = None
     seed: int = 0

@@ -43,6 +43,11 @@ class Worker(WorkerBase, table=True):
     last_report: dict[str, Any] | None = Field(default=None, sa_column=json_column(nullable=True))
     registered_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False))
     last_heartbeat: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False))
+    # The worker's own Redis user (cluster/redis_acl.py) and its password's SHA-256, the form Redis takes it in:
+    # enough to create the user again after a Redis restart, never the password. NULL: the worker has no user of its
+    # own (a Redis without ACLs: it got the master's URLs).
+    redis_user: str | None = Field(default=None, max_length=64)
+    redis_password_sha256: str | None = Field(default=None, max_length=64)
 
 
 class WorkerPublic(WorkerBase):

@@ -187,6 +187,7 @@ async def _train(ctx: AppContext, job: Job) -> str:
         deadline=job.deadline.timestamp(),
         n_rows=n_rows,
         max_trials=job.max_trials,
+        max_trials_per_algorithm=job.max_trials_per_algorithm,
         cancel_path=str(cancel_file(ctx, job.id)),
         oof_dir=str(oof_dir(ctx, job.id)),
         stop_path=str(stop_file(ctx, job.id)),

@@ -1,4 +1,5 @@
-"""Schedules jobs in this process: at most MAX_CONCURRENT_JOBS run at once; cancel; resume after a restart."""
+"""Schedules jobs in this process: at most MAX_CONCURRENT_JOBS run at once, at most MAX_RUNNING_JOBS_PER_USER of one
+member's (limits.py); cancel; resume after a restart."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flowml.db.tables import Job, JobStatus
 from flowml.db.types import utcnow
 from flowml.events.schemas import EventType
 from flowml.services.context import AppContext
+from flowml.services.jobs import limits
 from flowml.services.jobs.driver import run_job
 from flowml.services.jobs.paths import cancel_file
 from flowml.services.jobs.service import request_cancel
@@ -27,6 +29,11 @@ class JobManager:
         self._slots = asyncio.Semaphore(ctx.settings.MAX_CONCURRENT_JOBS)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._running: set[str] = set()
+        # Held while a job is checked against its owner's running limit and admitted, so two of one owner's jobs
+        # cannot both pass the same count.
+        self._admitting = asyncio.Lock()
+        # Notified when a job of this process ends: a job held back by its owner's running limit looks again then.
+        self._ended = asyncio.Condition()
         self._recovery: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -52,12 +59,27 @@ class JobManager:
         task.add_done_callback(lambda _t: self._tasks.pop(job_id, None))
 
     async def _run(self, job_id: str, *, resume: bool) -> None:
+        while not await self._run_if_allowed(job_id, resume=resume):
+            # Held back by its owner's running limit, without holding a slot: look again when a job here ends, or
+            # after a while anyway (the owner's other jobs may run in another process).
+            async with self._ended:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._ended.wait(), limits.RECHECK_SECONDS)
+
+    async def _run_if_allowed(self, job_id: str, *, resume: bool) -> bool:
         async with self._slots:
-            self._running.add(job_id)
+            async with self._admitting:
+                # A resumed job was running before the restart: it counts already and is never held back.
+                if not resume and not await limits.may_start(self.ctx, job_id, admitted=self._running):
+                    return False
+                self._running.add(job_id)
             try:
                 await run_job(self.ctx, job_id, resume=resume)
             finally:
                 self._running.discard(job_id)
+        async with self._ended:
+            self._ended.notify_all()
+        return True
 
     async def cancel(self, job_id: str) -> Job:
         job = await request_cancel(self.ctx, job_id)

@@ -12,11 +12,12 @@ from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
 from flowml.db.tables import Job, JobStatus, Trial, User
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, get_metric
-from flowml.engine.problem import detect_problem_type, validate_target
+from flowml.engine.problem import resolve_problem_type, validate_target
 from flowml.engine.types import ProblemType
 from flowml.services.context import AppContext
 from flowml.services.datasets import get_dataset, local_parquet
 from flowml.services.inputs import is_id, storable_text
+from flowml.services.jobs import limits
 from flowml.services.jobs.paths import cancel_file, stop_file
 from flowml.services.jobs.requests import TrainingRequest
 from flowml.services.users import can_see
@@ -25,8 +26,10 @@ from flowml.services.users import can_see
 async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | None = None) -> Job:
     """Validate everything a user can get wrong before anything runs, then record the job as pending.
 
-    With an `owner`, the dataset must be one they may see (another member's is "not found"), and the job is theirs.
+    With an `owner`, the dataset must be one they may see (another member's is "not found"), the job is theirs, and
+    their limits apply (limits.py: priority is for admins, a member's waiting jobs are capped).
     """
+    limits.check_priority(owner, request.priority)
     if not is_id(request.dataset_id):
         raise NotFoundError(f"dataset {request.dataset_id} not found")
     dataset = await get_dataset(ctx, request.dataset_id)
@@ -54,6 +57,7 @@ async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | No
         algorithms=algorithms,
         n_folds=request.n_folds,
         max_trials=request.max_trials,
+        max_trials_per_algorithm=request.max_trials_per_algorithm,
         reproducible=request.reproducible,
         seed=request.seed,
         priority=request.priority,
@@ -61,6 +65,8 @@ async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | No
         owner_id=owner.id if owner is not None else None,
     )
     async with ctx.sessions() as session:
+        if owner is not None:
+            await limits.reserve_waiting_place(session, owner, ctx.settings.MAX_QUEUED_JOBS_PER_USER)
         session.add(job)
         await session.commit()
         await session.refresh(job)
@@ -72,7 +78,7 @@ async def _problem_type(ctx: AppContext, request: TrainingRequest, *, dataset_pa
     series = target[request.target_column].to_pandas()
     if series.notna().sum() == 0:
         raise InvalidInputError(f"target column {request.target_column!r} has no values")
-    problem = detect_problem_type(series) if request.problem_type == "auto" else ProblemType(request.problem_type)
+    problem = resolve_problem_type(series, request.problem_type)
     if problem is ProblemType.BINARY and series.nunique() != 2:
         raise InvalidInputError(
             f"binary classification needs exactly 2 classes; {request.target_column!r} has {series.nunique()}"

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { bearer, endSession, startSession, type SessionTokens } from "../../api/auth";
-import { api, unwrap } from "../../api/client";
+import { endSession, OIDC_EXCHANGE_PATH, startSession } from "../../api/auth";
+import { api, request, unwrap } from "../../api/client";
 import { queryKeys } from "../../api/queryKeys";
 import type {
   ApiKeyCreated,
@@ -15,9 +15,7 @@ import { toast } from "../../lib/toast";
 
 export const authApi = {
   login: (body: LoginRequest): Promise<TokenPair> => unwrap(api.POST("/api/auth/login", { body })),
-  /** `token`: ask with this access token rather than the session's (tokens from an OIDC redirect, not adopted yet). */
-  me: (token?: string): Promise<UserPublic> =>
-    unwrap(api.GET("/api/auth/me", token ? { headers: { Authorization: bearer(token) } } : {})),
+  me: (): Promise<UserPublic> => unwrap(api.GET("/api/auth/me")),
   logout: async (): Promise<void> => {
     await unwrap(api.POST("/api/auth/logout"));
   },
@@ -25,6 +23,11 @@ export const authApi = {
     await unwrap(api.POST("/api/auth/password", { body }));
   },
   providers: (): Promise<AuthProvider[]> => unwrap(api.GET("/api/auth/providers")),
+  // Untyped until the generated client has these endpoints (`npm run gen:api`); then `unwrap(api.POST(...))`.
+  exchangeCode: (code: string): Promise<OidcSignIn> =>
+    request<OidcSignIn>(OIDC_EXCHANGE_PATH, { method: "POST", json: { code } }),
+  startLink: (provider: string): Promise<LinkStart> =>
+    request<LinkStart>(`/api/auth/oidc/${encodeURIComponent(provider)}/link`, { method: "POST" }),
   keys: (): Promise<ApiKeyPublic[]> => unwrap(api.GET("/api/auth/keys")),
   createKey: (name: string): Promise<ApiKeyCreated> => unwrap(api.POST("/api/auth/keys", { body: { name } })),
   revokeKey: async (id: string): Promise<void> => {
@@ -41,11 +44,30 @@ export function useLogin() {
   });
 }
 
-/** Signs in with the tokens an OIDC redirect brought: they are only adopted once the server names their user. */
-export async function signInWithTokens(tokens: SessionTokens): Promise<UserPublic> {
-  const user = await authApi.me(tokens.access_token);
-  startSession(tokens, user);
-  return user;
+/** The answer of POST /api/auth/oidc/exchange (OidcSignInPublic): a token pair and where the user was going. */
+export type OidcSignIn = TokenPair & { next: string };
+/** The answer of POST /api/auth/oidc/{provider}/link (LinkStart). */
+export interface LinkStart {
+  redirect_url: string;
+}
+
+/**
+ * Signs in with the one-time code an outside sign-in brought to /login#code=…: the server trades it for tokens only
+ * for this browser (its sign-in cookie), once. Resolves to where the user was going (unchecked: see safeNext).
+ */
+export async function signInWithCode(code: string): Promise<string> {
+  const answer = await authApi.exchangeCode(code);
+  startSession(answer, answer.user);
+  return answer.next;
+}
+
+/** Links a provider to the signed-in account: the server answers where to go, a full-page trip to the provider. */
+export function useStartLink() {
+  return useMutation({
+    mutationFn: authApi.startLink,
+    onSuccess: (answer) => window.location.assign(answer.redirect_url),
+    meta: { silent: true },
+  });
 }
 
 /**

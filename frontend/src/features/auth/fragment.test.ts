@@ -1,28 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { parseAuthFragment } from "./fragment";
+import { parseAuthFragment, parseLinkFragment } from "./fragment";
 
 describe("parseAuthFragment", () => {
-  it("reads the tokens an OIDC sign-in brings back, and where the user was going", () => {
-    expect(parseAuthFragment("#access_token=eyJ.a.b&refresh_token=r%2B1&expires_in=600&next=%2Fjobs%3Ftab%3Dlog")).toEqual({
-      kind: "tokens",
-      tokens: { access_token: "eyJ.a.b", refresh_token: "r+1", expires_in: 600 },
-      next: "/jobs?tab=log",
-    });
-    expect(parseAuthFragment("#access_token=a&refresh_token=r&expires_in=60")).toMatchObject({ next: null });
+  it("reads the one-time code an outside sign-in brings back", () => {
+    expect(parseAuthFragment("#code=Zm9v-YmFy_42")).toEqual({ kind: "code", code: "Zm9v-YmFy_42" });
+    expect(parseAuthFragment("code=a%2Bb")).toEqual({ kind: "code", code: "a+b" });
   });
 
-  it("takes the fragment with or without its #", () => {
-    expect(parseAuthFragment("access_token=a&refresh_token=r&expires_in=60")?.kind).toBe("tokens");
-  });
-
-  it("assumes the default lifetime when expires_in is missing or nonsense", () => {
-    const tokens = (hash: string) => {
-      const parsed = parseAuthFragment(hash);
-      return parsed?.kind === "tokens" ? parsed.tokens.expires_in : null;
-    };
-    expect(tokens("#access_token=a&refresh_token=r")).toBe(900);
-    expect(tokens("#access_token=a&refresh_token=r&expires_in=soon")).toBe(900);
-    expect(tokens("#access_token=a&refresh_token=r&expires_in=-5")).toBe(900);
+  it("never adopts tokens from the address, however complete (login CSRF)", () => {
+    expect(parseAuthFragment("#access_token=eyJ.a.b&refresh_token=r&expires_in=600&next=%2Fjobs")).toBeNull();
+    expect(parseAuthFragment("#access_token=X")).toBeNull();
+    // Tokens beside a code change nothing: only the code is read, and only the server can trade it.
+    expect(parseAuthFragment("#code=c1&access_token=X&refresh_token=Y")).toEqual({ kind: "code", code: "c1" });
   });
 
   it("decodes the error message of a failed sign-in", () => {
@@ -41,6 +30,20 @@ describe("parseAuthFragment", () => {
     expect(parseAuthFragment("")).toBeNull();
     expect(parseAuthFragment("#")).toBeNull();
     expect(parseAuthFragment("#main")).toBeNull();
-    expect(parseAuthFragment("#access_token=a")).toBeNull();
+    expect(parseAuthFragment("#code=")).toBeNull();
+  });
+});
+
+describe("parseLinkFragment", () => {
+  it("reads which provider was linked, or why not", () => {
+    expect(parseLinkFragment("#linked=corp")).toEqual({ kind: "linked", provider: "corp" });
+    expect(parseLinkFragment("#error=This%20account%20is%20linked")).toEqual({ kind: "error", message: "This account is linked" });
+    expect(parseLinkFragment("#error=")).toEqual({ kind: "error", message: "Linking the identity provider failed." });
+  });
+
+  it("ignores other fragments", () => {
+    expect(parseLinkFragment("")).toBeNull();
+    expect(parseLinkFragment("#keys")).toBeNull();
+    expect(parseLinkFragment("#code=c1")).toBeNull();
   });
 });

@@ -22,7 +22,7 @@ export function loginPath(location: { pathname: string; search?: string; hash?: 
 
 /**
  * A provider's sign-in URL that brings the user back to `next`: the server carries it through the provider and
- * returns it in the fragment (api/routes/oidc.py), checking it as safeNext does.
+ * returns it with the tokens when the sign-in code is traded (api/routes/oidc.py), checking it as safeNext does.
  */
 export function providerLoginUrl(loginUrl: string, next: string): string {
   if (next === "/") return loginUrl;

@@ -5,7 +5,8 @@ import { providerLoginUrl } from "../next";
 
 /**
  * One button per identity provider the server has configured (none unless set up). Each is a full-page navigation:
- * the provider's pages cannot run inside this app; the server brings the browser back to /login#access_token=…
+ * the provider's pages cannot run inside this app; the server brings the browser back to /login#code=… (a one-time
+ * code the login page trades for tokens).
  */
 export function ProviderButtons({ next }: { next: string }) {
   const providers = useProviders();
