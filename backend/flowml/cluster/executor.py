@@ -5,7 +5,7 @@ where its trials run. Per trial:
 - the router picks a queue from the live workers' queues (GPU tiers for GPU-capable algorithms, `cpu` otherwise,
   `priority` for flagged jobs); with no live worker for it, or no broker reachable, the trial runs locally;
 - the task carries soft and hard time limits and an expiry from the trial's deadline, so a late redelivery is
-  dropped instead of run twice;
+  dropped instead of run twice, and the trial's capability, the worker's pass to its data (cluster/signing.py);
 - the result is awaited by polling the result backend; a trial whose worker stops heartbeating, or that no worker
   picks up, is given up (status timeout, so the search re-asks instead of blaming the algorithm);
 - a worker's result is checked before it counts (cluster/result_check.py): the trial keeps the algorithm and

@@ -27,6 +27,8 @@ from flowml.cluster.worker_runtime import CANCEL_KEY
 from flowml.events.redis_bus import EventKeys
 
 USER_PREFIX = "flowml-worker-"
+# ACL selectors, which pair each group of keys with its own commands, came with Redis 7.0.
+MIN_REDIS_MAJOR = 7
 PROBE_USER = "flowml-acl-probe"
 TIMEOUT_SECONDS = 5.0
 
@@ -136,6 +138,7 @@ class RedisAcl:
     async def probe(self) -> None:
         """Raise AclUnsupported when any server cannot hold worker users (RedisError when one is unreachable)."""
         for client in self._clients:
+            await _require_selectors(client)
             await _acl(client, "SETUSER", PROBE_USER, "reset", "off")
             await _acl(client, "DELUSER", PROBE_USER)
 
@@ -143,6 +146,7 @@ class RedisAcl:
         """Create the worker's user, or replace it (a new registration): connections that authenticated with an
         earlier password are closed, since Redis does not check a connection's password again."""
         for client in self._clients:
+            await _require_selectors(client)
             await _acl(client, "SETUSER", scope.username, *worker_rules(scope, password_sha256))
             await client.execute_command("CLIENT", "KILL", "USER", scope.username)
 
@@ -165,6 +169,17 @@ class RedisAcl:
     async def close(self) -> None:
         for client in self._clients:
             await client.aclose()
+
+
+async def _require_selectors(client: aioredis.Redis) -> None:
+    try:
+        version = str((await client.info("server")).get("redis_version", "0"))
+    except ResponseError as exc:  # a credential that may not even run INFO manages no ACL users either
+        raise AclUnsupported(f"cannot read the Redis version: {exc}") from exc
+    head = version.split(".", 1)[0]
+    major = int(head) if head.isdigit() else 0
+    if major < MIN_REDIS_MAJOR:
+        raise AclUnsupported(f"Redis {version} has no ACL selectors; per-worker users need Redis {MIN_REDIS_MAJOR}")
 
 
 async def _acl(client: aioredis.Redis, *args: str) -> object:

@@ -19,7 +19,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from loguru import logger
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlmodel import col, update
 
 from flowml.cluster.celery_app import node_name
@@ -30,8 +32,8 @@ from flowml.db.tables import Worker
 from flowml.services.context import AppContext
 
 FALLBACK_WARNING = (
-    "workers will receive the master's own Redis password, as before per-worker Redis users (see "
-    "CLUSTER_SETUP.md, Security): any join token then gives the whole Redis"
+    "workers receive the master's own Redis URLs, password included (see CLUSTER_SETUP.md, Security): any join "
+    "token then gives the whole Redis"
 )
 
 
@@ -63,7 +65,7 @@ async def issue(ctx: AppContext, worker: Worker) -> WorkerCredentials:
         logger.warning("worker {}: Redis cannot hold a user of its own ({}); {}", worker.name, exc, FALLBACK_WARNING)
         await _set_user(ctx, worker.id, user=None, digest=None)
         return _credentials(ctx, worker, None, None)
-    except RedisError as exc:  # its Celery retries until the user exists: the next heartbeat creates it
+    except (RedisConnectionError, RedisTimeoutError) as exc:  # its Celery retries until the heartbeat creates it
         logger.warning("worker {}: Redis unreachable ({}); its Redis user follows at a heartbeat", worker.name, exc)
     await _set_user(ctx, worker.id, user=scope.username, digest=digest)
     return _credentials(ctx, worker, scope.username, password)

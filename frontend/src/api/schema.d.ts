@@ -113,6 +113,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/oidc/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Oidc Exchange
+         * @description Trade the code an outside sign-in brought to /login#code=... for tokens: once, within a minute, from the
+         *     browser that started the sign-in (its cookie). Answers the tokens and where the user was going.
+         */
+        post: operations["oidc_exchange_api_auth_oidc_exchange_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/oidc/{provider}/callback": {
         parameters: {
             query?: never;
@@ -122,11 +143,32 @@ export interface paths {
         };
         /**
          * Oidc Callback
-         * @description Where the provider sends the browser back: finish the sign-in and hand the tokens to the login page.
+         * @description Where the provider sends the browser back: finish the sign-in (or link) and send the browser on.
          */
         get: operations["oidc_callback_api_auth_oidc__provider__callback_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/{provider}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Oidc Link
+         * @description Start linking this provider to the signed-in account: the way an admin (never linked by email) gets a
+         *     provider button. A POST with the access token, since a navigation carries none; the answer says where to go.
+         */
+        post: operations["oidc_link_api_auth_oidc__provider__link_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -202,7 +244,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refresh */
+        /**
+         * Refresh
+         * @description A new access and refresh token. The refresh token sent is used up: store the new one. A used one sent again
+         *     ends that sign-in (every token refreshed from the same login); other sign-ins of the user stay.
+         */
         post: operations["refresh_api_auth_refresh_post"];
         delete?: never;
         options?: never;
@@ -219,7 +265,8 @@ export interface paths {
         };
         /**
          * Get Cluster
-         * @description Where trials can run now and how many wait: the first thing to check when a worker seems unused.
+         * @description Where trials can run now and how many wait: the first thing to check when a worker seems unused. Members
+         *     see it without the broker's address and error details.
          */
         get: operations["get_cluster_api_cluster_get"];
         put?: never;
@@ -563,6 +610,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Jobs (seed alias)
+         * @description Seed-compatible alias of `GET /api/training/jobs` (the seed's README documented this path); same answer.
+         */
+        get: operations["list_jobs_api_training_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/training/jobs": {
         parameters: {
             query?: never;
@@ -606,7 +673,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel Job */
+        /**
+         * Cancel Job
+         * @description A queued job is `cancelled` at once; a running one answers `running` with the message `cancelling` and is
+         *     `cancelled` within seconds, when its trials have stopped.
+         */
         post: operations["cancel_job_api_training_jobs__job_id__cancel_post"];
         delete?: never;
         options?: never;
@@ -643,8 +714,52 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start Training */
+        /**
+         * Start Training
+         * @description The job as recorded: status `pending` (the seed's answer), then `queued` a moment later, once the manager
+         *     has taken it (GET the job, or follow its events).
+         */
         post: operations["start_training_api_training_start_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Job (seed alias)
+         * @description Seed-compatible alias of `GET /api/training/jobs/{job_id}` (the seed's README documented this path); same answer.
+         */
+        get: operations["get_job_api_training__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Job (seed alias)
+         * @description Seed-compatible alias of `POST /api/training/jobs/{job_id}/cancel` (the seed's README documented this path); same answer.
+         */
+        post: operations["cancel_job_api_training__job_id__cancel_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -699,7 +814,8 @@ export interface paths {
         };
         /**
          * List Workers
-         * @description Every signed-in user may see the cluster (where their trials can run); only admins change it.
+         * @description Every signed-in user may see where trials can run; where the machines are and what other members are
+         *     training is for admins, who also are the only ones to change the cluster.
          */
         get: operations["list_workers_api_workers_get"];
         put?: never;
@@ -821,7 +937,7 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Join this master: returns the broker settings the worker consumes with.
+         * @description Join this master: returns the broker settings the worker consumes with, with a Redis user of its own.
          */
         post: operations["register_api_workers_register_post"];
         delete?: never;
@@ -976,12 +1092,12 @@ export interface components {
         BrokerInfo: {
             /**
              * Status
-             * @description "ok" when the broker answered, "error: <why>" when it did not (within about 2 s), or "not configured" in embedded mode
+             * @description "ok" when the broker answered, "error: <why>" when it did not (within about 2 s), or "not configured" in embedded mode. Members see errors without the why (it may name hosts)
              */
             status: string;
             /**
              * Url
-             * @description CELERY_BROKER_URL with its password replaced by ***; null without one
+             * @description CELERY_BROKER_URL with its password replaced by ***; null without one, and for members (it names the broker's host)
              */
             url: string | null;
         };
@@ -1028,6 +1144,14 @@ export interface components {
              */
             queues: components["schemas"]["QueueInfo"][];
             workers: components["schemas"]["WorkerCountsInfo"];
+        };
+        /** CodeExchange */
+        CodeExchange: {
+            /**
+             * Code
+             * @description The code from /login#code=... after a sign-in
+             */
+            code: string;
         };
         /**
          * ColumnKind
@@ -1092,6 +1216,11 @@ export interface components {
              */
             unique: number;
         };
+        /**
+         * ComponentStatus
+         * @enum {string}
+         */
+        ComponentStatus: "ok" | "unavailable";
         /** Curve */
         Curve: {
             /** Greater Is Better */
@@ -1127,7 +1256,7 @@ export interface components {
             kind: "sqlite" | "postgresql";
             /**
              * Status
-             * @description "ok", or "error: <why>" when the worker registry could not be read
+             * @description "ok", or "error: <why>" when the worker registry could not be read (members: without the why)
              */
             status: string;
         };
@@ -1286,20 +1415,20 @@ export interface components {
          * @description One failed check of FastAPI's request validation.
          */
         FieldError: {
-            /** Ctx */
-            ctx?: {
-                [key: string]: unknown;
-            } | null;
-            /** Input */
-            input?: unknown;
             /**
              * Loc
              * @description Where: body, query, path or header, then the field's path
              */
             loc: (string | number)[];
-            /** Msg */
+            /**
+             * Msg
+             * @description What is wrong, naming the limit or the allowed values; never the value sent
+             */
             msg: string;
-            /** Type */
+            /**
+             * Type
+             * @description Pydantic's error type, e.g. string_too_long, missing, json_invalid
+             */
             type: string;
         };
         /** HTTPValidationError */
@@ -1307,24 +1436,20 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
-        /** Health */
+        /**
+         * Health
+         * @description Anyone may ask, so it says only whether each part works; why one does not is in the server's log (admins
+         *     read it at /api/logs), never here: error texts carry host names, paths and URLs.
+         */
         Health: {
-            /**
-             * Database
-             * @description "ok", or "error: <why>"
-             */
-            database: string;
+            database: components["schemas"]["ComponentStatus"];
             /**
              * Status
              * @description degraded (with HTTP 503) when any check failed
              * @enum {string}
              */
             status: "ok" | "degraded";
-            /**
-             * Storage
-             * @description "ok", or "error: <why>"
-             */
-            storage: string;
+            storage: components["schemas"]["ComponentStatus"];
             /** Version */
             version: string;
         };
@@ -1425,6 +1550,100 @@ export interface components {
             id: string;
             /** Max Trials */
             max_trials: number | null;
+            /** Max Trials Per Algorithm */
+            max_trials_per_algorithm: number | null;
+            /**
+             * Message
+             * @default
+             */
+            message: string;
+            /** Metric */
+            metric: string;
+            /** Model Id */
+            model_id: string | null;
+            /**
+             * N Folds
+             * @default 5
+             */
+            n_folds: number;
+            /**
+             * N Trials
+             * @default 0
+             */
+            n_trials: number;
+            /** Name */
+            name: string;
+            /**
+             * Priority
+             * @default false
+             */
+            priority: boolean;
+            /**
+             * Problem Type
+             * @enum {string}
+             */
+            problem_type: "binary" | "multiclass" | "regression";
+            /**
+             * Progress
+             * @default 0
+             */
+            progress: number;
+            /** Queued At */
+            queued_at: string | null;
+            /** Reproducible */
+            reproducible: boolean | null;
+            /**
+             * Seed
+             * @default 0
+             */
+            seed: number;
+            /**
+             * Stage
+             * @default queued
+             * @enum {string}
+             */
+            stage: "queued" | "preparing" | "searching" | "finalizing" | "done";
+            /** Started At */
+            started_at: string | null;
+            /** @default pending */
+            status: components["schemas"]["JobStatus"];
+            /** Target Column */
+            target_column: string;
+            /** Time Budget */
+            time_budget: number;
+        };
+        /** JobStarted */
+        JobStarted: {
+            /** Algorithms */
+            algorithms: string[];
+            /** Best Algorithm */
+            best_algorithm: string | null;
+            /** Best Score */
+            best_score: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dataset Id */
+            dataset_id: string;
+            /** Deadline */
+            deadline: string | null;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Job Id
+             * @description The seed's name of `id`
+             */
+            job_id: string;
+            /** Max Trials */
+            max_trials: number | null;
+            /** Max Trials Per Algorithm */
+            max_trials_per_algorithm: number | null;
             /**
              * Message
              * @default
@@ -1526,6 +1745,19 @@ export interface components {
             job_id: string;
             /** Metric */
             metric: string;
+            /**
+             * Models
+             * @description Seed-compatible view of `items`, in the same order
+             */
+            models: components["schemas"]["SeedLeaderboardEntry"][];
+        };
+        /** LinkStart */
+        LinkStart: {
+            /**
+             * Redirect Url
+             * @description Open this in the browser (a full-page navigation) to continue
+             */
+            redirect_url: string;
         };
         /** LocalPoolInfo */
         LocalPoolInfo: {
@@ -1585,6 +1817,36 @@ export interface components {
              */
             task: "binary" | "multiclass" | "regression";
         };
+        /** OidcSignInPublic */
+        OidcSignInPublic: {
+            /**
+             * Access Token
+             * @description Send as 'Authorization: Bearer <token>'; valid for expires_in seconds
+             */
+            access_token: string;
+            /**
+             * Expires In
+             * @description Seconds the access token stays valid
+             */
+            expires_in: number;
+            /**
+             * Next
+             * @description Where the user was going when they clicked the provider's button (a path here)
+             */
+            next: string;
+            /**
+             * Refresh Token
+             * @description Trade once at /api/auth/refresh for a new pair (keep the new refresh token: this one is then used up, and presenting it again ends the sign-in); valid for REFRESH_TOKEN_DAYS
+             */
+            refresh_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type?: "bearer";
+            user: components["schemas"]["UserPublic"];
+        };
         /** OofStored */
         OofStored: {
             /** Job Id */
@@ -1606,6 +1868,15 @@ export interface components {
         };
         /** PredictRequest */
         PredictRequest: {
+            /**
+             * Data
+             * @description Seed-compatible: one row as an object, or several as a list of objects
+             */
+            data?: {
+                [key: string]: unknown;
+            } | {
+                [key: string]: unknown;
+            }[] | null;
             /**
              * Row
              * @description One row
@@ -1630,14 +1901,29 @@ export interface components {
              * @description onnx when the ONNX graph passed its parity check at export, else native
              */
             engine: string;
+            /**
+             * Execution Time
+             * @description Seconds the prediction took (latency_ms in seconds)
+             */
+            execution_time: number;
             /** Latency Ms */
             latency_ms: number;
+            /**
+             * Prediction
+             * @description The prediction when one row was sent; null for several rows
+             */
+            prediction: unknown | null;
             /** Predictions */
             predictions: unknown[];
             /** Probabilities */
             probabilities: {
                 [key: string]: number;
             }[] | null;
+            /**
+             * Probability
+             * @description One row's class probabilities, in the order of `classes`; null for regression or several rows
+             */
+            probability: number[] | null;
             /** Warnings */
             warnings: string[];
         };
@@ -1722,10 +2008,22 @@ export interface components {
         /** RegisterResponse */
         RegisterResponse: {
             /**
+             * Broker Transport Options
+             * @description kombu keys of this worker's own (its unacknowledged messages); add them to the broker options
+             */
+            broker_transport_options: {
+                [key: string]: string;
+            };
+            /**
              * Broker Url
              * @description Celery broker URL the worker consumes from
              */
             broker_url: string;
+            /**
+             * Event Key
+             * @description Signs the events the worker publishes to Redis (HMAC-SHA256, hex)
+             */
+            event_key: string;
             /**
              * Events Url
              * @description Redis URL for live events (REDIS_URL): the worker announces trials it starts
@@ -1736,6 +2034,11 @@ export interface components {
              * @description How often to call /api/workers/heartbeat
              */
             heartbeat_seconds: number;
+            /**
+             * Redis User
+             * @description The worker's own Redis user, named in the URLs above; null: this master's Redis has no ACLs, and the URLs carry the master's own credential
+             */
+            redis_user: string | null;
             /**
              * Result Backend
              * @description Celery result backend (defaults to the broker)
@@ -1850,6 +2153,26 @@ export interface components {
             /** Predicted */
             predicted: number;
         };
+        /**
+         * SeedLeaderboardEntry
+         * @description One model of the leaderboard in the shape the seed's README documented.
+         */
+        SeedLeaderboardEntry: {
+            /** Algorithm */
+            algorithm: string;
+            /**
+             * Metrics
+             * @description The job's metric and every other metric of the trial, by name
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /**
+             * Training Time
+             * @description Seconds to fit the model once (mean over the cross-validation folds)
+             */
+            training_time: number;
+        };
         /** Stats */
         Stats: {
             /** Datasets */
@@ -1920,7 +2243,7 @@ export interface components {
             expires_in: number;
             /**
              * Refresh Token
-             * @description Trade at /api/auth/refresh for a new pair; valid for REFRESH_TOKEN_DAYS
+             * @description Trade once at /api/auth/refresh for a new pair (keep the new refresh token: this one is then used up, and presenting it again ends the sign-in); valid for REFRESH_TOKEN_DAYS
              */
             refresh_token: string;
             /**
@@ -1999,13 +2322,28 @@ export interface components {
             dataset_id: string;
             /** Max Trials */
             max_trials?: number | null;
+            /**
+             * Max Trials Per Algorithm
+             * @description At most this many trials of each algorithm; when every algorithm has had them, the search ends before the time budget
+             */
+            max_trials_per_algorithm?: number | null;
             /** Metric */
             metric?: string | null;
+            /**
+             * Model Types
+             * @description Seed-compatible name of `algorithms` (the same algorithm names); "auto": every algorithm for the task. Send one of the two
+             */
+            model_types?: string[] | "auto" | null;
             /**
              * N Folds
              * @default 5
              */
             n_folds?: number;
+            /**
+             * N Trials Per Model
+             * @description Seed-compatible name of `max_trials_per_algorithm`. Send one of the two
+             */
+            n_trials_per_model?: number | null;
             /** Name */
             name?: string | null;
             /**
@@ -2015,10 +2353,11 @@ export interface components {
             priority?: boolean;
             /**
              * Problem Type
+             * @description auto: detected from the target; classification (the seed's word): binary with two classes, multiclass with more
              * @default auto
              * @enum {string}
              */
-            problem_type?: "auto" | "binary" | "multiclass" | "regression";
+            problem_type?: "auto" | "classification" | "binary" | "multiclass" | "regression";
             /**
              * Reproducible
              * @description Run trials in batches told in trial order, so the same seed and max_trials give the same leaderboard (slower: each batch waits for its slowest trial). Default: on when max_trials is set
@@ -2172,9 +2511,16 @@ export interface components {
              */
             online: number | null;
         };
-        /** WorkerStatus */
+        /**
+         * WorkerStatus
+         * @description A worker as the caller may see it: admins see every field; members see null for `hostname`, only the
+         *     hardware in `capabilities` and only their own jobs' trials (services/worker_views.py).
+         */
         WorkerStatus: {
-            /** Capabilities */
+            /**
+             * Capabilities
+             * @description What the worker's probe found. Members see only the hardware and libraries (cpu_physical, cpu_logical, cpu_freq_mhz, ram_total_gb, ram_available_gb, gpus, cuda_driver_version, cuda_version, libraries, gpu_builds, ollama): no host name, addresses or OS
+             */
             capabilities: {
                 [key: string]: unknown;
             };
@@ -2185,7 +2531,7 @@ export interface components {
             concurrency: number;
             /**
              * Current Trials
-             * @description Running trials assigned to this worker
+             * @description Running trials assigned to this worker; members see only their own jobs' trials
              */
             current_trials: components["schemas"]["RunningTrial"][];
             /**
@@ -2193,8 +2539,11 @@ export interface components {
              * @description Seconds since the last heartbeat
              */
             heartbeat_age_seconds: number;
-            /** Hostname */
-            hostname: string;
+            /**
+             * Hostname
+             * @description The machine's host name; null for members (admins only)
+             */
+            hostname: string | null;
             /** Id */
             id: string;
             /**
@@ -2352,7 +2701,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2459,7 +2808,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2544,6 +2893,86 @@ export interface operations {
             };
         };
     };
+    oidc_exchange_api_auth_oidc_exchange_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                flowml_oidc?: string | null;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeExchange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcSignInPublic"];
+                };
+            };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The code is unknown, used, expired, or was issued to another browser */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Sign-in with outside accounts is off (OIDC_PROVIDERS is empty) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+            /** @description Too many requests from this client; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     oidc_callback_api_auth_oidc__provider__callback_get: {
         parameters: {
             query?: {
@@ -2568,6 +2997,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No provider of that name in OIDC_PROVIDERS */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this client; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    oidc_link_api_auth_oidc__provider__link_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkStart"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
             };
             /** @description No provider of that name in OIDC_PROVIDERS */
             404: {
@@ -2685,7 +3172,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2701,6 +3188,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RequestError"];
+                };
+            };
+            /** @description Too many requests from this client; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
         };
@@ -2756,7 +3252,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The refresh token expired or was revoked */
+            /** @description The refresh token expired, was revoked, or was used already */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2765,7 +3261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2892,7 +3388,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3047,7 +3543,10 @@ export interface operations {
     preview_dataset_api_datasets__dataset_id__preview_get: {
         parameters: {
             query?: {
-                limit?: number;
+                /** @description Rows (default 50) */
+                limit?: number | null;
+                /** @description Seed-compatible name of `limit`; send one of the two */
+                rows?: number | null;
             };
             header?: never;
             path: {
@@ -3723,7 +4222,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3821,7 +4320,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3931,6 +4430,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    list_jobs_api_training_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["JobStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobsPublic"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
                 };
             };
         };
@@ -4159,7 +4698,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobPublic"];
+                    "application/json": components["schemas"]["JobStarted"];
                 };
             };
             /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
@@ -4180,6 +4719,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description A member asked for priority: true (admins only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description The dataset id names nothing */
             404: {
                 headers: {
@@ -4189,7 +4737,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4207,6 +4755,15 @@ export interface operations {
                     "application/json": components["schemas"]["RequestError"];
                 };
             };
+            /** @description The member already has MAX_QUEUED_JOBS_PER_USER jobs waiting to run */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description The artifact store could not be read or written */
             503: {
                 headers: {
@@ -4214,6 +4771,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    get_job_api_training__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_job_api_training__job_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The job already finished */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -4314,7 +4978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4468,7 +5132,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4521,6 +5185,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The capability that came with the trial's task; it names the dataset, job and trial it covers */
+                "X-Trial-Capability"?: string | null;
                 authorization?: string | null;
             };
             path: {
@@ -4541,6 +5207,15 @@ export interface operations {
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No capability, an expired one, or one issued for another dataset, job or trial */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4581,6 +5256,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The capability that came with the trial's task; it names the dataset, job and trial it covers */
+                "X-Trial-Capability"?: string | null;
                 authorization?: string | null;
             };
             path: {
@@ -4601,6 +5278,15 @@ export interface operations {
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No capability, an expired one, or one issued for another dataset, job or trial */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4686,7 +5372,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4755,7 +5441,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4781,6 +5467,8 @@ export interface operations {
             header: {
                 /** @description SHA-256 of the body, checked before it is kept */
                 "x-content-sha256": string;
+                /** @description The capability that came with the trial's task; it names the dataset, job and trial it covers */
+                "X-Trial-Capability"?: string | null;
                 authorization?: string | null;
             };
             path: {
@@ -4813,6 +5501,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description No capability, an expired one, or one issued for another dataset, job or trial */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description An id that names nothing */
             404: {
                 headers: {
@@ -4831,7 +5528,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4891,7 +5588,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The master has no CELERY_BROKER_URL, or the name is taken by the master's own pool */
+            /** @description The master has no CELERY_BROKER_URL, or the name is taken by the master's own pool or by a live worker registered with another join token */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4900,7 +5597,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5007,7 +5704,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
-            /** @description The body is larger than MAX_UPLOAD_SIZE_MB */
+            /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
                     [name: string]: unknown;

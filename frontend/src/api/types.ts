@@ -36,7 +36,8 @@ export type DatasetStats = Schemas["DatasetStats"];
 // ---------------------------------------------------------------- training
 
 export type ProblemType = Schemas["ProblemType"];
-export type ProblemTypeChoice = NonNullable<Schemas["TrainingRequest"]["problem_type"]>;
+// "classification" is the seed API's alias (binary or multiclass decided by the server); the form offers the exact tasks.
+export type ProblemTypeChoice = Exclude<NonNullable<Schemas["TrainingRequest"]["problem_type"]>, "classification">;
 export type JobStatus = Schemas["JobStatus"];
 /** Every job status, in lifecycle order (for filters); checked below against the generated union. */
 export const JOB_STATUSES = [
@@ -125,6 +126,8 @@ export type UserUpdate = Schemas["UserUpdate"];
 
 /** An identity provider of the login page; `login_url` is a full-page navigation target (the provider's sign-in). */
 export type AuthProvider = Schemas["ProviderPublic"];
+export type OidcSignInPublic = Schemas["OidcSignInPublic"];
+export type LinkStart = Schemas["LinkStart"];
 
 // ---------------------------------------------------------------- websocket
 // WebSocket messages are not part of an OpenAPI schema: these are written from docs/api.md, over generated types.

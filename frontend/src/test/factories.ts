@@ -17,6 +17,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     algorithms: ["lightgbm", "logistic_regression"],
     n_folds: 5,
     max_trials: null,
+    max_trials_per_algorithm: null,
     seed: 0,
     priority: false,
     reproducible: null,
@@ -56,7 +57,7 @@ export function makeTrial(overrides: Partial<Trial> = {}): Trial {
 }
 
 export function makeLeaderboard(items: Trial[] = [], greaterIsBetter = true): Leaderboard {
-  return { job_id: "a".repeat(32), metric: "roc_auc", greater_is_better: greaterIsBetter, items };
+  return { job_id: "a".repeat(32), metric: "roc_auc", greater_is_better: greaterIsBetter, items, models: [] };
 }
 
 type EventOf<T extends JobEvent["type"]> = Extract<JobEvent, { type: T }>;

@@ -23,7 +23,8 @@ export function ProviderButtons({ next }: { next: string }) {
         <Button key={provider.name} asChild variant="secondary" className="w-full">
           <a href={providerLoginUrl(provider.login_url, next)}>
             <LogIn aria-hidden />
-            Sign in with {provider.label}
+            {/* The server's label is the whole button text ("Sign in with Google", or a custom one). */}
+            {provider.label}
           </a>
         </Button>
       ))}
