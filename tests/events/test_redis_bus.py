@@ -63,7 +63,7 @@ class Collector:
 
 @contextlib.asynccontextmanager
 async def collecting(bus: RedisBus, url: str, on_reconnect: asyncio.Event | None = None) -> AsyncIterator[Collector]:
-    async def reconnected() -> None:
+    async def reconnected(_since: int | None) -> None:
         if on_reconnect is not None:
             on_reconnect.set()
 
@@ -391,3 +391,35 @@ async def read_job_stream(redis_url: str, job_id: str) -> list[Event]:
         return await bus.read_stream(job_id)
     finally:
         await bus.close()
+
+
+async def test_hub_catches_up_again_when_the_publisher_notices_the_outage_last(
+    private_redis: PrivateRedis, tmp_path: Path
+) -> None:
+    """A publisher whose connection looked alive fails its first publish after a restart the subscription already
+    recovered from (and caught up after, without that event): once publishing works again, the hub catches up once
+    more, so the event dropped live still reaches the client. Found by test_a_redis_restart_mid_job_loses_nothing."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, DATA_DIR=tmp_path / "flowml", ENVIRONMENT="test", REDIS_URL=private_redis.url
+    )
+    ctx = await create_context(settings, with_pool=False)
+    assert isinstance(ctx.bus, RedisBus)
+    hub = WebSocketHub(ctx.bus, ctx.events.replay)
+    await hub.start()
+    try:
+        await wait_subscribed(private_redis.url, ctx.bus.keys.channel)
+        client = await hub.connect("job-1", since=None)
+        first = await ctx.events.emit(EventType.TRAINING_STARTED, "job-1", {})
+        assert [e.id for e in await drain(client, 1)] == [first.id]
+
+        await asyncio.to_thread(private_redis.kill)
+        await asyncio.to_thread(private_redis.start)
+        await wait_subscribed(private_redis.url, ctx.bus.keys.channel, seconds=15)  # caught up: nothing missed yet
+        # The publisher's connection is to the old server: this publish fails and the event is in SQL only.
+        dropped = await ctx.events.emit(EventType.TRAINING_PROGRESS, "job-1", {"progress": 50})
+        later = await ctx.events.emit(EventType.TRAINING_COMPLETED, "job-1", {"score": 0.9})  # published live
+        received = sorted({e.id for e in await drain(client, 2, seconds=15)})
+        assert received == [dropped.id, later.id]
+    finally:
+        await hub.stop()
+        await close_context(ctx)

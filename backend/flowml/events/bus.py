@@ -14,7 +14,9 @@ from flowml.events.schemas import Event
 
 # Called after a subscription lost its connection and subscribed again: whatever was published in between never
 # reached it, so the subscriber catches up from SQL.
-ReconnectFn = Callable[[], Awaitable[None]]
+# Catch up after a gap in live delivery: from the event after this id when given (the first event the bus knows it
+# dropped, minus one), else from the last event the subscriber received.
+ReconnectFn = Callable[[int | None], Awaitable[None]]
 
 
 class Subscription(Protocol):

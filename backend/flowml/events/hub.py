@@ -133,13 +133,15 @@ class WebSocketHub:
             if client.wants(event):
                 client.push(event)
 
-    async def _catch_up(self) -> None:
-        """After a bus outage: deliver from SQL what was published while the subscription was down. Clients
-        dedupe by id, so an overlap with live delivery is harmless. Before the first event there is no position
-        to resume from, and the clients connected so far asked for live events only."""
-        if self._last_id == 0:
+    async def _catch_up(self, since: int | None = None) -> None:
+        """After a gap in live delivery (the subscription was down, or the bus could not publish): deliver from SQL
+        what was missed, from `since` when the bus knows where the gap began, else from the last event delivered.
+        Clients dedupe by id, so an overlap with live delivery is harmless. Before the first event there is no
+        position to resume from, and the clients connected so far asked for live events only."""
+        start = self._last_id if since is None else min(since, self._last_id)
+        if start <= 0:
             return
-        missed = await self._replay(self._last_id, None)
+        missed = await self._replay(start, None)
         logger.info("websocket hub caught up {} events missed during a bus outage", len(missed))
         for event in missed:
             self._fan_out(event)

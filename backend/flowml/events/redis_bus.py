@@ -114,6 +114,11 @@ class RedisBus:
         self._stream_maxlen = stream_maxlen
         self._client: aioredis.Redis = aioredis.Redis.from_url(url, **_connection_options(PUBLISH_RETRIES))
         self._failing = False
+        # The first durable event that could not be published in the current outage: where catch-ups start.
+        self._first_dropped: int | None = None
+        # Subscriptions to catch up when publishing works again (see publish), and their catch-ups under way.
+        self._subscriptions: set[RedisSubscription] = set()
+        self._catching_up: set[asyncio.Task[None]] = set()
 
     async def publish(self, event: Event) -> None:
         """PUBLISH for live subscribers and XADD to the event's capped stream, in one round trip."""
@@ -130,10 +135,28 @@ class RedisBus:
                 await pipe.execute()
         except RedisError as exc:
             self._publish_failed(exc)
+            if event.durable and self._first_dropped is None:
+                self._first_dropped = event.id
             return
         if self._failing:
             self._failing = False
             logger.info("event bus: Redis is back, publishing again")
+            first_dropped, self._first_dropped = self._first_dropped, None
+            if first_dropped is not None:
+                self._catch_up_subscriptions(first_dropped - 1)
+
+    def _catch_up_subscriptions(self, since: int) -> None:
+        """The events this process failed to publish are in SQL only. A subscription that came back before this
+        publisher noticed the outage (its connection looked alive until the next publish) has already caught up,
+        without them; so each one catches up again now, from the first event dropped. Clients drop what they already
+        have by id."""
+        for subscription in list(self._subscriptions):
+            if subscription.closed:
+                self._subscriptions.discard(subscription)
+                continue
+            task = asyncio.create_task(subscription.catch_up(since), name="event-bus-catch-up")
+            self._catching_up.add(task)
+            task.add_done_callback(self._catching_up.discard)
 
     def _publish_failed(self, exc: RedisError) -> None:
         # Warn once per outage rather than once per event; the SQL copy of each event is kept regardless.
@@ -142,7 +165,10 @@ class RedisBus:
         self._failing = True
 
     def subscribe(self, on_reconnect: ReconnectFn | None = None) -> RedisSubscription:
-        return RedisSubscription(self._url, self.keys, on_reconnect, self._worker_events)
+        subscription = RedisSubscription(self._url, self.keys, on_reconnect, self._worker_events)
+        if on_reconnect is not None:
+            self._subscriptions.add(subscription)
+        return subscription
 
     async def read_stream_entries(self, job_id: str | None, since_stream_id: str = "0") -> list[StreamEntry]:
         """Entries of one job's stream (or the system stream) after `since_stream_id`, oldest first, with their
@@ -161,6 +187,8 @@ class RedisBus:
         return [entry.event for entry in await self.read_stream_entries(job_id, since_stream_id)]
 
     async def close(self) -> None:
+        for task in list(self._catching_up):
+            task.cancel()
         await self._client.aclose()
 
 
@@ -196,7 +224,7 @@ class RedisSubscription:
                 await pubsub.subscribe(*channels)
                 if lost:
                     logger.info("event bus: subscribed to Redis again")
-                    await self._notify_reconnect()
+                    await self.catch_up()
                 lost, delay = False, RETRY_FIRST_SECONDS
                 async for event in self._messages(pubsub):
                     yield event
@@ -222,11 +250,17 @@ class RedisSubscription:
             if event is not None:
                 yield event
 
-    async def _notify_reconnect(self) -> None:
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    async def catch_up(self, since: int | None = None) -> None:
+        """Run the subscriber's catch-up: after this subscription reconnects (from where the subscriber was), or
+        when the bus's publisher works again (from just before the first event it dropped)."""
         if self._on_reconnect is None:
             return
         try:
-            await self._on_reconnect()
+            await self._on_reconnect(since)
         except Exception:
             # The catch-up is best effort (the database may be down too); live delivery must go on regardless.
             logger.exception("event bus: catching up after a Redis outage failed")

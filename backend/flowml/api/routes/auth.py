@@ -60,7 +60,8 @@ class ApiKeyRequest(BaseModel):
     name: str = Field(min_length=1, max_length=255, description="What the key is for, e.g. 'laptop CLI'")
 
 
-def _pair(pair: users.TokenPair) -> dict[str, Any]:
+def pair_body(pair: users.TokenPair) -> dict[str, Any]:
+    """A token pair as every sign-in route answers it (TokenPairPublic)."""
     return {
         "access_token": pair.access_token,
         "refresh_token": pair.refresh_token,
@@ -79,7 +80,7 @@ def _pair(pair: users.TokenPair) -> dict[str, Any]:
     ),
 )
 async def login(ctx: CtxDep, body: LoginRequest) -> Any:
-    return _pair(await users.login(ctx, body.username, body.password))
+    return pair_body(await users.login(ctx, body.username, body.password))
 
 
 @router.post(
@@ -93,7 +94,7 @@ async def login(ctx: CtxDep, body: LoginRequest) -> Any:
 async def refresh(ctx: CtxDep, body: RefreshRequest) -> Any:
     """A new access and refresh token. The refresh token sent is used up: store the new one. A used one sent again
     ends that sign-in (every token refreshed from the same login); other sign-ins of the user stay."""
-    return _pair(await users.refresh(ctx, body.refresh_token))
+    return pair_body(await users.refresh(ctx, body.refresh_token))
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401))

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from flowml.api.auth import CurrentUser
 from flowml.api.deps import CtxDep
 from flowml.api.rate_limit import rate_limit
-from flowml.api.routes.auth import TokenPairPublic
+from flowml.api.routes.auth import TokenPairPublic, pair_body
 from flowml.api.routes.responses import error_responses
 from flowml.auth import oidc
 from flowml.core.errors import FlowMLError, NotFoundError
@@ -227,11 +227,4 @@ async def oidc_exchange(
     redeemed = await sign_in_codes.redeem(ctx, body.code, flowml_oidc)
     pair = await users.issue_pair(ctx, redeemed.user)
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
-    return {
-        "access_token": pair.access_token,
-        "refresh_token": pair.refresh_token,
-        "token_type": "bearer",
-        "expires_in": pair.expires_in,
-        "user": pair.user,
-        "next": redeemed.next_path,
-    }
+    return {**pair_body(pair), "next": redeemed.next_path}
