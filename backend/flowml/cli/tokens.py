@@ -15,13 +15,10 @@ from rich.markup import escape
 
 from flowml.cli.database import on_database
 from flowml.cli.startup import load_settings
-from flowml.core.settings import Settings
+from flowml.core.settings import WILDCARD_HOSTS, Settings, is_loopback_host
 
 app = typer.Typer(help="Join tokens that let remote workers (`flowml worker`) join this master.", no_args_is_help=True)
 console = Console()
-# Addresses a server binds to that no other machine can dial as written.
-WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def default_master_url(settings: Settings) -> str:
@@ -46,7 +43,7 @@ def create(
     typer.echo(secret)
     console.print("\nOn each worker machine run:")
     typer.echo(workers.worker_command(master_url, secret))
-    if master is None and load_settings().HOST in LOOPBACK_HOSTS:
+    if master is None and is_loopback_host(load_settings().HOST):
         console.print(
             f"\n[yellow]note:[/] this master listens on {load_settings().HOST} only; for workers on other machines "
             "start it with HOST=0.0.0.0 and pass --master with an address they can reach"
