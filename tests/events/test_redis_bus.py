@@ -27,7 +27,7 @@ from flowml.events.factory import create_bus
 from flowml.events.hub import ClientQueue, WebSocketHub
 from flowml.events.redis_bus import EventKeys, RedisBus, publish_event_sync
 from flowml.events.schemas import Event, EventType
-from flowml.services.context import close_context, create_context
+from flowml.services.context import AppContext, close_context, create_context
 from tests.conftest import api_key_for, bearer, dataset_path, drop_test_database, make_test_database_url
 from tests.events.conftest import PrivateRedis, free_port
 
@@ -200,16 +200,26 @@ async def test_subscription_survives_a_redis_restart(private_redis: PrivateRedis
         await bus.close()
 
 
-async def test_hub_catches_up_from_sql_after_a_redis_outage(private_redis: PrivateRedis, tmp_path: Path) -> None:
+@contextlib.asynccontextmanager
+async def hub_on(private_redis: PrivateRedis, tmp_path: Path) -> AsyncIterator[tuple[AppContext, WebSocketHub]]:
+    """An app context on the private Redis (REDIS_URL selects the Redis bus) with a started hub, subscribed."""
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, DATA_DIR=tmp_path / "flowml", ENVIRONMENT="test", REDIS_URL=private_redis.url
     )
     ctx = await create_context(settings, with_pool=False)
-    assert isinstance(ctx.bus, RedisBus)  # REDIS_URL selects the Redis bus
+    assert isinstance(ctx.bus, RedisBus)
     hub = WebSocketHub(ctx.bus, ctx.events.replay)
     await hub.start()
     try:
         await wait_subscribed(private_redis.url, ctx.bus.keys.channel)
+        yield ctx, hub
+    finally:
+        await hub.stop()
+        await close_context(ctx)
+
+
+async def test_hub_catches_up_from_sql_after_a_redis_outage(private_redis: PrivateRedis, tmp_path: Path) -> None:
+    async with hub_on(private_redis, tmp_path) as (ctx, hub):
         client = await hub.connect("job-1", since=None)
         first = await ctx.events.emit(EventType.TRAINING_STARTED, "job-1", {})
         assert [e.id for e in await drain(client, 1)] == [first.id]
@@ -219,9 +229,6 @@ async def test_hub_catches_up_from_sql_after_a_redis_outage(private_redis: Priva
         await asyncio.to_thread(private_redis.start)
         # Nothing is published after the restart: the completion arrives through the hub's catch-up from SQL.
         assert [e.id for e in await drain(client, 1, seconds=15)] == [during.id]
-    finally:
-        await hub.stop()
-        await close_context(ctx)
 
 
 def test_create_bus_uses_redis_only_when_configured(tmp_path: Path) -> None:
@@ -399,15 +406,7 @@ async def test_hub_catches_up_again_when_the_publisher_notices_the_outage_last(
     """A publisher whose connection looked alive fails its first publish after a restart the subscription already
     recovered from (and caught up after, without that event): once publishing works again, the hub catches up once
     more, so the event dropped live still reaches the client. Found by test_a_redis_restart_mid_job_loses_nothing."""
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, DATA_DIR=tmp_path / "flowml", ENVIRONMENT="test", REDIS_URL=private_redis.url
-    )
-    ctx = await create_context(settings, with_pool=False)
-    assert isinstance(ctx.bus, RedisBus)
-    hub = WebSocketHub(ctx.bus, ctx.events.replay)
-    await hub.start()
-    try:
-        await wait_subscribed(private_redis.url, ctx.bus.keys.channel)
+    async with hub_on(private_redis, tmp_path) as (ctx, hub):
         client = await hub.connect("job-1", since=None)
         first = await ctx.events.emit(EventType.TRAINING_STARTED, "job-1", {})
         assert [e.id for e in await drain(client, 1)] == [first.id]
@@ -420,6 +419,3 @@ async def test_hub_catches_up_again_when_the_publisher_notices_the_outage_last(
         later = await ctx.events.emit(EventType.TRAINING_COMPLETED, "job-1", {"score": 0.9})  # published live
         received = sorted({e.id for e in await drain(client, 2, seconds=15)})
         assert received == [dropped.id, later.id]
-    finally:
-        await hub.stop()
-        await close_context(ctx)
