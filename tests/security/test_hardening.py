@@ -28,7 +28,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from kombu.exceptions import ContentDisallowed
 from kombu.serialization import dumps, loads, prepare_accept_content
-from loguru import logger
 from pydantic import ValidationError
 
 from flowml.api.app import create_app
@@ -231,16 +230,6 @@ def test_a_network_address_no_longer_warns_of_an_open_api(tmp_path: Path) -> Non
 
 
 # --- warnings at start -------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def warnings_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """loguru's warnings, captured by pytest's caplog."""
-    sink = logger.add(caplog.handler, level="WARNING", format="{message}")
-    try:
-        yield caplog
-    finally:
-        logger.remove(sink)
 
 
 def test_a_safe_setup_starts_without_warnings(warnings_log: pytest.LogCaptureFixture, tmp_path: Path) -> None:

@@ -6,12 +6,10 @@ Each test builds Settings from a temporary .env file, as the server reads one at
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from loguru import logger
 from pydantic import ValidationError
 
 from flowml.cli.startup import warn_about_unknown_settings
@@ -120,16 +118,6 @@ def from_env_file(tmp_path: Path, text: str, **values: Any) -> Settings:
     env_file = tmp_path / ".env"
     env_file.write_text(text)
     return Settings(_env_file=env_file, **{"DATA_DIR": tmp_path / "data", **values})  # type: ignore[call-arg]
-
-
-@pytest.fixture
-def warnings_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """loguru's warnings, captured by pytest's caplog."""
-    sink = logger.add(caplog.handler, level="WARNING", format="{message}")
-    try:
-        yield caplog
-    finally:
-        logger.remove(sink)
 
 
 def test_the_seeds_env_file_is_read_and_its_unknown_names_reported(tmp_path: Path) -> None:
