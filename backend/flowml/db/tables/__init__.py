@@ -4,6 +4,7 @@ from flowml.db.tables.datasets import Dataset, DatasetPublic, DatasetsPublic
 from flowml.db.tables.events import JobEvent
 from flowml.db.tables.jobs import Job, JobPublic, JobsPublic, JobStatus, Trial, TrialPublic
 from flowml.db.tables.models import TrainedModel, TrainedModelPublic, TrainedModelsPublic
+from flowml.db.tables.projects import Project, ProjectMember, ProjectPublic
 from flowml.db.tables.refresh_tokens import RefreshToken
 from flowml.db.tables.sign_in_codes import SignInCode
 from flowml.db.tables.tokens import JoinToken, JoinTokenPublic
@@ -24,6 +25,9 @@ __all__ = [
     "JobsPublic",
     "JoinToken",
     "JoinTokenPublic",
+    "Project",
+    "ProjectMember",
+    "ProjectPublic",
     "RefreshToken",
     "SignInCode",
     "TrainedModel",

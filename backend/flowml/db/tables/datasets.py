@@ -28,6 +28,8 @@ class DatasetBase(SQLModel):
     suggested_target: str | None = None
     suggested_problem_type: str | None = None
     table_name: str | None = None
+    # The shared project it belongs to (projects.id); None: private to its owner.
+    project_id: str | None = Field(default=None, max_length=32, index=True)
 
 
 class Dataset(DatasetBase, table=True):

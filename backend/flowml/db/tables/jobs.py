@@ -56,6 +56,17 @@ class JobBase(SQLModel):
     best_algorithm: str | None = None
     model_id: str | None = Field(default=None, max_length=32)
     error: str | None = None
+    # The validation the search actually used ("cv" or "holdout", engine/final_choice.py) and its fold count (1 for
+    # a holdout; may be below n_folds when a class is too small for it). None until the search starts, and for jobs
+    # from before it was recorded.
+    validation: str | None = Field(default=None, max_length=16)
+    validation_folds: int | None = None
+    # The analyst's own words about the job; tags are short labels to find it again.
+    notes: str = Field(default="", max_length=5000)
+    # The job whose settings this one copied ("clone"), if any.
+    cloned_from: str | None = Field(default=None, max_length=32)
+    # The shared project it belongs to (projects.id); None: private to its owner.
+    project_id: str | None = Field(default=None, max_length=32, index=True)
 
 
 class Job(JobBase, table=True):
@@ -63,6 +74,7 @@ class Job(JobBase, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     algorithms: list[str] = Field(default_factory=list, sa_column=json_column())
+    tags: list[str] = Field(default_factory=list, sa_column=json_column())
     # The user it belongs to (users.id); None for rows from before accounts existed, which admins see.
     owner_id: str | None = Field(default=None, max_length=32, index=True)
     feature_plan: dict[str, Any] | None = Field(default=None, sa_column=json_column(nullable=True))
@@ -88,6 +100,8 @@ class JobPublic(JobBase):
     problem_type: ProblemTypeValue
     stage: JobStage = "queued"
     algorithms: list[str]
+    tags: list[str] = []
+    owner_id: str | None = None
     created_at: datetime
     queued_at: datetime | None
     started_at: datetime | None
@@ -112,6 +126,8 @@ class TrialBase(SQLModel):
     predict_time_per_row: float = 0.0
     worker: str = Field(default="local", max_length=255)
     error: str | None = None
+    # "cv" (score_std is the spread over folds) or "holdout" (one split: there is no spread); None for old rows.
+    validation: str | None = Field(default=None, max_length=16)
 
 
 class Trial(TrialBase, table=True):

@@ -20,6 +20,13 @@ class TrainedModelBase(SQLModel):
     cv_score: float | None = None
     sha256: str = Field(max_length=64)
     size_bytes: int = 0
+    # What the analyst calls it; "" until named (the dashboard then shows a name made from algorithm and target).
+    name: str = Field(default="", max_length=255)
+    notes: str = Field(default="", max_length=5000)
+    # The trial this model refits on its own (kept from the leaderboard); None for the job's final model.
+    trial_number: int | None = None
+    # The shared project it belongs to (projects.id); None: private to its owner.
+    project_id: str | None = Field(default=None, max_length=32, index=True)
 
 
 class TrainedModel(TrainedModelBase, table=True):
@@ -30,6 +37,7 @@ class TrainedModel(TrainedModelBase, table=True):
     # The user it belongs to (users.id); None for rows from before accounts existed, which admins see.
     owner_id: str | None = Field(default=None, max_length=32, index=True)
     classes: list[Any] | None = Field(default=None, sa_column=json_column(nullable=True))
+    tags: list[str] = Field(default_factory=list, sa_column=json_column())
     feature_importance: dict[str, float] = Field(default_factory=dict, sa_column=json_column())
     card: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False, index=True))
@@ -40,6 +48,8 @@ class TrainedModelPublic(TrainedModelBase):
 
     id: str
     classes: list[Any] | None
+    tags: list[str] = []
+    owner_id: str | None = None
     feature_importance: dict[str, float]
     card: dict[str, Any]
     created_at: datetime
