@@ -124,7 +124,7 @@ def test_response_models_keep_the_services_json(client: TestClient, titanic: dic
     dataset_id = titanic["id"]
     stored = client.portal.call(datasets.get_dataset, ctx, dataset_id)
     stats = client.get(f"/api/datasets/{dataset_id}/stats").json()
-    assert stats == {"columns": stored.profile}
+    assert stats == datasets.stats(stored)
     # A numeric column has a histogram and no top values; a categorical one the reverse: neither gains the other.
     by_name = {column["name"]: column for column in stats["columns"]}
     assert "histogram" in by_name["age"] and "top_values" not in by_name["age"]
@@ -136,7 +136,9 @@ def test_response_models_keep_the_services_json(client: TestClient, titanic: dic
     described = [a.describe() for a in default_registry().algorithms.values()]
     assert client.get("/api/algorithms").json() == described
     metrics = client.get("/api/metrics", params={"task": "regression"}).json()
-    assert [set(m) for m in metrics] == [{"name", "label", "tasks", "greater_is_better", "default_for"}] * len(metrics)
+    assert [set(m) for m in metrics] == [
+        {"name", "label", "tasks", "greater_is_better", "default_for", "lower", "upper"}
+    ] * len(metrics)
     assert client.get("/health").json() == {"status": "ok", "database": "ok", "storage": "ok", "version": __version__}
     counts = client.get("/api/stats").json()
     assert set(counts) == {"datasets", "models", "jobs", "workers_online"}

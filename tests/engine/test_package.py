@@ -90,7 +90,14 @@ def test_model_card_describes_inputs_outputs_and_provenance(titanic_package: tup
     assert list(schema) == ["pclass", "sex", "age", "sibsp", "parch", "fare", "cabin", "embarked"]
     assert schema["sex"]["kind"] == "categorical"
     assert set(schema["sex"]["categories"]) == {"male", "female"}
-    assert schema["age"] == {"name": "age", "kind": "numeric", "dtype": "float64", "required": True}
+    age = schema["age"]
+    assert {k: age[k] for k in ("name", "kind", "dtype", "required")} == {
+        "name": "age",
+        "kind": "numeric",
+        "dtype": "float64",
+        "required": True,
+    }
+    assert (age["min"], age["max"], age["typical"]) == (0.42, 80.0, 28.0)  # titanic's ages: range and median
     assert {"name": "ticket", "reason": "identifier (a different value on every row)"} in card["dropped_columns"]
     assert {"python", "scikit-learn", "numpy", "pandas"} <= set(card["library_versions"])
 

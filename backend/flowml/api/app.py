@@ -22,11 +22,18 @@ from flowml.api.request_bodies import RequestBodyLimits
 from flowml.api.routes import (
     auth,
     cluster,
+    compare,
     datasets,
+    history,
+    model_threshold,
     oidc,
+    predictions,
+    projects,
+    refits,
     results,
     system,
     training,
+    training_limits,
     users,
     worker_data,
     workers,
@@ -42,6 +49,7 @@ from flowml.core.settings import Settings, get_settings
 from flowml.events.hub import WebSocketHub
 from flowml.services.context import close_context, create_context
 from flowml.services.jobs.manager import JobManager
+from flowml.services.refits import RefitManager
 from flowml.services.users import ensure_admin
 from flowml.services.workers import sweep_forever
 
@@ -56,6 +64,8 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         hub = WebSocketHub(ctx.bus, ctx.events.replay)
         await hub.start()
         manager = JobManager(ctx)
+        # Trials kept as models of their own refit in the background, on the same pool (services/refits.py).
+        app.state.refits = refit_manager = RefitManager(ctx)
         app.state.ctx, app.state.hub, app.state.manager = ctx, hub, manager
         # With a broker configured, trials go to Celery workers (and the local pool when none is live).
         cluster_executor = await attach_cluster(ctx) if with_pool else None
@@ -70,6 +80,7 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            await refit_manager.shutdown()
             await manager.shutdown()
             if cluster_executor is not None:
                 await cluster_executor.close()
@@ -120,8 +131,15 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         users.router,
         system.router,
         datasets.router,
+        training_limits.router,  # before training: its /api/training/{job_id} would take "limits" for a job id
         training.router,
+        history.router,
+        projects.router,
+        compare.router,
+        refits.router,
         results.router,
+        predictions.router,
+        model_threshold.router,
         workers.router,
         cluster.router,
         worker_data.router,

@@ -13,7 +13,7 @@ from flowml.cli.startup import load_settings
 from flowml.core.errors import InvalidInputError
 from flowml.data.formats import extension_of, read_table
 from flowml.engine.package import MODEL_FILE, file_sha256, load_package
-from flowml.engine.predict import predict_frame, predictions_table
+from flowml.engine.predict import card_threshold, predict_frame, predictions_table
 
 console = Console(stderr=True)
 
@@ -31,9 +31,10 @@ def run_predict(model_dir: Path, data: Path, output: Path, *, trust: bool = Fals
         if not trust and not known:
             console.print(f"[yellow]warning:[/] {escape(untrusted_warning(model_dir))}", soft_wrap=True)
         # A package this machine trained is loaded only with the bytes it recorded, whatever the card now says.
-        model, _card = load_package(model_dir, expected_sha256=digest if known else None)
+        model, card = load_package(model_dir, expected_sha256=digest if known else None)
         frame = read_table(data, extension=extension_of(data.name), min_columns=1).to_pandas()
-        result = predict_frame(model, frame)
+        # A binary model's saved decision threshold (in its card) decides the class, as the server's predict does.
+        result = predict_frame(model, frame, threshold=card_threshold(card))
         for warning in result.warnings:
             console.print(f"[yellow]warning:[/] {warning}")
         predictions_table(result).to_csv(output, index=False)

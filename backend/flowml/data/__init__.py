@@ -7,7 +7,7 @@ Modules, one job each:
 - `limits`: what a file may make the reader do (columns, bytes once inflated, compression ratio, YAML expansion);
   `archive`: the decompression-bomb checks for zip containers (.xlsx), run before any parser opens one.
 - `schema`: column kinds (numeric, categorical, boolean, datetime, text, id) and parsing date/number text.
-- `target`: the suggested target column and problem type.
+- `target`: the columns ranked as prediction targets (with reasons and confidence) and each column's problem type.
 - `profile`: per-column statistics and JSON-safe previews.
 - `ingest`: all of the above in one call, `inspect_file`.
 """

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from flowml.data.formats import read_table_with_notes
 from flowml.data.limits import ReadLimits
+from flowml.data.profile import profile_columns
 from flowml.data.schema import ColumnKind, coerce_column_types, infer_column_kinds
-from flowml.data.target import ProblemTypeName, suggest_problem_type, suggest_target
+from flowml.data.target import ProblemTypeName, analyse_targets
 
 
 @dataclass
 class IngestedTable:
-    """A validated table with typed columns, the suggested target and what the user should know about the read."""
+    """A validated table with typed columns, its per-column profile, the suggested target and what the user should
+    know about the read."""
 
     df: pl.DataFrame
     kinds: dict[str, ColumnKind]
     suggested_target: str | None
     suggested_problem_type: ProblemTypeName | None = None
     notes: list[str] = field(default_factory=list)
+    profile: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def n_rows(self) -> int:
@@ -40,7 +44,7 @@ def inspect_file(
     sheet: str | None = None,
     limits: ReadLimits | None = None,
 ) -> IngestedTable:
-    """Read `path` as `extension`, infer column kinds, parse date/number text, and suggest a target.
+    """Read `path` as `extension`, infer column kinds, parse date/number text, profile, and suggest a target.
 
     `limits` caps what the file may make the reader do (the server passes its settings'; default: data/limits.py).
     """
@@ -48,9 +52,11 @@ def inspect_file(
     kinds = infer_column_kinds(df)
     typed = coerce_column_types(df, kinds)
     notes.extend(_coercion_notes(df, typed))
-    target = suggest_target(typed, kinds)
-    problem = suggest_problem_type(typed.get_column(target), kinds[target]) if target is not None else None
-    return IngestedTable(typed, kinds, target, problem, notes)
+    profile = profile_columns(typed, kinds)
+    # The same ranking the dashboard is shown (data/target.py), from the same profile.
+    suggested = analyse_targets(profile, typed.height).suggested
+    target, problem = (suggested.name, suggested.problem_type) if suggested else (None, None)
+    return IngestedTable(typed, kinds, target, problem, notes, profile)
 
 
 def _coercion_notes(before: pl.DataFrame, after: pl.DataFrame) -> list[str]:

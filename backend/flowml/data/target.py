@@ -1,22 +1,31 @@
-"""Guess which column the user wants to predict, and what kind of problem that makes.
+"""Which column the user probably wants to predict, why, and how sure FlowML is; and each column's problem type.
 
-Only a suggestion the UI pre-selects; the user can pick any column. Ids, free text and datetimes are never
-suggested (nothing can learn to predict them), nor columns with fewer than two distinct values.
+Everything here works on column profiles (data/profile.py), not on the data: the same rules rank the columns at
+upload time and answer the dashboard for any stored dataset, old ones included, without reading the table again.
+
+Ranking (the reasons a person is shown, with their weights in `_SIGNALS`): a name people give outcomes (exactly, or
+as a word inside a longer name), exactly two values (most predicted outcomes are yes/no), and being the last usable
+column (where tables usually keep the answer). Ids, free text, dates, constants and mostly-unique labels are never
+candidates. Confidence says whether the dashboard may pre-select the first candidate: only when it is both clearly
+outcome-like and clearly ahead of the runner-up.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import polars as pl
 
-from flowml.data.names import name_tokens
+from flowml.data.names import is_id_like_name, name_tokens
+from flowml.data.profile import profile_columns
 from flowml.data.schema import ColumnKind
 
 ProblemTypeName = Literal["binary", "multiclass", "regression"]
+Confidence = Literal["high", "medium", "low"]
 
-# Names people give targets, most telling first, matched exactly (case-insensitive). "y" comes last: in many
-# tables it is a coordinate (diamonds' y) rather than the answer.
+# Names people give targets, most telling first, matched exactly (case-insensitive). Earlier names win ties.
 TARGET_NAMES = (
     "target",
     "label",
@@ -24,70 +33,248 @@ TARGET_NAMES = (
     "outcome",
     "survived",
     "churn",
+    "attrition",
     "species",
     "price",
     "income",
     "deposit",
+    "default",
+    "fraud",
     "risk",
     "diagnosis",
-    "fraud",
     "quality",
     "response",
+    "status",
+    "result",
     "y",
 )
-# Words that still mark a target inside a longer name ("SalePrice", "income >50K", "credit_risk"). Not "class"
-# or "y": "pclass", "MSSubClass" and "y_coord" are features.
-TARGET_WORDS = ("target", "label", "outcome", "churn", "price", "income", "risk", "fraud", "diagnosis")
+# "y" counts less: in many tables it is a coordinate (diamonds' y) rather than the answer.
+WEAK_TARGET_NAMES = frozenset({"y"})
+# Words that still mark a target inside a longer name ("SalePrice", "income >50K", "credit_risk",
+# "delivery_minutes"). Not "class", "status" or "y": "pclass", "MaritalStatus" and "y_coord" are features.
+TARGET_WORDS = (
+    "target",
+    "label",
+    "outcome",
+    "churn",
+    "attrition",
+    "survived",
+    "price",
+    "income",
+    "risk",
+    "fraud",
+    "default",
+    "diagnosis",
+    "minutes",
+    "duration",
+)
 MAX_CLASSES_FOR_INTEGER_TARGET = 20
 MAX_CLASSES_FOR_TEXT_TARGET = 50
-_NEVER_TARGETS = frozenset({ColumnKind.ID, ColumnKind.TEXT, ColumnKind.DATETIME})
+_NEVER_TARGETS = {
+    ColumnKind.ID: "looks like a row identifier (a different value on every row)",
+    ColumnKind.TEXT: "holds free text, which a model cannot learn to predict",
+    ColumnKind.DATETIME: "holds dates, which a model cannot learn to predict",
+}
+_LABELLED = frozenset({ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.TEXT})
+
+# How much each reason counts towards a column being the outcome.
+_EXACT_NAME = 3.0
+_WEAK_NAME = 1.5
+_NAME_WORD = 2.0
+_TWO_VALUES = 1.0
+_LAST_COLUMN = 1.5  # tables usually end with the answer; many features have two values
+_NAME_ORDER_BONUS = 0.01  # per place in TARGET_NAMES: "label" before "price" when all else is equal
+# The first candidate is pre-selected ("high") only with this score and this lead over the second.
+HIGH_SCORE = 3.0
+HIGH_MARGIN = 1.5
+MEDIUM_SCORE = 2.0
+
+
+@dataclass(frozen=True)
+class ColumnTarget:
+    """What one column would be as the target: its problem type and why, or why it cannot be one."""
+
+    name: str
+    eligible: bool
+    problem_type: ProblemTypeName | None
+    # Why it looks like an outcome (ranking reasons) or, for an ineligible column, why it is never suggested.
+    reasons: tuple[str, ...]
+    # What its values make it: "two values, Yes and No", "3 classes: a, b, c", "480 different numbers".
+    shape: str
+    score: float = 0.0
+
+    @property
+    def reason(self) -> str:
+        return "; ".join((self.shape, *self.reasons)) if self.eligible else "; ".join(self.reasons)
+
+
+@dataclass(frozen=True)
+class TargetCandidate:
+    name: str
+    problem_type: ProblemTypeName
+    confidence: Confidence
+    reason: str
+
+
+@dataclass
+class TargetAnalysis:
+    """Every column's target hint (table order) and the eligible columns ranked, most outcome-like first."""
+
+    columns: list[ColumnTarget]
+    candidates: list[TargetCandidate] = field(default_factory=list)
+
+    @property
+    def suggested(self) -> TargetCandidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def analyse_targets(profiles: Sequence[Mapping[str, Any]], n_rows: int) -> TargetAnalysis:
+    """Rank the columns of a profiled table (profile_columns' output, in table order) as prediction targets."""
+    eligible_positions = [i for i, p in enumerate(profiles) if _why_never(p, n_rows) is None]
+    last = eligible_positions[-1] if eligible_positions else -1
+    columns = [_column_target(p, n_rows, is_last=i == last) for i, p in enumerate(profiles)]
+    # Stable sort: equal scores keep table order, so the earlier column wins a tie.
+    ranked = sorted((c for c in columns if c.eligible), key=lambda c: -c.score)
+    candidates = [
+        TargetCandidate(
+            name=c.name,
+            problem_type=c.problem_type or "regression",
+            confidence=_confidence(ranked, i),
+            reason=c.reason,
+        )
+        for i, c in enumerate(ranked)
+    ]
+    return TargetAnalysis(columns=columns, candidates=candidates)
 
 
 def suggest_target(df: pl.DataFrame, kinds: dict[str, ColumnKind]) -> str | None:
-    """An exact name match, then a word match, else the last eligible column; None when none is eligible."""
-    eligible = [name for name in df.columns if _eligible(df.get_column(name), kinds.get(name))]
-    by_name = {name.strip().lower(): name for name in reversed(eligible)}  # reversed: the first column wins
-    for keyword in TARGET_NAMES:
-        if keyword in by_name:
-            return by_name[keyword]
-    for keyword in TARGET_WORDS:
-        for name in eligible:
-            if keyword in name_tokens(name):
-                return name
-    return eligible[-1] if eligible else None
+    """The most outcome-like column of `df`; None when no column can be a target."""
+    suggested = analyse_targets(profile_columns(df, kinds), df.height).suggested
+    return suggested.name if suggested else None
 
 
 def suggest_problem_type(series: pl.Series, kind: ColumnKind) -> ProblemTypeName:
-    """binary for two classes; multiclass for labels and small 0..k-1 / 1..k integer codes; else regression.
+    """The problem type of `series` as a target (see `problem_type_of`)."""
+    return problem_type_of(profile_columns(series.to_frame(), {series.name: kind})[0])
+
+
+def problem_type_of(profile: Mapping[str, Any]) -> ProblemTypeName:
+    """binary for two values; multiclass for labels and small 0..k-1 / 1..k whole-number codes; else regression.
 
     Integers that do not start at 0 or 1 (wine `quality` 3..9, abalone `Rings`) are treated as quantities: a
     regression keeps their order, which classes would throw away.
     """
-    values = series.drop_nulls()
-    distinct = values.n_unique()
+    kind = ColumnKind(profile["kind"])
+    distinct = int(profile.get("unique") or 0)
     if kind is ColumnKind.BOOLEAN or distinct == 2:
         return "binary"
-    if not series.dtype.is_numeric():
+    if kind is ColumnKind.CATEGORICAL or not _is_number_dtype(str(profile.get("dtype", ""))):
         return "multiclass"
-    if kind is ColumnKind.CATEGORICAL or _is_class_code(values, distinct):
-        return "multiclass"
-    return "regression"
+    return "multiclass" if _is_class_code(profile, distinct) else "regression"
 
 
-def _eligible(series: pl.Series, kind: ColumnKind | None) -> bool:
-    if kind is None or kind in _NEVER_TARGETS:
+def _column_target(profile: Mapping[str, Any], n_rows: int, *, is_last: bool) -> ColumnTarget:
+    name = str(profile["name"])
+    never = _why_never(profile, n_rows)
+    if never is not None:
+        return ColumnTarget(name=name, eligible=False, problem_type=None, reasons=(never,), shape="")
+    problem = problem_type_of(profile)
+    reasons: list[str] = []
+    score = 0.0
+    name_score, name_reason = _name_signal(name)
+    if name_reason:
+        score += name_score
+        reasons.append(name_reason)
+    if int(profile.get("unique") or 0) == 2:
+        score += _TWO_VALUES
+    if is_last:
+        score += _LAST_COLUMN
+        reasons.append("last usable column")
+    return ColumnTarget(
+        name=name, eligible=True, problem_type=problem, reasons=tuple(reasons), shape=_shape(profile), score=score
+    )
+
+
+def _why_never(profile: Mapping[str, Any], n_rows: int) -> str | None:
+    kind = ColumnKind(profile["kind"])
+    if kind in _NEVER_TARGETS:
+        return _NEVER_TARGETS[kind]
+    distinct = int(profile.get("unique") or 0)
+    if distinct == 0:
+        return "has no values (every row is missing)"
+    if distinct < 2:
+        return "has a single value, so there is nothing to learn"
+    present = n_rows - int(profile.get("missing") or 0)
+    if kind is ColumnKind.CATEGORICAL and distinct > MAX_CLASSES_FOR_TEXT_TARGET and distinct > present / 2:
+        return f"has {distinct} mostly unique labels, not classes anyone predicts"
+    if is_id_like_name(str(profile["name"])):
+        return "is named like an identifier"
+    return None
+
+
+def _name_signal(name: str) -> tuple[float, str | None]:
+    lowered = name.strip().lower()
+    if lowered in TARGET_NAMES:
+        bonus = _NAME_ORDER_BONUS * (len(TARGET_NAMES) - TARGET_NAMES.index(lowered))
+        weight = _WEAK_NAME if lowered in WEAK_TARGET_NAMES else _EXACT_NAME
+        return weight + bonus, "named like an outcome"
+    words = set(name_tokens(name))
+    for keyword in TARGET_WORDS:
+        if keyword in words:
+            return _NAME_WORD, f"named like an outcome ({keyword})"
+    return 0.0, None
+
+
+def _shape(profile: Mapping[str, Any]) -> str:
+    distinct = int(profile.get("unique") or 0)
+    values = _known_values(profile)
+    if distinct == 2 and len(values) == 2:
+        return f"two values, {values[0]} and {values[1]}"
+    if distinct == 2:
+        return "two values"
+    if problem_type_of(profile) == "multiclass":
+        listed = f": {', '.join(values[:5])}{', …' if distinct > 5 else ''}" if values else ""
+        return f"{distinct} classes{listed}"
+    return f"{distinct} different numbers"
+
+
+def _known_values(profile: Mapping[str, Any]) -> list[str]:
+    """The column's values as text when the profile lists them all (top values), or min and max of two numbers."""
+    top = profile.get("top_values")
+    distinct = int(profile.get("unique") or 0)
+    if top and len(top) >= distinct:
+        return [_spell(item["value"]) for item in top]
+    if distinct == 2 and profile.get("min") is not None and profile.get("max") is not None:
+        return [_spell(profile["min"]), _spell(profile["max"])]
+    return []
+
+
+def _spell(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _confidence(ranked: Sequence[ColumnTarget], index: int) -> Confidence:
+    score = ranked[index].score
+    if index == 0:
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        if score >= HIGH_SCORE and score - runner_up >= HIGH_MARGIN:
+            return "high"
+    return "medium" if score >= MEDIUM_SCORE else "low"
+
+
+def _is_number_dtype(dtype: str) -> bool:
+    return dtype.startswith(("Int", "UInt", "Float", "Decimal"))
+
+
+def _is_class_code(profile: Mapping[str, Any], distinct: int) -> bool:
+    """0..k-1 or 1..k: `distinct` whole numbers between those bounds can only be all of them."""
+    low, high = profile.get("min"), profile.get("max")
+    if distinct == 0 or distinct > MAX_CLASSES_FOR_INTEGER_TARGET or low is None or high is None:
         return False
-    values = series.drop_nulls()
-    distinct = values.n_unique()
-    if kind is ColumnKind.CATEGORICAL and distinct > MAX_CLASSES_FOR_TEXT_TARGET and distinct > values.len() / 2:
-        return False  # mostly-unique labels (names, free-form codes) are not classes anyone predicts
-    return distinct >= 2
-
-
-def _is_class_code(values: pl.Series, distinct: int) -> bool:
-    if distinct == 0 or distinct > MAX_CLASSES_FOR_INTEGER_TARGET:
+    if not (float(low).is_integer() and float(high).is_integer()):
         return False
-    if values.dtype.is_float() and not (values == values.round(0)).all():
-        return False
-    codes = sorted(int(value) for value in values.unique().to_list())
-    return codes in (list(range(distinct)), list(range(1, distinct + 1)))
+    # Profiles keep no integrality flag, so decimals such as {0, 0.5, 2} would pass for codes; such a column is
+    # rare, and a miss only changes a suggestion the user sees and can override.
+    return (int(low), int(high)) in ((0, distinct - 1), (1, distinct))

@@ -26,6 +26,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
+from flowml.core.validation import validation_label
 from flowml.engine.features import load_frame
 from flowml.engine.package import add_evaluation
 from flowml.engine.problem import encode_target, validate_target
@@ -33,6 +34,10 @@ from flowml.engine.trial import one_line_error
 from flowml.engine.types import FeaturePlan, ProblemType
 
 MAX_ROC_POINTS = 101
+# A binary model's threshold table: every 0.01 from 0 to 1 (what the dashboard's slider steps through), and the
+# gains curve at every 1% of rows.
+THRESHOLD_STEPS = 100
+GAINS_STEPS = 100
 MAX_SCATTER_POINTS = 500
 MAX_RESIDUAL_BINS = 30
 # The scatter sample is drawn with a fixed seed: the same model always shows the same points.
@@ -100,7 +105,69 @@ def classification_evaluation(y: np.ndarray, proba: np.ndarray, labels: Sequence
         "labels": list(labels),
         "confusion_matrix": matrix.astype(int).tolist(),
         "roc": roc_curves(y, proba, labels),
+        "thresholds": threshold_table(y, proba[:, 1], labels) if len(labels) == 2 else None,
     }
+
+
+def threshold_table(y: np.ndarray, positive_proba: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+    """What a binary model would do at each decision threshold t: a row is predicted positive (the second label)
+    when its positive-class probability is >= t, the rule predict applies once a threshold is saved.
+
+    `points`: TP/FP/TN/FN at t = 0, 0.01, ..., 1, so every metric (precision, recall, F1, accuracy, cost) at a
+    threshold is arithmetic on one row. `gains`: the share of all positives among the `fraction` of rows the model
+    ranks most likely positive, at every 1% of rows; rows tied on probability count pro rata (their order is
+    arbitrary, so a tie group contributes its average)."""
+    if len(labels) != 2:
+        raise ValueError(f"a threshold table needs two classes, got {len(labels)}")
+    positive = np.asarray(y) == 1
+    p = np.asarray(positive_proba, dtype=np.float64)
+    if len(p) != len(positive) or len(p) == 0:
+        raise ValueError(f"{len(positive)} targets but {len(p)} probabilities")
+    thresholds = np.round(np.linspace(0.0, 1.0, THRESHOLD_STEPS + 1), 2)
+    # Rows with p >= t, per t: counted from the sorted probabilities instead of one pass per threshold.
+    pos_sorted, neg_sorted = np.sort(p[positive]), np.sort(p[~positive])
+    tp = len(pos_sorted) - np.searchsorted(pos_sorted, thresholds, side="left")
+    fp = len(neg_sorted) - np.searchsorted(neg_sorted, thresholds, side="left")
+    n_pos, n_neg = len(pos_sorted), len(neg_sorted)
+    points = [
+        {
+            "threshold": float(t),
+            "tp": int(tp[i]),
+            "fp": int(fp[i]),
+            "tn": int(n_neg - fp[i]),
+            "fn": int(n_pos - tp[i]),
+        }
+        for i, t in enumerate(thresholds)
+    ]
+    return {
+        "positive_label": labels[1],
+        "negative_label": labels[0],
+        "n_positive": n_pos,
+        "n_negative": n_neg,
+        "points": points,
+        "gains": gains_curve(positive, p),
+    }
+
+
+def gains_curve(positive: np.ndarray, score: np.ndarray, steps: int = GAINS_STEPS) -> list[dict[str, float]]:
+    """Cumulative gains: for fraction f of rows taken in order of decreasing score, the share of all positives
+    they hold, at f = 0, 1/steps, ..., 1. Lift at f is that share divided by f. No positives: a flat 0 curve."""
+    n = len(score)
+    n_pos = int(np.sum(positive))
+    values, inverse = np.unique(-np.asarray(score, dtype=np.float64), return_inverse=True)  # best score first
+    sizes = np.bincount(inverse, minlength=len(values))
+    hits = np.bincount(inverse, weights=np.asarray(positive, dtype=np.float64), minlength=len(values))
+    ends = np.cumsum(sizes)  # rows taken once each tie group is complete
+    starts = ends - sizes
+    hits_before = np.cumsum(hits) - hits
+    out = []
+    for i in range(steps + 1):
+        fraction = i / steps
+        k = fraction * n
+        group = min(int(np.searchsorted(ends, k, side="left")), len(values) - 1)
+        taken = hits_before[group] + (k - starts[group]) * hits[group] / sizes[group] if k > 0 else 0.0
+        out.append({"fraction": fraction, "captured": float(taken / n_pos) if n_pos else 0.0})
+    return out
 
 
 def sample_indices(n: int, max_points: int = MAX_SCATTER_POINTS, seed: int = SAMPLE_SEED) -> np.ndarray:
@@ -153,17 +220,22 @@ def evaluate_predictions(
     }
 
 
-def source_sentence(n_evaluated: int, n_rows: int, n_folds: int, n_members: int) -> str:
-    """Says, in plain words, where the numbers come from and why they can be trusted."""
+def source_sentence(n_evaluated: int, n_rows: int, n_folds: int, n_members: int, validation: str | None = None) -> str:
+    """Says, in plain words, where the numbers come from and why they can be trusted. `validation`: what the search
+    recorded ("cv" or "holdout"), named in the same words as everywhere else; None (old callers): inferred from
+    which rows have a prediction."""
     whose = (
         f"Predictions made during the search by the {n_members} ensemble members, blended with the ensemble's weights,"
         if n_members > 1
         else "Predictions made during the search with the model's settings,"
     )
-    if n_evaluated < n_rows:
-        how = f"on the {n_evaluated} of {n_rows} rows held out for validation (a 20% holdout split)"
+    holdout = validation == "holdout" if validation is not None else n_evaluated < n_rows
+    if holdout:
+        how = f"on the {n_evaluated} of {n_rows} rows held out for validation (a {validation_label('holdout', 1)})"
+    elif n_evaluated < n_rows:
+        how = f"in {validation_label('cv', n_folds)} covering {n_evaluated} of {n_rows} rows"
     else:
-        how = f"in {n_folds}-fold cross-validation covering all {n_rows} rows"
+        how = f"in {validation_label('cv', n_folds)} covering all {n_rows} rows"
     return (
         f"{whose} {how}: each row was predicted by a model that never saw it in training, so these are honest "
         "held-out results. The final model was then refit on all rows with the same settings."
@@ -203,6 +275,7 @@ def oof_evaluation(
     n_folds: int,
     oof_dir: str | Path,
     members: Sequence[tuple[int, float]],
+    validation: str | None = None,
 ) -> dict[str, Any]:
     """The evaluation of the delivered configuration from the trials' `<trial_number>.npy` files in `oof_dir`
     (the full files, not the row subsets ensemble selection writes beside them on large data)."""
@@ -224,7 +297,7 @@ def oof_evaluation(
     if not rows.any():
         raise ValueError("no row has an out-of-fold prediction")
     labels = [str(c) for c in classes] if classes is not None else None
-    source = source_sentence(int(rows.sum()), len(y), check.n_folds, len(members))
+    source = source_sentence(int(rows.sum()), len(y), check.n_folds, len(members), validation)
     return evaluate_predictions(task, y[rows], pred[rows], labels, source)
 
 
@@ -239,13 +312,14 @@ def attach_evaluation(
     oof_dir: str | Path,
     best_trial: int,
     ensemble: Sequence[Mapping[str, Any]],
+    validation: str | None = None,
 ) -> dict[str, Any]:
     """Write evaluation.json into the package and say in the card whether it exists (and if not, why); returns
     the card. Never raises for the evaluation itself: it is informational, the model is what the job delivers."""
     evaluation: dict[str, Any] | None = None
     try:
         members = evaluated_members(best_trial, ensemble, card)
-        evaluation = oof_evaluation(dataset_path, plan, task, n_folds, oof_dir, members)
+        evaluation = oof_evaluation(dataset_path, plan, task, n_folds, oof_dir, members, validation)
         entry: dict[str, Any] = {"available": True, "source": evaluation["source"], "n_rows": evaluation["n_rows"]}
     except Exception as exc:
         logger.warning("model evaluation skipped: {}", one_line_error(exc))

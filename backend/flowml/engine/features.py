@@ -165,3 +165,44 @@ def load_frame(path: str | Path) -> pd.DataFrame:
         while len(_frame_cache) > _CACHE_SIZE:
             _frame_cache.popitem(last=False)
     return frame.copy(deep=False)
+
+
+# Spellings of yes and no that the data layer reads as one flag (data/schema.py's boolean pairs, plus 1/0).
+_TRUE_SPELLINGS = frozenset({"true", "yes", "y", "t", "1"})
+_FALSE_SPELLINGS = frozenset({"false", "no", "n", "f", "0"})
+
+
+def match_flag_spellings(df: pd.DataFrame, plan: FeaturePlan) -> pd.DataFrame:
+    """Give each boolean column's values the spelling its training data used: `true` or "yes" sent for a column
+    trained on "Yes"/"No" is "Yes", `false` for one trained on 0/1 is "0".
+
+    A flag is one fact however it is written, and a JSON client naturally sends `true`; without this it would be
+    a value never seen in training, encoded as unknown. Values already spelled as in training, missing ones and
+    anything that is not a yes/no word are left as they are (unseen values are still reported by the model).
+    """
+    updates: dict[str, pd.Series] = {}
+    for name, kind in plan.column_kinds.items():
+        if kind != "boolean" or name not in df.columns:
+            continue
+        vocabulary = plan.categories.get(name, [])
+        spelling = _flag_spelling(vocabulary)
+        if spelling is None:
+            continue
+        text = to_category_strings(df[name])
+        known = text.isin(vocabulary) | text.isna()
+        if known.all():
+            continue
+        lowered = text.where(~known).str.strip().str.lower()
+        mapped = lowered.map(spelling)  # words that are no yes/no spelling map to NaN: left as sent
+        updates[name] = text.where(known | mapped.isna(), mapped)
+    return df.assign(**updates) if updates else df
+
+
+def _flag_spelling(vocabulary: list[str]) -> dict[str, str] | None:
+    """Every yes/no word mapped to the training spelling with the same meaning (the most frequent one); None when
+    the vocabulary is not one yes-like and one no-like spelling family."""
+    yes = next((v for v in vocabulary if v.strip().lower() in _TRUE_SPELLINGS), None)
+    no = next((v for v in vocabulary if v.strip().lower() in _FALSE_SPELLINGS), None)
+    if yes is None or no is None:
+        return None
+    return {**dict.fromkeys(_TRUE_SPELLINGS, yes), **dict.fromkeys(_FALSE_SPELLINGS, no)}

@@ -115,6 +115,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         feature_importance=importance,
         dtypes={str(c): str(t) for c, t in df.dtypes.items()},
         notes=notes,
+        frame=df,
     )
     card["model_id"] = spec.model_id
     card.update(onnx_entry)

@@ -11,10 +11,12 @@ import numpy as np
 from loguru import logger
 
 from flowml.engine.ensemble import EnsemblePlan, select_ensemble, without_member
+from flowml.engine.evaluation import blend
 from flowml.engine.features import load_frame
-from flowml.engine.metrics import MetricSpec, get_metric
+from flowml.engine.metrics import MetricSpec, get_metric, score
 from flowml.engine.problem import encode_target, validate_target
 from flowml.engine.search import SearchConfig, SearchOutcome, final_fit_seconds
+from flowml.engine.trial import make_folds
 from flowml.engine.types import TrialResult
 
 # Large data on a short budget: one holdout split instead of k folds (k fits would leave time for few trials).
@@ -75,18 +77,87 @@ def final_choice(config: SearchConfig, outcome: SearchOutcome) -> FinalChoice:
     if selection is None:
         return FinalChoice(best, [], None, single_deadline)
     candidates, y, metric = selection
-    plan = select_ensemble(candidates, y, config.problem_type, metric)
+    targets = _targets(config)
+    selected = select_ensemble(candidates, y, config.problem_type, metric)
+    plan = _scored_like_trials(config, selected, best, targets, metric)
+    if plan is None:
+        note = (
+            "ensemble skipped: scored per fold like the trials, it does not beat the best model" if selected else None
+        )
+        return FinalChoice(best, [], None, single_deadline, note=note)
     note = None
     while plan is not None:
         if time.time() + ensemble_refit_seconds(best, config.n_folds, plan.members) <= config.deadline:
             ordered = sorted(plan.to_spec(), key=lambda m: m["trial_number"] != best.trial_number)
             return FinalChoice(best, ordered, plan.score, config.deadline, note=note)
         costliest = max((m for m in plan.members if m.trial_number != best.trial_number), key=lambda m: m.fit_time)
-        plan = without_member(plan, costliest.trial_number, y, config.problem_type, metric)
+        smaller = without_member(plan, costliest.trial_number, y, config.problem_type, metric)
+        plan = _scored_like_trials(config, smaller, best, targets, metric)
         note = "ensemble members left out whose refits would overrun the budget"
     if note is not None:
         note = "ensemble skipped: its refits would overrun"
     return FinalChoice(best, [], None, single_deadline, note=note)
+
+
+def _targets(config: SearchConfig) -> tuple[np.ndarray, int]:
+    """The encoded target of every row with one, and the folds the trials used (fewer when a class is small)."""
+    target = load_frame(config.dataset_path)[config.feature_plan.target]
+    check = validate_target(target, config.problem_type, config.n_folds)
+    y, _ = encode_target(target[check.keep], config.problem_type)
+    return y, check.n_folds
+
+
+def fold_mean_score(
+    config: SearchConfig, plan: EnsemblePlan, targets: tuple[np.ndarray, int], metric: MetricSpec
+) -> float | None:
+    """The blend scored exactly as a trial is: the metric on each validation fold of the search (same seed, same
+    folds or holdout split), averaged. Selection scores the pooled out-of-fold rows, which for AUC and the like is
+    a different number; the leaderboard ranks the ensemble among the trials by this one. None when a member's
+    out-of-fold file is missing or incomplete."""
+    if not config.oof_dir:
+        return None
+    y, n_folds = targets
+    predictions = []
+    for member in plan.members:
+        path = Path(config.oof_dir) / f"{member.trial_number}.npy"
+        if not path.exists():
+            return None
+        pred = np.load(path, allow_pickle=False)
+        if pred.shape[0] != len(y):
+            return None
+        predictions.append(pred)
+    blended = blend(predictions, plan.weights)
+    scores = []
+    for _, test in make_folds(y, config.problem_type, n_folds, config.seed, config.validation):
+        block = blended[test]
+        if not np.isfinite(block).all():
+            return None
+        if config.problem_type.is_classification:
+            scores.append(score(metric, y[test], block.argmax(axis=1), block))
+        else:
+            scores.append(score(metric, y[test], block[:, 0], None))
+    return float(np.mean(scores))
+
+
+def _scored_like_trials(
+    config: SearchConfig,
+    plan: EnsemblePlan | None,
+    best: TrialResult,
+    targets: tuple[np.ndarray, int],
+    metric: MetricSpec,
+) -> EnsemblePlan | None:
+    """`plan` with its score measured like the trials' (fold_mean_score), or None when, so measured, it does not
+    beat the best trial: the job then delivers the best trial, and the leaderboard never shows a delivered
+    ensemble below a trial it was chosen over."""
+    if plan is None or best.score is None:
+        return None
+    value = fold_mean_score(config, plan, targets, metric)
+    if value is None:
+        return None
+    gain = value - best.score if metric.greater_is_better else best.score - value
+    if not gain > 0:
+        return None
+    return replace(plan, score=value)
 
 
 def ensemble_refit_seconds(best: TrialResult, n_folds: int, members: list[TrialResult]) -> float:

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import joblib
+import numpy as np
+import pandas as pd
 
 from flowml.core.errors import ModelIntegrityError, NotFoundError
-from flowml.engine.features import CATEGORICAL_KINDS
+from flowml.engine.features import CATEGORICAL_KINDS, VOCABULARY_KINDS, to_category_strings
 from flowml.engine.model import FlowMLModel
 
 FORMAT_VERSION = 1
@@ -124,11 +126,14 @@ def build_model_card(
     feature_importance: Mapping[str, float],
     dtypes: Mapping[str, str] | None = None,
     notes: Sequence[str] = (),
+    frame: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The card: what the model needs as input, what it predicts, how well, from what data, with which libraries.
 
     `model_id` is left None for the caller to set; `model_sha256` is filled in by `save_package`. `dtypes` are the
-    training frame's dtypes per column, recorded for reference; requests are validated against `kind`.
+    training frame's dtypes per column, recorded for reference; requests are validated against `kind`. `frame`,
+    the training rows, gives each input its seen values with their types, range and typical value (see
+    `_schema_entry`); without it they are worked out from the vocabulary and dtypes alone.
     """
     plan = model.plan
     return {
@@ -142,7 +147,7 @@ def build_model_card(
         "cv_score": cv_score,
         "algorithm": algorithm,
         "params": dict(params),
-        "input_schema": [_schema_entry(model, name, kind, dtypes) for name, kind in plan.column_kinds.items()],
+        "input_schema": [_schema_entry(model, name, kind, dtypes, frame) for name, kind in plan.column_kinds.items()],
         "dropped_columns": [{"name": name, "reason": reason} for name, reason in plan.dropped.items()],
         "training_data_sha256": training_data_sha256,
         "n_rows": n_rows,
@@ -171,16 +176,85 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _schema_entry(model: FlowMLModel, name: str, kind: str, dtypes: Mapping[str, str] | None) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "name": name,
-        "kind": kind,
-        "dtype": (dtypes or {}).get(name, KIND_DTYPES[kind]),
-        "required": True,
-    }
+def _schema_entry(
+    model: FlowMLModel, name: str, kind: str, dtypes: Mapping[str, str] | None, frame: pd.DataFrame | None
+) -> dict[str, Any]:
+    """One input as a form or client needs it: what to offer and what to send.
+
+    `categories` are the seen values as the model compares them (text); `values` are the same values, in the same
+    order, as JSON with the training data's types: a column of Yes/No text gives "Yes", a real bool column `true`,
+    a 0/1 column `1`. Sending one of `values` is always read as that category. Numeric and date inputs get `min`,
+    `max` and a `typical` value (the median); every input with data gets `typical`, a value to start a form with.
+    """
+    dtype = (dtypes or {}).get(name, KIND_DTYPES[kind])
+    entry: dict[str, Any] = {"name": name, "kind": kind, "dtype": dtype, "required": True}
+    column = frame[name] if frame is not None and name in frame.columns else None
     if kind in CATEGORICAL_KINDS:
         entry["categories"] = model.plan.categories.get(name, [])
+    if kind in VOCABULARY_KINDS:
+        categories = entry["categories"]
+        entry["values"] = (
+            _typed_values(column, categories) if column is not None else _values_from_dtype(categories, dtype)
+        )
+        if entry["values"]:
+            entry["typical"] = entry["values"][0]  # the vocabulary is most frequent first
+    elif column is not None:
+        entry.update(_range_and_typical(column, kind))
     return entry
+
+
+def _typed_values(column: pd.Series, categories: Sequence[str]) -> list[Any]:
+    """For each category (its text spelling), the first training value spelled that way, as plain JSON."""
+    spelled = pd.DataFrame({"text": to_category_strings(column), "raw": column.astype(object)})
+    first = spelled.dropna(subset=["text"]).drop_duplicates("text").set_index("text")["raw"]
+    return [_plain(first[c]) if c in first.index else c for c in categories]
+
+
+def _values_from_dtype(categories: Sequence[str], dtype: str) -> list[Any]:
+    """The typed values when only the dtype is known: bool and number columns read back from their spellings."""
+    if dtype == "bool":
+        return [c == "True" for c in categories]
+    if dtype.startswith(("int", "uint", "Int", "UInt", "float", "Float")):
+        numbers = [float(c) for c in categories]
+        return [int(n) if n.is_integer() else n for n in numbers]
+    return list(categories)
+
+
+def _range_and_typical(column: pd.Series, kind: str) -> dict[str, Any]:
+    present = column.dropna()
+    if present.empty:
+        return {}
+    if kind == "numeric":
+        numbers = pd.to_numeric(present, errors="coerce").astype(np.float64)
+        numbers = numbers[np.isfinite(numbers)]
+        if numbers.empty:
+            return {}
+        median = float(numbers.median())
+        whole = bool((numbers == numbers.round()).all())
+        low, high = float(numbers.min()), float(numbers.max())
+        if whole:  # counts and ages read best without ".0", and a form offers whole steps for them
+            return {"min": int(low), "max": int(high), "typical": round(median)}
+        return {"min": low, "max": high, "typical": median}
+    if kind == "datetime":
+        dates = pd.to_datetime(present, errors="coerce").dropna()
+        if dates.empty:
+            return {}
+        return {
+            "min": dates.min().isoformat(),
+            "max": dates.max().isoformat(),
+            "typical": dates.sort_values().iloc[len(dates) // 2].isoformat(),
+        }
+    # Text: the most common value, a realistic example of what the column holds.
+    return {"typical": _plain(present.astype(str).value_counts().index[0])}
+
+
+def _plain(value: Any) -> Any:
+    """A numpy or pandas scalar as the JSON value it stands for; whole floats stay floats (JSON has one number)."""
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def _write_json(path: Path, payload: Any) -> None:

@@ -6,7 +6,7 @@ class order, where <class> is the label as text (`proba_0`, `proba_yes`, `proba_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,10 +14,12 @@ import numpy as np
 import pandas as pd
 
 from flowml.core.errors import InvalidInputError
+from flowml.engine.features import match_flag_spellings
 from flowml.engine.model import FlowMLModel
 
 PREDICTION_COLUMN = "prediction"
 PROBA_PREFIX = "proba_"
+THRESHOLD_KEY = "decision_threshold"
 
 
 @dataclass
@@ -38,21 +40,46 @@ class PredictionOutput:
 Runner = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray | None]]
 
 
-def predict_frame(model: FlowMLModel, df: pd.DataFrame, runner: Runner | None = None) -> PredictionOutput:
+def card_threshold(card: Mapping[str, Any]) -> float | None:
+    """The decision threshold saved in a model card, or None (the most likely class wins)."""
+    entry = card.get(THRESHOLD_KEY)
+    if not isinstance(entry, Mapping) or entry.get("value") is None:
+        return None
+    return float(entry["value"])
+
+
+def apply_threshold(proba: np.ndarray, classes: list[Any], threshold: float) -> np.ndarray:
+    """The binary rule: the second class where its probability is >= threshold, else the first."""
+    if len(classes) != 2 or proba.ndim != 2 or proba.shape[1] != 2:
+        raise ValueError("a decision threshold applies to two-class models only")
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"a decision threshold must be between 0 and 1, got {threshold}")
+    labels = np.asarray(classes)
+    return np.asarray(labels[(proba[:, 1] >= threshold).astype(np.int64)])
+
+
+def predict_frame(
+    model: FlowMLModel, df: pd.DataFrame, runner: Runner | None = None, threshold: float | None = None
+) -> PredictionOutput:
     """Predict every row of `df`; extra columns are ignored, missing ones are reported and treated as missing.
 
     The model always validates and prepares the input (and reports unseen values); `runner`, when given, computes
-    the predictions from the prepared frame instead of the model's own pipeline."""
+    the predictions from the prepared frame instead of the model's own pipeline. `threshold` (binary models only,
+    see `card_threshold`) turns the probabilities into the predicted class, whichever engine computed them."""
     if len(df) == 0:
         raise InvalidInputError("no rows to predict")
     expected = model.plan.features
     if not any(name in df.columns for name in expected):
         raise InvalidInputError(f"none of the model's input columns are present; expected: {', '.join(expected)}")
-    X, warnings = model.prepare(df)
+    X, warnings = model.prepare(match_flag_spellings(df, model.plan))
     if runner is not None:
         predictions, proba = runner(X)
     else:
         predictions, proba = model.predict_prepared(X), model.predict_proba_prepared(X)
+    if threshold is not None:
+        if proba is None or model.classes is None:
+            raise ValueError("a decision threshold applies to two-class models only")
+        predictions = apply_threshold(np.asarray(proba, dtype=np.float64), list(model.classes), threshold)
     probabilities = None
     if proba is not None and model.classes is not None:
         names = [str(c) for c in model.classes]
@@ -65,13 +92,19 @@ def predict_frame(model: FlowMLModel, df: pd.DataFrame, runner: Runner | None = 
     )
 
 
-def predictions_table(output: PredictionOutput) -> pd.DataFrame:
-    """`prediction` plus `proba_<class>` per class, one row per input row, in input order."""
+def predictions_table(output: PredictionOutput, keep: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`prediction` plus `proba_<class>` per class, one row per input row, in input order.
+
+    `keep`: input columns passed through first (an id column, so the scored rows join back to their source)."""
     table = pd.DataFrame({PREDICTION_COLUMN: output.predictions})
     if output.probabilities is not None and output.classes is not None:
         for label in output.classes:
             key = str(label)
             table[f"{PROBA_PREFIX}{key}"] = np.fromiter((row[key] for row in output.probabilities), dtype=np.float64)
+    if keep is not None and len(keep.columns):
+        # A kept column named like an output column would be ambiguous in the file; the output's name wins.
+        passed = keep.drop(columns=[c for c in keep.columns if c in table.columns]).reset_index(drop=True)
+        table = pd.concat([passed, table], axis=1)
     return table
 
 

@@ -18,9 +18,12 @@ from flowml.core.errors import ConflictError, NotFoundError
 from flowml.data.formats import extension_of, sha256_of_bytes, write_parquet_bytes
 from flowml.data.ingest import inspect_file
 from flowml.data.limits import ReadLimits
-from flowml.data.profile import preview_rows, profile_columns
-from flowml.db.tables import Dataset, Job, JobStatus
+from flowml.data.profile import preview_rows
+from flowml.data.target import analyse_targets
+from flowml.db.tables import Dataset, Job, JobStatus, User
+from flowml.services import access
 from flowml.services.context import AppContext
+from flowml.services.history import ListFilters
 
 MAX_PREVIEW_ROWS = 1000
 
@@ -38,6 +41,7 @@ async def create_dataset(
     table: str | None = None,
     sheet: str | None = None,
     owner_id: str | None = None,
+    project_id: str | None = None,
 ) -> Dataset:
     """Parse the file at `upload_path` (already size-checked), store it as Parquet, and record it.
 
@@ -56,7 +60,7 @@ async def create_dataset(
     if stored_now:
         await asyncio.to_thread(ctx.store.put_bytes, key, parquet)
     try:
-        profile = await asyncio.to_thread(profile_columns, df, ingested.kinds)
+        profile = ingested.profile
         target = ingested.suggested_target
         dataset = Dataset(
             name=(name or Path(filename).name)[:255],
@@ -73,6 +77,7 @@ async def create_dataset(
             notes=list(ingested.notes),
             profile=profile,
             owner_id=owner_id,
+            project_id=project_id,
         )
         async with ctx.sessions() as session:
             session.add(dataset)
@@ -92,13 +97,14 @@ def _stored_form(df: pl.DataFrame) -> tuple[bytes, str]:
     return parquet, sha256_of_bytes(parquet)
 
 
-async def list_datasets(ctx: AppContext, owner_id: str | None = None) -> list[Dataset]:
-    """Newest first; only `owner_id`'s when given (a member's view), everyone's when None (an admin's)."""
-    query = select(Dataset).order_by(col(Dataset.created_at).desc())
-    if owner_id is not None:
-        query = query.where(Dataset.owner_id == owner_id)
+async def list_datasets(ctx: AppContext, user: User, filters: ListFilters | None = None) -> list[Dataset]:
+    """Newest first; the datasets `user` may see (services/access.py), narrowed by the list filters (`q` searches
+    the name and target suggestion; datasets carry no tags)."""
+    filters = filters or ListFilters()
+    query = access.only_visible(select(Dataset).order_by(col(Dataset.created_at).desc()), user, Dataset)
     async with ctx.sessions() as session:
-        return list((await session.exec(query)).all())
+        rows = (await session.exec(filters.where(query, Dataset))).all()
+    return [d for d in rows if filters.keep([d.name, d.suggested_target], [])]
 
 
 async def get_dataset(ctx: AppContext, dataset_id: str) -> Dataset:
@@ -123,6 +129,31 @@ async def preview(ctx: AppContext, dataset_id: str, limit: int) -> dict[str, Any
     limit = max(1, min(limit, MAX_PREVIEW_ROWS))
     df = await asyncio.to_thread(lambda: pl.read_parquet(path, n_rows=limit))
     return {"columns": df.columns, "rows": preview_rows(df, limit), "total_rows": dataset.n_rows}
+
+
+def stats(dataset: Dataset) -> dict[str, Any]:
+    """The stored column profile, each column with what it would be as the target (`target`: problem type and
+    why, or why it is never suggested), and the columns ranked as targets (`target_candidates`, most outcome-like
+    first, each with its reason and confidence). Worked out from the profile on every call, so datasets stored
+    before the ranking existed get it too, and a better rule reaches every dataset at once."""
+    analysis = analyse_targets(dataset.profile, dataset.n_rows)
+    hints = {column.name: column for column in analysis.columns}
+    columns = [
+        {
+            **entry,
+            "target": {
+                "eligible": hints[entry["name"]].eligible,
+                "problem_type": hints[entry["name"]].problem_type,
+                "reason": hints[entry["name"]].reason,
+            },
+        }
+        for entry in dataset.profile
+    ]
+    candidates = [
+        {"name": c.name, "problem_type": c.problem_type, "confidence": c.confidence, "reason": c.reason}
+        for c in analysis.candidates
+    ]
+    return {"columns": columns, "target_candidates": candidates}
 
 
 async def delete_dataset(ctx: AppContext, dataset_id: str) -> None:

@@ -10,6 +10,7 @@ import threading
 import time
 import zipfile
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,14 @@ from loguru import logger
 from sqlmodel import col, select
 
 from flowml.core.errors import InvalidInputError, ModelIntegrityError, NotFoundError
-from flowml.db.tables import TrainedModel
+from flowml.db.tables import TrainedModel, User
 from flowml.engine.model import FlowMLModel
 from flowml.engine.onnx import ONNX_FILE, OnnxPredictor
 from flowml.engine.package import EVALUATION_FILE, load_package
-from flowml.engine.predict import PredictionOutput, predict_frame, predictions_table
+from flowml.engine.predict import PredictionOutput, card_threshold, predict_frame, predictions_table
+from flowml.services import access, history
 from flowml.services.context import AppContext
+from flowml.services.history import ListFilters
 from flowml.services.inputs import unicode_only
 
 MAX_ROWS_PER_REQUEST = 10_000
@@ -58,6 +61,10 @@ class _ModelCache:
                 self._items.move_to_end(model_id)
             return model
 
+    def drop(self, model_id: str) -> None:
+        with self._lock:
+            self._items.pop(model_id, None)
+
     def put(self, model_id: str, model: LoadedModel) -> None:
         with self._lock:
             self._items[model_id] = model
@@ -68,13 +75,13 @@ class _ModelCache:
 _cache = _ModelCache()
 
 
-async def list_models(ctx: AppContext, owner_id: str | None = None) -> list[TrainedModel]:
-    """Newest first; only `owner_id`'s when given (a member's view), everyone's when None (an admin's)."""
-    query = select(TrainedModel).order_by(col(TrainedModel.created_at).desc())
-    if owner_id is not None:
-        query = query.where(TrainedModel.owner_id == owner_id)
+async def list_models(ctx: AppContext, user: User, filters: ListFilters | None = None) -> list[TrainedModel]:
+    """Newest first; the models `user` may see (services/access.py), narrowed by the list filters."""
+    filters = filters or ListFilters()
+    query = access.only_visible(select(TrainedModel).order_by(col(TrainedModel.created_at).desc()), user, TrainedModel)
     async with ctx.sessions() as session:
-        return list((await session.exec(query)).all())
+        rows = (await session.exec(filters.where(query, TrainedModel))).all()
+    return [model for model in rows if filters.keep(history.model_texts(model), model.tags)]
 
 
 async def get_model(ctx: AppContext, model_id: str) -> TrainedModel:
@@ -120,10 +127,16 @@ def _onnx_predictor(directory: Path, record: TrainedModel) -> OnnxPredictor | No
     return OnnxPredictor(data, classes=record.classes)
 
 
-def _predict(loaded: LoadedModel, frame: pd.DataFrame) -> PredictionOutput:
+def forget_loaded(model_id: str) -> None:
+    """Drop the loaded model from this process's cache: its package changed (a new decision threshold)."""
+    _cache.drop(model_id)
+
+
+def _predict(loaded: LoadedModel, frame: pd.DataFrame, threshold: float | None = None) -> PredictionOutput:
+    # `threshold`: the binary model's saved decision threshold (the card in SQL, read on every request).
     if loaded.onnx is None:
-        return predict_frame(loaded.model, frame)
-    return predict_frame(loaded.model, frame, runner=loaded.onnx.run_prepared)
+        return predict_frame(loaded.model, frame, threshold=threshold)
+    return predict_frame(loaded.model, frame, runner=loaded.onnx.run_prepared, threshold=threshold)
 
 
 async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -135,7 +148,7 @@ async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]
     record = await get_model(ctx, model_id)
     loaded = await load_model(ctx, record)
     started = time.perf_counter()
-    output = await asyncio.to_thread(_predict, loaded, pd.DataFrame.from_records(rows))
+    output = await asyncio.to_thread(_predict, loaded, pd.DataFrame.from_records(rows), card_threshold(record.card))
     seconds = time.perf_counter() - started
     return {
         "predictions": output.predictions,
@@ -168,13 +181,21 @@ def table_to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
     return frame.to_pandas()
 
 
-async def predict_table(ctx: AppContext, model_id: str, frame: pd.DataFrame) -> tuple[bytes, list[str]]:
-    """Predict a whole uploaded table; returns CSV bytes with `prediction` and `proba_<class>` columns."""
+async def predict_table(
+    ctx: AppContext, model_id: str, frame: pd.DataFrame, keep: Sequence[str] = ()
+) -> tuple[bytes, list[str]]:
+    """Predict a whole uploaded table; returns CSV bytes with the `keep` columns passed through, then `prediction`
+    and `proba_<class>` columns."""
     record = await get_model(ctx, model_id)
-    loaded = await load_model(ctx, record)
-    output = await asyncio.to_thread(_predict, loaded, frame)
-    table = predictions_table(output)
+    output = await predict_output(ctx, record, frame)
+    table = predictions_table(output, frame[list(keep)] if keep else None)
     return table.to_csv(index=False).encode(), output.warnings
+
+
+async def predict_output(ctx: AppContext, record: TrainedModel, frame: pd.DataFrame) -> PredictionOutput:
+    """The model's predictions for a frame, as every prediction route makes them (engine, decision threshold)."""
+    loaded = await load_model(ctx, record)
+    return await asyncio.to_thread(_predict, loaded, frame, card_threshold(record.card))
 
 
 async def package_zip(ctx: AppContext, model_id: str) -> tuple[bytes, str]:

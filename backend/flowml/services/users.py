@@ -46,13 +46,7 @@ def is_admin(user: User) -> bool:
     return user.role == "admin"
 
 
-def owner_filter(user: User) -> str | None:
-    """The owner id a query must match: the user's own, or None (everything) for an admin."""
-    return None if is_admin(user) else user.id
-
-
-def can_see(user: User, owner_id: str | None) -> bool:
-    return is_admin(user) or owner_id == user.id
+# Who sees and changes what (owners, admins, project members): services/access.py.
 
 
 # Argon2 costs a few hundred milliseconds of CPU by design: off the event loop, so a login never stalls other requests.

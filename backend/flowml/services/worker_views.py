@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from flowml.db.tables import Job, Trial, User
-from flowml.services import users, workers
+from flowml.services import access, users, workers
 from flowml.services.context import AppContext
 from flowml.services.workers import WorkerState
 
@@ -64,5 +64,5 @@ async def _own_jobs(ctx: AppContext, user: User, job_ids: set[str]) -> set[str]:
     if not job_ids:
         return set()
     async with ctx.sessions() as session:
-        query = select(Job.id).where(col(Job.id).in_(job_ids), Job.owner_id == user.id)
+        query = access.only_visible(select(Job.id).where(col(Job.id).in_(job_ids)), user, Job)
         return set((await session.exec(query)).all())

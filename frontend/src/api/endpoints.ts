@@ -3,6 +3,7 @@
 import { api, unwrap } from "./client";
 import type {
   AlgorithmInfo,
+  BatchStatus,
   Dataset,
   DatasetPreview,
   DatasetStats,
@@ -14,6 +15,7 @@ import type {
   MetricInfo,
   Model,
   Page,
+  PassThroughColumns,
   PredictRequest,
   Prediction,
   ProblemType,
@@ -55,6 +57,10 @@ export const resultsApi = {
   model: async (id: Id): Promise<Model> => (await unwrap(api.GET("/api/results/model/{model_id}", model(id)))) as Model,
   predict: async (id: Id, body: PredictRequest): Promise<Prediction> =>
     (await unwrap(api.POST("/api/results/model/{model_id}/predict", { ...model(id), body }))) as Prediction,
+  passThrough: (id: Id): Promise<PassThroughColumns> =>
+    unwrap(api.GET("/api/results/model/{model_id}/pass-through", model(id))),
+  batchStatus: (id: Id, batchId: string): Promise<BatchStatus> =>
+    unwrap(api.GET("/api/results/model/{model_id}/predict/batch/{batch_id}", { params: { path: { model_id: id, batch_id: batchId } } })),
 };
 
 export const metaApi = {

@@ -19,12 +19,27 @@ export const queryKeys = {
     trials: (id: Id) => [...queryKeys.jobs.all, "trials", id] as const,
     curve: (id: Id) => [...queryKeys.jobs.all, "curve", id] as const,
     log: (id: Id) => [...queryKeys.jobs.all, "log", id] as const,
+    /** Trials of the job kept as models of their own, and refits in progress (features/results/refits.ts). */
+    refits: (id: Id) => [...queryKeys.jobs.all, "refits", id] as const,
+    /** A filtered list (features/history): under list(), so invalidating the list refreshes every filtered view. */
+    filtered: (query: object) => [...queryKeys.jobs.list(), query] as const,
+    /** What the signed-in user may do with the job (features/history). */
+    access: (id: Id) => [...queryKeys.jobs.all, "access", id] as const,
   },
+  /** Models (or jobs' models) side by side (features/compare). */
+  compare: (kind: "models" | "jobs", ids: readonly Id[]) => ["compare", kind, ...ids] as const,
   models: {
     all: ["models"] as const,
     list: () => [...queryKeys.models.all, "list"] as const,
     detail: (id: Id) => [...queryKeys.models.all, "detail", id] as const,
     evaluation: (id: Id) => [...queryKeys.models.all, "evaluation", id] as const,
+    filtered: (query: object) => [...queryKeys.models.list(), query] as const,
+    access: (id: Id) => [...queryKeys.models.all, "access", id] as const,
+    /** Columns a scored file can carry over (features/predict). */
+    passThrough: (id: Id) => [...queryKeys.models.all, "pass-through", id] as const,
+    /** A file scored in the background (features/predict). */
+    batch: (id: Id, batchId: string) => [...queryKeys.models.all, "batch", id, batchId] as const,
+    batchResult: (id: Id, batchId: string) => [...queryKeys.models.batch(id, batchId), "result"] as const,
   },
   catalogue: {
     algorithms: (task: ProblemType | undefined) => ["catalogue", "algorithms", task ?? "all"] as const,
@@ -36,6 +51,12 @@ export const queryKeys = {
     tokens: () => [...queryKeys.workers.all, "tokens"] as const,
   },
   cluster: ["cluster"] as const,
+  projects: {
+    all: ["projects"] as const,
+    list: () => [...queryKeys.projects.all, "list"] as const,
+  },
+  /** A job's settings to train again (features/training/useCloneDefaults.ts). */
+  clone: (jobId: Id) => ["clone", jobId] as const,
   auth: {
     providers: ["auth", "providers"] as const,
     keys: () => ["auth", "keys"] as const,

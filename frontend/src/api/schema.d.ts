@@ -414,6 +414,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Projects
+         * @description The projects the caller is a member of (every project for an admin).
+         */
+        get: operations["list_projects_api_projects_get"];
+        put?: never;
+        /**
+         * Create Project
+         * @description A new project with the caller as its owner.
+         */
+        post: operations["create_project_api_projects_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Project */
+        get: operations["get_project_api_projects__project_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Project
+         * @description Delete the project. Its datasets, jobs and models are kept: they go back to their owners' private space.
+         */
+        delete: operations["delete_project_api_projects__project_id__delete"];
+        options?: never;
+        head?: never;
+        /** Update Project */
+        patch: operations["update_project_api_projects__project_id__patch"];
+        trace?: never;
+    };
+    "/api/projects/{project_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Member
+         * @description Add a member with a role, or change a member's role (owners and admins).
+         */
+        put: operations["set_member_api_projects__project_id__members__user_id__put"];
+        post?: never;
+        /**
+         * Remove Member
+         * @description Remove a member (owners and admins), or leave the project (any member, naming themselves). Their own items
+         *     in the project stay in it; they no longer see the others'.
+         */
+        delete: operations["remove_member_api_projects__project_id__members__user_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/results/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compare Models */
+        get: operations["compare_models_api_results_compare_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/results/job/{job_id}/curve": {
         parameters: {
             query?: never;
@@ -423,7 +511,8 @@ export interface paths {
         };
         /**
          * Best Score Curve
-         * @description The best score so far each time it improved: the anytime curve of the search.
+         * @description The best score so far each time it improved: the anytime curve of the search, ending, when the job delivered
+         *     an ensemble, at the ensemble's score (the job's best_score) at the time the job finalized.
          */
         get: operations["best_score_curve_api_results_job__job_id__curve_get"];
         put?: never;
@@ -451,6 +540,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/results/job/{job_id}/refits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Job Refits */
+        get: operations["job_refits_api_results_job__job_id__refits_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/results/job/{job_id}/trials": {
         parameters: {
             query?: never;
@@ -468,6 +574,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/results/job/{job_id}/trials/{trial_number}/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refit Status */
+        get: operations["refit_status_api_results_job__job_id__trials__trial_number__model_get"];
+        put?: never;
+        /**
+         * Keep Trial
+         * @description Refit the trial's algorithm and parameters on all rows as a model of its own (202: started). Asking again
+         *     answers with the kept model or the refit in progress (200).
+         */
+        post: operations["keep_trial_api_results_job__job_id__trials__trial_number__model_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/results/model/{model_id}": {
         parameters: {
             query?: never;
@@ -477,6 +605,30 @@ export interface paths {
         };
         /** Get Model */
         get: operations["get_model_api_results_model__model_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit Model
+         * @description Rename the model, set its notes or tags, or move it into a project or back to private.
+         */
+        patch: operations["edit_model_api_results_model__model_id__patch"];
+        trace?: never;
+    };
+    "/api/results/model/{model_id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Model Access
+         * @description What the caller may do with this model.
+         */
+        get: operations["model_access_api_results_model__model_id__access_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -539,6 +691,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/results/model/{model_id}/pass-through": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pass Through Columns
+         * @description Columns a scored file can carry over from the scored one (`keep_columns`), and which to keep by default.
+         */
+        get: operations["pass_through_columns_api_results_model__model_id__pass_through_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/results/model/{model_id}/predict": {
         parameters: {
             query?: never;
@@ -573,6 +745,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/results/model/{model_id}/predict/batch/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Batch Status */
+        get: operations["batch_status_api_results_model__model_id__predict_batch__batch_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/results/model/{model_id}/predict/batch/{batch_id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Batch Result */
+        get: operations["batch_result_api_results_model__model_id__predict_batch__batch_id__result_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/results/model/{model_id}/threshold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Threshold
+         * @description Save the decision threshold of a yes/no model: predict (one row, rows, a batch file), ONNX serving and the
+         *     downloadable model.onnx label a row positive when its positive-class probability is >= value.
+         */
+        put: operations["set_threshold_api_results_model__model_id__threshold_put"];
+        post?: never;
+        /**
+         * Clear Threshold
+         * @description Go back to predicting the more likely class (the same as a threshold of 0.5, ties aside).
+         */
+        delete: operations["clear_threshold_api_results_model__model_id__threshold_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/results/models": {
         parameters: {
             query?: never;
@@ -580,7 +811,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Models */
+        /**
+         * List Models
+         * @description The models the caller may see (their own, their projects', everyone's for an admin), newest first.
+         */
         get: operations["list_models_api_results_models_get"];
         put?: never;
         post?: never;
@@ -599,7 +833,7 @@ export interface paths {
         };
         /**
          * Stats
-         * @description The caller's own counts (everyone's for an admin); workers are shared by all.
+         * @description What the caller sees: their own and their projects' (everyone's for an admin); workers are shared by all.
          */
         get: operations["stats_api_stats_get"];
         put?: never;
@@ -637,7 +871,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Jobs */
+        /**
+         * List Jobs
+         * @description The jobs the caller may see (their own, their projects', everyone's for an admin), newest first.
+         */
         get: operations["list_jobs_api_training_jobs_get"];
         put?: never;
         post?: never;
@@ -656,6 +893,31 @@ export interface paths {
         };
         /** Get Job */
         get: operations["get_job_api_training_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit Job
+         * @description Rename the job, set its notes or tags, or move it into a project (`project_id`) or back to private
+         *     (`project_id: null`). Fields left out stay as they are.
+         */
+        patch: operations["edit_job_api_training_jobs__job_id__patch"];
+        trace?: never;
+    };
+    "/api/training/jobs/{job_id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job Access
+         * @description What the caller may do with this job (the dashboard shows or hides its editing controls by it).
+         */
+        get: operations["job_access_api_training_jobs__job_id__access_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -685,6 +947,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/training/jobs/{job_id}/clone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Clone Job
+         * @description The job's settings as a training request: change what you want (a longer `time_budget`, other
+         *     `algorithms`) and POST it to /api/training/start. It records `cloned_from`, and keeps the job's project.
+         */
+        get: operations["clone_job_api_training_jobs__job_id__clone_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/training/jobs/{job_id}/stop": {
         parameters: {
             query?: never;
@@ -699,6 +982,27 @@ export interface paths {
          * @description Stop searching now and finish with the best model found so far (the job still completes).
          */
         post: operations["stop_job_api_training_jobs__job_id__stop_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/training/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Training Limits
+         * @description The time budget's default and range on this server: the dashboard's Train form starts from the default and
+         *     checks the maximum before sending.
+         */
+        get: operations["get_training_limits_api_training_limits_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1063,6 +1367,102 @@ export interface components {
              */
             name: string;
         };
+        /**
+         * BatchAccepted
+         * @description 202: the batch runs in the background; poll `status_url`, then download `result_url`.
+         */
+        BatchAccepted: {
+            /** Batch Id */
+            batch_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Error
+             * @description Why the batch failed, for the user
+             */
+            error?: string | null;
+            /** Explain */
+            explain: boolean;
+            /** Keep Columns */
+            keep_columns: string[];
+            /** Model Id */
+            model_id: string;
+            /** Result Url */
+            result_url: string;
+            /**
+             * Rows Done
+             * @description Rows explained so far
+             */
+            rows_done: number;
+            /** Rows Total */
+            rows_total: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "running" | "done" | "failed";
+            /** Status Url */
+            status_url: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Warnings
+             * @description What the model could not encode faithfully
+             */
+            warnings?: string[];
+        };
+        /**
+         * BatchStatus
+         * @description A background scoring run: where it is, and what it will write.
+         */
+        BatchStatus: {
+            /** Batch Id */
+            batch_id: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Error
+             * @description Why the batch failed, for the user
+             */
+            error?: string | null;
+            /** Explain */
+            explain: boolean;
+            /** Keep Columns */
+            keep_columns: string[];
+            /** Model Id */
+            model_id: string;
+            /**
+             * Rows Done
+             * @description Rows explained so far
+             */
+            rows_done: number;
+            /** Rows Total */
+            rows_total: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "running" | "done" | "failed";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Warnings
+             * @description What the model could not encode faithfully
+             */
+            warnings?: string[];
+        };
         /** Body_predict_batch_api_results_model__model_id__predict_batch_post */
         Body_predict_batch_api_results_model__model_id__predict_batch_post: {
             /** File */
@@ -1077,6 +1477,11 @@ export interface components {
             file: string;
             /** Name */
             name?: string | null;
+            /**
+             * Project Id
+             * @description A project to share it in (editor or owner role); default: private
+             */
+            project_id?: string | null;
             /**
              * Sheet
              * @description Excel: which sheet (default: the first)
@@ -1118,6 +1523,8 @@ export interface components {
              * @description Binary: one curve for the positive class; multiclass: one per class
              */
             roc: components["schemas"]["RocCurve"][];
+            /** @description Binary models: counts per decision threshold and the gains curve; null for multiclass models and for models trained before the table was recorded */
+            thresholds?: components["schemas"]["ThresholdTable"] | null;
         };
         /** ClusterInfo */
         ClusterInfo: {
@@ -1205,6 +1612,8 @@ export interface components {
              * @description Numeric columns only
              */
             std?: number | null;
+            /** @description The column as the prediction target */
+            target?: components["schemas"]["ColumnTargetHint"] | null;
             /**
              * Top Values
              * @description Categorical, boolean and text columns: the most frequent first
@@ -1217,10 +1626,154 @@ export interface components {
             unique: number;
         };
         /**
+         * ColumnTargetHint
+         * @description What the column would be as the prediction target (data/target.py).
+         */
+        ColumnTargetHint: {
+            /**
+             * Eligible
+             * @description False for columns FlowML never suggests: ids, free text, dates, constants
+             */
+            eligible: boolean;
+            /**
+             * Problem Type
+             * @description The problem type it makes; null when not eligible
+             */
+            problem_type: ("binary" | "multiclass" | "regression") | null;
+            /**
+             * Reason
+             * @description Why, in plain words: its values and what makes it look like an outcome
+             */
+            reason: string;
+        };
+        /** CompareMetric */
+        CompareMetric: {
+            /**
+             * Greater Is Better
+             * @description The direction that marks the best model in this metric's row
+             */
+            greater_is_better: boolean;
+            /** Label */
+            label: string;
+            /** Name */
+            name: string;
+        };
+        /** ComparedModel */
+        ComparedModel: {
+            /** Algorithm */
+            algorithm: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Evaluation Missing
+             * @description Why this model has no curves, when it has none
+             */
+            evaluation_missing: string | null;
+            /**
+             * Evaluation Source
+             * @description Where the curves come from, in plain words
+             */
+            evaluation_source: string | null;
+            /**
+             * Feature Importance
+             * @description Signed: a negative value means shuffling it helped
+             */
+            feature_importance: {
+                [key: string]: number;
+            };
+            /**
+             * Fit Time
+             * @description Seconds to fit once (one fold; summed over an ensemble's members)
+             */
+            fit_time: number | null;
+            /** Id */
+            id: string;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "ensemble" | "trial";
+            /**
+             * Metrics
+             * @description The job's metric (cv_score) and, for a model of one trial, every other metric that trial scored
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /**
+             * Predict Time Per Row
+             * @description Seconds to predict one row (summed over members)
+             */
+            predict_time_per_row: number | null;
+            /** @description Regression: held-out predicted vs actual */
+            regression: components["schemas"]["RegressionEvaluation"] | null;
+            /**
+             * Roc
+             * @description Classification: held-out ROC curves (binary: the positive class)
+             */
+            roc: components["schemas"]["RocCurve"][];
+            /** Size Bytes */
+            size_bytes: number;
+            /**
+             * Trial Number
+             * @description The leaderboard trial this model keeps; null for a job's model
+             */
+            trial_number: number | null;
+            /**
+             * Trials
+             * @description The job's trials it is built from (an ensemble's members)
+             */
+            trials: number[];
+            /** Validation Label */
+            validation_label: string;
+        };
+        /** Comparison */
+        Comparison: {
+            /**
+             * Metrics
+             * @description One row per metric any model has, in the engine's order
+             */
+            metrics: components["schemas"]["CompareMetric"][];
+            /** Models */
+            models: components["schemas"]["ComparedModel"][];
+            /**
+             * Problem Type
+             * @enum {string}
+             */
+            problem_type: "binary" | "multiclass" | "regression";
+            /** Target */
+            target: string;
+        };
+        /**
          * ComponentStatus
          * @enum {string}
          */
         ComponentStatus: "ok" | "unavailable";
+        /** ContributionOut */
+        ContributionOut: {
+            /**
+             * Column
+             * @description An input column as sent (or "other columns": the sum of the rest)
+             */
+            column: string;
+            /**
+             * Contribution
+             * @description Signed: how much the column moved the output from the base value
+             */
+            contribution: number;
+            /**
+             * Value
+             * @description The row's value in that column as sent; null when missing or for the rest
+             */
+            value: unknown;
+        };
         /** Curve */
         Curve: {
             /** Greater Is Better */
@@ -1239,12 +1792,22 @@ export interface components {
             /** Best Score */
             best_score: number;
             /**
+             * Kind
+             * @description ensemble: the last point, the delivered ensemble when the job finalized
+             * @default trial
+             * @enum {string}
+             */
+            kind?: "trial" | "ensemble";
+            /**
              * Seconds
              * @description Seconds since the job started
              */
             seconds: number;
-            /** Trial Number */
-            trial_number: number;
+            /**
+             * Trial Number
+             * @description The trial that set this best; null for the delivered ensemble
+             */
+            trial_number: number | null;
         };
         /** DatabaseInfo */
         DatabaseInfo: {
@@ -1319,6 +1882,8 @@ export interface components {
             name: string;
             /** Notes */
             notes: string[];
+            /** Project Id */
+            project_id: string | null;
             /** Sha256 */
             sha256: string;
             /** Size Bytes */
@@ -1349,6 +1914,11 @@ export interface components {
         DatasetStats: {
             /** Columns */
             columns: components["schemas"]["ColumnProfile"][];
+            /**
+             * Target Candidates
+             * @description Columns that could be the target, most outcome-like first; `suggested_target` is the first
+             */
+            target_candidates?: components["schemas"]["TargetCandidate"][];
         };
         /** DatasetsPublic */
         DatasetsPublic: {
@@ -1356,6 +1926,103 @@ export interface components {
             count: number;
             /** Items */
             items: components["schemas"]["DatasetPublic"][];
+        };
+        /**
+         * DecisionThreshold
+         * @description The threshold as the model card records it (`card.decision_threshold`).
+         */
+        DecisionThreshold: {
+            /**
+             * Chosen By
+             * @enum {string}
+             */
+            chosen_by: "best_f1" | "best_cost" | "manual";
+            costs: components["schemas"]["ThresholdCosts"] | null;
+            /**
+             * Set At
+             * Format: date-time
+             */
+            set_at: string;
+            /**
+             * Set By
+             * @description The username of who saved it
+             */
+            set_by: string;
+            /** Value */
+            value: number;
+        };
+        /** DeliveredMember */
+        DeliveredMember: {
+            /** Algorithm */
+            algorithm: string;
+            /**
+             * Trial Number
+             * @description The trial whose settings this member refits; null when unknown
+             */
+            trial_number: number | null;
+            /**
+             * Weight
+             * @description Share of the blend, 0-1; 1 for a single model
+             */
+            weight: number;
+        };
+        /**
+         * DeliveredModel
+         * @description The model the job delivered, placed among its trials.
+         */
+        DeliveredModel: {
+            /**
+             * Algorithm
+             * @description 'ensemble' or the trial's algorithm
+             */
+            algorithm: string;
+            /**
+             * Finished At
+             * Format: date-time
+             * @description When the final model was stored
+             */
+            finished_at: string;
+            /**
+             * Fit Time
+             * @description Seconds to fit it once (the members' fold fits added up)
+             */
+            fit_time: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "ensemble" | "trial";
+            /**
+             * Label
+             * @description In words: 'Ensemble of 3' or the algorithm's label
+             */
+            label: string;
+            /** Members */
+            members: components["schemas"]["DeliveredMember"][];
+            /** Metric */
+            metric: string;
+            /** Model Id */
+            model_id: string;
+            /**
+             * Name
+             * @description The model's display name
+             */
+            name: string;
+            /**
+             * Rank
+             * @description Its place among the scored trials by `score` (1 = best)
+             */
+            rank: number | null;
+            /**
+             * Score
+             * @description The job's best_score: the same number the job's banner shows
+             */
+            score: number | null;
+            /**
+             * Trial Number
+             * @description kind 'trial': the trial it refits; null for an ensemble
+             */
+            trial_number: number | null;
         };
         /** DeregisterRequest */
         DeregisterRequest: {
@@ -1431,6 +2098,19 @@ export interface components {
              */
             type: string;
         };
+        /** GainsPoint */
+        GainsPoint: {
+            /**
+             * Captured
+             * @description Share of all real positives among them; lift = captured / fraction
+             */
+            captured: number;
+            /**
+             * Fraction
+             * @description Share of rows, taken most-likely-positive first
+             */
+            fraction: number;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1503,6 +2183,54 @@ export interface components {
             /** Start */
             start: number;
         };
+        /**
+         * HistoryEdit
+         * @description What the analyst may change on a job or a model. Fields left out stay as they are; `project_id: null` moves
+         *     the item back to its owner's private space.
+         */
+        HistoryEdit: {
+            /**
+             * Name
+             * @description 1 to 255 characters, trimmed
+             */
+            name?: string | null;
+            /**
+             * Notes
+             * @description At most 5000 characters
+             */
+            notes?: string | null;
+            /**
+             * Project Id
+             * @description A project to move it into; null: private
+             */
+            project_id?: string | null;
+            /**
+             * Tags
+             * @description At most 20, each 1 to 40 characters; trimmed and deduplicated
+             */
+            tags?: string[] | null;
+        };
+        /**
+         * ItemAccess
+         * @description What the caller may do with one job or model, so the dashboard asks rather than copying the rule.
+         */
+        ItemAccess: {
+            /**
+             * Can Change
+             * @description Rename, notes, tags, threshold, stop, cancel, delete
+             */
+            can_change: boolean;
+            /**
+             * Can Move
+             * @description Move it into or out of a project (its owner or an admin)
+             */
+            can_move: boolean;
+            /**
+             * Reason
+             * @description Why not, in plain words, when can_change is false
+             */
+            reason?: string | null;
+        };
         /** JobCounts */
         JobCounts: {
             /**
@@ -1533,6 +2261,8 @@ export interface components {
             best_algorithm: string | null;
             /** Best Score */
             best_score: number | null;
+            /** Cloned From */
+            cloned_from: string | null;
             /**
              * Created At
              * Format: date-time
@@ -1574,6 +2304,13 @@ export interface components {
             /** Name */
             name: string;
             /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /** Owner Id */
+            owner_id: string | null;
+            /**
              * Priority
              * @default false
              */
@@ -1588,6 +2325,8 @@ export interface components {
              * @default 0
              */
             progress: number;
+            /** Project Id */
+            project_id: string | null;
             /** Queued At */
             queued_at: string | null;
             /** Reproducible */
@@ -1607,10 +2346,24 @@ export interface components {
             started_at: string | null;
             /** @default pending */
             status: components["schemas"]["JobStatus"];
+            /**
+             * Tags
+             * @default []
+             */
+            tags: string[];
             /** Target Column */
             target_column: string;
             /** Time Budget */
             time_budget: number;
+            /** Validation */
+            validation: string | null;
+            /** Validation Folds */
+            validation_folds: number | null;
+            /**
+             * Validation Label
+             * @description The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded'
+             */
+            readonly validation_label: string;
         };
         /** JobStarted */
         JobStarted: {
@@ -1620,6 +2373,8 @@ export interface components {
             best_algorithm: string | null;
             /** Best Score */
             best_score: number | null;
+            /** Cloned From */
+            cloned_from: string | null;
             /**
              * Created At
              * Format: date-time
@@ -1666,6 +2421,13 @@ export interface components {
             /** Name */
             name: string;
             /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /** Owner Id */
+            owner_id: string | null;
+            /**
              * Priority
              * @default false
              */
@@ -1680,6 +2442,8 @@ export interface components {
              * @default 0
              */
             progress: number;
+            /** Project Id */
+            project_id: string | null;
             /** Queued At */
             queued_at: string | null;
             /** Reproducible */
@@ -1699,10 +2463,24 @@ export interface components {
             started_at: string | null;
             /** @default pending */
             status: components["schemas"]["JobStatus"];
+            /**
+             * Tags
+             * @default []
+             */
+            tags: string[];
             /** Target Column */
             target_column: string;
             /** Time Budget */
             time_budget: number;
+            /** Validation */
+            validation: string | null;
+            /** Validation Folds */
+            validation_folds: number | null;
+            /**
+             * Validation Label
+             * @description The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded'
+             */
+            readonly validation_label: string;
         };
         /**
          * JobStatus
@@ -1737,6 +2515,8 @@ export interface components {
         };
         /** Leaderboard */
         Leaderboard: {
+            /** @description The model the job delivered (its banner's score), placed by `rank` among `items`; null until the job has a model */
+            delivered: components["schemas"]["DeliveredModel"] | null;
             /** Greater Is Better */
             greater_is_better: boolean;
             /** Items */
@@ -1747,7 +2527,7 @@ export interface components {
             metric: string;
             /**
              * Models
-             * @description Seed-compatible view of `items`, in the same order
+             * @description Seed-compatible view of `items`, in the same order, with a delivered ensemble at its rank
              */
             models: components["schemas"]["SeedLeaderboardEntry"][];
         };
@@ -1779,6 +2559,15 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** MemberRole */
+        MemberRole: {
+            /**
+             * Role
+             * @description viewer: sees and predicts; editor: also uploads, trains, renames; owner: also manages members and deletes the project
+             * @enum {string}
+             */
+            role: "viewer" | "editor" | "owner";
+        };
         /** MetricInfo */
         MetricInfo: {
             /**
@@ -1790,10 +2579,20 @@ export interface components {
             greater_is_better: boolean;
             /** Label */
             label: string;
+            /**
+             * Lower
+             * @description The lowest value the metric can take; null when unbounded
+             */
+            lower: number | null;
             /** Name */
             name: string;
             /** Tasks */
             tasks: components["schemas"]["ProblemType"][];
+            /**
+             * Upper
+             * @description The highest value the metric can take (1 for AUC); null when unbounded
+             */
+            upper: number | null;
         };
         /** ModelEvaluation */
         ModelEvaluation: {
@@ -1859,6 +2658,22 @@ export interface components {
             /** Trial Number */
             trial_number: number;
         };
+        /**
+         * PassThroughColumns
+         * @description Which columns of a file to score can be copied into the scored file, and which are suggested.
+         */
+        PassThroughColumns: {
+            /**
+             * Columns
+             * @description The model's input columns, then the columns it dropped in training
+             */
+            columns: string[];
+            /**
+             * Suggested
+             * @description Columns to keep by default: the ones dropped as identifiers in training, else the first column named like an id
+             */
+            suggested: string[];
+        };
         /** PasswordChange */
         PasswordChange: {
             /** Current Password */
@@ -1877,6 +2692,12 @@ export interface components {
             } | {
                 [key: string]: unknown;
             }[] | null;
+            /**
+             * Explain
+             * @description Also return `explanations`: each row's top contributing columns (SHAP); at most 100 rows
+             * @default false
+             */
+            explain?: boolean;
             /**
              * Row
              * @description One row
@@ -1906,6 +2727,11 @@ export interface components {
              * @description Seconds the prediction took (latency_ms in seconds)
              */
             execution_time: number;
+            /**
+             * Explanations
+             * @description With `explain: true`: one per row, in order; otherwise null
+             */
+            explanations?: components["schemas"]["RowExplanation"][] | null;
             /** Latency Ms */
             latency_ms: number;
             /**
@@ -1932,6 +2758,89 @@ export interface components {
          * @enum {string}
          */
         ProblemType: "binary" | "multiclass" | "regression";
+        /** ProjectCounts */
+        ProjectCounts: {
+            /** Datasets */
+            datasets: number;
+            /** Jobs */
+            jobs: number;
+            /** Models */
+            models: number;
+        };
+        /** ProjectCreate */
+        ProjectCreate: {
+            /**
+             * Description
+             * @description At most 5000 characters
+             * @default
+             */
+            description?: string;
+            /**
+             * Name
+             * @description 1 to 255 characters, trimmed
+             */
+            name: string;
+        };
+        /** ProjectMemberOut */
+        ProjectMemberOut: {
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "viewer" | "editor" | "owner";
+            /** User Id */
+            user_id: string;
+            /** Username */
+            username: string;
+        };
+        /** ProjectOut */
+        ProjectOut: {
+            /** @description How many datasets, jobs and models are in it */
+            counts: components["schemas"]["ProjectCounts"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Members */
+            members: components["schemas"]["ProjectMemberOut"][];
+            /**
+             * My Role
+             * @description The caller's role: viewer, editor, owner, or "admin" when not a member
+             */
+            my_role: string;
+            /** Name */
+            name: string;
+            /**
+             * Owner Id
+             * @description Who created it
+             */
+            owner_id: string;
+        };
+        /** ProjectUpdate */
+        ProjectUpdate: {
+            /**
+             * Description
+             * @description At most 5000 characters
+             */
+            description?: string | null;
+            /**
+             * Name
+             * @description 1 to 255 characters, trimmed
+             */
+            name?: string | null;
+        };
+        /** ProjectsOut */
+        ProjectsOut: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["ProjectOut"][];
+        };
         /** ProviderPublic */
         ProviderPublic: {
             /** Label */
@@ -1963,6 +2872,51 @@ export interface components {
              * @description Their summed concurrency: trials the queue's consumers run at once
              */
             slots: number | null;
+        };
+        /** RefitList */
+        RefitList: {
+            /**
+             * Items
+             * @description Kept trials and refits this server knows of, by trial number
+             */
+            items: components["schemas"]["RefitView"][];
+        };
+        /**
+         * RefitView
+         * @description A trial being kept as its own model: refit on all rows in the background, then a model like the job's.
+         */
+        RefitView: {
+            /**
+             * Error
+             * @description Why the refit failed; nothing was kept. Asking again retries
+             */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Id
+             * @description The refit's id; the kept model gets the same id
+             */
+            id: string;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Model Id
+             * @description The kept model, once completed
+             */
+            model_id: string | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "running" | "completed" | "failed";
+            /** Trial Number */
+            trial_number: number;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -2130,6 +3084,44 @@ export interface components {
              */
             tpr: number;
         };
+        /**
+         * RowExplanation
+         * @description Why one row got its prediction: base_value + the contributions = output_value.
+         */
+        RowExplanation: {
+            /**
+             * Base Value
+             * @description The output with no column known (the training rows' average)
+             */
+            base_value: number;
+            /**
+             * Contributions
+             * @description The 10 largest by size, largest first, then "other columns" with the rest's sum
+             */
+            contributions: components["schemas"]["ContributionOut"][];
+            /**
+             * Explained Class
+             * @description Binary: the positive class; multiclass: the predicted class; null for regression
+             */
+            explained_class: string | null;
+            /**
+             * Method
+             * @description tree: exact SHAP from the model's trees; sampled: SHAP's permutation explainer against a sample of the training rows
+             * @enum {string}
+             */
+            method: "tree" | "sampled";
+            /**
+             * Output Scale
+             * @description probability: of `explained_class`; log_odds: of `explained_class` (boosted trees, binary); margin: the class's softmax input (boosted trees, multiclass); value: the predicted number
+             * @enum {string}
+             */
+            output_scale: "probability" | "log_odds" | "margin" | "value";
+            /**
+             * Output Value
+             * @description The model's output for this row on `output_scale`
+             */
+            output_value: number;
+        };
         /** RunningTrial */
         RunningTrial: {
             /** Algorithm */
@@ -2193,6 +3185,112 @@ export interface components {
              * @description The last lines of the server's log, oldest first
              */
             lines: string[];
+        };
+        /** TargetCandidate */
+        TargetCandidate: {
+            /**
+             * Confidence
+             * @description high: clearly the outcome (the dashboard pre-selects it); medium or low: a guess to confirm
+             * @enum {string}
+             */
+            confidence: "high" | "medium" | "low";
+            /** Name */
+            name: string;
+            /**
+             * Problem Type
+             * @enum {string}
+             */
+            problem_type: "binary" | "multiclass" | "regression";
+            /**
+             * Reason
+             * @description Why, e.g. "two values, Yes and No; named like an outcome; last usable column"
+             */
+            reason: string;
+        };
+        /**
+         * ThresholdCosts
+         * @description What each kind of mistake costs, in any one unit: the best-cost threshold minimises FP*fp + FN*fn.
+         */
+        ThresholdCosts: {
+            /**
+             * False Negative
+             * @description Cost of missing a real positive
+             */
+            false_negative: number;
+            /**
+             * False Positive
+             * @description Cost of predicting the positive class wrongly
+             */
+            false_positive: number;
+        };
+        /** ThresholdPoint */
+        ThresholdPoint: {
+            /**
+             * Fn
+             * @description Real positives predicted negative
+             */
+            fn: number;
+            /**
+             * Fp
+             * @description Real negatives predicted positive
+             */
+            fp: number;
+            /**
+             * Threshold
+             * @description A row is predicted positive when its positive-class probability >= this
+             */
+            threshold: number;
+            /**
+             * Tn
+             * @description Real negatives predicted negative
+             */
+            tn: number;
+            /**
+             * Tp
+             * @description Real positives predicted positive
+             */
+            tp: number;
+        };
+        /** ThresholdRequest */
+        ThresholdRequest: {
+            /**
+             * Chosen By
+             * @description How the value was chosen
+             * @default manual
+             * @enum {string}
+             */
+            chosen_by?: "best_f1" | "best_cost" | "manual";
+            /** @description Required when chosen_by is best_cost */
+            costs?: components["schemas"]["ThresholdCosts"] | null;
+            /**
+             * Value
+             * @description Predict the positive class when its probability is >= value
+             */
+            value: number;
+        };
+        /** ThresholdTable */
+        ThresholdTable: {
+            /**
+             * Gains
+             * @description Cumulative gains at every 1% of rows, from 0 to 1
+             */
+            gains: components["schemas"]["GainsPoint"][];
+            /** N Negative */
+            n_negative: number;
+            /** N Positive */
+            n_positive: number;
+            /** Negative Label */
+            negative_label: string;
+            /**
+             * Points
+             * @description Counts at thresholds 0, 0.01, ..., 1
+             */
+            points: components["schemas"]["ThresholdPoint"][];
+            /**
+             * Positive Label
+             * @description The positive class (the second label)
+             */
+            positive_label: string;
         };
         /** TokenCreateRequest */
         TokenCreateRequest: {
@@ -2282,6 +3380,11 @@ export interface components {
             cv_score: number | null;
             /** Dataset Id */
             dataset_id: string;
+            /**
+             * Display Name
+             * @description `name` when the analyst named it, else the default the card recorded at training time from the algorithm's label and the target, e.g. 'Ensemble of 3 · Attrition'
+             */
+            readonly display_name: string;
             /** Feature Importance */
             feature_importance: {
                 [key: string]: number;
@@ -2292,8 +3395,22 @@ export interface components {
             job_id: string;
             /** Metric */
             metric: string;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /** Owner Id */
+            owner_id: string | null;
             /** Problem Type */
             problem_type: string;
+            /** Project Id */
+            project_id: string | null;
             /** Sha256 */
             sha256: string;
             /**
@@ -2301,8 +3418,20 @@ export interface components {
              * @default 0
              */
             size_bytes: number;
+            /**
+             * Tags
+             * @default []
+             */
+            tags: string[];
             /** Target */
             target: string;
+            /** Trial Number */
+            trial_number: number | null;
+            /**
+             * Validation Label
+             * @description The validation behind cv_score, in the same words as the job's validation_label
+             */
+            readonly validation_label: string;
         };
         /** TrainedModelsPublic */
         TrainedModelsPublic: {
@@ -2311,6 +3440,25 @@ export interface components {
             /** Items */
             items: components["schemas"]["TrainedModelPublic"][];
         };
+        /** TrainingLimits */
+        TrainingLimits: {
+            /**
+             * Default Time Budget
+             * @description Minutes a job searches when the request names no time_budget (DEFAULT_TIME_BUDGET)
+             */
+            default_time_budget: number;
+            /**
+             * Max Time Budget
+             * @description The largest time_budget accepted, in minutes (MAX_TIME_BUDGET)
+             */
+            max_time_budget: number;
+            /**
+             * Min Time Budget Exclusive
+             * @description time_budget must be greater than this; fractions of a minute are allowed
+             * @default 0
+             */
+            min_time_budget_exclusive?: number;
+        };
         /** TrainingRequest */
         TrainingRequest: {
             /**
@@ -2318,6 +3466,11 @@ export interface components {
              * @description Default: every algorithm for the task
              */
             algorithms?: string[] | null;
+            /**
+             * Cloned From
+             * @description The job whose settings this one copies (clone)
+             */
+            cloned_from?: string | null;
             /** Dataset Id */
             dataset_id: string;
             /** Max Trials */
@@ -2358,6 +3511,11 @@ export interface components {
              * @enum {string}
              */
             problem_type?: "auto" | "classification" | "binary" | "multiclass" | "regression";
+            /**
+             * Project Id
+             * @description The shared project the job (and its model) goes into; default: the dataset's project, or private when the dataset is private
+             */
+            project_id?: string | null;
             /**
              * Reproducible
              * @description Run trials in batches told in trial order, so the same seed and max_trials give the same leaderboard (slower: each batch waits for its slowest trial). Default: on when max_trials is set
@@ -2423,6 +3581,8 @@ export interface components {
             status: "running" | "completed" | "failed" | "timeout" | "cancelled";
             /** Trial Number */
             trial_number: number;
+            /** Validation */
+            validation: string | null;
             /**
              * Worker
              * @default local
@@ -3321,7 +4481,12 @@ export interface operations {
     };
     list_datasets_api_datasets_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Words to find in the name */
+                q?: string | null;
+                /** @description A project id, or "private" */
+                project_id?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3344,6 +4509,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -3495,6 +4669,15 @@ export interface operations {
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the dataset's project */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3792,6 +4975,456 @@ export interface operations {
             };
         };
     };
+    list_projects_api_projects_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectsOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    create_project_api_projects_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    get_project_api_projects__project_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_project_api_projects__project_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Only a project owner or an admin may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No project with this id that the caller is in */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_project_api_projects__project_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Only a project owner or an admin may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No project with this id that the caller is in */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    set_member_api_projects__project_id__members__user_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                /** @description The user's id or username */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberRole"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Only a project owner or an admin may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such project or user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description This would leave the project without an owner */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    remove_member_api_projects__project_id__members__user_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+                /** @description The user's id or username */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Only a project owner or an admin may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such project or member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description This would leave the project without an owner */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    compare_models_api_results_compare_get: {
+        parameters: {
+            query?: {
+                /** @description Model ids, comma-separated (2 to 8) */
+                models?: string | null;
+                /** @description Job ids: their delivered models */
+                jobs?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comparison"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The action does not fit the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+            /** @description The artifact store could not be read or written */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     best_score_curve_api_results_job__job_id__curve_get: {
         parameters: {
             query?: never;
@@ -3890,6 +5523,55 @@ export interface operations {
             };
         };
     };
+    job_refits_api_results_job__job_id__refits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefitList"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     trials_api_results_job__job_id__trials_get: {
         parameters: {
             query?: never;
@@ -3939,6 +5621,144 @@ export interface operations {
             };
         };
     };
+    refit_status_api_results_job__job_id__trials__trial_number__model_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The trial's number in its job */
+                trial_number: number;
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefitView"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The job is not found, or this trial was never kept */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    keep_trial_api_results_job__job_id__trials__trial_number__model_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The trial's number in its job */
+                trial_number: number;
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Already kept, or being kept: that refit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefitView"];
+                };
+            };
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefitView"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the job's project may not add models to it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The job or the trial is not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The job has not finished, the trial did not complete, or the job's dataset was deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description This server runs no training (or the artifact store failed) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     get_model_api_results_model__model_id__get: {
         parameters: {
             query?: never;
@@ -3957,6 +5777,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrainedModelPublic"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    edit_model_api_results_model__model_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HistoryEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainedModelPublic"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the item's project; or a move into or out of a project by someone other than its owner or an admin, or into a project where the caller is a viewer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such item (or project to move it into) that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    model_access_api_results_model__model_id__access_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemAccess"];
                 };
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
@@ -4171,6 +6102,55 @@ export interface operations {
             };
         };
     };
+    pass_through_columns_api_results_model__model_id__pass_through_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassThroughColumns"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     predict_api_results_model__model_id__predict_post: {
         parameters: {
             query?: never;
@@ -4271,7 +6251,12 @@ export interface operations {
     };
     predict_batch_api_results_model__model_id__predict_batch_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Columns of the file copied into the scored file, first (e.g. an id) */
+                keep_columns?: string[];
+                /** @description Add explanation columns; the file is then scored in the background (202 and a batch id) */
+                explain?: boolean;
+            };
             header?: never;
             path: {
                 model_id: string;
@@ -4284,13 +6269,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The rows with `prediction` and `proba_<class>` columns */
+            /** @description The `keep_columns`, then `prediction` and `proba_<class>` columns, one row per input row */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/csv": unknown;
+                };
+            };
+            /** @description explain=true: the batch is scored in the background */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchAccepted"];
                 };
             };
             /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
@@ -4376,9 +6370,279 @@ export interface operations {
             };
         };
     };
-    list_models_api_results_models_get: {
+    batch_status_api_results_model__model_id__predict_batch__batch_id__get: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchStatus"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such batch for this model and user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    batch_result_api_results_model__model_id__predict_batch__batch_id__result_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The kept columns, `prediction`, `proba_<class>`, then `explained`, `base_value`, one `contribution_<column>` per input column and `top_reasons` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The batch is still running, or failed: detail says which */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    set_threshold_api_results_model__model_id__threshold_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThresholdRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionThreshold"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description You can see the model but may not change it (a viewer of its project) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The body is invalid, or the model is not a yes/no (two-class) model */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+            /** @description The model package does not match the SHA-256 recorded for it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The artifact store could not be read or written */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    clear_threshold_api_results_model__model_id__threshold_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description You can see the model but may not change it (a viewer of its project) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The body is invalid, or the model is not a yes/no (two-class) model */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+            /** @description The model package does not match the SHA-256 recorded for it */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The artifact store could not be read or written */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    list_models_api_results_models_get: {
+        parameters: {
+            query?: {
+                /** @description Words to find in name, notes, tags, target or algorithm */
+                q?: string | null;
+                /** @description Only models with this tag (ignoring case) */
+                tag?: string | null;
+                /** @description A project id, or "private" for models in no project */
+                project_id?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4401,6 +6665,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -4438,6 +6711,12 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["JobStatus"] | null;
+                /** @description Words to find in name, notes, tags, target or algorithms */
+                q?: string | null;
+                /** @description Only jobs with this tag (ignoring case) */
+                tag?: string | null;
+                /** @description A project id, or "private" for jobs in no project */
+                project_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -4478,6 +6757,12 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["JobStatus"] | null;
+                /** @description Words to find in name, notes, tags, target or algorithms */
+                q?: string | null;
+                /** @description Only jobs with this tag (ignoring case) */
+                tag?: string | null;
+                /** @description A project id, or "private" for jobs in no project */
+                project_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -4563,6 +6848,117 @@ export interface operations {
             };
         };
     };
+    edit_job_api_training_jobs__job_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HistoryEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the item's project; or a move into or out of a project by someone other than its owner or an admin, or into a project where the caller is a viewer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such item (or project to move it into) that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    job_access_api_training_jobs__job_id__access_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemAccess"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     cancel_job_api_training_jobs__job_id__cancel_post: {
         parameters: {
             query?: never;
@@ -4592,6 +6988,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description A viewer of the job's project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description An id that names nothing */
             404: {
                 headers: {
@@ -4603,6 +7008,55 @@ export interface operations {
             };
             /** @description The job already finished */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    clone_job_api_training_jobs__job_id__clone_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingRequest"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An id that names nothing */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4650,6 +7104,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description A viewer of the job's project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description An id that names nothing */
             404: {
                 headers: {
@@ -4675,6 +7138,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_training_limits_api_training_limits_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingLimits"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
         };
@@ -4846,6 +7338,15 @@ export interface operations {
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the job's project */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

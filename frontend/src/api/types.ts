@@ -55,6 +55,16 @@ export type JobStage = Schemas["JobPublic"]["stage"];
 export type TrainingRequest = Schemas["TrainingRequest"];
 export type Job = Schemas["JobPublic"];
 
+// ---------------------------------------------------------------- history and projects
+
+/** Rename, notes, tags, or a move between projects, of a job or a model (fields left out stay). */
+export type HistoryEdit = Schemas["HistoryEdit"];
+/** What the signed-in user may do with one job or model, as the server decides it. */
+export type ItemAccess = Schemas["ItemAccess"];
+export type Project = Schemas["ProjectOut"];
+export type ProjectMember = Schemas["ProjectMemberOut"];
+export type ProjectRole = Schemas["MemberRole"]["role"];
+
 // ---------------------------------------------------------------- results
 
 export type TrialStatus = Schemas["TrialPublic"]["status"];
@@ -66,9 +76,22 @@ export interface InputField {
   name: string;
   kind: ColumnKind;
   dtype: string;
+  /** The seen values as the model compares them (text), most frequent first. */
   categories?: string[] | null;
+  /** The same values in the same order with their training types ("Yes", true, 1): what to send. Newer cards only. */
+  values?: InputValue[] | null;
+  /** Numbers: the training range; dates: ISO text. Newer cards only. */
+  min?: number | string | null;
+  max?: number | string | null;
+  /** A value to start a form with: the most frequent category, the median number or date, a common text. */
+  typical?: InputValue | null;
   required?: boolean;
 }
+
+/** One input value as the model card and a prediction request carry it. */
+export type InputValue = string | number | boolean;
+export type TargetCandidate = Schemas["TargetCandidate"];
+export type ColumnTargetHint = Schemas["ColumnTargetHint"];
 
 export interface ModelCard {
   input_schema: InputField[];
@@ -95,6 +118,15 @@ export type Prediction = Omit<Schemas["Prediction"], "predictions" | "classes" |
   /** "onnx" when the model's ONNX graph passed its parity check at export, else "native". */
   engine: "onnx" | "native";
 };
+
+/** Why one row got its prediction: base_value + contributions = output_value, on output_scale. */
+export type RowExplanation = Schemas["RowExplanation"];
+export type Contribution = RowExplanation["contributions"][number];
+/** A file scored in the background (with explanations), and the 202 answer that starts one. */
+export type BatchStatus = Schemas["BatchStatus"];
+export type BatchAccepted = Schemas["BatchAccepted"];
+/** Columns a scored file can carry over from the file scored, and the ones suggested (ids). */
+export type PassThroughColumns = Schemas["PassThroughColumns"];
 
 // ---------------------------------------------------------------- catalogues and status
 

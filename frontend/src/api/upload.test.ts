@@ -69,6 +69,15 @@ describe("uploadDataset", () => {
     expect(sent[0]?.body.get("name")).toBe("A");
   });
 
+  it("sends the project the dataset is shared in, and none for a private one", async () => {
+    const sent = fakeXhr(() => ({ status: 201, body: { id: "d1" } }));
+    startSession(makeTokenPair("a1"), makeUser());
+    await uploadDataset({ file: new File(["x"], "a.csv"), project_id: "p1" });
+    await uploadDataset({ file: new File(["x"], "a.csv") });
+    expect(sent[0]?.body.get("project_id")).toBe("p1");
+    expect(sent[1]?.body.get("project_id")).toBeNull();
+  });
+
   it("renews an expired token once and sends the file again", async () => {
     const sent = fakeXhr((request) =>
       request.headers.Authorization === "Bearer a2" ? { status: 201, body: { id: "d2" } } : { status: 401, body: { detail: "expired" } },

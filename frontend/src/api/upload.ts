@@ -16,10 +16,10 @@ export interface UploadOptions extends Partial<UploadFields> {
 }
 
 /** XMLHttpRequest rather than fetch: only XHR reports upload progress. */
-export async function uploadDataset({ file, name, table, sheet, onProgress, signal }: UploadOptions): Promise<Dataset> {
+export async function uploadDataset({ file, name, table, sheet, project_id, onProgress, signal }: UploadOptions): Promise<Dataset> {
   const form = new FormData();
   form.append("file", file);
-  const fields: Partial<UploadFields> = { name, table, sheet };
+  const fields: Partial<UploadFields> = { name, table, sheet, project_id };
   for (const [key, value] of Object.entries(fields)) {
     if (value) form.append(key, value);
   }

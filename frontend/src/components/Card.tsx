@@ -9,10 +9,12 @@ interface CardProps {
 
 export function Card({ title, actions, children, className = "" }: CardProps) {
   return (
-    <section className={`rounded-lg border border-line bg-surface ${className}`}>
+    // min-w-0: a card in a grid or flex row may shrink below its content's width; wide content (a table) then
+    // scrolls inside the card instead of pushing the page sideways (WCAG 1.4.10 reflow).
+    <section className={`min-w-0 rounded-lg border border-line bg-surface ${className}`}>
       {(title || actions) && (
-        <header className="flex items-center justify-between gap-3 border-b border-line px-4 py-3">
-          <h2 className="text-sm font-semibold">{title}</h2>
+        <header className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2 border-b border-line px-4 py-3">
+          <h2 className="min-w-0 text-sm font-semibold">{title}</h2>
           {actions}
         </header>
       )}

@@ -1,4 +1,5 @@
 import { Database } from "lucide-react";
+import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { Card } from "../components/Card";
 import { PageHeader } from "../components/PageHeader";
@@ -8,10 +9,13 @@ import { useDatasets } from "../features/datasets/api";
 import { DatasetDetail } from "../features/datasets/components/DatasetDetail";
 import { DatasetList } from "../features/datasets/components/DatasetList";
 import { UploadDropzone } from "../features/datasets/components/UploadDropzone";
+import { ProjectPicker } from "../features/projects/components/ProjectPicker";
 
 export function DataPage() {
   const [params, setParams] = useSearchParams();
   const datasets = useDatasets();
+  // Where the next upload goes: "" is private (the default).
+  const [projectId, setProjectId] = useState("");
   const select = (id: string | undefined) => setParams(id ? { id } : {}, { replace: true });
   const selectedId = params.get("id") ?? datasets.data?.[0]?.id;
   const selected = datasets.data?.find((item) => item.id === selectedId);
@@ -22,7 +26,10 @@ export function DataPage() {
       <div className="grid gap-6 lg:grid-cols-[22rem_minmax(0,1fr)]">
         <div className="space-y-6">
           <Card title="Upload">
-            <UploadDropzone onUploaded={(dataset) => select(dataset.id)} />
+            <div className="space-y-4">
+              <ProjectPicker id="upload-project" value={projectId} onChange={setProjectId} />
+              <UploadDropzone projectId={projectId} onUploaded={(dataset) => select(dataset.id)} />
+            </div>
           </Card>
           <Card title="Datasets">
             <QueryView query={datasets}>

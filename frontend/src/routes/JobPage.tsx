@@ -1,19 +1,32 @@
 import { useParams } from "react-router";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
+import { CloneJobLink, JobNotes, JobTitle } from "../features/history/components/ItemHistory";
 import { useJob } from "../features/jobs/api";
 import { JobMonitor } from "../features/jobs/components/JobMonitor";
+import { useLabels } from "../features/meta/useLabels";
 
 export function JobPage() {
   const { id = "" } = useParams();
   const job = useJob(id);
+  const labels = useLabels();
   const title = job.data ? job.data.name || `Predict ${job.data.target_column}` : "Training job";
-  const subtitle = job.data && `${job.data.problem_type} · metric ${job.data.metric} · ${job.data.algorithms.length} algorithms · ${job.data.n_folds}-fold CV`;
+  // The validation is in the header's facts, in the API's words: not repeated (and possibly contradicted) here.
+  const subtitle = job.data && `${job.data.problem_type} · metric ${labels.metric(job.data.metric)} · ${job.data.algorithms.length} algorithms`;
   return (
     <>
-      <PageHeader title={title} subtitle={subtitle} />
+      <PageHeader
+        title={job.data ? <JobTitle job={job.data} /> : title}
+        subtitle={subtitle}
+        actions={job.data && <CloneJobLink jobId={job.data.id} />}
+      />
       <QueryView query={job} loadingLabel="Loading job…">
-        {(data) => <JobMonitor job={data} />}
+        {(data) => (
+          <div className="space-y-6">
+            <JobMonitor job={data} />
+            <JobNotes job={data} />
+          </div>
+        )}
       </QueryView>
     </>
   );

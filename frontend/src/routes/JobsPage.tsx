@@ -1,19 +1,40 @@
 import { ListChecks } from "lucide-react";
-import { useState } from "react";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { primaryLinkClass } from "../components/Button";
 import { Card } from "../components/Card";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
 import { EmptyState } from "../components/States";
+import { useFilteredJobs } from "../features/history/api";
+import { HistoryFilterBar } from "../features/history/components/HistoryFilterBar";
+import { isFiltered, readFilters, tagsOf } from "../features/history/filters";
 import { useJobs } from "../features/jobs/api";
 import { JobFilterTabs } from "../features/jobs/components/JobFilterTabs";
 import { JobList } from "../features/jobs/components/JobList";
-import { type JobFilter, matchesFilter } from "../features/jobs/list";
+import { JOB_FILTERS, type JobFilter, matchesFilter } from "../features/jobs/list";
+
+function isGroup(value: string | null): value is JobFilter {
+  return JOB_FILTERS.some((item) => item.value === value);
+}
 
 export function JobsPage() {
-  const jobs = useJobs();
-  const [filter, setFilter] = useState<JobFilter>("all");
+  const [params, setParams] = useSearchParams();
+  const filters = readFilters(params);
+  const jobs = useFilteredJobs(filters);
+  // The unfiltered list (shared with other pages' cache) says whether there are any jobs at all, and every tag.
+  const all = useJobs();
+  const shown = params.get("show");
+  const group: JobFilter = isGroup(shown) ? shown : "all";
+  const setGroup = (value: JobFilter) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (value === "all") next.delete("show");
+        else next.set("show", value);
+        return next;
+      },
+      { replace: true },
+    );
   return (
     <>
       <PageHeader
@@ -26,31 +47,37 @@ export function JobsPage() {
         }
       />
       <Card>
-        <QueryView query={jobs} loadingLabel="Loading jobs…">
-          {(data) => {
-            if (data.length === 0) {
-              return (
-                <EmptyState title="No training jobs yet" icon={<ListChecks className="size-8" aria-hidden />}>
-                  <Link to="/data" className="text-accent hover:underline">
-                    Upload a dataset
-                  </Link>{" "}
-                  first, then{" "}
-                  <Link to="/train" className="text-accent hover:underline">
-                    start a training job
-                  </Link>
-                  : FlowML tries many models and keeps the best.
-                </EmptyState>
-              );
-            }
-            const shown = data.filter((job) => matchesFilter(job, filter));
-            return (
-              <div className="space-y-4">
-                <JobFilterTabs jobs={data} value={filter} onChange={setFilter} />
-                {shown.length === 0 ? <EmptyState title="No jobs in this group" /> : <JobList jobs={shown} />}
-              </div>
-            );
-          }}
-        </QueryView>
+        {all.data?.length === 0 && !isFiltered(filters) ? (
+          <EmptyState title="No training jobs yet" icon={<ListChecks className="size-8" aria-hidden />}>
+            <Link to="/data" className="text-accent hover:underline">
+              Upload a dataset
+            </Link>{" "}
+            first, then{" "}
+            <Link to="/train" className="text-accent hover:underline">
+              start a training job
+            </Link>
+            : FlowML tries many models and keeps the best.
+          </EmptyState>
+        ) : (
+          <div className="space-y-4">
+            <HistoryFilterBar kind="jobs" tags={tagsOf(all.data ?? [])} />
+            <QueryView query={jobs} loadingLabel="Loading jobs…">
+              {(data) => {
+                const matching = data.items.filter((job) => matchesFilter(job, group));
+                return (
+                  <div className="space-y-4">
+                    <JobFilterTabs jobs={data.items} value={group} onChange={setGroup} />
+                    {matching.length === 0 ? (
+                      <EmptyState title={isFiltered(filters) ? "No job matches the search" : "No jobs in this group"} />
+                    ) : (
+                      <JobList jobs={matching} />
+                    )}
+                  </div>
+                );
+              }}
+            </QueryView>
+          </div>
+        )}
       </Card>
     </>
   );

@@ -1,4 +1,4 @@
-import { ChartNoAxesColumn, FileText, Sparkles, Trophy } from "lucide-react";
+import { ChartNoAxesColumn, FileSpreadsheet, FileText, Sparkles, Trophy } from "lucide-react";
 import { useParams, useSearchParams } from "react-router";
 import type { Model } from "../api/types";
 import { PageHeader } from "../components/PageHeader";
@@ -6,6 +6,7 @@ import { QueryView } from "../components/QueryView";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "../components/ui/tabs";
 import { BatchPanel } from "../features/predict/components/BatchPanel";
 import { PredictPanel } from "../features/predict/components/PredictPanel";
+import { ModelNotes, ModelTitle } from "../features/history/components/ItemHistory";
 import { useModel } from "../features/results/api";
 import { DownloadButtons } from "../features/results/components/DownloadButtons";
 import { EvaluationPanel } from "../features/results/components/EvaluationPanel";
@@ -17,6 +18,43 @@ type Tab = (typeof TABS)[number];
 
 function isTab(value: string | null): value is Tab {
   return TABS.includes(value as Tab);
+}
+
+const PREDICT_MODES = ["row", "file"] as const;
+type PredictMode = (typeof PREDICT_MODES)[number];
+
+/** One row typed in, or a whole file scored: two sections of their own, the choice kept in the URL (?mode=file).
+ *  Both stay mounted, so a file being scored keeps going while the user tries a row. */
+function PredictTab({ model }: { model: Model }) {
+  const [params, setParams] = useSearchParams();
+  const mode: PredictMode = params.get("mode") === "file" ? "file" : "row";
+  const choose = (value: string) =>
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.set("mode", value);
+        return next;
+      },
+      { replace: true },
+    );
+  return (
+    <Tabs value={mode} onValueChange={choose}>
+      <TabsList aria-label="Ways to predict">
+        <TabsTrigger value="row">
+          <Sparkles aria-hidden /> One row
+        </TabsTrigger>
+        <TabsTrigger value="file">
+          <FileSpreadsheet aria-hidden /> Score a file
+        </TabsTrigger>
+      </TabsList>
+      <TabsContent value="row" forceMount className="data-[state=inactive]:hidden">
+        <PredictPanel model={model} />
+      </TabsContent>
+      <TabsContent value="file" forceMount className="data-[state=inactive]:hidden">
+        <BatchPanel modelId={model.id} />
+      </TabsContent>
+    </Tabs>
+  );
 }
 
 function ModelDetail({ model }: { model: Model }) {
@@ -49,9 +87,8 @@ function ModelDetail({ model }: { model: Model }) {
       <TabsContent value="leaderboard">
         <LeaderboardPanel model={model} />
       </TabsContent>
-      <TabsContent value="predict" className="mt-4 space-y-6">
-        <PredictPanel model={model} />
-        <BatchPanel modelId={model.id} />
+      <TabsContent value="predict" className="mt-4">
+        <PredictTab model={model} />
       </TabsContent>
     </Tabs>
   );
@@ -63,12 +100,17 @@ export function ModelPage() {
   return (
     <>
       <PageHeader
-        title={model.data ? `${model.data.algorithm} → ${model.data.target}` : "Model"}
+        title={model.data ? <ModelTitle model={model.data} /> : "Model"}
         subtitle="How the model was built, how well it does, and predictions"
         actions={model.data && <DownloadButtons model={model.data} />}
       />
       <QueryView query={model} loadingLabel="Loading model…">
-        {(data) => <ModelDetail model={data} />}
+        {(data) => (
+          <div className="space-y-6">
+            <ModelDetail model={data} />
+            <ModelNotes model={data} />
+          </div>
+        )}
       </QueryView>
     </>
   );

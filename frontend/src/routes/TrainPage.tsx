@@ -4,18 +4,23 @@ import { primaryLinkClass } from "../components/Button";
 import { Card } from "../components/Card";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
-import { EmptyState } from "../components/States";
+import { EmptyState, ErrorBanner, Loading } from "../components/States";
 import { useDatasets } from "../features/datasets/api";
 import { TrainForm } from "../features/training/components/TrainForm";
 import { initialSelection } from "../features/training/initialSelection";
+import { cloneSelection, useCloneDefaults } from "../features/training/useCloneDefaults";
 
 export function TrainPage() {
   const [params] = useSearchParams();
   const datasets = useDatasets();
+  // ?clone=<job id>: "Clone job" on a job page; the form waits for the job's settings.
+  const cloneId = params.get("clone");
+  const clone = useCloneDefaults(cloneId);
   return (
     <>
       <PageHeader title="Train" subtitle="FlowML tries the selected algorithms and tunes them until the time budget runs out." />
       <Card className="max-w-5xl">
+        {clone.isError && <ErrorBanner message={`The job to clone could not be loaded: ${clone.error.message}`} />}
         <QueryView query={datasets} loadingLabel="Loading datasets…">
           {(items) =>
             items.length === 0 ? (
@@ -26,11 +31,20 @@ export function TrainPage() {
               </EmptyState>
             ) : (
               // Keyed by the link, so following another "Train on this" link starts the form afresh.
-              <TrainForm
-                key={params.toString()}
-                datasets={items}
-                initial={initialSelection(items, { dataset: params.get("dataset"), target: params.get("target") })}
-              />
+              cloneId && clone.isPending ? (
+                <Loading label="Loading the job's settings…" />
+              ) : (
+                <TrainForm
+                  key={params.toString()}
+                  datasets={items}
+                  clone={clone.data}
+                  initial={
+                    clone.data
+                      ? cloneSelection(items, clone.data)
+                      : initialSelection(items, { dataset: params.get("dataset"), target: params.get("target") })
+                  }
+                />
+              )
             )
           }
         </QueryView>

@@ -1,5 +1,5 @@
 // Factories for unit tests: fresh objects per call, overridable field by field.
-import type { InputField, Job, JobEvent, Leaderboard, TokenPair, Trial, UserPublic } from "../api/types";
+import type { InputField, Job, JobEvent, Leaderboard, Model, TokenPair, Trial, UserPublic } from "../api/types";
 
 export function makeJob(overrides: Partial<Job> = {}): Job {
   return {
@@ -31,6 +31,14 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     started_at: "2025-01-01T10:00:01Z",
     finished_at: null,
     deadline: "2025-01-01T10:01:01Z",
+    validation: "cv",
+    validation_folds: 5,
+    validation_label: "5-fold cross-validation",
+    notes: "",
+    tags: [],
+    cloned_from: null,
+    project_id: null,
+    owner_id: null,
     ...overrides,
   };
 }
@@ -52,12 +60,41 @@ export function makeTrial(overrides: Partial<Trial> = {}): Trial {
     error: null,
     started_at: "2025-01-01T10:00:02Z",
     finished_at: "2025-01-01T10:00:03Z",
+    validation: "cv",
+    ...overrides,
+  };
+}
+
+export function makeModel(overrides: Partial<Model> = {}): Model {
+  return {
+    id: "m".repeat(32),
+    job_id: "a".repeat(32),
+    dataset_id: "d".repeat(32),
+    algorithm: "lightgbm",
+    problem_type: "binary",
+    target: "Survived",
+    metric: "roc_auc",
+    cv_score: 0.8,
+    classes: null,
+    feature_importance: {},
+    card: { input_schema: [] },
+    sha256: "",
+    size_bytes: 0,
+    created_at: "2025-01-01T10:00:00Z",
+    name: "",
+    display_name: "LightGBM · Survived",
+    validation_label: "5-fold cross-validation",
+    notes: "",
+    tags: [],
+    trial_number: null,
+    project_id: null,
+    owner_id: null,
     ...overrides,
   };
 }
 
 export function makeLeaderboard(items: Trial[] = [], greaterIsBetter = true): Leaderboard {
-  return { job_id: "a".repeat(32), metric: "roc_auc", greater_is_better: greaterIsBetter, items, models: [] };
+  return { job_id: "a".repeat(32), metric: "roc_auc", greater_is_better: greaterIsBetter, items, delivered: null, models: [] };
 }
 
 type EventOf<T extends JobEvent["type"]> = Extract<JobEvent, { type: T }>;

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
 from flowml.api.auth import CurrentUser, current_user
-from flowml.api.deps import CtxDep, DatasetDep
+from flowml.api.deps import CtxDep, DatasetDep, EditableDatasetDep
 from flowml.api.routes.responses import error_responses, signed_in
 from flowml.api.uploads import spool_upload
 from flowml.core.errors import InvalidInputError
 from flowml.data.schema import ColumnKind
 from flowml.db.tables import DatasetPublic, DatasetsPublic
-from flowml.services import datasets, users
+from flowml.db.types import ProblemTypeValue
+from flowml.services import datasets, history
+from flowml.services.history import ListFilters
 from flowml.services.inputs import seed_or_ours, storable_text
 
 router = APIRouter(
@@ -42,6 +44,23 @@ class TopValue(BaseModel):
     count: int
 
 
+class ColumnTargetHint(BaseModel):
+    """What the column would be as the prediction target (data/target.py)."""
+
+    eligible: bool = Field(description="False for columns FlowML never suggests: ids, free text, dates, constants")
+    problem_type: ProblemTypeValue | None = Field(description="The problem type it makes; null when not eligible")
+    reason: str = Field(description="Why, in plain words: its values and what makes it look like an outcome")
+
+
+class TargetCandidate(BaseModel):
+    name: str
+    problem_type: ProblemTypeValue
+    confidence: Literal["high", "medium", "low"] = Field(
+        description="high: clearly the outcome (the dashboard pre-selects it); medium or low: a guess to confirm"
+    )
+    reason: str = Field(description='Why, e.g. "two values, Yes and No; named like an outcome; last usable column"')
+
+
 class ColumnProfile(BaseModel):
     """Per-column statistics (data/profile.py). The optional fields appear only for the kinds that have them."""
 
@@ -60,10 +79,15 @@ class ColumnProfile(BaseModel):
     top_values: list[TopValue] | None = Field(
         default=None, description="Categorical, boolean and text columns: the most frequent first"
     )
+    target: ColumnTargetHint | None = Field(default=None, description="The column as the prediction target")
 
 
 class DatasetStats(BaseModel):
     columns: list[ColumnProfile]
+    target_candidates: list[TargetCandidate] = Field(
+        default_factory=list,
+        description="Columns that could be the target, most outcome-like first; `suggested_target` is the first",
+    )
 
 
 @router.post(
@@ -79,6 +103,9 @@ async def upload_dataset(
     name: Annotated[str | None, Form(max_length=255)] = None,
     table: Annotated[str | None, Form(description="SQLite: which table to load")] = None,
     sheet: Annotated[str | None, Form(description="Excel: which sheet (default: the first)")] = None,
+    project_id: Annotated[
+        str | None, Form(description="A project to share it in (editor or owner role); default: private")
+    ] = None,
 ) -> Any:
     if not file.filename:
         raise InvalidInputError("the upload has no file name, so its format is unknown")
@@ -86,18 +113,32 @@ async def upload_dataset(
     for value, what in ((file.filename, "the file name"), (name, "name"), (table, "table"), (sheet, "sheet")):
         if value is not None:
             storable_text(value, what)
+    if project_id:
+        await history.check_project_for_work(ctx, user, project_id)
     path = await spool_upload(file, ctx.settings.upload_dir, ctx.settings.max_upload_bytes)
     try:
         return await datasets.create_dataset(
-            ctx, upload_path=path, filename=file.filename, name=name, table=table, sheet=sheet, owner_id=user.id
+            ctx,
+            upload_path=path,
+            filename=file.filename,
+            name=name,
+            table=table,
+            sheet=sheet,
+            owner_id=user.id,
+            project_id=project_id or None,
         )
     finally:
         path.unlink(missing_ok=True)
 
 
 @router.get("", response_model=DatasetsPublic)
-async def list_datasets(ctx: CtxDep, user: CurrentUser) -> Any:
-    items = await datasets.list_datasets(ctx, users.owner_filter(user))
+async def list_datasets(
+    ctx: CtxDep,
+    user: CurrentUser,
+    q: Annotated[str | None, Query(max_length=255, description="Words to find in the name")] = None,
+    project_id: Annotated[str | None, Query(description='A project id, or "private"')] = None,
+) -> Any:
+    items = await datasets.list_datasets(ctx, user, ListFilters(q=q, project_id=project_id))
     return {"items": items, "count": len(items)}
 
 
@@ -133,14 +174,20 @@ async def preview_dataset(
     responses=error_responses(404),
 )
 async def dataset_stats(dataset: DatasetDep) -> dict[str, Any]:
-    return {"columns": dataset.profile}
+    return datasets.stats(dataset)
 
 
 @router.delete(
     "/{dataset_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=error_responses(404, 409, 503, notes={409: "A training job on this dataset is still running"}),
+    responses=error_responses(
+        403,
+        404,
+        409,
+        503,
+        notes={403: "A viewer of the dataset's project", 409: "A training job on this dataset is still running"},
+    ),
 )
-async def delete_dataset(ctx: CtxDep, dataset: DatasetDep) -> Response:
+async def delete_dataset(ctx: CtxDep, dataset: EditableDatasetDep) -> Response:
     await datasets.delete_dataset(ctx, dataset.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -5,23 +5,26 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, UploadFile
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, model_validator
 
 from flowml.api.auth import CurrentUser, current_user
 from flowml.api.deps import CtxDep, JobDep, ModelDep
 from flowml.api.rate_limit import rate_limit
+from flowml.api.routes.predictions import BatchAccepted, RowExplanation
 from flowml.api.routes.responses import error_responses, signed_in
 from flowml.api.uploads import spool_upload
-from flowml.core.errors import InvalidInputError
+from flowml.core.errors import InvalidInputError, NotFoundError
 from flowml.data.formats import extension_of, read_table
 from flowml.data.limits import ReadLimits
-from flowml.db.tables import TrainedModelPublic, TrainedModelsPublic, TrialPublic
+from flowml.db.tables import TrainedModel, TrainedModelPublic, TrainedModelsPublic, TrialPublic
 from flowml.engine.metrics import get_metric
 from flowml.engine.types import ProblemType
-from flowml.services import models, users
+from flowml.services import batch_scoring, explanations, models
+from flowml.services.history import ListFilters
 from flowml.services.jobs import service as jobs
+from flowml.services.jobs.delivered import DeliveredModel, delivered_model
 from flowml.services.jobs.views import trial_view
 
 router = APIRouter(prefix="/api/results", tags=["results"], dependencies=[Depends(current_user)], responses=signed_in())
@@ -48,7 +51,13 @@ class Leaderboard(BaseModel):
     metric: str
     greater_is_better: bool
     items: list[TrialPublic]
-    models: list[SeedLeaderboardEntry] = Field(description="Seed-compatible view of `items`, in the same order")
+    delivered: DeliveredModel | None = Field(
+        description="The model the job delivered (its banner's score), placed by `rank` among `items`; null "
+        "until the job has a model"
+    )
+    models: list[SeedLeaderboardEntry] = Field(
+        description="Seed-compatible view of `items`, in the same order, with a delivered ensemble at its rank"
+    )
 
 
 class TrialsPublic(BaseModel):
@@ -59,8 +68,11 @@ class TrialsPublic(BaseModel):
 class CurvePoint(BaseModel):
     seconds: float = Field(description="Seconds since the job started")
     best_score: float
-    trial_number: int
+    trial_number: int | None = Field(description="The trial that set this best; null for the delivered ensemble")
     algorithm: str
+    kind: Literal["trial", "ensemble"] = Field(
+        default="trial", description="ensemble: the last point, the delivered ensemble when the job finalized"
+    )
 
 
 class Curve(BaseModel):
@@ -75,6 +87,10 @@ class PredictRequest(BaseModel):
     row: dict[str, Any] | None = Field(default=None, description="One row")
     data: dict[str, Any] | list[dict[str, Any]] | None = Field(
         default=None, description="Seed-compatible: one row as an object, or several as a list of objects"
+    )
+    explain: bool = Field(
+        default=False,
+        description="Also return `explanations`: each row's top contributing columns (SHAP); at most 100 rows",
     )
 
     @model_validator(mode="after")
@@ -101,6 +117,9 @@ class Prediction(BaseModel):
         description="One row's class probabilities, in the order of `classes`; null for regression or several rows"
     )
     execution_time: float = Field(description="Seconds the prediction took (latency_ms in seconds)")
+    explanations: list[RowExplanation] | None = Field(
+        default=None, description="With `explain: true`: one per row, in order; otherwise null"
+    )
 
 
 class RocPoint(BaseModel):
@@ -114,10 +133,37 @@ class RocCurve(BaseModel):
     points: list[RocPoint] = Field(description="At most 101 points, from (0,0) to (1,1)")
 
 
+class ThresholdPoint(BaseModel):
+    threshold: float = Field(description="A row is predicted positive when its positive-class probability >= this")
+    tp: int = Field(description="Real positives predicted positive")
+    fp: int = Field(description="Real negatives predicted positive")
+    tn: int = Field(description="Real negatives predicted negative")
+    fn: int = Field(description="Real positives predicted negative")
+
+
+class GainsPoint(BaseModel):
+    fraction: float = Field(description="Share of rows, taken most-likely-positive first")
+    captured: float = Field(description="Share of all real positives among them; lift = captured / fraction")
+
+
+class ThresholdTable(BaseModel):
+    positive_label: str = Field(description="The positive class (the second label)")
+    negative_label: str
+    n_positive: int
+    n_negative: int
+    points: list[ThresholdPoint] = Field(description="Counts at thresholds 0, 0.01, ..., 1")
+    gains: list[GainsPoint] = Field(description="Cumulative gains at every 1% of rows, from 0 to 1")
+
+
 class ClassificationEvaluation(BaseModel):
     labels: list[str] = Field(description="Class labels as text, in the order of the matrix rows and columns")
     confusion_matrix: list[list[int]] = Field(description="Rows: actual class; columns: predicted class")
     roc: list[RocCurve] = Field(description="Binary: one curve for the positive class; multiclass: one per class")
+    thresholds: ThresholdTable | None = Field(
+        default=None,
+        description="Binary models: counts per decision threshold and the gains curve; null for multiclass models "
+        "and for models trained before the table was recorded",
+    )
 
 
 class ScatterPoint(BaseModel):
@@ -155,14 +201,33 @@ async def leaderboard(ctx: CtxDep, job: JobDep) -> Any:
     trials.sort(key=lambda t: (-(t.score or 0.0) if better else (t.score or 0.0), t.trial_number))
     items = [trial_view(t, rank) for rank, t in enumerate(trials, start=1)]
     models = [SeedLeaderboardEntry.of(item, job.metric) for item in items]
-    return Leaderboard(job_id=job.id, metric=job.metric, greater_is_better=better, items=items, models=models)
+    delivered = delivered_model(job, await _job_model(ctx, job.model_id), trials, better)
+    if delivered is not None and delivered.kind == "ensemble" and delivered.score is not None:
+        at = (delivered.rank or len(models) + 1) - 1
+        scores = {job.metric: delivered.score}
+        models.insert(at, SeedLeaderboardEntry(algorithm="ensemble", metrics=scores, training_time=delivered.fit_time))
+    return Leaderboard(
+        job_id=job.id, metric=job.metric, greater_is_better=better, items=items, delivered=delivered, models=models
+    )
+
+
+async def _job_model(ctx: CtxDep, model_id: str | None) -> TrainedModel | None:
+    """The job's model row; None when it has none or it was deleted."""
+    if model_id is None:
+        return None
+    try:
+        return await models.get_model(ctx, model_id)
+    except NotFoundError:
+        return None
 
 
 @router.get("/job/{job_id}/curve", response_model=Curve, responses=error_responses(404))
 async def best_score_curve(ctx: CtxDep, job: JobDep) -> Any:
-    """The best score so far each time it improved: the anytime curve of the search."""
+    """The best score so far each time it improved: the anytime curve of the search, ending, when the job delivered
+    an ensemble, at the ensemble's score (the job's best_score) at the time the job finalized."""
     better = get_metric(job.metric, ProblemType(job.problem_type)).greater_is_better
-    done = [t for t in await jobs.list_trials(ctx, job.id) if t.score is not None and t.finished_at is not None]
+    trials = await jobs.list_trials(ctx, job.id)
+    done = [t for t in trials if t.score is not None and t.finished_at is not None]
     done.sort(key=lambda t: (t.finished_at, t.trial_number))
     points: list[CurvePoint] = []
     start = job.started_at or job.created_at
@@ -176,6 +241,19 @@ async def best_score_curve(ctx: CtxDep, job: JobDep) -> Any:
                 seconds=seconds, best_score=trial.score, trial_number=trial.trial_number, algorithm=trial.algorithm
             )
         )
+    # The delivered ensemble is the search's last step: the curve ends at the score the job's banner shows.
+    delivered = delivered_model(job, await _job_model(ctx, job.model_id), trials, better)
+    if delivered is not None and delivered.kind == "ensemble" and delivered.score is not None:
+        seconds = max(points[-1].seconds if points else 0.0, (delivered.finished_at - start).total_seconds())
+        points.append(
+            CurvePoint(
+                seconds=seconds,
+                best_score=delivered.score,
+                trial_number=None,
+                algorithm=delivered.label.lower(),
+                kind="ensemble",
+            )
+        )
     return Curve(job_id=job.id, metric=job.metric, greater_is_better=better, points=points)
 
 
@@ -186,8 +264,17 @@ async def trials(ctx: CtxDep, job: JobDep) -> Any:
 
 
 @router.get("/models", response_model=TrainedModelsPublic)
-async def list_models(ctx: CtxDep, user: CurrentUser) -> Any:
-    items = await models.list_models(ctx, users.owner_filter(user))
+async def list_models(
+    ctx: CtxDep,
+    user: CurrentUser,
+    q: Annotated[
+        str | None, Query(max_length=255, description="Words to find in name, notes, tags, target or algorithm")
+    ] = None,
+    tag: Annotated[str | None, Query(max_length=40, description="Only models with this tag (ignoring case)")] = None,
+    project_id: Annotated[str | None, Query(description='A project id, or "private" for models in no project')] = None,
+) -> Any:
+    """The models the caller may see (their own, their projects', everyone's for an admin), newest first."""
+    items = await models.list_models(ctx, user, ListFilters(q=q, tag=tag, project_id=project_id))
     return {"items": items, "count": len(items)}
 
 
@@ -203,7 +290,10 @@ async def get_model(model: ModelDep) -> Any:
     responses=error_responses(400, 404, 413, 422, 429, 500, 503),
 )
 async def predict(ctx: CtxDep, model: ModelDep, request: PredictRequest) -> Any:
-    return await models.predict_rows(ctx, model.id, request.all_rows())
+    answer = await models.predict_rows(ctx, model.id, request.all_rows())
+    if request.explain:
+        answer["explanations"] = await explanations.explain_rows(ctx, model, request.all_rows())
+    return answer
 
 
 @router.post(
@@ -211,11 +301,28 @@ async def predict(ctx: CtxDep, model: ModelDep, request: PredictRequest) -> Any:
     response_class=Response,
     dependencies=[PREDICT_LIMIT],
     responses={
-        200: {"content": {"text/csv": {}}, "description": "The rows with `prediction` and `proba_<class>` columns"},
+        200: {
+            "content": {"text/csv": {}},
+            "description": "The `keep_columns`, then `prediction` and `proba_<class>` columns, one row per input row",
+        },
+        202: {"model": BatchAccepted, "description": "explain=true: the batch is scored in the background"},
         **error_responses(400, 404, 413, 415, 422, 429, 500, 503),
     },
 )
-async def predict_batch(ctx: CtxDep, model: ModelDep, file: Annotated[UploadFile, File()]) -> Response:
+async def predict_batch(
+    ctx: CtxDep,
+    model: ModelDep,
+    user: CurrentUser,
+    file: Annotated[UploadFile, File()],
+    keep_columns: Annotated[
+        list[str],
+        Query(max_length=200, description="Columns of the file copied into the scored file, first (e.g. an id)"),
+    ] = [],  # noqa: B006 - FastAPI copies the default per request
+    explain: Annotated[
+        bool,
+        Query(description="Add explanation columns; the file is then scored in the background (202 and a batch id)"),
+    ] = False,
+) -> Response:
     if not file.filename:
         raise InvalidInputError("the upload has no file name, so its format is unknown")
     extension = extension_of(file.filename)
@@ -227,7 +334,11 @@ async def predict_batch(ctx: CtxDep, model: ModelDep, file: Annotated[UploadFile
         )
     finally:
         path.unlink(missing_ok=True)
-    body, warnings = await models.predict_table(ctx, model.id, frame)
+    keep = batch_scoring.check_keep_columns(frame, keep_columns)
+    if explain:
+        accepted = BatchAccepted.of(await batch_scoring.start(ctx, model, frame, keep, user))
+        return JSONResponse(accepted.model_dump(mode="json"), status_code=202)
+    body, warnings = await models.predict_table(ctx, model.id, frame, keep)
     headers = {"Content-Disposition": f'attachment; filename="predictions-{model.id}.csv"'}
     if warnings:
         headers["X-FlowML-Warnings"] = " | ".join(warnings)[:2000].encode("ascii", "replace").decode()

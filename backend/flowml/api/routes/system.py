@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -21,7 +22,7 @@ from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Worker
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, metrics_for
 from flowml.engine.types import ProblemType
-from flowml.services import users
+from flowml.services import access
 from flowml.services.context import AppContext
 from flowml.services.logs import read_job_log, system_log_path, tail
 
@@ -71,6 +72,8 @@ class MetricInfo(BaseModel):
     tasks: list[ProblemType]
     greater_is_better: bool
     default_for: list[ProblemType] = Field(description="The tasks this metric is the default for")
+    lower: float | None = Field(description="The lowest value the metric can take; null when unbounded")
+    upper: float | None = Field(description="The highest value the metric can take (1 for AUC); null when unbounded")
 
 
 class JobLog(BaseModel):
@@ -112,11 +115,10 @@ async def _check(component: str, probe: Awaitable[None]) -> ComponentStatus:
 
 @router.get("/api/stats", response_model=Stats)
 async def stats(ctx: CtxDep, user: CurrentUser) -> dict[str, Any]:
-    """The caller's own counts (everyone's for an admin); workers are shared by all."""
-    owner = users.owner_filter(user)
+    """What the caller sees: their own and their projects' (everyone's for an admin); workers are shared by all."""
 
     def mine(query: Any, table: Any) -> Any:
-        return query if owner is None else query.where(table.owner_id == owner)
+        return access.only_visible(query, user, table)
 
     async with ctx.sessions() as session:
         n_datasets = (await session.exec(mine(select(func.count()).select_from(Dataset), Dataset))).one()
@@ -146,7 +148,12 @@ async def metrics(task: ProblemType | None = None) -> list[dict[str, Any]]:
     for t in tasks:
         default = default_metric(t).name
         for metric in metrics_for(t):
-            entry = seen.setdefault(metric.name, {**metric.describe(), "default_for": []})
+            lower, upper = metric.bounds
+            bounds = {
+                "lower": lower if math.isfinite(lower) else None,
+                "upper": upper if math.isfinite(upper) else None,
+            }
+            entry = seen.setdefault(metric.name, {**metric.describe(), **bounds, "default_for": []})
             if metric.name == default:
                 entry["default_for"].append(t.value)
     return list(seen.values())

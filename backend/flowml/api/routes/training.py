@@ -7,16 +7,16 @@ written from it keep working.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import Field
 
 from flowml.api.auth import CurrentUser, current_user
-from flowml.api.deps import CtxDep, JobDep, ManagerDep
+from flowml.api.deps import CtxDep, EditableJobDep, JobDep, ManagerDep
 from flowml.api.routes.responses import error_responses, signed_in
 from flowml.db.tables import JobPublic, JobsPublic, JobStatus
-from flowml.services import users
+from flowml.services.history import ListFilters
 from flowml.services.jobs import service as jobs
 from flowml.services.jobs.requests import TrainingRequest
 from flowml.services.jobs.views import job_view
@@ -25,6 +25,7 @@ router = APIRouter(
     prefix="/api/training", tags=["training"], dependencies=[Depends(current_user)], responses=signed_in()
 )
 
+_VIEWER = "A viewer of the job's project"
 SEED_ALIAS = "Seed-compatible alias of `{path}` (the seed's README documented this path); same answer."
 
 
@@ -67,8 +68,18 @@ async def start_training(ctx: CtxDep, manager: ManagerDep, user: CurrentUser, re
     summary="List Jobs (seed alias)",
     description=SEED_ALIAS.format(path="GET /api/training/jobs"),
 )
-async def list_jobs(ctx: CtxDep, user: CurrentUser, status: JobStatus | None = None) -> Any:
-    items = await jobs.list_jobs(ctx, status, users.owner_filter(user))
+async def list_jobs(
+    ctx: CtxDep,
+    user: CurrentUser,
+    status: JobStatus | None = None,
+    q: Annotated[
+        str | None, Query(max_length=255, description="Words to find in name, notes, tags, target or algorithms")
+    ] = None,
+    tag: Annotated[str | None, Query(max_length=40, description="Only jobs with this tag (ignoring case)")] = None,
+    project_id: Annotated[str | None, Query(description='A project id, or "private" for jobs in no project')] = None,
+) -> Any:
+    """The jobs the caller may see (their own, their projects', everyone's for an admin), newest first."""
+    items = await jobs.list_jobs(ctx, user, status, ListFilters(q=q, tag=tag, project_id=project_id))
     return {"items": items, "count": len(items)}
 
 
@@ -80,27 +91,34 @@ async def get_job(job: JobDep) -> Any:
 @router.post(
     "/jobs/{job_id}/stop",
     response_model=JobPublic,
-    responses=error_responses(404, 409, notes={409: "The job is not running, or no trial has finished yet"}),
+    responses=error_responses(
+        403,
+        404,
+        409,
+        notes={403: _VIEWER, 409: "The job is not running, or no trial has finished yet"},
+    ),
 )
-async def stop_job(ctx: CtxDep, job: JobDep) -> Any:
+async def stop_job(ctx: CtxDep, job: EditableJobDep) -> Any:
     """Stop searching now and finish with the best model found so far (the job still completes)."""
     return await jobs.request_stop(ctx, job.id)
 
 
-_CANCEL_CONFLICT = {409: "The job already finished"}
+_CANCEL_CONFLICT = {403: "A viewer of the job's project", 409: "The job already finished"}
 
 
 @router.post(
-    "/jobs/{job_id}/cancel", response_model=JobPublic, responses=error_responses(404, 409, notes=_CANCEL_CONFLICT)
+    "/jobs/{job_id}/cancel",
+    response_model=JobPublic,
+    responses=error_responses(403, 404, 409, notes=_CANCEL_CONFLICT),
 )
 @router.post(
     "/{job_id}/cancel",
     response_model=JobPublic,
-    responses=error_responses(404, 409, notes=_CANCEL_CONFLICT),
+    responses=error_responses(403, 404, 409, notes=_CANCEL_CONFLICT),
     summary="Cancel Job (seed alias)",
     description=SEED_ALIAS.format(path="POST /api/training/jobs/{job_id}/cancel"),
 )
-async def cancel_job(manager: ManagerDep, job: JobDep) -> Any:
+async def cancel_job(manager: ManagerDep, job: EditableJobDep) -> Any:
     """A queued job is `cancelled` at once; a running one answers `running` with the message `cancelling` and is
     `cancelled` within seconds, when its trials have stopped."""
     return await manager.cancel(job.id)

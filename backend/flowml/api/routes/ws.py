@@ -19,7 +19,7 @@ from flowml.api.auth import WS_FORBIDDEN, WS_UNAUTHORIZED, websocket_credential,
 from flowml.core.errors import NotFoundError
 from flowml.events.hub import ClientQueue, WebSocketHub
 from flowml.events.schemas import Event, EventType
-from flowml.services import users
+from flowml.services import access, users
 from flowml.services.context import AppContext
 from flowml.services.inputs import is_id
 from flowml.services.jobs import service as jobs
@@ -52,7 +52,7 @@ async def _close_reason(
         job = await jobs.get_job(ctx, job_id) if is_id(job_id) else None
     except NotFoundError:
         job = None
-    if job is not None and users.can_see(user, job.owner_id):
+    if job is not None and access.can_see(user, job.owner_id, job.project_id, await access.roles_of(ctx, user)):
         return None
     if job is not None and admitted:
         return CloseReason(WS_FORBIDDEN, f"you may no longer follow job {job_id}")

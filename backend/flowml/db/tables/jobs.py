@@ -7,8 +7,10 @@ from enum import StrEnum
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from pydantic import computed_field
 from sqlmodel import Field, SQLModel
 
+from flowml.core.validation import validation_label
 from flowml.db.types import RESPONSE_CONFIG, ProblemTypeValue, json_column, new_id, time_column, utcnow
 
 
@@ -92,6 +94,11 @@ class Job(JobBase, table=True):
     deadline: datetime | None = Field(default=None, sa_column=time_column())
 
 
+_VALIDATION_LABEL = (
+    "The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded'"
+)
+
+
 class JobPublic(JobBase):
     model_config = RESPONSE_CONFIG
 
@@ -107,6 +114,11 @@ class JobPublic(JobBase):
     started_at: datetime | None
     finished_at: datetime | None
     deadline: datetime | None
+
+    @computed_field(description=_VALIDATION_LABEL)  # type: ignore[prop-decorator]
+    @property
+    def validation_label(self) -> str:
+        return validation_label(self.validation, self.validation_folds)
 
 
 class JobsPublic(SQLModel):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pydantic import computed_field
 from sqlmodel import Field, SQLModel
 
+from flowml.core.validation import validation_label
 from flowml.db.types import RESPONSE_CONFIG, json_column, new_id, time_column, utcnow
 
 
@@ -43,6 +45,13 @@ class TrainedModel(TrainedModelBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False, index=True))
 
 
+_DISPLAY_NAME = (
+    "`name` when the analyst named it, else the default the card recorded at training time from the algorithm's "
+    "label and the target, e.g. 'Ensemble of 3 · Attrition'"
+)
+_VALIDATION_LABEL = "The validation behind cv_score, in the same words as the job's validation_label"
+
+
 class TrainedModelPublic(TrainedModelBase):
     model_config = RESPONSE_CONFIG
 
@@ -53,6 +62,21 @@ class TrainedModelPublic(TrainedModelBase):
     feature_importance: dict[str, float]
     card: dict[str, Any]
     created_at: datetime
+
+    @computed_field(description=_DISPLAY_NAME)  # type: ignore[prop-decorator]
+    @property
+    def display_name(self) -> str:
+        default = self.card.get("default_name") if isinstance(self.card, dict) else None
+        return self.name or (default if isinstance(default, str) and default else f"{self.algorithm} · {self.target}")
+
+    @computed_field(description=_VALIDATION_LABEL)  # type: ignore[prop-decorator]
+    @property
+    def validation_label(self) -> str:
+        entry = self.card.get("validation") if isinstance(self.card, dict) else None
+        if not isinstance(entry, dict):
+            return validation_label(None, None)
+        folds = entry.get("folds")
+        return validation_label(entry.get("method"), folds if isinstance(folds, int) else None)
 
 
 class TrainedModelsPublic(SQLModel):

@@ -16,6 +16,7 @@ from flowml.engine.onnx.export import (
     export_onnx,
 )
 from flowml.engine.onnx.runtime import OnnxPredictor, create_session
+from flowml.engine.onnx.threshold import THRESHOLD_METADATA, graph_threshold, with_threshold
 
 ONNX_FILE = "model.onnx"
 
@@ -24,6 +25,7 @@ __all__ = [
     "ONNX_FILE",
     "PROBABILITY_TOLERANCE",
     "REGRESSION_RELATIVE_TOLERANCE",
+    "THRESHOLD_METADATA",
     "ExportableModel",
     "OnnxExport",
     "OnnxPredictor",
@@ -32,5 +34,7 @@ __all__ = [
     "check_parity",
     "create_session",
     "export_onnx",
+    "graph_threshold",
     "unsupported_parts",
+    "with_threshold",
 ]

@@ -6,7 +6,8 @@ code gets from validating against the card). `*_prepared(X)` take a frame that a
 `FlowMLModel.prepare` / `OnnxPredictor.prepare`. Columns the graph does not use are ignored.
 
 Outputs: predictions are original labels (an array of `classes` values) or float64 numbers for regression; the
-probabilities are float64 [N, k] in `classes` order, None for regression.
+probabilities are float64 [N, k] in `classes` order, None for regression. A binary graph with a decision
+threshold baked in (onnx/threshold.py) labels by it; `decision_threshold` says which (None: the argmax).
 
 Thread safety: one predictor may serve concurrent requests (`InferenceSession.run` is thread safe). Each call runs
 on the calling thread only (intra_op_num_threads=1), so a worker's parallelism is its number of threads/processes.
@@ -29,6 +30,7 @@ from flowml.engine.onnx._schema import (
     GraphInfo,
     read_metadata,
 )
+from flowml.engine.onnx.threshold import THRESHOLD_METADATA
 from flowml.engine.preprocessing import prepare_X
 from flowml.engine.types import FeaturePlan, ProblemType
 
@@ -51,7 +53,10 @@ class OnnxPredictor:
         """`model`: the graph's bytes or a path to model.onnx. `classes` overrides the labels stored in the graph
         (pass the card's when a label type does not survive JSON, e.g. a date)."""
         self._session = create_session(model)
-        self.info: GraphInfo = read_metadata(self._session.get_modelmeta().custom_metadata_map)
+        metadata = self._session.get_modelmeta().custom_metadata_map
+        self.info: GraphInfo = read_metadata(metadata)
+        threshold = metadata.get(THRESHOLD_METADATA)
+        self.decision_threshold: float | None = float(threshold) if threshold is not None else None
         self.classes: list[Any] | None = list(classes) if classes is not None else self.info.classes
         used = {graph_input.name for graph_input in self._session.get_inputs()}
         self._inputs = [column for column in self.info.inputs if column.name in used]

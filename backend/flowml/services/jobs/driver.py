@@ -18,6 +18,7 @@ from loguru import logger
 from sqlmodel import col, or_, select, update
 
 from flowml.core.errors import FlowMLError
+from flowml.core.validation import validation_folds
 from flowml.db.tables import Dataset, Job, JobStatus, Trial
 from flowml.db.types import utcnow
 from flowml.engine.algorithms import default_registry
@@ -169,8 +170,11 @@ async def _train(ctx: AppContext, job: Job) -> str:
         raise FlowMLError("the job's dataset was deleted")
     path = await local_parquet(ctx, dataset)
     problem = ProblemType(job.problem_type)
-    plan, n_rows = await asyncio.to_thread(_plan, path, job, dataset, problem)
-    await _save_plan(ctx, job.id, plan)
+    plan, n_rows, folds = await asyncio.to_thread(_plan, path, job, dataset, problem)
+    # Decided once here and recorded, so every page reports the validation the trials really used.
+    validation = choose_validation(n_rows, len(plan.features), job.time_budget * 60)
+    job.validation, job.validation_folds = validation, validation_folds(validation, folds)
+    await _save_plan(ctx, job, plan)
     listener = JobListener(ctx, job.id, get_metric(job.metric, problem).greater_is_better)
     await listener.progress(0.0, "searching", f"searching {len(job.algorithms)} algorithms")
     assert ctx.executor is not None, "this process has no executor to run trials"
@@ -191,7 +195,7 @@ async def _train(ctx: AppContext, job: Job) -> str:
         cancel_path=str(cancel_file(ctx, job.id)),
         oof_dir=str(oof_dir(ctx, job.id)),
         stop_path=str(stop_file(ctx, job.id)),
-        validation=choose_validation(n_rows, len(plan.features), job.time_budget * 60),
+        validation=validation,
         dataset_sha256=dataset.sha256,
         priority=job.priority,
         deterministic=job.reproducible,
@@ -213,7 +217,9 @@ async def _train(ctx: AppContext, job: Job) -> str:
     return await finalize(ctx, job, dataset, path, plan, choice)
 
 
-def _plan(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> tuple[FeaturePlan, int]:
+def _plan(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> tuple[FeaturePlan, int, int]:
+    """The feature plan, the rows with a target, and the folds cross-validation can use (fewer than asked when a
+    class is too small; the trials lower them the same way)."""
     frame: pd.DataFrame = load_frame(str(path))
     kinds = {c["name"]: c["kind"] for c in dataset.columns}
     check = validate_target(frame[job.target_column], problem, job.n_folds)
@@ -222,16 +228,17 @@ def _plan(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> tuple
     plan = plan_features(frame, job.target_column, kinds)
     if not plan.column_kinds:
         raise FlowMLError("no usable feature columns remain after dropping ids, constants and empty columns")
-    return plan, int(frame[job.target_column].notna().sum())
+    return plan, int(frame[job.target_column].notna().sum()), check.n_folds
 
 
-async def _save_plan(ctx: AppContext, job_id: str, plan: FeaturePlan) -> None:
+async def _save_plan(ctx: AppContext, job: Job, plan: FeaturePlan) -> None:
     async with ctx.sessions() as session:
-        job = await session.get(Job, job_id)
-        assert job is not None
-        job.feature_plan = plan.to_dict()
-        job.stage = "searching"
-        session.add(job)
+        row = await session.get(Job, job.id)
+        assert row is not None
+        row.feature_plan = plan.to_dict()
+        row.validation, row.validation_folds = job.validation, job.validation_folds
+        row.stage = "searching"
+        session.add(row)
         await session.commit()
     for column, reason in plan.dropped.items():
         logger.info("column {} not used: {}", column, reason)

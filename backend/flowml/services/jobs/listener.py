@@ -48,6 +48,7 @@ class JobListener:
                     optuna_params=ticket.optuna_params,
                     optuna_distributions=ticket.distributions,
                     status="running",
+                    validation=spec.validation,
                 )
             )
             await session.commit()

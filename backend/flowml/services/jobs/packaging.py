@@ -12,13 +12,14 @@ from sqlmodel import select
 
 from flowml.db.tables import Dataset, Job, TrainedModel, Trial
 from flowml.db.types import new_id
-from flowml.engine.evaluation import attach_evaluation
+from flowml.engine.evaluation import attach_evaluation, evaluated_members
 from flowml.engine.executor import run_final_with_fallback
 from flowml.engine.final_choice import FinalChoice
 from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType
 from flowml.services.context import AppContext
 from flowml.services.jobs.paths import cancel_file, oof_dir
 from flowml.services.jobs.views import trial_view
+from flowml.services.model_names import default_model_name
 
 
 async def finalize(
@@ -57,12 +58,49 @@ async def finalize(
             oof_dir=oof_dir(ctx, job.id),
             best_trial=choice.best.trial_number,
             ensemble=choice.ensemble,
+            validation=job.validation,
         )
+        result.card = {**result.card, **_delivery_facts(job, choice, result.card)}
         await _store_package(ctx, model_id, workdir)
         await _record_model(ctx, model_id, job, result, spec.cv_score)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return model_id
+
+
+def _delivery_facts(job: Job, choice: FinalChoice, card: dict[str, Any]) -> dict[str, Any]:
+    """What the card adds for the dashboard: the validation the search used, the model's default name, and which
+    trials it is made of (the leaderboard marks them; the final fit may have dropped planned members, so the card's
+    members, matched back to trials, are the truth)."""
+    try:
+        members = evaluated_members(choice.best.trial_number, choice.ensemble, card)
+    except ValueError as exc:  # a member the plan does not know: say what is known rather than guess numbers
+        logger.warning("delivered members not matched to trials: {}", exc)
+        members = []
+    algorithms = {int(e["trial_number"]): str(e["algorithm"]) for e in choice.ensemble}
+    algorithms.setdefault(choice.best.trial_number, choice.best.algorithm)
+    ensemble = card.get("algorithm") == "ensemble"
+    return {
+        **_naming_facts(job, card),
+        "delivered": {
+            "kind": "ensemble" if ensemble else "trial",
+            "members": [
+                {"trial_number": number, "algorithm": algorithms.get(number, ""), "weight": weight}
+                for number, weight in members
+            ],
+        },
+    }
+
+
+def _naming_facts(job: Job, card: dict[str, Any]) -> dict[str, Any]:
+    """What every model's card records for the dashboard: the validation its score comes from (the job's) and the
+    name it goes by until the analyst names it."""
+    algorithm = str(card.get("algorithm", ""))
+    members = card.get("params", {}).get("members", []) if algorithm == "ensemble" else []
+    return {
+        "validation": {"method": job.validation, "folds": job.validation_folds},
+        "default_name": default_model_name(algorithm, len(members), job.target_column),
+    }
 
 
 async def _leaderboard(ctx: AppContext, job_id: str) -> list[dict[str, Any]]:
@@ -79,7 +117,16 @@ async def _store_package(ctx: AppContext, model_id: str, workdir: Path) -> None:
     await asyncio.to_thread(upload)
 
 
-async def _record_model(ctx: AppContext, model_id: str, job: Job, result: FinalResult, cv_score: float) -> None:
+async def _record_model(
+    ctx: AppContext,
+    model_id: str,
+    job: Job,
+    result: FinalResult,
+    cv_score: float,
+    *,
+    trial_number: int | None = None,
+) -> None:
+    """The model row; `trial_number` for a leaderboard trial kept as its own model (services/refits.py)."""
     card = dict(result.card)
     size = await asyncio.to_thread(lambda: Path(result.model_path).stat().st_size)
     async with ctx.sessions() as session:
@@ -88,6 +135,7 @@ async def _record_model(ctx: AppContext, model_id: str, job: Job, result: FinalR
                 id=model_id,
                 job_id=job.id,
                 owner_id=job.owner_id,
+                project_id=job.project_id,  # a project's job makes a model in that project
                 dataset_id=job.dataset_id,
                 algorithm=card.get("algorithm", ""),
                 problem_type=job.problem_type,
@@ -100,6 +148,7 @@ async def _record_model(ctx: AppContext, model_id: str, job: Job, result: FinalR
                 classes=card.get("classes"),
                 feature_importance=result.feature_importance,
                 card=card,
+                trial_number=trial_number,
             )
         )
         if card.get("algorithm") == "ensemble":

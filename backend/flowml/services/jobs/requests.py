@@ -59,6 +59,12 @@ class TrainingRequest(BaseModel):
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
     priority: bool = False
     name: str | None = Field(default=None, max_length=255)
+    project_id: str | None = Field(
+        default=None,
+        description="The shared project the job (and its model) goes into; default: the dataset's project, or "
+        "private when the dataset is private",
+    )
+    cloned_from: str | None = Field(default=None, description="The job whose settings this one copies (clone)")
 
     @model_validator(mode="after")
     def _fold_seed_names(self) -> TrainingRequest:

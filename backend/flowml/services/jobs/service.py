@@ -9,32 +9,33 @@ import polars as pl
 from sqlmodel import col, select
 
 from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
-from flowml.db.tables import Job, JobStatus, Trial, User
+from flowml.db.tables import Dataset, Job, JobStatus, Trial, User
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, get_metric
 from flowml.engine.problem import resolve_problem_type, validate_target
 from flowml.engine.types import ProblemType
+from flowml.services import access, history
 from flowml.services.context import AppContext
 from flowml.services.datasets import get_dataset, local_parquet
+from flowml.services.history import ListFilters, check_project_for_work
 from flowml.services.inputs import is_id, storable_text
 from flowml.services.jobs import limits
 from flowml.services.jobs.paths import cancel_file, stop_file
 from flowml.services.jobs.requests import TrainingRequest
-from flowml.services.users import can_see
 
 
 async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | None = None) -> Job:
     """Validate everything a user can get wrong before anything runs, then record the job as pending.
 
-    With an `owner`, the dataset must be one they may see (another member's is "not found"), the job is theirs, and
-    their limits apply (limits.py: priority is for admins, a member's waiting jobs are capped).
+    With an `owner`, the dataset must be one they may see (another member's is "not found") and train on (a
+    project viewer may not), the job is theirs, and their limits apply (limits.py: priority is for admins, a
+    member's waiting jobs are capped). A job on a project's dataset belongs to that project, and so will its model.
     """
     limits.check_priority(owner, request.priority)
     if not is_id(request.dataset_id):
         raise NotFoundError(f"dataset {request.dataset_id} not found")
     dataset = await get_dataset(ctx, request.dataset_id)
-    if owner is not None and not can_see(owner, dataset.owner_id):
-        raise NotFoundError(f"dataset {request.dataset_id} not found")
+    project_id = await _project_for(ctx, request, dataset, owner)
     names = [c["name"] for c in dataset.columns]
     if request.target_column not in names:
         raise InvalidInputError(
@@ -63,6 +64,8 @@ async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | No
         priority=request.priority,
         message="waiting for a free job slot",
         owner_id=owner.id if owner is not None else None,
+        project_id=project_id,
+        cloned_from=request.cloned_from,
     )
     async with ctx.sessions() as session:
         if owner is not None:
@@ -71,6 +74,30 @@ async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | No
         await session.commit()
         await session.refresh(job)
     return job
+
+
+async def _project_for(ctx: AppContext, request: TrainingRequest, dataset: Dataset, owner: User | None) -> str | None:
+    """Check the owner may train on the dataset (and see the job cloned), and say which project the job joins."""
+    roles: access.Roles = await access.roles_of(ctx, owner) if owner is not None else {}
+    if owner is not None:
+        access.check_see("dataset", request.dataset_id, owner, dataset.owner_id, dataset.project_id, roles)
+        access.check_change("dataset", owner, dataset.owner_id, dataset.project_id, roles)
+    if request.cloned_from is not None:
+        source = await get_job(ctx, request.cloned_from) if is_id(request.cloned_from) else None
+        if source is None or (
+            owner is not None and not access.can_see(owner, source.owner_id, source.project_id, roles)
+        ):
+            raise NotFoundError(f"job {request.cloned_from} not found")
+    if dataset.project_id is not None:
+        if request.project_id is not None and request.project_id != dataset.project_id:
+            raise InvalidInputError(
+                "this dataset belongs to a project, so a job trained on it goes into that project; "
+                "leave project_id out or send the dataset's project"
+            )
+        return dataset.project_id
+    if request.project_id is not None and owner is not None:
+        await check_project_for_work(ctx, owner, request.project_id)
+    return request.project_id
 
 
 async def _problem_type(ctx: AppContext, request: TrainingRequest, *, dataset_path: Path) -> ProblemType:
@@ -95,15 +122,17 @@ async def get_job(ctx: AppContext, job_id: str) -> Job:
     return job
 
 
-async def list_jobs(ctx: AppContext, status: JobStatus | None = None, owner_id: str | None = None) -> list[Job]:
-    """Newest first; only `owner_id`'s when given (a member's view), everyone's when None (an admin's)."""
+async def list_jobs(
+    ctx: AppContext, user: User, status: JobStatus | None = None, filters: ListFilters | None = None
+) -> list[Job]:
+    """Newest first; the jobs `user` may see (services/access.py), narrowed by the list filters."""
+    filters = filters or ListFilters()
+    query = access.only_visible(select(Job).order_by(col(Job.created_at).desc()), user, Job)
+    if status is not None:
+        query = query.where(Job.status == status.value)
     async with ctx.sessions() as session:
-        query = select(Job).order_by(col(Job.created_at).desc())
-        if status is not None:
-            query = query.where(Job.status == status.value)
-        if owner_id is not None:
-            query = query.where(Job.owner_id == owner_id)
-        return list((await session.exec(query)).all())
+        rows = (await session.exec(filters.where(query, Job))).all()
+    return [job for job in rows if filters.keep(history.job_texts(job), job.tags)]
 
 
 async def request_cancel(ctx: AppContext, job_id: str) -> Job:

@@ -32,7 +32,7 @@ export function DialogContent({ className, children, hideClose = false, ...props
         {children}
         {!hideClose && (
           <DialogPrimitive.Close
-            className="absolute right-3 top-3 rounded-md p-1 text-muted hover:bg-raised hover:text-fg focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent/50"
+            className="absolute right-3 top-3 rounded-md p-1 text-muted hover:bg-raised hover:text-fg"
             aria-label="Close"
           >
             <X className="size-4" aria-hidden />

@@ -11,8 +11,8 @@ export function SelectTrigger({ className, children, ...props }: ComponentProps<
   return (
     <SelectPrimitive.Trigger
       className={cn(
-        "flex h-9 w-full items-center justify-between gap-2 rounded-md border border-line bg-bg px-3 py-2 text-sm text-fg",
-        "focus:border-accent focus:outline-none focus:ring-2 focus:ring-accent/30 disabled:cursor-not-allowed disabled:opacity-50",
+        "flex h-9 w-full items-center justify-between gap-2 rounded-md border border-line-strong bg-bg px-3 py-2 text-sm text-fg",
+        "focus:border-accent disabled:cursor-not-allowed disabled:opacity-50",
         "data-[placeholder]:text-muted [&>span]:truncate",
         className,
       )}

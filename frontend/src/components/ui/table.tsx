@@ -1,11 +1,13 @@
 import type { ComponentProps } from "react";
 import { cn } from "../../lib/cn";
+import { ScrollRegion } from "../ScrollRegion";
 
+// A wide table scrolls inside its own box, never the page (WCAG 1.4.10 reflow).
 export function Table({ className, ...props }: ComponentProps<"table">) {
   return (
-    <div className="relative w-full overflow-x-auto">
+    <ScrollRegion label={props["aria-label"] ?? "Table"} className="relative w-full overflow-x-auto">
       <table className={cn("w-full caption-bottom border-collapse text-sm", className)} {...props} />
-    </div>
+    </ScrollRegion>
   );
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeTrial } from "../../test/factories";
-import { ALGORITHM_COLORS, trialChartData } from "./chart";
+import { ALGORITHM_COLORS, scoreDomain, trialChartData } from "./chart";
 import { backoffDelay, jobSocketUrl } from "./reconnect";
 
 describe("reconnect", () => {
@@ -51,5 +51,33 @@ describe("trialChartData", () => {
     const data = trialChartData([makeTrial({ algorithm: "ensemble" })], ["lightgbm"]);
     expect(data.series[0]?.color).toBe(ALGORITHM_COLORS[1]);
     expect(trialChartData([makeTrial({ status: "timeout", score: null })]).failed[0]?.score).toBe(0);
+  });
+});
+
+describe("scoreDomain", () => {
+  it("never runs past a metric's upper bound: an AUC axis stops at 1", () => {
+    const [low, high] = scoreDomain([0.95, 0.99, 1], { lower: 0, upper: 1 });
+    expect(high).toBe(1);
+    expect(low).toBeGreaterThanOrEqual(0);
+    expect(low).toBeLessThan(0.95);
+  });
+
+  it("never goes below an error's lower bound of 0", () => {
+    expect(scoreDomain([0, 0.5], { lower: 0, upper: null })[0]).toBe(0);
+  });
+
+  it("pads freely where the metric has no bound", () => {
+    const [low, high] = scoreDomain([-2, 0.5], { lower: null, upper: 1 });
+    expect(low).toBeLessThan(-2);
+    expect(high).toBeLessThanOrEqual(1);
+    expect(high).toBeGreaterThan(0.5);
+  });
+
+  it("gives a usable range for one score and for none", () => {
+    const [low, high] = scoreDomain([1, 1], { lower: 0, upper: 1 });
+    expect(high).toBe(1);
+    expect(low).toBeLessThan(1);
+    expect(scoreDomain([], { lower: 0, upper: 1 })).toEqual([0, 1]);
+    expect(scoreDomain([], { lower: null, upper: null })).toEqual([0, 1]);
   });
 });

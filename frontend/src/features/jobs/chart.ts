@@ -77,3 +77,28 @@ export function trialChartData(trials: readonly Trial[], algorithms: readonly st
     }));
   return { series, failed };
 }
+
+/** Where a metric's values can lie (MetricInfo.lower/upper): null for no limit on that side. */
+export interface ScoreBounds {
+  lower: number | null;
+  upper: number | null;
+}
+
+/**
+ * The score axis of the job's charts: the scores' range with a little room either side, never past what the metric
+ * can reach (an AUC axis stops at 1, an error at 0), so the padding does not invent impossible values.
+ */
+export function scoreDomain(values: readonly number[], bounds: ScoreBounds): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return [bounds.lower ?? 0, bounds.upper ?? 1];
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const pad = hi > lo ? (hi - lo) * 0.1 : Math.max(Math.abs(hi) * 0.05, 0.01);
+  const bottom = bounds.lower === null ? lo - pad : Math.max(bounds.lower, lo - pad);
+  const top = bounds.upper === null ? hi + pad : Math.min(bounds.upper, hi + pad);
+  // Round outwards to 3 decimals (the ticks' precision) without crossing the bounds.
+  const round = (value: number, up: boolean) => (up ? Math.ceil(value * 1000) : Math.floor(value * 1000)) / 1000;
+  const low = bounds.lower === null ? round(bottom, false) : Math.max(bounds.lower, round(bottom, false));
+  const high = bounds.upper === null ? round(top, true) : Math.min(bounds.upper, round(top, true));
+  return high > low ? [low, high] : [low, low + 1];
+}

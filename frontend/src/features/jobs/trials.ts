@@ -40,6 +40,7 @@ export function markTrialRunning(page: Page<Trial>, data: TrialRunningData, star
     error: null,
     started_at: startedAt,
     finished_at: null,
+    validation: null,
   });
 }
 

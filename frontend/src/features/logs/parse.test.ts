@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countLevels, filterLog, isAtBottom, levelClass, parseLog } from "./parse";
+import { countLevels, filterLog, isAtBottom, isStaticAssetRequest, levelClass, parseLog } from "./parse";
 
 // Lines as flowml writes them (copied from a real server log), plus a traceback.
 const LINES = [
@@ -81,5 +81,29 @@ describe("helpers", () => {
     expect(isAtBottom({ scrollTop: 580, scrollHeight: 1000, clientHeight: 400 })).toBe(true);
     expect(isAtBottom({ scrollTop: 500, scrollHeight: 1000, clientHeight: 400 })).toBe(false);
     expect(isAtBottom({ scrollTop: 0, scrollHeight: 300, clientHeight: 400 })).toBe(true);
+  });
+});
+
+describe("static file requests", () => {
+  // uvicorn's access lines as the server log holds them after a page load.
+  const ACCESS = [
+    '2026-11-23 00:12:40.000 | INFO     | 127.0.0.1:51234 - "GET /assets/index-D1NoIg6d.js HTTP/1.1" 200',
+    '2026-11-23 00:12:40.001 | INFO     | 127.0.0.1:51234 - "GET /assets/index-BXk2.css?v=3 HTTP/1.1" 304',
+    '2026-11-23 00:12:40.002 | INFO     | 127.0.0.1:51234 - "GET /favicon.svg HTTP/1.1" 200',
+    '2026-11-23 00:12:40.003 | INFO     | 127.0.0.1:51234 - "GET /assets/missing.js HTTP/1.1" 404',
+    '2026-11-23 00:12:40.004 | INFO     | 127.0.0.1:51234 - "GET /api/training/jobs HTTP/1.1" 200',
+    '2026-11-23 00:12:40.005 | INFO     | 127.0.0.1:51234 - "POST /api/datasets/upload HTTP/1.1" 201',
+    "2026-11-23 00:12:40.006 | INFO     | job 5a37091f started, loading /assets/index.js from nowhere",
+  ];
+  const entries = parseLog(ACCESS);
+
+  it("are successful requests for the dashboard's own files only", () => {
+    expect(entries.map(isStaticAssetRequest)).toEqual([true, true, true, false, false, false, false]);
+  });
+
+  it("are hidden when asked, and shown by default", () => {
+    expect(filterLog(entries, "all", "")).toHaveLength(7);
+    expect(filterLog(entries, "all", "", { hideAssets: true }).map((entry) => entry.index)).toEqual([3, 4, 5, 6]);
+    expect(filterLog(entries, "all", "assets", { hideAssets: true }).map((entry) => entry.index)).toEqual([3, 6]);
   });
 });

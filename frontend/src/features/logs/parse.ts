@@ -54,10 +54,35 @@ function rank(level: Level): number {
   return LEVELS.indexOf(level);
 }
 
+// uvicorn's access line as loguru writes it: `127.0.0.1:51234 - "GET /assets/index-abc.js HTTP/1.1" 200`.
+const ACCESS = /^\S+ - "(?:GET|HEAD) ([^" ?]+)(?:\?[^" ]*)? HTTP\/[\d.]+" (\d{3})/;
+// The dashboard's own files: the built bundle under /assets/ and the files at the site's root.
+const STATIC_FILE = /^\/assets\/|\.(?:js|mjs|css|map|svg|png|jpe?g|gif|webp|ico|woff2?|ttf|webmanifest|txt)$/i;
+
+/** A successful request for one of the dashboard's static files: every page load writes a dozen, and they bury
+ * what an admin opens the log for. A failed one (4xx/5xx) is not counted: a missing file is worth seeing. */
+export function isStaticAssetRequest(entry: LogEntry): boolean {
+  const match = ACCESS.exec(entry.message);
+  if (!match) return false;
+  const [, path = "", status = ""] = match;
+  return STATIC_FILE.test(path) && Number(status) < 400;
+}
+
+export interface LogFilterOptions {
+  /** Leave out successful static-file requests (isStaticAssetRequest); the Logs page starts with this on. */
+  hideAssets?: boolean;
+}
+
 /** Entries at or above the chosen level whose text contains `search` (any case). Unlevelled lines show only under "all". */
-export function filterLog(entries: readonly LogEntry[], level: LevelFilter, search: string): LogEntry[] {
+export function filterLog(
+  entries: readonly LogEntry[],
+  level: LevelFilter,
+  search: string,
+  { hideAssets = false }: LogFilterOptions = {},
+): LogEntry[] {
   const needle = search.trim().toLowerCase();
   return entries.filter((entry) => {
+    if (hideAssets && isStaticAssetRequest(entry)) return false;
     if (level !== "all" && (entry.level === null || rank(entry.level) < rank(level))) return false;
     if (!needle) return true;
     return [entry.message, entry.time ?? "", entry.level ?? "", ...entry.more].some((text) =>

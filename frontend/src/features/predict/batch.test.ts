@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { PREVIEW_ROWS, batchResult, countCsvRows, parseCsv, parseWarnings, predictionsFilename } from "./batch";
+import {
+  PREVIEW_ROWS,
+  batchProgress,
+  batchResult,
+  batchUrl,
+  countCsvRows,
+  initialKeep,
+  isExplanationColumn,
+  parseCsv,
+  parseWarnings,
+  predictionsFilename,
+  toggleKeep,
+} from "./batch";
 
 describe("countCsvRows", () => {
   it("counts data rows, not the header, with or without a final newline", () => {
@@ -50,5 +62,38 @@ describe("batch result", () => {
     expect(result).toMatchObject({ rows: 12, columns: ["prediction", "proba_1"], filename: "test-predictions.csv", warnings: [] });
     expect(result.preview).toHaveLength(PREVIEW_ROWS);
     expect(result.preview[0]).toEqual(["0", "0.0"]);
+  });
+});
+
+describe("batch options", () => {
+  it("builds the query: keep_columns once per column, explain only when asked", () => {
+    expect(batchUrl("m 1", { keep: [], explain: false })).toBe("/api/results/model/m%201/predict/batch");
+    expect(batchUrl("m", { keep: ["EmployeeNumber", "Dept & Team"], explain: true })).toBe(
+      "/api/results/model/m/predict/batch?keep_columns=EmployeeNumber&keep_columns=Dept+%26+Team&explain=true",
+    );
+  });
+
+  it("starts from the suggested id columns the model knows, in its order", () => {
+    expect(initialKeep(["Age", "EmployeeNumber", "Code"], ["Code", "EmployeeNumber", "gone"])).toEqual(["EmployeeNumber", "Code"]);
+    expect(initialKeep(["Age"], [])).toEqual([]);
+  });
+
+  it("toggles a column and keeps the column order", () => {
+    const order = ["a", "b", "c"];
+    expect(toggleKeep(["c"], "a", true, order)).toEqual(["a", "c"]);
+    expect(toggleKeep(["a", "c"], "a", false, order)).toEqual(["c"]);
+    expect(toggleKeep(["a"], "a", true, order)).toEqual(["a"]);
+  });
+
+  it("reports progress in whole percent, done at 100", () => {
+    expect(batchProgress({ state: "running", rows_done: 1, rows_total: 3 })).toBe(33);
+    expect(batchProgress({ state: "done", rows_done: 0, rows_total: 3 })).toBe(100);
+    expect(batchProgress({ state: "running", rows_done: 0, rows_total: 0 })).toBe(100);
+  });
+
+  it("tells explanation columns from the rest", () => {
+    expect(["contribution_Age", "explained", "base_value", "top_reasons"].every(isExplanationColumn)).toBe(true);
+    expect(["prediction", "proba_Yes", "EmployeeNumber"].some(isExplanationColumn)).toBe(false);
+    expect(predictionsFilename("hr.csv", true)).toBe("hr-predictions-explained.csv");
   });
 });

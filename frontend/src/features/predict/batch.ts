@@ -62,10 +62,10 @@ export function countCsvRows(text: string): number {
   return Math.max(0, records - 1);
 }
 
-/** "customers.parquet" -> "customers-predictions.csv": named after what was uploaded. */
-export function predictionsFilename(uploadName: string): string {
+/** "customers.parquet" -> "customers-predictions.csv" (or "-explained.csv"): named after what was uploaded. */
+export function predictionsFilename(uploadName: string, explained = false): string {
   const stem = uploadName.replace(/\.[^./\\]+$/, "").trim() || "data";
-  return `${stem}-predictions.csv`;
+  return `${stem}-predictions${explained ? "-explained" : ""}.csv`;
 }
 
 /** The server joins warnings with " | " in the X-FlowML-Warnings header. */
@@ -75,6 +75,47 @@ export function parseWarnings(header: string | null): string[] {
     .split(" | ")
     .map((w) => w.trim())
     .filter(Boolean);
+}
+
+/** What to do with a file besides predicting: columns to copy into the scored file, and explanation columns. */
+export interface ScoreOptions {
+  keep: string[];
+  explain: boolean;
+}
+
+export const BATCH_POLL_MS = 1000;
+
+/** The batch endpoint with its query: `keep_columns` once per column, `explain=true` only when asked. */
+export function batchUrl(modelId: string, options: ScoreOptions): string {
+  const query = new URLSearchParams();
+  for (const column of options.keep) query.append("keep_columns", column);
+  if (options.explain) query.set("explain", "true");
+  const text = query.toString();
+  return `/api/results/model/${encodeURIComponent(modelId)}/predict/batch${text ? `?${text}` : ""}`;
+}
+
+/** Percent done of a background batch, 0-100 (a batch of 0 rows is done). */
+export function batchProgress(status: { rows_done: number; rows_total: number; state: string }): number {
+  if (status.state === "done" || status.rows_total === 0) return 100;
+  return Math.min(100, Math.floor((status.rows_done / status.rows_total) * 100));
+}
+
+/** The columns to keep before the user picks: the suggested ones the model can pass through, in its order. */
+export function initialKeep(columns: readonly string[], suggested: readonly string[]): string[] {
+  return columns.filter((column) => suggested.includes(column));
+}
+
+/** Toggle one column in the kept list, keeping the model's column order (the scored file's column order). */
+export function toggleKeep(kept: readonly string[], column: string, on: boolean, order: readonly string[]): string[] {
+  const next = new Set(kept);
+  if (on) next.add(column);
+  else next.delete(column);
+  return order.filter((name) => next.has(name));
+}
+
+/** The explanation columns of a scored file, for the preview's caption. */
+export function isExplanationColumn(column: string): boolean {
+  return column.startsWith("contribution_") || ["explained", "base_value", "top_reasons"].includes(column);
 }
 
 export interface BatchResult {
@@ -89,7 +130,14 @@ export interface BatchResult {
 
 export const PREVIEW_ROWS = 5;
 
-export function batchResult(csv: string, uploadName: string, warningsHeader: string | null): BatchResult {
+export function batchResult(csv: string, uploadName: string, warningsHeader: string | null, explained = false): BatchResult {
   const [columns = [], ...preview] = parseCsv(csv, PREVIEW_ROWS + 1);
-  return { csv, rows: countCsvRows(csv), columns, preview, filename: predictionsFilename(uploadName), warnings: parseWarnings(warningsHeader) };
+  return {
+    csv,
+    rows: countCsvRows(csv),
+    columns,
+    preview,
+    filename: predictionsFilename(uploadName, explained),
+    warnings: parseWarnings(warningsHeader),
+  };
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Model } from "../../api/types";
+import { makeModel } from "../../test/factories";
 import { NO_ONNX_ENTRY, onnxStatus, readCard } from "./card";
 
 function model(card: Record<string, unknown>): Model {
-  return {
+  return makeModel({
     id: "m".repeat(32),
     job_id: "j".repeat(32),
     dataset_id: "d".repeat(32),
@@ -18,7 +19,7 @@ function model(card: Record<string, unknown>): Model {
     sha256: "s".repeat(64),
     size_bytes: 1024,
     created_at: "2025-01-01T10:00:00Z",
-  };
+  });
 }
 
 describe("onnxStatus", () => {

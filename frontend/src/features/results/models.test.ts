@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Model } from "../../api/types";
+import { makeModel } from "../../test/factories";
 import { filterModels, nextModelSort, sortModels } from "./models";
 
 function model(id: string, overrides: Partial<Model>): Model {
-  return {
+  return makeModel({
     id,
     job_id: "j",
     dataset_id: "d",
@@ -19,7 +20,7 @@ function model(id: string, overrides: Partial<Model>): Model {
     size_bytes: 0,
     created_at: "2025-01-01T10:00:00Z",
     ...overrides,
-  };
+  });
 }
 
 const models = [

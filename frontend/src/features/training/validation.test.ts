@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_TRAIN_FORM,
   MAX_TIME_BUDGET_MINUTES,
+  TIME_BUDGET_INPUT,
   hasErrors,
+  onInputStep,
   toTrainingRequest,
   type TrainFormValues,
   validateTrainForm,
@@ -42,9 +44,26 @@ describe("validateTrainForm", () => {
 
   it("rejects a time budget over the server's maximum", () => {
     expect(validateTrainForm(values({ timeBudget: String(MAX_TIME_BUDGET_MINUTES + 1) }), context).timeBudget).toMatch(
-      /at most 240 minutes \(4 hours\)/,
+      /at most 240 minutes on this server \(4 hours\)/,
     );
     expect(validateTrainForm(values({ timeBudget: String(MAX_TIME_BUDGET_MINUTES) }), context).timeBudget).toBeUndefined();
+  });
+
+  it("checks the maximum this server reports once it is known", () => {
+    const limited = { ...context, maxTimeBudget: 30 };
+    expect(validateTrainForm(values({ timeBudget: "31" }), limited).timeBudget).toMatch(/at most 30 minutes on this server \(0.5 hours\)/);
+    expect(validateTrainForm(values({ timeBudget: "30" }), limited).timeBudget).toBeUndefined();
+  });
+
+  it("starts the budget field on a value its spinner accepts, and steps in tenths", () => {
+    const { min, step } = TIME_BUDGET_INPUT;
+    // The regression: min 0.1 with step 0.5 made "1" invalid for the browser and stepped 1 -> 1.1 -> 1.6.
+    expect(onInputStep(Number(DEFAULT_TRAIN_FORM.timeBudget), min, step)).toBe(true);
+    for (const value of [0.1, 0.5, 1, 1.1, 1.2, 5, 240]) expect(onInputStep(value, min, step)).toBe(true);
+    expect(onInputStep(0, min, step)).toBe(false);
+    expect(onInputStep(1.05, min, step)).toBe(false);
+    expect(onInputStep(1.6, 0.1, 0.5)).toBe(true);
+    expect(onInputStep(1, 0.1, 0.5)).toBe(false);
   });
 
   it("accepts a fractional time budget", () => {

@@ -2,8 +2,18 @@
 import type { ProblemTypeChoice, TrainingRequest } from "../../api/types";
 import { targetProblem, type TargetProfile } from "./problemType";
 
-/** The server's default MAX_TIME_BUDGET; a server configured lower still answers with its own limit. */
+/** The server's default MAX_TIME_BUDGET, used until GET /api/training/limits answers with this server's own. */
 export const MAX_TIME_BUDGET_MINUTES = 240;
+/** The budget field's spinner: tenths of a minute from 0.1 (the server takes anything above 0), so every value it
+ * steps through, the default included, is one the browser counts as valid (the old min 0.1 with step 0.5 made the
+ * default 1 invalid and stepped 1 -> 1.1 -> 1.6). */
+export const TIME_BUDGET_INPUT = { min: 0.1, step: 0.1 } as const;
+
+/** Whether `value` is one the number input accepts: at least `min`, and a whole number of steps above it. */
+export function onInputStep(value: number, min: number, step: number): boolean {
+  const steps = (value - min) / step;
+  return value >= min && Math.abs(steps - Math.round(steps)) < 1e-9;
+}
 export const MAX_NAME_LENGTH = 255;
 
 export type Reproducible = "auto" | "on" | "off";
@@ -38,6 +48,8 @@ export interface TrainFormContext {
   /** The target's profile and the dataset's row count, once the column statistics have loaded. */
   targetProfile?: TargetProfile;
   nRows?: number;
+  /** This server's MAX_TIME_BUDGET in minutes (GET /api/training/limits); MAX_TIME_BUDGET_MINUTES until known. */
+  maxTimeBudget?: number;
 }
 
 export const DEFAULT_TRAIN_FORM: TrainFormValues = {
@@ -86,9 +98,10 @@ export function validateTrainForm(values: TrainFormValues, context: TrainFormCon
   if (target) errors.target = target;
 
   const budget = parseNumber(values.timeBudget);
+  const maxBudget = context.maxTimeBudget ?? MAX_TIME_BUDGET_MINUTES;
   if (budget === null || budget <= 0) errors.timeBudget = "Time budget must be a number of minutes greater than 0.";
-  else if (budget > MAX_TIME_BUDGET_MINUTES) {
-    errors.timeBudget = `Time budget can be at most ${MAX_TIME_BUDGET_MINUTES} minutes (${MAX_TIME_BUDGET_MINUTES / 60} hours).`;
+  else if (budget > maxBudget) {
+    errors.timeBudget = `Time budget can be at most ${maxBudget} minutes on this server (${Math.round((maxBudget / 60) * 10) / 10} hours).`;
   }
 
   const chosen = values.algorithms.filter((name) => context.availableAlgorithms.includes(name));

@@ -37,8 +37,11 @@ export function UserMenu() {
     <>
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
-          <Button variant="ghost" aria-label={`Account menu for ${user.username}`} disabled={leaving}>
+          {/* The name is the visible text with words before it ("Account menu for admin Admin"): a voice-control
+              user says what they see (WCAG 2.5.3). */}
+          <Button variant="ghost" disabled={leaving}>
             <CircleUser aria-hidden />
+            <span className="sr-only">Account menu for </span>
             <span className="max-w-40 truncate text-fg">{user.username}</span>
             <RoleBadge role={user.role} />
             <ChevronDown aria-hidden />

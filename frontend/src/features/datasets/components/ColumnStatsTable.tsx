@@ -1,6 +1,7 @@
 import type { ColumnProfile } from "../../../api/types";
 import { formatCell, formatNumber, formatPercent } from "../../../lib/format";
 import { ColumnChart } from "./ColumnChart";
+import { ScrollRegion } from "../../../components/ScrollRegion";
 
 const KIND_STYLE: Record<string, string> = {
   numeric: "text-accent border-accent/40",
@@ -39,7 +40,7 @@ function Range({ column }: { column: ColumnProfile }) {
 
 export function ColumnStatsTable({ columns, target, nRows }: { columns: ColumnProfile[]; target: string | null; nRows: number }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label="Column statistics" className="overflow-x-auto">
       <table className="w-full text-sm">
         <caption className="sr-only">Column statistics</caption>
         <thead className="text-left text-xs text-muted uppercase">
@@ -85,6 +86,6 @@ export function ColumnStatsTable({ columns, target, nRows }: { columns: ColumnPr
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

@@ -65,7 +65,7 @@ export function DatasetDetail({ dataset, onDeleted }: { dataset: Dataset; onDele
       >
         <div className="space-y-4">
           <Facts dataset={dataset} />
-          <SuggestedTarget dataset={dataset} />
+          <SuggestedTarget dataset={dataset} stats={stats.data} />
           {dataset.notes.length > 0 && (
             <Notice>
               <p className="mb-1 font-medium">What FlowML adjusted while reading the file</p>
@@ -102,7 +102,7 @@ export function DatasetDetail({ dataset, onDeleted }: { dataset: Dataset; onDele
         <div role="tabpanel" id={`dataset-panel-${tab}`} aria-labelledby={`dataset-tab-${tab}`}>
           {tab === "columns" && (
             <QueryView query={stats} loadingLabel="Profiling columns…">
-              {(data) => <ColumnStatsTable columns={data.columns} target={dataset.suggested_target} nRows={dataset.n_rows} />}
+              {(data) => <ColumnStatsTable columns={data.columns} target={data.target_candidates?.[0]?.name ?? null} nRows={dataset.n_rows} />}
             </QueryView>
           )}
           {tab === "preview" && (

@@ -1,10 +1,11 @@
 import type { DatasetPreview } from "../../../api/types";
 import { formatCell } from "../../../lib/format";
+import { ScrollRegion } from "../../../components/ScrollRegion";
 
 export function PreviewTable({ preview }: { preview: DatasetPreview }) {
   return (
     <div>
-      <div className="max-h-[28rem] overflow-auto rounded-md border border-line">
+      <ScrollRegion label="Preview rows" className="max-h-[28rem] overflow-auto rounded-md border border-line">
         <table className="w-full text-xs">
           <thead className="sticky top-0 bg-raised text-left">
             <tr>
@@ -30,7 +31,7 @@ export function PreviewTable({ preview }: { preview: DatasetPreview }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <p className="mt-2 text-xs text-muted">
         First {preview.rows.length.toLocaleString()} of {preview.total_rows.toLocaleString()} rows.
       </p>

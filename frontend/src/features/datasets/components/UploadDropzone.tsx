@@ -37,7 +37,8 @@ function FormatList() {
   );
 }
 
-export function UploadDropzone({ onUploaded }: { onUploaded: (dataset: Dataset) => void }) {
+/** `projectId`: the project the upload is shared in ("" or none: private). */
+export function UploadDropzone({ onUploaded, projectId = "" }: { onUploaded: (dataset: Dataset) => void; projectId?: string }) {
   const inputId = useId();
   const abort = useRef<AbortController | null>(null);
   // Counted, not a flag: dragging over the zone's own children fires dragleave on the zone.
@@ -59,7 +60,7 @@ export function UploadDropzone({ onUploaded }: { onUploaded: (dataset: Dataset) 
     const controller = new AbortController();
     abort.current = controller;
     upload.mutate(
-      { file, table, onProgress: setProgress, signal: controller.signal },
+      { file, table, project_id: projectId || undefined, onProgress: setProgress, signal: controller.signal },
       {
         onSuccess: onUploaded,
         onError: (error) => {

@@ -5,6 +5,7 @@ import { EmptyState, ErrorBanner } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
 import { useModels } from "../../results/api";
+import { useLabels } from "../../meta/useLabels";
 import { useMetrics } from "../../training/api";
 import { bestModelsByTask, type ModelGroup } from "../summary";
 import { ListSkeleton } from "./Skeleton";
@@ -16,10 +17,11 @@ const TASK_LABEL: Record<string, string> = {
 };
 
 function Group({ group }: { group: ModelGroup }) {
+  const labels = useLabels();
   return (
     <div>
       <h3 className="mb-1 text-xs font-medium text-muted">
-        {TASK_LABEL[group.task] ?? group.task} · {group.metric} ({group.greaterIsBetter ? "higher" : "lower"} is
+        {TASK_LABEL[group.task] ?? group.task} · {labels.metric(group.metric)} ({group.greaterIsBetter ? "higher" : "lower"} is
         better)
       </h3>
       <ul className="divide-y divide-line">
@@ -32,7 +34,7 @@ function Group({ group }: { group: ModelGroup }) {
             )}
             <div className="min-w-0 flex-1">
               <Link to={`/models/${model.id}`} className="block truncate font-medium text-accent hover:underline">
-                Predict {model.target} · {model.algorithm}
+                {model.display_name}
               </Link>
               <span className="text-xs text-muted">trained {formatAgo(model.created_at)}</span>
             </div>

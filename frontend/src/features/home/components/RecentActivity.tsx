@@ -6,6 +6,7 @@ import { StatusBadge } from "../../../components/StatusBadge";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
 import { useJobs } from "../../jobs/api";
+import { useLabels } from "../../meta/useLabels";
 import { lastActivity, recentActivity } from "../summary";
 import { ListSkeleton } from "./Skeleton";
 
@@ -14,6 +15,7 @@ const RECENT = 8;
 /** The latest training jobs: what happened to each and when. */
 export function RecentActivity() {
   const jobs = useJobs();
+  const labels = useLabels();
   let body;
   if (jobs.isError && !jobs.data) body = <ErrorBanner message={jobs.error.message} />;
   else if (!jobs.data) body = <ListSkeleton label="Loading recent jobs" />;
@@ -49,7 +51,7 @@ export function RecentActivity() {
               </div>
               {job.best_score !== null && (
                 <span className="text-right text-xs text-muted tabular-nums">
-                  best {job.metric}
+                  best {labels.metric(job.metric)}
                   <span className="block text-sm font-semibold text-fg">{formatNumber(job.best_score)}</span>
                 </span>
               )}

@@ -1,6 +1,8 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { EmptyState } from "../../../components/States";
 import { formatDuration, formatNumber } from "../../../lib/format";
+import { useLabels } from "../../meta/useLabels";
+import { scoreDomain } from "../chart";
 import { curveChartPoints } from "../curve";
 import type { Curve } from "../types";
 
@@ -12,16 +14,24 @@ interface BestCurveChartProps {
 
 /** The best score found so far against time since the job started: how fast the search improves. */
 export function BestCurveChart({ curve, nowSeconds }: BestCurveChartProps) {
+  const labels = useLabels();
   const points = curveChartPoints(curve, nowSeconds);
+  const metric = labels.metric(curve.metric);
+  // A trial's algorithm by its label; the delivered ensemble's point already says "ensemble of 3".
+  const who = (algorithm: string, trial: number | null) => (trial === null ? algorithm : `${labels.algorithm(algorithm)}, trial ${String(trial)}`);
   if (points.length === 0) {
     return (
       <EmptyState title="No score yet">The curve starts when the first model finishes with a score.</EmptyState>
     );
   }
   const last = curve.points.at(-1);
+  const domain = scoreDomain(
+    points.map((point) => point.best),
+    labels.bounds(curve.metric),
+  );
   return (
     <figure className="space-y-2">
-      <div className="h-64 w-full" role="img" aria-label={`Best ${curve.metric} over time`}>
+      <div className="h-64 w-full" role="img" aria-label={`Best ${metric} over time`}>
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid stroke="var(--line)" strokeDasharray="3 3" />
@@ -38,7 +48,8 @@ export function BestCurveChart({ curve, nowSeconds }: BestCurveChartProps) {
               stroke="var(--muted)"
               fontSize={12}
               tickLine={false}
-              domain={["auto", "auto"]}
+              domain={domain}
+              allowDataOverflow
               width={56}
               tickFormatter={(value: number) => formatNumber(value, 3)}
             />
@@ -48,8 +59,8 @@ export function BestCurveChart({ curve, nowSeconds }: BestCurveChartProps) {
               labelFormatter={(value) => `after ${formatDuration(Number(value))}`}
               formatter={(value, _name, item) => {
                 const point = item.payload as (typeof points)[number];
-                const who = point.algorithm ? ` (${point.algorithm}, trial ${String(point.trial)})` : "";
-                return [`${formatNumber(Number(value))}${who}`, `best ${curve.metric}`];
+                const by = point.algorithm ? ` (${who(point.algorithm, point.trial)})` : "";
+                return [`${formatNumber(Number(value))}${by}`, `best ${metric}`];
               }}
             />
             <Line
@@ -66,7 +77,8 @@ export function BestCurveChart({ curve, nowSeconds }: BestCurveChartProps) {
       {last && (
         <figcaption className="text-xs text-muted">
           Improved {curve.points.length} time{curve.points.length === 1 ? "" : "s"}; the latest best,{" "}
-          {formatNumber(last.best_score)} by {last.algorithm}, came after {formatDuration(last.seconds)}.
+          {formatNumber(last.best_score)} by {last.kind === "ensemble" ? `the delivered ${last.algorithm}` : labels.algorithm(last.algorithm)}, came
+          after {formatDuration(last.seconds)}.
         </figcaption>
       )}
     </figure>

@@ -7,6 +7,7 @@ import { ErrorBanner, Notice } from "../../../components/States";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { formatDuration, formatNumber } from "../../../lib/format";
 import { useNow } from "../../../lib/time";
+import { useLabels } from "../../meta/useLabels";
 import { isActive } from "../status";
 import { etaLabel, jobEta, jobTiming } from "../timing";
 import type { SocketState } from "../useJobEvents";
@@ -20,11 +21,13 @@ const SOCKET_LABEL: Record<SocketState, string> = {
   closed: "",
 };
 
-function Stat({ label, value }: { label: string; value: string }) {
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
     <div>
       <dt className="text-xs text-muted">{label}</dt>
-      <dd className="truncate text-lg font-semibold tabular-nums">{value}</dd>
+      <dd className="truncate text-lg font-semibold tabular-nums" title={value} data-testid={testId}>
+        {value}
+      </dd>
     </div>
   );
 }
@@ -36,6 +39,7 @@ function budgetText(job: Job): string {
 
 /** The finished job's outcome: where its model is, why it failed, or that it was cancelled. */
 function Outcome({ job }: { job: Job }) {
+  const labels = useLabels();
   if (job.status === "completed" && job.model_id) {
     return (
       <div
@@ -44,8 +48,12 @@ function Outcome({ job }: { job: Job }) {
         <p className="flex items-center gap-2 text-sm">
           <CheckCircle2 className="size-5 text-ok" aria-hidden />
           <span>
-            Training finished. Best model: <strong>{job.best_algorithm ?? "—"}</strong>, {job.metric}{" "}
-            <strong className="tabular-nums">{formatNumber(job.best_score)}</strong>.
+            Training finished. Best model: <strong>{job.best_algorithm ? labels.algorithm(job.best_algorithm) : "—"}</strong>,{" "}
+            {labels.metric(job.metric)}{" "}
+            <strong className="tabular-nums" data-testid="banner-score">
+              {formatNumber(job.best_score)}
+            </strong>
+            .
           </span>
         </p>
         <Link to={`/models/${job.model_id}`} className={primaryLinkClass}>
@@ -70,6 +78,7 @@ export function JobHeader({ job, socket }: { job: Job; socket: SocketState }) {
   const eta = jobEta(job, now);
   const tone = job.status === "failed" ? "danger" : job.status === "completed" ? "ok" : "accent";
   const showSteps = job.status !== "failed" && job.status !== "cancelled";
+  const labels = useLabels();
 
   return (
     <section aria-label="Job progress" className="space-y-4 rounded-lg border border-line bg-surface p-4">
@@ -98,12 +107,18 @@ export function JobHeader({ job, socket }: { job: Job; socket: SocketState }) {
         {active && <p className="text-fg">{etaLabel(eta)}</p>}
       </div>
       <Outcome job={job} />
-      <dl className="grid grid-cols-2 gap-4 sm:grid-cols-5">
+      <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
         <Stat label="Elapsed" value={formatDuration(elapsed)} />
         <Stat label="Time budget" value={budgetText(job)} />
         <Stat label="Trials finished" value={String(job.n_trials)} />
-        <Stat label={`Best ${job.metric}`} value={formatNumber(job.best_score)} />
-        <Stat label="Best algorithm" value={job.best_algorithm ?? "—"} />
+        <Stat label={`Best ${labels.metric(job.metric)}`} value={formatNumber(job.best_score)} />
+        <Stat label="Best algorithm" value={job.best_algorithm ? labels.algorithm(job.best_algorithm) : "—"} />
+        <Stat
+          label="Validation"
+          // A job records its validation once its data is read; until then there is nothing to report yet.
+          value={active && job.validation === null ? "chosen once the data is read" : job.validation_label}
+          testId="validation-label"
+        />
       </dl>
     </section>
   );

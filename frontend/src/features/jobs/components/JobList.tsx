@@ -4,11 +4,15 @@ import { ProgressBar } from "../../../components/ProgressBar";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
+import { useLabels } from "../../meta/useLabels";
 import { isActive } from "../status";
+import { ScrollRegion } from "../../../components/ScrollRegion";
+import { TagList } from "../../history/components/TagList";
 
 export function JobList({ jobs }: { jobs: Job[] }) {
+  const labels = useLabels();
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label="Jobs" className="overflow-x-auto">
       <table className="w-full text-sm">
         <thead className="text-left text-xs text-muted uppercase">
           <tr>
@@ -27,8 +31,13 @@ export function JobList({ jobs }: { jobs: Job[] }) {
                   {job.name || job.target_column}
                 </Link>
                 <span className="text-xs text-muted">
-                  predict {job.target_column} · {job.problem_type} · {job.metric}
+                  predict {job.target_column} · {job.problem_type} · {labels.metric(job.metric)}
                 </span>
+                {job.tags && job.tags.length > 0 && (
+                  <div className="mt-1">
+                    <TagList tags={job.tags} />
+                  </div>
+                )}
               </td>
               <td className="py-2 pr-4">
                 <StatusBadge status={job.status} />
@@ -42,7 +51,7 @@ export function JobList({ jobs }: { jobs: Job[] }) {
               </td>
               <td className="py-2 pr-4 tabular-nums">
                 {formatNumber(job.best_score)}
-                {job.best_algorithm && <span className="block text-xs text-muted">{job.best_algorithm}</span>}
+                {job.best_algorithm && <span className="block text-xs text-muted">{labels.algorithm(job.best_algorithm)}</span>}
                 {job.status === "completed" && job.model_id && (
                   <Link
                     to={`/models/${job.model_id}`}
@@ -58,6 +67,6 @@ export function JobList({ jobs }: { jobs: Job[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

@@ -2,6 +2,7 @@ import { Trophy } from "lucide-react";
 import type { Leaderboard } from "../../../api/types";
 import { EmptyState } from "../../../components/States";
 import { formatNumber, formatSeconds } from "../../../lib/format";
+import { ScrollRegion } from "../../../components/ScrollRegion";
 
 export function LeaderboardTable({ board, limit }: { board: Leaderboard; limit?: number }) {
   const items = limit ? board.items.slice(0, limit) : board.items;
@@ -13,7 +14,7 @@ export function LeaderboardTable({ board, limit }: { board: Leaderboard; limit?:
     );
   }
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label="Leaderboard" className="overflow-x-auto">
       <table className="w-full text-sm">
         <thead className="text-left text-xs text-muted uppercase">
           <tr>
@@ -43,6 +44,6 @@ export function LeaderboardTable({ board, limit }: { board: Leaderboard; limit?:
       <p className="mt-2 text-xs text-muted">
         {board.greater_is_better ? "Higher" : "Lower"} {board.metric} is better. Scores are cross-validated means.
       </p>
-    </div>
+    </ScrollRegion>
   );
 }

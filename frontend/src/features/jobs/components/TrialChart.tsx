@@ -2,7 +2,8 @@ import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tool
 import type { Trial } from "../../../api/types";
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
-import { type FailedMark, type TrialDot, trialChartData } from "../chart";
+import { useLabels } from "../../meta/useLabels";
+import { type FailedMark, type TrialDot, scoreDomain, trialChartData } from "../chart";
 
 interface TrialChartProps {
   trials: readonly Trial[];
@@ -23,14 +24,20 @@ function Cross({ cx, cy }: { cx?: number; cy?: number }) {
   );
 }
 
-function tooltipText(payload: TrialDot | FailedMark, metric: string): string {
-  if ("status" in payload) return `${payload.algorithm}: ${payload.status}${payload.error ? `: ${payload.error}` : ""}`;
-  return `${payload.algorithm}: ${metric} ${formatNumber(payload.score)}`;
+function tooltipText(payload: TrialDot | FailedMark, metric: string, algorithm: string): string {
+  if ("status" in payload) return `${algorithm}: ${payload.status}${payload.error ? `: ${payload.error}` : ""}`;
+  return `${algorithm}: ${metric} ${formatNumber(payload.score)}`;
 }
 
 /** Every finished trial's score by trial number, one colour per algorithm; failed trials as red crosses. */
-export function TrialChart({ trials, algorithms, metric }: TrialChartProps) {
+export function TrialChart({ trials, algorithms, metric: metricName }: TrialChartProps) {
+  const labels = useLabels();
+  const metric = labels.metric(metricName);
   const { series, failed } = trialChartData(trials, algorithms);
+  const domain = scoreDomain(
+    series.flatMap((s) => s.points.map((point) => point.score)),
+    labels.bounds(metricName),
+  );
   if (series.length === 0 && failed.length === 0) {
     return (
       <EmptyState title="No finished trials yet">Each model tried becomes a dot here when it finishes.</EmptyState>
@@ -50,7 +57,8 @@ export function TrialChart({ trials, algorithms, metric }: TrialChartProps) {
               stroke="var(--muted)"
               fontSize={12}
               tickLine={false}
-              domain={["auto", "auto"]}
+              domain={domain}
+              allowDataOverflow
               width={56}
               tickFormatter={(value: number) => formatNumber(value, 3)}
             />
@@ -63,14 +71,14 @@ export function TrialChart({ trials, algorithms, metric }: TrialChartProps) {
                 return (
                   <div className="max-w-xs rounded-md border border-line bg-raised px-3 py-2 text-xs">
                     <p className="text-muted">Trial {item.trial}</p>
-                    <p>{tooltipText(item, metric)}</p>
+                    <p>{tooltipText(item, metric, labels.algorithm(item.algorithm))}</p>
                   </div>
                 );
               }}
             />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {series.map((s) => (
-              <Scatter key={s.algorithm} name={s.algorithm} data={s.points} fill={s.color} isAnimationActive={false} />
+              <Scatter key={s.algorithm} name={labels.algorithm(s.algorithm)} data={s.points} fill={s.color} isAnimationActive={false} />
             ))}
             {failed.length > 0 && (
               <Scatter

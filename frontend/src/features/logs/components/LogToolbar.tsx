@@ -16,6 +16,8 @@ export interface LogOptions {
   search: string;
   tail: number;
   follow: boolean;
+  /** Show the server's requests for the dashboard's own files (hidden by default: page-load noise). */
+  showAssets: boolean;
 }
 
 interface LogToolbarProps {
@@ -81,6 +83,12 @@ export function LogToolbar({ options, onChange, onRefresh, refreshing }: LogTool
         <Switch id={`${id}-follow`} checked={options.follow} onCheckedChange={(follow) => onChange({ follow })} />
         <Label htmlFor={`${id}-follow`} title="Fetch new lines every 2 seconds and keep the newest in view">
           Follow new lines
+        </Label>
+      </div>
+      <div className="flex h-9 items-center gap-2">
+        <Switch id={`${id}-assets`} checked={options.showAssets} onCheckedChange={(showAssets) => onChange({ showAssets })} />
+        <Label htmlFor={`${id}-assets`} title="Requests for the dashboard's scripts, styles and images, written on every page load">
+          Show page file requests
         </Label>
       </div>
       {!options.follow && (

@@ -51,7 +51,7 @@ export function LogViewer({ entries, follow, label }: LogViewerProps) {
         role="log"
         aria-live="off"
         aria-label={label}
-        className="h-[calc(100vh-19rem)] min-h-80 overflow-auto rounded-md border border-line bg-bg py-2 font-mono text-xs leading-5 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-accent/50"
+        className="h-[calc(100vh-19rem)] min-h-80 overflow-auto rounded-md border border-line bg-bg py-2 font-mono text-xs leading-5"
       >
         {entries.map((entry) => (
           <LogLine key={entry.index} entry={entry} />

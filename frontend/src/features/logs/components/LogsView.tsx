@@ -7,14 +7,24 @@ import { Card, CardContent } from "../../../components/ui/card";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { shortId } from "../../../lib/format";
 import { useJobChoices, useLog } from "../api";
-import { countLevels, filterLog, parseLog } from "../parse";
+import { countLevels, filterLog, isStaticAssetRequest, parseLog } from "../parse";
 import { LogToolbar, type LogOptions } from "./LogToolbar";
 import { LogViewer } from "./LogViewer";
 
-function Summary({ shown, total, errors, warnings }: { shown: number; total: number; errors: number; warnings: number }) {
+interface SummaryProps {
+  shown: number;
+  total: number;
+  errors: number;
+  warnings: number;
+  /** Static-file requests left out, when they are hidden. */
+  assetsHidden: number;
+}
+
+function Summary({ shown, total, errors, warnings, assetsHidden }: SummaryProps) {
   return (
     <p className="text-xs text-muted" aria-live="polite">
       Showing {shown.toLocaleString()} of {total.toLocaleString()} entries
+      {assetsHidden > 0 && ` (${assetsHidden.toLocaleString()} page file requests hidden)`}
       {errors > 0 && <span className="text-danger"> · {errors} errors</span>}
       {warnings > 0 && <span className="text-warn"> · {warnings} warnings</span>}
     </p>
@@ -25,13 +35,26 @@ export function LogsView() {
   // The chosen job lives in the address (?job=<id>) so a job page can link straight to its log.
   const [params, setParams] = useSearchParams();
   const jobId = params.get("job");
-  const [rest, setRest] = useState<Omit<LogOptions, "jobId">>({ level: "all", search: "", tail: 500, follow: true });
+  const [rest, setRest] = useState<Omit<LogOptions, "jobId">>({
+    level: "all",
+    search: "",
+    tail: 500,
+    follow: true,
+    showAssets: false,
+  });
   const options: LogOptions = { ...rest, jobId };
 
   const log = useLog(jobId, rest.tail, rest.follow);
   const jobs = useJobChoices();
   const entries = useMemo(() => parseLog(log.data ?? []), [log.data]);
-  const shown = useMemo(() => filterLog(entries, rest.level, rest.search), [entries, rest.level, rest.search]);
+  const shown = useMemo(
+    () => filterLog(entries, rest.level, rest.search, { hideAssets: !rest.showAssets }),
+    [entries, rest.level, rest.search, rest.showAssets],
+  );
+  const assetsHidden = useMemo(
+    () => (rest.showAssets ? 0 : entries.filter(isStaticAssetRequest).length),
+    [entries, rest.showAssets],
+  );
   const counts = useMemo(() => countLevels(entries), [entries]);
 
   function onChange({ jobId: nextJob, ...patch }: Partial<LogOptions>) {
@@ -83,6 +106,7 @@ export function LogsView() {
               total={entries.length}
               errors={(counts.ERROR ?? 0) + (counts.CRITICAL ?? 0)}
               warnings={counts.WARNING ?? 0}
+              assetsHidden={assetsHidden}
             />
             {shown.length === 0 ? (
               <EmptyState title="No entries match" icon={<FileText className="size-8" aria-hidden />}>

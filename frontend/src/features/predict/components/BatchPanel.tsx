@@ -1,26 +1,112 @@
+import { useQuery } from "@tanstack/react-query";
 import { FileSpreadsheet, LoaderCircle, Upload } from "lucide-react";
 import { type DragEvent, useId, useState } from "react";
+import { queryKeys } from "../../../api/queryKeys";
 import type { Id } from "../../../api/types";
 import { Card } from "../../../components/Card";
-import { EmptyState } from "../../../components/States";
+import { ProgressBar } from "../../../components/ProgressBar";
+import { EmptyState, ErrorBanner } from "../../../components/States";
 import { toast } from "../../../lib/toast";
 import { ACCEPTED_EXTENSIONS, SUPPORTED_FORMATS, unsupportedFileMessage } from "../../datasets/formats";
-import { useBatchPredict } from "../api";
+import { fetchBatchResult, useBatchPredict, useBatchStatus, usePassThrough } from "../api";
+import { batchProgress, initialKeep, toggleKeep } from "../batch";
 import { BatchResultView } from "./BatchResultView";
 
-/** Score a whole file: each row gets a prediction (and class probabilities); the answer downloads as CSV. */
+/** Which columns of the file to copy into the scored file (an id by default, so rows join back), and whether to
+ *  add explanation columns. */
+function ScoreOptionsForm({
+  columns,
+  kept,
+  onKeep,
+  explain,
+  onExplain,
+  disabled,
+}: {
+  columns: string[];
+  kept: string[];
+  onKeep: (next: string[]) => void;
+  explain: boolean;
+  onExplain: (on: boolean) => void;
+  disabled: boolean;
+}) {
+  const idPrefix = useId();
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      <fieldset className="min-w-0 space-y-2" disabled={disabled}>
+        <legend className="text-sm font-medium">Copy these columns into the scored file</legend>
+        <p className="text-xs text-muted">So each scored row can be matched to its source row (an id column is picked for you).</p>
+        <div className="flex max-h-40 flex-wrap gap-x-4 gap-y-1.5 overflow-y-auto">
+          {columns.map((column) => (
+            <label key={column} className="flex items-center gap-2 text-sm" htmlFor={`${idPrefix}-${column}`}>
+              <input
+                id={`${idPrefix}-${column}`}
+                type="checkbox"
+                className="size-4 accent-[var(--accent)]"
+                checked={kept.includes(column)}
+                onChange={(event) => onKeep(toggleKeep(kept, column, event.target.checked, columns))}
+              />
+              {column}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="space-y-2" disabled={disabled}>
+        <legend className="text-sm font-medium">Explanations</legend>
+        <label className="flex items-start gap-2 text-sm" htmlFor={`${idPrefix}-explain`}>
+          <input
+            id={`${idPrefix}-explain`}
+            type="checkbox"
+            className="mt-0.5 size-4 accent-[var(--accent)]"
+            checked={explain}
+            onChange={(event) => onExplain(event.target.checked)}
+          />
+          <span>
+            Explain each prediction
+            <span className="block text-xs text-muted">
+              Adds how much each column pushed the row&apos;s prediction up or down (contribution_&lt;column&gt;) and the top reasons in
+              words. Scored on the server in the background; large files take a while.
+            </span>
+          </span>
+        </label>
+      </fieldset>
+    </div>
+  );
+}
+
+/** Score a whole file: each row gets a prediction (and class probabilities), optionally explanations; the answer
+ *  downloads as CSV. */
 export function BatchPanel({ modelId }: { modelId: Id }) {
   const inputId = useId();
   const [dragging, setDragging] = useState(false);
+  const [picked, setPicked] = useState<string[] | null>(null);
+  const [explain, setExplain] = useState(false);
+  const [upload, setUpload] = useState<string | null>(null);
+  const passThrough = usePassThrough(modelId);
+  const columns = passThrough.data?.columns ?? [];
+  const kept = picked ?? initialKeep(columns, passThrough.data?.suggested ?? []);
   const score = useBatchPredict(modelId);
-  const busy = score.isPending;
+  const accepted = score.data?.kind === "accepted" ? score.data.batch : null;
+  const status = useBatchStatus(modelId, accepted?.batch_id ?? null);
+  const done = status.data?.state === "done" ? status.data : null;
+  const explained = useQuery({
+    queryKey: queryKeys.models.batchResult(modelId, done?.batch_id ?? ""),
+    queryFn: () => fetchBatchResult(accepted?.result_url as string, upload ?? "data", done?.warnings ?? []),
+    enabled: done !== null && accepted !== null,
+    staleTime: Infinity,
+  });
+  const running = accepted !== null && (status.data === undefined || status.data.state === "running");
+  const busy = score.isPending || running;
 
   const send = (file: File) => {
     if (busy) return;
     // A PDF dropped by mistake is refused here rather than uploaded first.
     const unsupported = unsupportedFileMessage(file.name);
-    if (unsupported) toast.error(unsupported);
-    else score.mutate(file);
+    if (unsupported) {
+      toast.error(unsupported);
+      return;
+    }
+    setUpload(file.name);
+    score.mutate({ file, options: { keep: kept, explain } });
   };
   const onDrop = (event: DragEvent<HTMLElement>) => {
     event.preventDefault();
@@ -29,9 +115,14 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
     if (file) send(file);
   };
 
+  const result = score.data?.kind === "done" ? score.data.result : (explained.data ?? null);
+  const progress = status.data ? batchProgress(status.data) : 0;
   return (
     <Card title="Score a file">
       <div className="space-y-4">
+        {columns.length > 0 && (
+          <ScoreOptionsForm columns={columns} kept={kept} onKeep={setPicked} explain={explain} onExplain={setExplain} disabled={busy} />
+        )}
         <label
           htmlFor={inputId}
           onDragOver={(event) => {
@@ -45,9 +136,7 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
           }`}
         >
           {busy ? <LoaderCircle className="size-7 animate-spin text-accent" aria-hidden /> : <Upload className="size-7 text-muted" aria-hidden />}
-          <span className="font-medium">
-            {busy ? `Scoring ${score.variables?.name ?? "the file"}…` : "Drop a file with rows to score, or click to choose one"}
-          </span>
+          <span className="font-medium">{busy ? `Scoring ${upload ?? "the file"}…` : "Drop a file with rows to score, or click to choose one"}</span>
           <span className="text-xs text-muted">
             Same columns as the training data (the target column may be missing). {SUPPORTED_FORMATS.map((f) => f.label).join(", ")}.
           </span>
@@ -65,10 +154,21 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
             }}
           />
         </label>
-        {score.data && score.variables && !busy ? (
-          <BatchResultView result={score.data} source={score.variables.name} />
+        {running && status.data && (
+          <div className="space-y-1.5" aria-live="polite">
+            <ProgressBar value={progress} label="Explaining rows" />
+            <p className="text-xs text-muted tabular-nums">
+              Explained {status.data.rows_done.toLocaleString()} of {status.data.rows_total.toLocaleString()} rows ({progress}%).
+            </p>
+          </div>
+        )}
+        {status.data?.state === "failed" && <ErrorBanner message={`Scoring ${upload ?? "the file"} failed: ${status.data.error ?? "no reason given"}`} />}
+        {explained.isError && <ErrorBanner message={explained.error.message} />}
+        {result && upload && !busy ? (
+          <BatchResultView result={result} source={upload} />
         ) : (
-          !busy && (
+          !busy &&
+          status.data?.state !== "failed" && (
             <EmptyState title="No file scored yet" icon={<FileSpreadsheet className="size-8" aria-hidden />}>
               The predictions come back as a CSV file with one row per input row, in the same order.
             </EmptyState>

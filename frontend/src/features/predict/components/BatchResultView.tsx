@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { primaryLinkClass } from "../../../components/Button";
 import { Notice } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
-import type { BatchResult } from "../batch";
+import { type BatchResult, isExplanationColumn } from "../batch";
 
 /** An object URL for the CSV, revoked when the result changes or the panel goes away. */
 function useBlobUrl(text: string): string | null {
@@ -53,7 +53,10 @@ export function BatchResultView({ result, source }: { result: BatchResult; sourc
         <div className="overflow-x-auto">
           <table className="w-full text-sm" aria-label="First predictions">
             <caption className="pb-2 text-left text-xs text-muted">
-              The first {result.preview.length} rows, in the order of your file. Columns named proba_… hold each class&apos;s probability.
+              The first {result.preview.length} rows, in the order of your file. Columns named proba_… hold each class&apos;s probability
+              {result.columns.some(isExplanationColumn) &&
+                "; contribution_… columns say how much each column pushed the prediction up (+) or down (−) from base_value, on the scale named in explained"}
+              .
             </caption>
             <thead className="text-left text-xs text-muted">
               <tr>

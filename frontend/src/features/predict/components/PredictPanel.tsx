@@ -4,27 +4,19 @@ import type { Model } from "../../../api/types";
 import { Button } from "../../../components/Button";
 import { Card } from "../../../components/Card";
 import { Field } from "../../../components/Field";
-import { EmptyState, ErrorBanner } from "../../../components/States";
+import { EmptyState, ErrorBanner, Notice } from "../../../components/States";
 import { useDatasetPreview } from "../../datasets/api";
 import { usePredict } from "../api";
-import { buildRow, emptyValues, type FormField, fieldsFromSchema, type FormValues, valuesFromRow } from "../schema";
+import { buildRow, emptyValues, fieldHint, fieldsFromSchema, type FormValues, valuesFromRow } from "../schema";
 import { InputControl } from "./InputControl";
 import { PredictionResult } from "./PredictionResult";
+import { Waterfall } from "./Waterfall";
 
 const EXAMPLE_ROWS = 5;
 
-const KIND_HINT: Record<string, string> = {
-  numeric: "a number",
-  categorical: "one of the known values",
-  boolean: "true or false",
-  datetime: "a date",
-  text: "free text",
-  id: "an identifier",
-};
-
-function hintOf(field: FormField): string {
-  if (field.control === "number" && field.step === "1") return "a whole number";
-  return KIND_HINT[field.kind] ?? field.kind;
+function changedSince(before: FormValues, now: FormValues): boolean {
+  const names = new Set([...Object.keys(before), ...Object.keys(now)]);
+  return [...names].some((name) => (before[name] ?? "") !== (now[name] ?? ""));
 }
 
 /** One row typed in by hand: a form generated from the model card's input schema. */
@@ -33,6 +25,8 @@ export function PredictPanel({ model }: { model: Model }) {
   const fields = useMemo(() => fieldsFromSchema(model.card?.input_schema), [model]);
   const [values, setValues] = useState<FormValues>(() => emptyValues(fields));
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // The inputs the shown answer was made from: an edit after it marks the answer as out of date.
+  const [predictedFrom, setPredictedFrom] = useState<FormValues | null>(null);
   const predict = usePredict(model.id);
   const examples = useDatasetPreview(model.dataset_id, EXAMPLE_ROWS);
   const example = examples.data?.rows[0];
@@ -44,8 +38,12 @@ export function PredictPanel({ model }: { model: Model }) {
     setErrors(built.errors);
     const invalid = Object.keys(built.errors);
     if (invalid.length === 0) {
+      setPredictedFrom(values);
       predict.mutate(built.row);
     } else {
+      // An answer for other inputs must not stay beside a form that no longer predicts: clear it.
+      predict.reset();
+      setPredictedFrom(null);
       document.getElementById(inputId(invalid[0] as string))?.focus();
     }
   };
@@ -63,8 +61,10 @@ export function PredictPanel({ model }: { model: Model }) {
   }
 
   const errorCount = Object.keys(errors).length;
+  const explanation = predict.data?.explanations?.[0];
   return (
-    <div className="grid gap-6 lg:grid-cols-5">
+    // lg:items-start lets the answer's card stick beside the form: it stays in view next to the Predict button.
+    <div className="grid gap-6 lg:grid-cols-5 lg:items-start">
       <Card
         title="Try the model"
         className="lg:col-span-3"
@@ -91,7 +91,7 @@ export function PredictPanel({ model }: { model: Model }) {
         <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Model inputs">
           <div className="grid gap-4 sm:grid-cols-2">
             {fields.map((field) => (
-              <Field key={field.name} label={field.name} htmlFor={inputId(field.name)} error={errors[field.name]} hint={hintOf(field)}>
+              <Field key={field.name} label={field.name} htmlFor={inputId(field.name)} error={errors[field.name]} hint={fieldHint(field)}>
                 <InputControl
                   field={field}
                   id={inputId(field.name)}
@@ -111,9 +111,21 @@ export function PredictPanel({ model }: { model: Model }) {
           </Button>
         </form>
       </Card>
-      <Card title="Prediction" className="lg:col-span-2">
+      <Card
+        title="Prediction"
+        className="lg:sticky lg:top-4 lg:col-span-2 lg:max-h-[calc(100vh-2rem)] lg:overflow-y-auto"
+      >
         {predict.isError && <ErrorBanner message={predict.error.message} />}
+        {predict.data && predictedFrom && changedSince(predictedFrom, values) && (
+          <Notice>The inputs changed since this prediction: press Predict again to update it.</Notice>
+        )}
         {predict.data && <PredictionResult result={predict.data} target={model.target} />}
+        {explanation && (
+          <div className="mt-4 space-y-2 border-t border-line pt-4">
+            <h3 className="text-sm font-semibold">Why: what pushed this prediction up or down</h3>
+            <Waterfall explanation={explanation} target={model.target} />
+          </div>
+        )}
         {!predict.data && !predict.isError && (
           <EmptyState title="No prediction yet" icon={<Sparkles className="size-8" aria-hidden />}>
             Fill in the inputs and press Predict.

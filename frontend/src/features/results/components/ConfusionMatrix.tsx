@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { formatNumber, formatPercent } from "../../../lib/format";
 import { accuracyPct, cellIntensity, type MatrixCell, maxCell, normalizeConfusion } from "../evaluation";
+import { ScrollRegion } from "../../../components/ScrollRegion";
 
 type Mode = "count" | "percent";
 
@@ -54,7 +55,7 @@ export function ConfusionMatrix({ labels, matrix }: { labels: string[]; matrix: 
         </p>
         <ModeToggle mode={mode} onChange={setMode} />
       </div>
-      <div className="overflow-x-auto">
+      <ScrollRegion label="Confusion matrix" className="overflow-x-auto">
         <table className="border-collapse text-sm" aria-label="Confusion matrix">
           <thead>
             <tr>
@@ -84,7 +85,7 @@ export function ConfusionMatrix({ labels, matrix }: { labels: string[]; matrix: 
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <p className="text-xs text-muted">
         {mode === "percent"
           ? "Each row adds up to 100%: of all rows that really were that class, the share the model gave each answer."

@@ -43,7 +43,7 @@ export function DownloadButtons({ model }: { model: Model }) {
         <Tooltip>
           {/* A disabled button gets no hover or focus, so the tooltip hangs on a focusable wrapper. */}
           <TooltipTrigger asChild>
-            <span tabIndex={0} className="rounded-md focus-visible:ring-2 focus-visible:ring-accent/50 focus-visible:outline-none">
+            <span tabIndex={0} className="rounded-md">
               <button type="button" disabled className={disabledClass} aria-describedby={`onnx-reason-${model.id}`}>
                 <FileBox className="size-4" aria-hidden /> Download ONNX
               </button>

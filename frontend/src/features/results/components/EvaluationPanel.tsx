@@ -10,6 +10,7 @@ import { ConfusionMatrix } from "./ConfusionMatrix";
 import { PredictedVsActual } from "./PredictedVsActual";
 import { ResidualsHistogram } from "./ResidualsHistogram";
 import { RocChart } from "./RocChart";
+import { ThresholdPanel } from "./ThresholdPanel";
 
 function RegressionStats({ regression }: { regression: RegressionEvaluation }) {
   const stats = [
@@ -30,17 +31,37 @@ function RegressionStats({ regression }: { regression: RegressionEvaluation }) {
   );
 }
 
-function EvaluationCharts({ evaluation, target }: { evaluation: Evaluation; target: string }) {
+function EvaluationCharts({ evaluation, model }: { evaluation: Evaluation; model: Model }) {
+  const target = model.target;
   if (evaluation.classification) {
-    const { labels, confusion_matrix, roc } = evaluation.classification;
+    const { labels, confusion_matrix, roc, thresholds } = evaluation.classification;
+    if (thresholds) {
+      // A yes/no model: the threshold panel's matrix follows the slider, so it replaces the fixed one.
+      return (
+        <div className="space-y-6">
+          <ThresholdPanel model={model} table={thresholds} />
+          <Card title="ROC curve">
+            <RocChart curves={roc} />
+          </Card>
+        </div>
+      );
+    }
     return (
-      <div className="grid gap-6 xl:grid-cols-2">
-        <Card title="Confusion matrix">
-          <ConfusionMatrix labels={labels} matrix={confusion_matrix} />
-        </Card>
-        <Card title="ROC curve">
-          <RocChart curves={roc} />
-        </Card>
+      <div className="space-y-6">
+        {model.problem_type === "binary" && (
+          <p className="rounded-md border border-line bg-raised px-3 py-2 text-sm" data-testid="threshold-unavailable">
+            Train again to tune the threshold: this model was trained before FlowML recorded what each decision threshold
+            would do, so its predictions use the more likely class.
+          </p>
+        )}
+        <div className="grid gap-6 xl:grid-cols-2">
+          <Card title="Confusion matrix">
+            <ConfusionMatrix labels={labels} matrix={confusion_matrix} />
+          </Card>
+          <Card title="ROC curve">
+            <RocChart curves={roc} />
+          </Card>
+        </div>
       </div>
     );
   }
@@ -89,9 +110,10 @@ export function EvaluationPanel({ model }: { model: Model }) {
   return (
     <div className="space-y-4">
       <p className="text-sm text-muted">
-        Measured on {evaluation.n_rows.toLocaleString()} rows. {evaluation.source}
+        Validation: <span className="font-medium text-fg" data-testid="validation-label">{model.validation_label}</span>. Measured on{" "}
+        {evaluation.n_rows.toLocaleString()} rows. {evaluation.source}
       </p>
-      <EvaluationCharts evaluation={evaluation} target={model.target} />
+      <EvaluationCharts evaluation={evaluation} model={model} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { InputField } from "../../../api/types";
 import { EmptyState } from "../../../components/States";
+import { ScrollRegion } from "../../../components/ScrollRegion";
 
 function categoriesText(field: InputField): string {
   const categories = field.categories ?? [];
@@ -13,7 +14,7 @@ export function InputSchemaTable({ schema, dropped }: { schema: InputField[]; dr
   if (schema.length === 0) return <EmptyState title="The model card lists no inputs" />;
   return (
     <div className="space-y-3">
-      <div className="max-h-96 overflow-auto">
+      <ScrollRegion label="Input columns" className="max-h-96 overflow-auto">
         <table className="w-full text-sm" aria-label="Input columns">
           <thead className="sticky top-0 bg-surface text-left text-xs text-muted uppercase">
             <tr>
@@ -36,7 +37,7 @@ export function InputSchemaTable({ schema, dropped }: { schema: InputField[]; dr
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {dropped.length > 0 && (
         <div className="text-xs text-muted">
           <p className="font-medium text-fg">Columns not used</p>

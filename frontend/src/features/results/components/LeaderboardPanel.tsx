@@ -5,7 +5,9 @@ import { QueryView } from "../../../components/QueryView";
 import { useLeaderboard } from "../../jobs/api";
 import { useTrials } from "../api";
 import { readCard } from "../card";
+import { useLabels } from "../../meta/useLabels";
 import { AlgorithmChart } from "./AlgorithmChart";
+import { KeepModelButton } from "./KeepModelButton";
 import { TrialsTable } from "./TrialsTable";
 
 /** Every trial of the training job, sortable, and the best score each algorithm reached. */
@@ -13,6 +15,7 @@ export function LeaderboardPanel({ model }: { model: Model }) {
   const board = useLeaderboard(model.job_id);
   const trials = useTrials(model.job_id);
   const card = readCard(model);
+  const labels = useLabels();
   return (
     <QueryView query={board} loadingLabel="Loading the leaderboard…">
       {(leaderboard) => (
@@ -22,13 +25,23 @@ export function LeaderboardPanel({ model }: { model: Model }) {
           </Card>
           {card.members.length > 0 && (
             <p className="text-sm text-muted">
-              The delivered model blends {card.members.length} of these trials ({[...new Set(card.members.map((m) => m.algorithm))].join(", ")}) into an
-              ensemble that scored {formatNumber(model.cv_score)} {model.metric}.
+              The delivered model blends {card.members.length} of these trials (
+              {[...new Set(card.members.map((m) => labels.algorithm(m.algorithm)))].join(", ")}) into an ensemble that scored{" "}
+              {formatNumber(leaderboard.delivered?.score ?? model.cv_score)} {labels.metric(model.metric)}.
             </p>
           )}
           <Card title="Leaderboard">
             <QueryView query={trials} loadingLabel="Loading trials…">
-              {(page) => <TrialsTable trials={page.items} metric={leaderboard.metric} greaterIsBetter={leaderboard.greater_is_better} />}
+              {(page) => (
+                <TrialsTable
+                  trials={page.items}
+                  metric={leaderboard.metric}
+                  greaterIsBetter={leaderboard.greater_is_better}
+                  delivered={leaderboard.delivered}
+                  validationLabel={model.validation_label}
+                  renderActions={(trial) => <KeepModelButton jobId={model.job_id} trial={trial} jobModelId={model.trial_number === null ? model.id : undefined} />}
+                />
+              )}
             </QueryView>
           </Card>
         </div>

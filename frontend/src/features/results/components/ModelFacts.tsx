@@ -4,7 +4,9 @@ import type { Job, Model } from "../../../api/types";
 import { formatBytes, formatDuration, formatNumber } from "../../../lib/format";
 import { formatDateTime } from "../../../lib/time";
 import { jobTiming } from "../../jobs/timing";
-import type { CardView } from "../card";
+import { useLabels } from "../../meta/useLabels";
+import type { CardView, OnnxStatus } from "../card";
+import { describeThreshold, readSavedThreshold } from "../threshold";
 
 const TASK_WORDS: Record<string, string> = {
   binary: "Yes/no classification (two classes)",
@@ -22,7 +24,8 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function Algorithm({ model, card }: { model: Model; card: CardView }) {
-  if (card.members.length === 0) return <>{model.algorithm}</>;
+  const labels = useLabels();
+  if (card.members.length === 0) return <span title={model.algorithm}>{labels.algorithm(model.algorithm)}</span>;
   const total = card.members.reduce((sum, m) => sum + m.weight, 0) || 1;
   return (
     <>
@@ -30,7 +33,8 @@ function Algorithm({ model, card }: { model: Model; card: CardView }) {
       <ul className="mt-1 space-y-0.5 text-xs font-normal text-muted">
         {card.members.map((member, index) => (
           <li key={`${member.algorithm}-${index}`}>
-            {member.algorithm} · weight {Math.round((member.weight / total) * 100)}%
+            <span title={member.algorithm}>{labels.algorithm(member.algorithm)}</span> · weight{" "}
+            {Math.round((member.weight / total) * 100)}%
           </li>
         ))}
       </ul>
@@ -38,18 +42,35 @@ function Algorithm({ model, card }: { model: Model; card: CardView }) {
   );
 }
 
+/** Whether predictions can use the ONNX graph, in plain words; the engine's reason only behind "Details". */
+function FastServing({ onnx }: { onnx: OnnxStatus }) {
+  if (onnx.available) return <>Available: predictions use the fast ONNX export</>;
+  return (
+    <>
+      <span className="font-normal">Fast serving export is not available for this model; predictions use the standard engine.</span>
+      {onnx.reason && (
+        <details className="mt-1 text-xs font-normal text-muted">
+          <summary className="cursor-pointer">Details</summary>
+          <p className="mt-1">{onnx.reason}</p>
+        </details>
+      )}
+    </>
+  );
+}
+
 /** The model card's headline facts: what it predicts, how well, how it was checked and built. */
 export function ModelFacts({ model, card, job }: { model: Model; card: CardView; job: Job | undefined }) {
+  const labels = useLabels();
   const timing = job ? jobTiming(job, Date.now()) : null;
   return (
     <dl className="grid grid-cols-2 gap-4 text-sm md:grid-cols-3">
       <Item label="Task">{TASK_WORDS[model.problem_type] ?? model.problem_type}</Item>
       <Item label="Predicts (target column)">{model.target}</Item>
-      <Item label={`Score (${model.metric})`}>
+      <Item label={`Score (${labels.metric(model.metric)})`}>
         <span className="text-lg text-accent tabular-nums">{formatNumber(model.cv_score)}</span>
       </Item>
       <Item label="Validation">
-        {job ? `${job.n_folds}-fold cross-validation` : "Cross-validation"}
+        <span data-testid="validation-label">{model.validation_label}</span>
         <span className="block text-xs font-normal text-muted">the score is measured on rows held out from training</span>
       </Item>
       <Item label="Training time">{timing ? formatDuration(timing.elapsed) : "—"}</Item>
@@ -57,6 +78,9 @@ export function ModelFacts({ model, card, job }: { model: Model; card: CardView;
         <Algorithm model={model} card={card} />
       </Item>
       <Item label="Classes">{model.classes?.map(String).join(", ") || "—"}</Item>
+      {model.problem_type === "binary" && (
+        <Item label="Decision threshold">{describeThreshold(readSavedThreshold(model))}</Item>
+      )}
       <Item label="Training rows">{card.nRows === null ? "—" : card.nRows.toLocaleString()}</Item>
       <Item label="Trained">{formatDateTime(model.created_at)}</Item>
       <Item label="Package size">{formatBytes(model.size_bytes)}</Item>
@@ -65,8 +89,11 @@ export function ModelFacts({ model, card, job }: { model: Model; card: CardView;
           {job?.name ?? "Open the job"}
         </Link>
       </Item>
+      <Item label="Fast serving (ONNX)">
+        <FastServing onnx={card.onnx} />
+      </Item>
       <Item label="Model ID">
-        <span className="font-mono text-xs">{model.id}</span>
+        <span className="font-mono text-xs font-normal text-muted">{model.id}</span>
       </Item>
     </dl>
   );

@@ -1,6 +1,16 @@
+import { useQuery } from "@tanstack/react-query";
 import type { AlgorithmInfo } from "../../../api/types";
+import { queryKeys } from "../../../api/queryKeys";
+import { workersApi } from "../../workers/api";
 import { groupByFamily } from "../algorithmGroups";
-import { GpuBadge } from "./GpuBadge";
+import { clusterHasGpu } from "../gpu";
+import { GPU_EXPLAIN, GPU_NOTE_ID, GpuBadge } from "./GpuBadge";
+
+/** Whether a GPU worker exists: asked from the worker list once a minute (the Workers page polls it faster). */
+function useGpuAvailable(): boolean {
+  const workers = useQuery({ queryKey: queryKeys.workers.list(), queryFn: workersApi.list, staleTime: 60_000, meta: { silent: true } });
+  return clusterHasGpu(workers.data);
+}
 
 interface AlgorithmChecklistProps {
   algorithms: AlgorithmInfo[];
@@ -8,19 +18,27 @@ interface AlgorithmChecklistProps {
   onChange: (names: readonly string[], checked: boolean) => void;
 }
 
-function AlgorithmRow({ algorithm, checked, onChange }: { algorithm: AlgorithmInfo; checked: boolean; onChange: (checked: boolean) => void }) {
+interface AlgorithmRowProps {
+  algorithm: AlgorithmInfo;
+  checked: boolean;
+  gpuBadge: boolean;
+  onChange: (checked: boolean) => void;
+}
+
+function AlgorithmRow({ algorithm, checked, gpuBadge, onChange }: AlgorithmRowProps) {
   return (
     <div className="flex items-center gap-2 rounded-md border border-line px-3 py-2 text-sm hover:border-accent/60">
       <label className="flex min-w-0 flex-1 cursor-pointer items-center gap-2">
         <input
           type="checkbox"
-          className="size-4 accent-[var(--accent)]"
+          className="size-4 shrink-0 accent-[var(--accent)]"
           checked={checked}
+          aria-describedby={gpuBadge ? GPU_NOTE_ID : undefined}
           onChange={(event) => onChange(event.target.checked)}
         />
         <span className="truncate">{algorithm.label}</span>
       </label>
-      {algorithm.gpu_capable && <GpuBadge />}
+      {gpuBadge && <GpuBadge />}
     </div>
   );
 }
@@ -28,13 +46,16 @@ function AlgorithmRow({ algorithm, checked, onChange }: { algorithm: AlgorithmIn
 /** Every algorithm the server offers for the task, grouped by family; all start selected. */
 export function AlgorithmChecklist({ algorithms, selected, onChange }: AlgorithmChecklistProps) {
   const all = algorithms.map((item) => item.name);
+  // GPU badges only where a GPU exists: on a CPU-only server they would promise something that cannot happen.
+  const gpu = useGpuAvailable();
+  const anyGpuBadge = gpu && algorithms.some((item) => item.gpu_capable);
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3 text-xs">
-        <button type="button" className="text-accent hover:underline" onClick={() => onChange(all, true)}>
+        <button type="button" className="min-h-6 text-accent hover:underline" onClick={() => onChange(all, true)}>
           Select all
         </button>
-        <button type="button" className="text-muted hover:underline" onClick={() => onChange(all, false)}>
+        <button type="button" className="min-h-6 text-muted hover:underline" onClick={() => onChange(all, false)}>
           Clear all
         </button>
         <span className="text-muted" aria-live="polite">
@@ -49,14 +70,18 @@ export function AlgorithmChecklist({ algorithms, selected, onChange }: Algorithm
             <legend className="flex w-full flex-wrap items-baseline gap-x-2 text-sm">
               <span className="font-medium">{group.label}</span>
               {group.explain && <span className="text-xs text-muted">{group.explain}</span>}
-              <button
-                type="button"
-                className="ml-auto text-xs text-accent hover:underline"
-                aria-label={`${allChosen ? "Clear" : "Select"} all ${group.label}`}
-                onClick={() => onChange(names, !allChosen)}
-              >
-                {allChosen ? "Clear group" : "Select group"}
-              </button>
+              {/* A one-algorithm family needs no group toggle: its checkbox is the toggle, and the Tab path
+                  from the target to Start stays short. */}
+              {names.length > 1 && (
+                <button
+                  type="button"
+                  className="ml-auto min-h-6 text-xs text-accent hover:underline"
+                  onClick={() => onChange(names, !allChosen)}
+                >
+                  {allChosen ? "Clear group" : "Select group"}
+                  <span className="sr-only"> {group.label}</span>
+                </button>
+              )}
             </legend>
             <div className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3">
               {group.algorithms.map((algorithm) => (
@@ -64,6 +89,7 @@ export function AlgorithmChecklist({ algorithms, selected, onChange }: Algorithm
                   key={algorithm.name}
                   algorithm={algorithm}
                   checked={selected.includes(algorithm.name)}
+                  gpuBadge={gpu && algorithm.gpu_capable}
                   onChange={(checked) => onChange([algorithm.name], checked)}
                 />
               ))}
@@ -71,6 +97,11 @@ export function AlgorithmChecklist({ algorithms, selected, onChange }: Algorithm
           </fieldset>
         );
       })}
+      {anyGpuBadge && (
+        <p id={GPU_NOTE_ID} className="text-xs text-muted">
+          GPU: {GPU_EXPLAIN}
+        </p>
+      )}
     </div>
   );
 }

@@ -32,27 +32,33 @@ interface ProblemTypePickerProps {
 
 export function ProblemTypePicker({ value, target, detection, onChange }: ProblemTypePickerProps) {
   const detected = detection.state === "done" && detection.detection.status === "detected" ? detection.detection.task : undefined;
+  // Native radios sharing one name: the browser makes them one Tab stop whose arrow keys move the choice. The input
+  // hides visually inside its label; the label draws the pill and the focus ring.
   return (
     <div className="space-y-2">
-      <div role="radiogroup" aria-label="Problem type" className="flex flex-wrap gap-2">
+      <div role="radiogroup" aria-label="Problem type" aria-describedby="problem-type-explain" className="flex flex-wrap gap-2">
         {CHOICES.map((choice) => (
-          <button
+          <label
             key={choice.value}
-            type="button"
-            role="radio"
-            aria-checked={value === choice.value}
             title={choice.value === "auto" ? "Let FlowML decide from the target column" : PROBLEM_TYPE_TEXT[choice.value].explain}
-            onClick={() => onChange(choice.value)}
-            className={`rounded-md border px-3 py-1.5 text-sm transition ${
+            className={`inline-flex min-h-9 cursor-pointer items-center rounded-md border px-3 py-1.5 text-sm transition has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-[var(--ring)] ${
               value === choice.value ? "border-accent bg-accent/15 text-accent" : "border-line text-muted hover:text-fg"
             }`}
           >
+            <input
+              type="radio"
+              name="problem-type"
+              value={choice.value}
+              checked={value === choice.value}
+              onChange={() => onChange(choice.value)}
+              className="sr-only"
+            />
             {choice.label}
-            {choice.value === "auto" && detected && <span className="ml-1 text-xs opacity-80">({detected})</span>}
-          </button>
+            {choice.value === "auto" && detected && <span className="ml-1 text-xs">({detected})</span>}
+          </label>
         ))}
       </div>
-      <p className="text-xs text-muted" role="status">
+      <p id="problem-type-explain" className="text-xs text-muted" role="status">
         {describe(detection, target, value)}
       </p>
     </div>

@@ -1,5 +1,5 @@
 import { Play } from "lucide-react";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 import type { Dataset } from "../../../api/types";
 import { Button } from "../../../components/Button";
@@ -8,39 +8,63 @@ import { QueryView } from "../../../components/QueryView";
 import { ErrorBanner, Notice } from "../../../components/States";
 import { useDatasetStats } from "../../datasets/api";
 import { useAlgorithms, useMetrics, useStartTraining } from "../api";
-import type { InitialSelection } from "../initialSelection";
+import { type InitialSelection, preselectedTarget } from "../initialSelection";
+import { useTrainingLimits } from "../limits";
 import { isDefaultMetric, metricOptionLabel } from "../metrics";
 import { detectProblemType, effectiveTask } from "../problemType";
 import {
   DEFAULT_TRAIN_FORM,
   hasErrors,
-  MAX_TIME_BUDGET_MINUTES,
   type TrainFormValues,
   toTrainingRequest,
   validateTrainForm,
   visibleErrors,
 } from "../validation";
+import { ProjectPicker } from "../../projects/components/ProjectPicker";
+import { type CloneDefaults, historyFields, useCloneAlgorithms } from "../useCloneDefaults";
 import { AdvancedOptions } from "./AdvancedOptions";
 import { AlgorithmChecklist } from "./AlgorithmChecklist";
 import { DatasetTargetFields } from "./DatasetTargetFields";
+import { TimeBudgetField } from "./TimeBudgetField";
 import { type DetectionState, ProblemTypePicker } from "./ProblemTypePicker";
 
 interface TrainFormProps {
   datasets: Dataset[];
   initial: InitialSelection;
+  /** "Clone job": the settings of the job to train again (features/training/useCloneDefaults.ts). */
+  clone?: CloneDefaults;
 }
 
-export function TrainForm({ datasets, initial }: TrainFormProps) {
+export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
   const navigate = useNavigate();
-  const [form, setForm] = useState<TrainFormValues>({ ...DEFAULT_TRAIN_FORM, datasetId: initial.datasetId, target: initial.target });
+  const [form, setForm] = useState<TrainFormValues>(
+    clone && clone.values.datasetId === initial.datasetId
+      ? clone.values
+      : { ...DEFAULT_TRAIN_FORM, datasetId: initial.datasetId, target: initial.target },
+  );
+  // "" is private; a project's dataset decides the project itself (ProjectPicker says so).
+  const [projectId, setProjectId] = useState(clone?.projectId ?? "");
   // Unchecked rather than checked names: every algorithm of a newly listed task starts checked.
   const [excluded, setExcluded] = useState<string[]>([]);
   const [touched, setTouched] = useState<ReadonlySet<keyof TrainFormValues>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const start = useStartTraining();
+  const limits = useTrainingLimits();
+  // The dataset whose target may still be pre-selected from the server's ranking: none once the user (or the
+  // link) chose one, or when a link's choice could not be honoured (its notice asks the user to choose); set again
+  // when the user switches datasets.
+  const [preselectFor, setPreselectFor] = useState<string | null>(initial.target || initial.notice ? null : initial.datasetId);
 
   const dataset = datasets.find((item) => item.id === form.datasetId);
   const stats = useDatasetStats(dataset?.id);
+  const statsData = stats.data;
+  useEffect(() => {
+    if (!dataset || preselectFor !== dataset.id || !statsData) return;
+    setPreselectFor(null);
+    const pick = preselectedTarget(statsData.target_candidates, dataset.columns);
+    // Not `patch`: a pre-selection is not the user's edit, so it shows no validation message until they act.
+    if (pick) setForm((current) => (current.datasetId === dataset.id && !current.target ? { ...current, target: pick } : current));
+  }, [dataset, preselectFor, statsData]);
   const profile = stats.data?.columns.find((column) => column.name === form.target);
   const detection: DetectionState = !form.target
     ? { state: "none" }
@@ -53,6 +77,7 @@ export function TrainForm({ datasets, initial }: TrainFormProps) {
   const algorithms = useAlgorithms(task);
   const metrics = useMetrics(task);
   const available = algorithms.data?.map((item) => item.name) ?? [];
+  useCloneAlgorithms(clone, available, setExcluded);
   const metric = metrics.data?.some((item) => item.name === form.metric) ? form.metric : "";
   const defaultMetric = metrics.data?.find((item) => isDefaultMetric(item, task));
 
@@ -62,6 +87,7 @@ export function TrainForm({ datasets, initial }: TrainFormProps) {
     availableAlgorithms: available,
     targetProfile: profile,
     nRows: dataset?.n_rows,
+    maxTimeBudget: limits.data?.max_time_budget,
   };
   const allErrors = validateTrainForm(values, context);
   const errors = visibleErrors(allErrors, touched, submitted);
@@ -74,19 +100,27 @@ export function TrainForm({ datasets, initial }: TrainFormProps) {
     event.preventDefault();
     setSubmitted(true);
     if (hasErrors(allErrors) || start.isPending) return;
-    start.mutate(toTrainingRequest(values, available), { onSuccess: (job) => void navigate(`/jobs/${job.id}`) });
+    start.mutate({ ...toTrainingRequest(values, available), ...historyFields(clone, dataset, projectId) }, { onSuccess: (job) => void navigate(`/jobs/${job.id}`) });
   };
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-6" aria-label="Training setup">
       {initial.notice && <Notice>{initial.notice}</Notice>}
+      {clone && !initial.notice && <Notice>Settings copied from the cloned job: change what you want (a longer budget, other algorithms), then start.</Notice>}
       <DatasetTargetFields
         datasets={datasets}
         dataset={dataset}
+        stats={statsData}
         target={form.target}
         errors={errors}
-        onDataset={(next) => patch({ datasetId: next.id, target: next.suggested_target ?? "", metric: "" })}
-        onTarget={(target) => patch({ target })}
+        onDataset={(next) => {
+          setPreselectFor(next.id);
+          patch({ datasetId: next.id, target: "", metric: "" });
+        }}
+        onTarget={(target) => {
+          setPreselectFor(null);
+          patch({ target });
+        }}
       />
 
       <Field label="Problem type">
@@ -104,23 +138,12 @@ export function TrainForm({ datasets, initial }: TrainFormProps) {
             ))}
           </select>
         </Field>
-        <Field
-          label="Time budget (minutes)"
-          htmlFor="train-budget"
+        <TimeBudgetField
+          value={form.timeBudget}
           error={errors.timeBudget}
-          hint={`How long to search, up to ${MAX_TIME_BUDGET_MINUTES} minutes. Fractions allowed, e.g. 0.5.`}
-        >
-          <input
-            id="train-budget"
-            className="input"
-            type="number"
-            min={0.1}
-            max={MAX_TIME_BUDGET_MINUTES}
-            step={0.5}
-            value={form.timeBudget}
-            onChange={(event) => patch({ timeBudget: event.target.value })}
-          />
-        </Field>
+          max={limits.data?.max_time_budget}
+          onChange={(timeBudget) => patch({ timeBudget })}
+        />
       </div>
 
       <Field label="Algorithms to try" error={errors.algorithms}>
@@ -137,6 +160,10 @@ export function TrainForm({ datasets, initial }: TrainFormProps) {
           )}
         </QueryView>
       </Field>
+
+      <div className="max-w-md">
+        <ProjectPicker id="train-project" value={projectId} onChange={setProjectId} lockedTo={dataset?.project_id} />
+      </div>
 
       <AdvancedOptions values={form} errors={errors} onChange={patch} />
 
