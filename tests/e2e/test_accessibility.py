@@ -148,7 +148,11 @@ def test_every_page_passes_axe_and_reflows(
         sign_in(page, ADMIN_USERNAME, ADMIN_PASSWORD)
         for name, path in _pages(analyst):
             page.goto(path)
-            _settle(page)
+            try:
+                _settle(page)
+            except AssertionError:
+                problems.append(f"{name} {path} did not load: {page.locator('body').inner_text()[:300]!r}")
+                continue
             violations = _axe_violations(page)
             if violations:
                 problems.append(f"{name} {path} ({theme}, {viewport['width']} px):\n{_describe(violations)}")
@@ -281,6 +285,7 @@ def test_focus_ring_is_visible_in_both_themes(browser: Browser, analyst: Analyst
                 page.keyboard.press("Shift+Tab")
                 page.keyboard.press("Tab")  # focus from the keyboard, so :focus-visible applies
                 expect(locator).to_be_focused()
+                page.wait_for_timeout(400)  # colour transitions (Tailwind's `transition`) have finished
                 ring = locator.evaluate(
                     "el => { const s = getComputedStyle(el); return {style: s.outlineStyle, width:"
                     " parseFloat(s.outlineWidth), color: s.outlineColor, bg: getComputedStyle(document.body)"

@@ -163,6 +163,8 @@ def test_a_project_viewer_sees_the_shared_model_but_cannot_rename_it(
             expect(viewer.get_by_role("heading", level=1)).to_be_visible()
             expect(viewer.get_by_text(re.compile("You are a viewer in this model's project"))).to_be_visible()
             expect(viewer.get_by_role("button", name="Rename model")).to_have_count(0)
+            expect(viewer.get_by_text("Shared in project “Attrition study”.")).to_be_visible()
+            viewer.get_by_role("heading", name="Notes and tags").scroll_into_view_if_needed()
             screenshot(viewer, "history-project-viewer")
         # The server refuses it too, whatever a page offers.
         headers = {"Authorization": f"Bearer {login_token(analyst.url, VIEWER, VIEWER_PASSWORD)}"}

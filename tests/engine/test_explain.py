@@ -241,10 +241,12 @@ def test_permutation_estimator_matches_shap_and_the_exact_values() -> None:
 
 def test_values_echoed_back_are_json_ready(hr: pd.DataFrame) -> None:
     model = train(hr, ProblemType.BINARY, "decision_tree")
-    frame = rows(hr, 2).astype({"MonthlyIncome": float})
-    frame.loc[0, "MonthlyIncome"] = np.inf
+    frame = rows(hr.iloc[50:], 2).astype({"MonthlyIncome": float, "Department": object})  # 50+: income given
     frame.loc[1, "MonthlyIncome"] = np.nan
+    frame.loc[1, "Department"] = None
     first, second = Explainer(model).explain(frame)
-    assert next(c.value for c in first.contributions if c.column == "MonthlyIncome") == "inf"
+    income = next(c.value for c in first.contributions if c.column == "MonthlyIncome")
+    assert type(income) is float and income == frame.loc[0, "MonthlyIncome"]
     assert next(c.value for c in second.contributions if c.column == "MonthlyIncome") is None
+    assert next(c.value for c in second.contributions if c.column == "Department") is None
     assert type(next(c.value for c in first.contributions if c.column == "Age")) is int

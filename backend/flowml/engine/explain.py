@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import math
 import warnings
-from datetime import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 import numpy as np

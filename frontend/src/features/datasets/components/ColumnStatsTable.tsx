@@ -45,12 +45,13 @@ export function ColumnStatsTable({ columns, target, nRows }: { columns: ColumnPr
         <caption className="sr-only">Column statistics</caption>
         <thead className="text-left text-xs text-muted uppercase">
           <tr>
+            {/* The distribution right after the name, and the kind under the name, so the chart is on screen at
+                1280 px beside the dataset list; the numbers that follow may scroll inside the box on narrow screens. */}
             <th scope="col" className="py-2 pr-3 font-medium">Column</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Type</th>
+            <th scope="col" className="py-2 pr-3 font-medium">Distribution</th>
             <th scope="col" className="py-2 pr-3 text-right font-medium">Missing</th>
             <th scope="col" className="py-2 pr-3 text-right font-medium">Distinct</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Range</th>
-            <th scope="col" className="py-2 font-medium">Distribution</th>
+            <th scope="col" className="py-2 font-medium">Range</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-line">
@@ -58,29 +59,27 @@ export function ColumnStatsTable({ columns, target, nRows }: { columns: ColumnPr
             <tr key={column.name} className="align-top">
               <th scope="row" className="max-w-56 py-2 pr-3 text-left font-normal">
                 <span className="block truncate font-medium">{column.name}</span>
-                <span className="text-xs text-muted">
+                <span className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted">
+                  <span
+                    title={KIND_MEANING[column.kind]}
+                    className={`rounded-full border px-2 py-0.5 ${KIND_STYLE[column.kind] ?? KIND_STYLE.text}`}
+                  >
+                    {column.kind}
+                  </span>
                   {column.dtype}
-                  {column.name === target && <span className="block whitespace-nowrap text-accent">suggested target</span>}
                 </span>
+                {column.name === target && <span className="block text-xs whitespace-nowrap text-accent">suggested target</span>}
               </th>
               <td className="py-2 pr-3">
-                <span
-                  title={KIND_MEANING[column.kind]}
-                  className={`rounded-full border px-2 py-0.5 text-xs ${KIND_STYLE[column.kind] ?? KIND_STYLE.text}`}
-                >
-                  {column.kind}
-                </span>
+                <ColumnChart column={column} nRows={nRows} />
               </td>
               <td className={`py-2 pr-3 text-right tabular-nums ${column.missing_pct > 20 ? "text-warn" : ""}`}>
                 {formatPercent(column.missing_pct)}
                 {column.missing > 0 && <span className="block text-xs text-muted">{column.missing.toLocaleString()} rows</span>}
               </td>
               <td className="py-2 pr-3 text-right tabular-nums">{column.unique.toLocaleString()}</td>
-              <td className="py-2 pr-3 text-xs">
+              <td className="py-2 text-xs">
                 <Range column={column} />
-              </td>
-              <td className="py-2">
-                <ColumnChart column={column} nRows={nRows} />
               </td>
             </tr>
           ))}

@@ -3,6 +3,7 @@ import { type KeyboardEvent, useState } from "react";
 import type { HistoryEdit, ItemAccess } from "../../../api/types";
 import { Button } from "../../../components/Button";
 import { Card } from "../../../components/Card";
+import { useProjects } from "../../projects/api";
 import { addTags, removeTag, sameTags } from "../tags";
 import { MoveToProject } from "./MoveToProject";
 import { TagList } from "./TagList";
@@ -24,6 +25,8 @@ export function NotesTagsCard({ kind, notes, tags, projectId, access, pending, o
   const [draftTags, setDraftTags] = useState<string[]>([...tags]);
   const [typed, setTyped] = useState("");
   const canEdit = access?.can_change ?? false;
+  const projects = useProjects();
+  const project = projectId ? projects.data?.find((item) => item.id === projectId) : undefined;
   const pendingTags = addTags(draftTags, typed);
   const changed = draftNotes.trim() !== notes || !sameTags(pendingTags, tags);
 
@@ -33,6 +36,7 @@ export function NotesTagsCard({ kind, notes, tags, projectId, access, pending, o
         <div className="space-y-2 text-sm">
           {notes ? <p className="whitespace-pre-wrap">{notes}</p> : <p className="text-muted">No notes.</p>}
           <TagList tags={tags} />
+          {project && <p className="text-xs text-muted">Shared in project “{project.name}”.</p>}
           {access?.reason && <p className="text-xs text-muted">{access.reason}</p>}
         </div>
       </Card>

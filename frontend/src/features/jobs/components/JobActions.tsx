@@ -1,5 +1,6 @@
 import { FastForward, Square } from "lucide-react";
 import type { Job } from "../../../api/types";
+import { useLabels } from "../../meta/useLabels";
 import { useCancelJob, useStopJob } from "../api";
 import { isActive } from "../status";
 import { ConfirmAction } from "../../../components/ConfirmAction";
@@ -8,6 +9,7 @@ import { ConfirmAction } from "../../../components/ConfirmAction";
 export function JobActions({ job }: { job: Job }) {
   const cancel = useCancelJob(job.id);
   const stop = useStopJob(job.id);
+  const labels = useLabels();
   if (!isActive(job.status)) return null;
   // Stopping keeps the best model, so it needs one; it also only means something while the search runs.
   const canStop = job.status === "running" && job.stage === "searching" && job.best_score !== null;
@@ -21,7 +23,7 @@ export function JobActions({ job }: { job: Job }) {
           description={
             <>
               No more models will be tried. The job finishes with the best model found so far
-              {job.best_algorithm ? ` (${job.best_algorithm})` : ""}, which you can then use for predictions.
+              {job.best_algorithm ? ` (${labels.algorithm(job.best_algorithm)})` : ""}, which you can then use for predictions.
             </>
           }
           confirmLabel="Stop now"
