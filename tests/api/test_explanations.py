@@ -7,6 +7,7 @@ import io
 import json
 import math
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from flowml.core.settings import Settings
+from flowml.storage import local_artifacts_root
 from tests.api.conftest import upload, wait_final
 from tests.conftest import api_key_for, bearer
 from tests.e2e.tables import HR_TARGET, hr_attrition
@@ -207,3 +210,23 @@ def test_someone_elses_model_and_batch_are_404(client: TestClient, forest: dict[
     # A batch id under another model is not found either.
     other = client.get(f"/api/results/model/{forest['id']}/predict/batch/{'0' * 32}")
     assert other.status_code == 404
+
+
+def test_a_batch_that_stopped_moving_reads_as_failed(
+    client: TestClient, app_settings: Settings, forest: dict[str, Any], hr_csv: Path
+) -> None:
+    response = score(client, forest["id"], hr_csv, explain="true")
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    wait_batch(client, accepted["status_url"])
+    # The status as a server that died mid-run leaves it: running, last moved long ago.
+    stored = local_artifacts_root(app_settings) / "batches" / forest["id"] / accepted["batch_id"] / "status.json"
+    status = json.loads(stored.read_text())
+    status.update(state="running", rows_done=120, updated_at=(datetime.now(UTC) - timedelta(minutes=30)).isoformat())
+    stored.write_text(json.dumps(status))
+    seen = client.get(accepted["status_url"]).json()
+    assert seen["state"] == "failed"
+    assert "stopped making progress at 120 of 400 rows" in seen["error"]
+    result = client.get(accepted["result_url"])
+    assert result.status_code == 409
+    assert "failed, so it has no result" in result.json()["detail"]

@@ -13,7 +13,7 @@ from flowml.db.tables import Job, TrainedModel, Trial
 from flowml.db.types import new_id
 from flowml.services.context import AppContext
 from tests.api.conftest import upload, wait_final
-from tests.conftest import dataset_path
+from tests.conftest import api_key_for, bearer, dataset_path
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -193,6 +193,43 @@ def test_compare_the_kept_model_with_the_jobs_model(
     assert by_job.status_code == 422 and "at least 2" in by_job.json()["detail"]
 
 
+def test_an_ensemble_is_compared_by_its_members(client: TestClient, job: dict[str, Any]) -> None:
+    ctx: AppContext = client.app.state.ctx
+    trials = client.get(f"/api/results/job/{job['id']}/leaderboard").json()["items"][:2]
+    members = [{"trial_number": t["trial_number"], "algorithm": t["algorithm"], "weight": 0.5} for t in trials]
+    card = {"algorithm": "ensemble", "delivered": {"kind": "ensemble", "members": members}}
+    ensemble = client.portal.call(_insert_model_of, ctx, job["id"], "ensemble", card)
+    response = client.get("/api/results/compare", params={"models": f"{ensemble},{job['model_id']}"})
+    assert response.status_code == 200, response.text
+    compared = response.json()["models"][0]
+    assert compared["kind"] == "ensemble" and compared["trials"] == [t["trial_number"] for t in trials]
+    # Its speed is its members' together; of its metrics only its own out-of-fold score was measured.
+    assert compared["fit_time"] == pytest.approx(sum(t["fit_time"] for t in trials))
+    assert compared["predict_time_per_row"] == pytest.approx(sum(t["predict_time_per_row"] for t in trials))
+    assert compared["metrics"] == {"roc_auc": 0.9}
+    assert compared["roc"] == [] and "it was trained before evaluation was recorded" in compared["evaluation_missing"]
+
+
+def test_someone_elses_job_and_models_are_404(client: TestClient, job: dict[str, Any], kept: dict[str, Any]) -> None:
+    password = "refit-stranger-pw-1"
+    created = client.post("/api/users", json={"username": "refit_stranger", "password": password, "role": "member"})
+    assert created.status_code == 201, created.text
+    stranger = bearer(api_key_for(client, "refit_stranger", password))
+    number = kept["trial"]["trial_number"]
+    for method, url in (
+        ("POST", f"/api/results/job/{job['id']}/trials/{number}/model"),
+        ("GET", f"/api/results/job/{job['id']}/trials/{number}/model"),
+        ("GET", f"/api/results/job/{job['id']}/refits"),
+    ):
+        response = client.request(method, url, headers=stranger)
+        assert response.status_code == 404 and response.json()["detail"] == f"job {job['id']} not found"
+    ids = f"{job['model_id']},{kept['model']['id']}"
+    response = client.get("/api/results/compare", params={"models": ids}, headers=stranger)
+    assert response.status_code == 404 and response.json()["detail"] == f"model {job['model_id']} not found"
+    response = client.get("/api/results/compare", params={"jobs": f"{job['id']},{job['id']}x"}, headers=stranger)
+    assert response.status_code == 404
+
+
 def test_compare_refuses_what_cannot_be_compared(client: TestClient, job: dict[str, Any]) -> None:
     ctx: AppContext = client.app.state.ctx
     other = client.portal.call(_insert_regression_model, ctx)
@@ -279,3 +316,22 @@ async def _move_model(ctx: AppContext, model_id: str, job_id: str) -> None:
 async def _model(ctx: AppContext, model_id: str) -> TrainedModel | None:
     async with ctx.sessions() as session:
         return await session.get(TrainedModel, model_id)
+
+
+async def _insert_model_of(ctx: AppContext, job_id: str, algorithm: str, card: dict[str, Any]) -> str:
+    model = TrainedModel(
+        job_id=job_id,
+        dataset_id="d" * 32,
+        algorithm=algorithm,
+        problem_type="binary",
+        target="survived",
+        metric="roc_auc",
+        cv_score=0.9,
+        sha256="0" * 64,
+        storage_prefix="models/none",
+        card=card,
+    )
+    async with ctx.sessions() as session:
+        session.add(model)
+        await session.commit()
+        return model.id

@@ -6,20 +6,30 @@ import json
 import time
 from pathlib import Path
 
-from flowml.data.ingest import inspect_file
+from flowml.data.ingest import IngestedTable, inspect_file
 from flowml.data.profile import preview_rows, profile_columns
 from flowml.data.schema import ColumnKind
-from flowml.data.target import suggest_problem_type
+from flowml.data.target import TargetCandidate
+from flowml.services.target_checks import judge_frame, rank
 
 # Targets the heuristics cannot know from names or position: tips' `tip` and auto_mpg's `mpg` sit mid-table.
 KNOWN_TARGET_MISSES = {"tips", "auto_mpg"}
+# Where the manifest's task differs from what training's Auto picks (engine/problem.py, the one rule): white wine's
+# `quality` holds seven whole numbers in 4,898 rows, which Auto treats as classes; the manifest's source treats it as
+# a score to regress. Both train; the Train form offers Regression as an accepted choice.
+KNOWN_AUTO_DIFFERENCES = {"wine_quality_white"}
+
+
+def suggested(table: IngestedTable) -> TargetCandidate | None:
+    """The target an upload of the table suggests (services/datasets.py create_dataset)."""
+    return rank(table.profile, table.n_rows, judge_frame(table.df)).suggested
 
 
 def test_titanic(titanic_csv: Path) -> None:
     table = inspect_file(titanic_csv, extension=".csv")
 
-    assert table.suggested_target == "survived"
-    assert table.suggested_problem_type == "binary"
+    first = suggested(table)
+    assert first is not None and (first.name, first.problem_type) == ("survived", "binary")
     assert table.kinds["survived"] in (ColumnKind.BOOLEAN, ColumnKind.CATEGORICAL)
     assert table.kinds["age"] is ColumnKind.NUMERIC
     assert table.kinds["fare"] is ColumnKind.NUMERIC
@@ -42,8 +52,8 @@ def test_adult_reads_infers_and_profiles_quickly(adult_csv: Path) -> None:
     elapsed = time.perf_counter() - started
 
     assert elapsed < 2.0, f"adult.csv took {elapsed:.2f}s"
-    assert table.suggested_target == "income >50K"
-    assert table.suggested_problem_type == "binary"
+    first = suggested(table)
+    assert first is not None and (first.name, first.problem_type) == ("income >50K", "binary")
     assert table.kinds["age"] is ColumnKind.NUMERIC
     assert table.kinds["workclass"] is ColumnKind.CATEGORICAL
     json.dumps(profiles, allow_nan=False)
@@ -57,11 +67,13 @@ def test_every_shared_dataset_against_its_manifest(shared_datasets_dir: Path) ->
         table = inspect_file(shared_datasets_dir / entry["file"], extension=".csv")
         assert (table.n_rows, table.n_cols) == (entry["rows"], entry["cols"]), entry["name"]
         json.dumps(profile_columns(table.df, table.kinds), allow_nan=False)
-        if table.suggested_target != entry["target"]:
+        checks = judge_frame(table.df)
+        first = rank(table.profile, table.n_rows, checks).suggested
+        if first is None or first.name != entry["target"]:
             wrong_targets.append(entry["name"])
-        target = entry["target"]
-        if suggest_problem_type(table.df.get_column(target), table.kinds[target]) != entry["task"]:
+        auto = checks.columns[entry["target"]]["auto"].problem_type
+        if auto is None or auto.value != entry["task"]:
             wrong_problems.append(entry["name"])
 
     assert set(wrong_targets) <= KNOWN_TARGET_MISSES
-    assert wrong_problems == []
+    assert set(wrong_problems) == KNOWN_AUTO_DIFFERENCES

@@ -1,27 +1,37 @@
-"""Target suggestion and problem type."""
+"""Target suggestion and problem type: the ranking (data/target.py) takes each column's problem type from the
+engine's Auto decision (services/target_checks.py), so it names what training would do."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import pandas as pd
 import polars as pl
 import pytest
 
-from flowml.data.schema import ColumnKind, infer_column_kinds
-from flowml.data.target import suggest_problem_type, suggest_target
+from flowml.data.profile import profile_columns
+from flowml.data.schema import infer_column_kinds
+from flowml.data.target import TargetAnalysis
+from flowml.engine.problem import check_target
+from flowml.services.target_checks import judge_frame, rank
 
 
-def suggest(data: Mapping[str, Sequence[object]]) -> str | None:
-    df = pl.DataFrame(data, strict=False)
-    return suggest_target(df, infer_column_kinds(df))
+def analyse(df: pl.DataFrame) -> TargetAnalysis:
+    return rank(profile_columns(df, infer_column_kinds(df)), df.height, judge_frame(df))
+
+
+def suggest(data: Mapping[str, Sequence[object]], repeat: int = 1) -> str | None:
+    """The suggested column; `repeat` copies the rows so every class has the two rows training needs."""
+    suggested = analyse(pl.DataFrame({k: list(v) * repeat for k, v in data.items()}, strict=False)).suggested
+    return suggested.name if suggested else None
 
 
 def test_exact_name_beats_position() -> None:
-    assert suggest({"Target": [0, 1, 0], "a": [1.0, 2.0, 3.0], "b": [4.0, 5.0, 6.0]}) == "Target"
+    assert suggest({"Target": [0, 1, 0], "a": [1.0, 2.0, 3.0], "b": [4.0, 5.0, 6.0]}, repeat=2) == "Target"
 
 
 def test_names_in_priority_order() -> None:
-    assert suggest({"price": [1.0, 2.0], "label": ["a", "b"], "z": [3.0, 4.0]}) == "label"
+    assert suggest({"price": [1.0, 2.0], "label": ["a", "b"], "z": [3.0, 4.0]}, repeat=2) == "label"
 
 
 def test_y_comes_after_other_names() -> None:
@@ -30,8 +40,8 @@ def test_y_comes_after_other_names() -> None:
 
 
 def test_word_inside_a_longer_name() -> None:
-    assert suggest({"SalePrice": [1.0, 2.0], "LotArea": [3.0, 4.0], "MSSubClass": [20, 60]}) == "SalePrice"
-    assert suggest({"age": [30, 40], "income >50K": [0, 1], "sex": ["m", "f"]}) == "income >50K"
+    assert suggest({"SalePrice": [1.0, 2.0], "LotArea": [3.0, 4.0], "MSSubClass": [20, 60]}, repeat=2) == "SalePrice"
+    assert suggest({"age": [30, 40], "income >50K": [0, 1], "sex": ["m", "f"]}, repeat=2) == "income >50K"
 
 
 def test_last_eligible_column_when_no_name_matches() -> None:
@@ -54,21 +64,39 @@ def test_none_when_nothing_is_eligible() -> None:
     assert suggest({"id": [1, 2, 3], "constant": [1, 1, 1]}) is None
 
 
+WINE_QUALITY = [3, 4, 5, 6, 7, 8, 9] * 10  # seven whole numbers in 70 rows: Auto calls them classes
+
+
 @pytest.mark.parametrize(
-    ("values", "kind", "expected"),
+    ("values", "expected"),
     [
-        ([0, 1, 1, None], ColumnKind.BOOLEAN, "binary"),
-        (["yes", "no"], ColumnKind.BOOLEAN, "binary"),
-        ([1, 2, 2], ColumnKind.NUMERIC, "binary"),
-        (["a", "b", "c"], ColumnKind.CATEGORICAL, "multiclass"),
-        ([0, 1, 2, 2], ColumnKind.NUMERIC, "multiclass"),
-        ([1, 2, 3, 4], ColumnKind.NUMERIC, "multiclass"),
-        ([0.0, 1.0, 2.0], ColumnKind.NUMERIC, "multiclass"),
-        ([3, 4, 5, 6, 7, 8, 9], ColumnKind.NUMERIC, "regression"),
-        (list(range(30)), ColumnKind.NUMERIC, "regression"),
-        ([0.5, 1.5, 2.25], ColumnKind.NUMERIC, "regression"),
-        ([20, 60, 190], ColumnKind.CATEGORICAL, "multiclass"),
+        (["Yes", "No", "No", "Yes"], "binary"),
+        ([True, False, True, None, False], "binary"),
+        ([1, 2, 2, 1], "binary"),
+        (["a", "b", "c"] * 4, "multiclass"),
+        (WINE_QUALITY, "multiclass"),
+        ([3, 4, 5, 6, 7, 8, 9], "regression"),  # seven values in seven rows: a quantity
+        ([float(v) for v in WINE_QUALITY], "multiclass"),
+        ([i * 0.37 for i in range(40)], "regression"),
+        ([i // 2 for i in range(60)], "regression"),  # 30 whole numbers in 60 rows: too many for classes
     ],
 )
-def test_problem_type(values: list[object], kind: ColumnKind, expected: str) -> None:
-    assert suggest_problem_type(pl.Series("t", values, strict=False), kind) == expected
+def test_the_ranking_names_the_problem_type_auto_trains(values: list[object], expected: str) -> None:
+    series = pl.Series("outcome", values, strict=False)
+    hint = analyse(series.to_frame()).columns[0]
+    problem, _ = check_target(series.to_pandas(), "auto")
+    assert (hint.problem_type, problem.value) == (expected, expected)
+
+
+def test_a_column_auto_refuses_is_never_suggested_and_says_why() -> None:
+    frame = pl.DataFrame({"size": [float(i) for i in range(12)], "label": ["a"] * 6 + ["b"] * 5 + ["lonely"]})
+    analysis = analyse(frame)
+    hint = analysis.columns[1]
+    assert not hint.eligible and hint.problem_type is None
+    assert hint.reason == (
+        "cannot be trained on as it is (class(es) 'lonely' of target 'label' have fewer than 2 rows; "
+        "remove those rows or merge rare classes)"
+    )
+    assert [c.name for c in analysis.candidates] == ["size"]
+    with pytest.raises(Exception, match="fewer than 2 rows"):
+        check_target(pd.Series(frame["label"].to_list(), name="label"), "auto")

@@ -10,25 +10,29 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from flowml.data.ingest import inspect_file
+from flowml.data.ingest import IngestedTable, inspect_file
 from flowml.data.profile import profile_columns
 from flowml.data.schema import infer_column_kinds
-from flowml.data.target import TargetAnalysis, analyse_targets
+from flowml.data.target import TargetAnalysis
+from flowml.services.target_checks import judge_frame, rank
 from tests.e2e.tables import DELIVERY_TARGET, HR_TARGET, delivery_times, hr_attrition, write_csv
 
 
 def analyse(data: pd.DataFrame | Mapping[str, Sequence[object]]) -> TargetAnalysis:
     df = pl.from_pandas(data) if isinstance(data, pd.DataFrame) else pl.DataFrame(data, strict=False)
-    return analyse_targets(profile_columns(df, infer_column_kinds(df)), df.height)
+    return rank(profile_columns(df, infer_column_kinds(df)), df.height, judge_frame(df))
+
+
+def analyse_table(table: IngestedTable) -> TargetAnalysis:
+    """As an upload ranks: the profile, and the engine's Auto decision on every column (services/datasets.py)."""
+    return rank(table.profile, table.n_rows, judge_frame(table.df))
 
 
 def test_hr_table_suggests_the_two_valued_attrition_with_high_confidence(tmp_path: Path) -> None:
     table = inspect_file(write_csv(hr_attrition(), tmp_path / "hr.csv"), extension=".csv")
-    assert (table.suggested_target, table.suggested_problem_type) == (HR_TARGET, "binary")
-
-    analysis = analyse_targets(table.profile, table.n_rows)
+    analysis = analyse_table(table)
     first = analysis.candidates[0]
-    assert first.name == HR_TARGET
+    assert (first.name, first.problem_type) == (HR_TARGET, "binary")
     assert first.confidence == "high"
     assert first.reason == "two values, No and Yes; named like an outcome; last usable column"
     income = next(c for c in analysis.candidates if c.name == "MonthlyIncome")
@@ -39,9 +43,9 @@ def test_hr_table_suggests_the_two_valued_attrition_with_high_confidence(tmp_pat
 
 def test_delivery_table_suggests_delivery_minutes_never_an_item_count(tmp_path: Path) -> None:
     table = inspect_file(write_csv(delivery_times(), tmp_path / "delivery.csv"), extension=".csv")
-    assert (table.suggested_target, table.suggested_problem_type) == (DELIVERY_TARGET, "regression")
-    analysis = analyse_targets(table.profile, table.n_rows)
+    analysis = analyse_table(table)
     first = analysis.candidates[0]
+    assert (first.name, first.problem_type) == (DELIVERY_TARGET, "regression")
     assert first.confidence == "high"
     assert first.reason.endswith(" different numbers; named like an outcome (minutes); last usable column")
     # the item counts rank below, and never with more than low confidence

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, REPO, Analyst, sign_in
+from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, REPO, Analyst, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(420)]
 
@@ -182,6 +182,7 @@ def test_phone_navigation_is_a_menu_button(browser: Browser, analyst: Analyst) -
         menu.click()
         drawer = page.get_by_role("dialog", name="Navigation")
         expect(drawer).to_be_visible()
+        screenshot(page, "phone-navigation")
         drawer.get_by_role("link", name="Models", exact=True).click()
         expect(page).to_have_url(re.compile(r"/models$"))
         expect(drawer).to_be_hidden()
@@ -207,6 +208,22 @@ def test_model_tabs_fit_a_phone(browser: Browser, analyst: Analyst) -> None:
         tabs.get_by_role("tab", name="Predict").click()
         expect(page).to_have_url(re.compile(r"tab=predict"))
         assert _horizontal_overflow(page) <= 0
+
+
+def test_the_profiles_distribution_is_on_screen_at_1280(browser: Browser, analyst: Analyst) -> None:
+    """Beside the dataset list at 1280x720, the column profile shows each column's distribution without scrolling."""
+    with _tab(browser, analyst, "light", {"width": 1280, "height": 720}) as page:
+        page.goto("/login")
+        sign_in(page, ADMIN_USERNAME, ADMIN_PASSWORD)
+        page.goto(f"/data?id={analyst.hr.dataset_id}")
+        _settle(page)
+        header = page.get_by_role("columnheader", name="Distribution")
+        expect(header).to_be_visible()
+        box = header.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 1280, box
+        chart = page.get_by_role("img", name=re.compile(r"^Distribution of ")).first
+        chart_box = chart.bounding_box()
+        assert chart_box is not None and chart_box["x"] + chart_box["width"] <= 1280, chart_box
 
 
 def _focus_stops_until(page: Page, target: re.Pattern[str], limit: int) -> list[tuple[str, str]]:

@@ -5,16 +5,19 @@ background, and the download has EmployeeNumber, the prediction and the explanat
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
+import httpx
 import numpy as np
 import pandas as pd
 import pytest
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Browser, Page, Response, expect
 
-from tests.e2e.conftest import Analyst, screenshot
+from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, VIEWPORT, Analyst, screenshot, sign_in
 from tests.e2e.tables import HR_TARGET
+from tests.e2e.test_accessibility import _axe_violations, _describe
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(420)]
 
@@ -70,6 +73,21 @@ def test_one_row_is_explained_beside_the_button_and_cleared_on_error(analyst: An
     expect(page.get_by_text("No prediction yet")).to_be_visible()
 
 
+def test_a_regression_row_is_explained_in_its_own_unit(analyst: Analyst, analyst_api: httpx.Client) -> None:
+    source = pd.read_csv(analyst.delivery.path).drop(columns=[analyst.delivery.target]).head(2)
+    rows = json.loads(source.to_json(orient="records"))
+    response = analyst_api.post(
+        f"/api/results/model/{analyst.delivery.model_id}/predict", json={"rows": rows, "explain": True}, timeout=120
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    for prediction, explanation in zip(body["predictions"], body["explanations"], strict=True):
+        assert explanation["output_scale"] == "value" and explanation["explained_class"] is None
+        total = explanation["base_value"] + sum(c["contribution"] for c in explanation["contributions"])
+        assert total == pytest.approx(prediction, rel=1e-6, abs=1e-4)  # minutes, from the average order's minutes
+        assert "order_id" not in {c["column"] for c in explanation["contributions"]}
+
+
 def test_score_a_file_keeps_the_id_and_adds_explanations(analyst: Analyst, analyst_page: Page, tmp_path: Any) -> None:
     page = analyst_page
     page.goto(f"/models/{analyst.hr.model_id}?tab=predict")
@@ -101,3 +119,28 @@ def test_score_a_file_keeps_the_id_and_adds_explanations(analyst: Analyst, analy
     log_odds = scored["explained"][0].startswith("log-odds")
     expected = np.log(positive / (1 - positive)) if log_odds else positive
     assert total.tolist() == pytest.approx(expected.tolist(), abs=1e-4)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_waterfall_and_file_options_pass_axe(analyst: Analyst, browser: Browser, theme: str) -> None:
+    # bypass_csp: the dashboard allows only its own scripts; axe.min.js is injected by the test, not the app.
+    context = browser.new_context(viewport=VIEWPORT, base_url=analyst.url, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    context.add_init_script(f"window.localStorage.setItem('flowml.theme', {json.dumps(theme)});")
+    page = context.new_page()
+    try:
+        sign_in(page, ADMIN_USERNAME, ADMIN_PASSWORD)
+        page.goto(f"/models/{analyst.hr.model_id}?tab=predict")
+        expect(page.get_by_role("button", name="Fill with an example")).to_be_visible()
+        page.get_by_role("button", name="Fill with an example").click()
+        _press_predict(page)
+        expect(page.get_by_test_id("explanation-waterfall")).to_be_visible()
+        page.wait_for_timeout(300)  # theme transitions end before colours are measured
+        violations = _axe_violations(page)
+        assert not violations, f"{theme}, one row explained:\n{_describe(violations)}"
+        page.get_by_role("tab", name="Score a file").click()
+        expect(page.get_by_role("checkbox", name=re.compile("Explain each prediction"))).to_be_visible()
+        violations = _axe_violations(page)
+        assert not violations, f"{theme}, score a file:\n{_describe(violations)}"
+    finally:
+        context.close()

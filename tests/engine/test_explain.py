@@ -15,6 +15,7 @@ from flowml.engine.features import plan_features
 from flowml.engine.model import FlowMLModel
 from flowml.engine.types import ProblemType
 from tests.e2e.tables import DELIVERY_TARGET, HR_TARGET, delivery_times, hr_attrition
+from tests.engine.test_pipeline import SYNTHETIC_KINDS, synthetic_frame
 
 HR_KINDS = {
     "EmployeeNumber": "id",
@@ -250,3 +251,29 @@ def test_values_echoed_back_are_json_ready(hr: pd.DataFrame) -> None:
     assert next(c.value for c in second.contributions if c.column == "MonthlyIncome") is None
     assert next(c.value for c in second.contributions if c.column == "Department") is None
     assert type(next(c.value for c in first.contributions if c.column == "Age")) is int
+
+
+@pytest.mark.parametrize("name", ["gradient_boosting", "logistic_regression"])
+def test_dates_text_and_flags_are_explained_as_one_column_each(name: str) -> None:
+    df = synthetic_frame(ProblemType.BINARY, n_rows=240)
+    words = np.array(["late delivery again", "great service", "slow reply today", "friendly staff", "no answer"])
+    df["note"] = np.random.default_rng(0).choice(words, size=len(df)) + " " + df["row_id"].astype(str) + " extra"
+    plan = plan_features(df, "target", {**SYNTHETIC_KINDS, "note": "text"})
+    assert plan.column_kinds["note"] == "text" and plan.column_kinds["when"] == "datetime"
+    algorithm = REGISTRY.get(name)
+    model = FlowMLModel.train(
+        df, plan, ProblemType.BINARY, algorithm, algorithm.default_params(ProblemType.BINARY), seed=0
+    )
+    frame = df.drop(columns=["target"]).head(6)
+    explanations = Explainer(model, background=df).explain(frame)
+    positive = model.predict_proba(frame)[:, 1]  # type: ignore[index]
+    for explanation, p in zip(explanations, positive, strict=True):
+        # Trees map 20 text components, date parts and missing flags back to their columns.
+        assert explanation.method == ("tree" if name == "gradient_boosting" else "sampled")
+        assert sorted(c.column for c in explanation.contributions) == sorted(plan.features)
+        scale = explanation.output_scale
+        expected = np.log(p / (1 - p)) if scale == "log_odds" else p
+        total = explanation.base_value + sum(c.contribution for c in explanation.contributions)
+        assert total == pytest.approx(expected, abs=1e-4)
+    when = next(c.value for c in explanations[0].contributions if c.column == "when")
+    assert when == frame.loc[0, "when"].isoformat()

@@ -82,6 +82,9 @@ NO_SUCCESS_HERE = {
     "GET /api/auth/oidc/{provider}/callback": "no provider configured here; tests/security/test_oidc.py has one",
     "POST /api/auth/oidc/{provider}/link": "no provider configured here; tests/security/test_oidc.py links one",
     "POST /api/auth/oidc/exchange": "OIDC is off here (404); tests/security/test_login_csrf.py trades codes",
+    "GET /api/results/compare": "needs two models of one target; the one job here has one (tests/api/test_refits.py)",
+    "GET /api/results/job/{job_id}/trials/{trial_number}/model": "a trial is kept only by the POST beside it, which "
+    "may run later; tests/api/test_refits.py follows a refit",
 }
 # Under /api/workers/ but for people (an admin or any user), not for workers with a join token.
 USER_ROUTES_UNDER_WORKERS = {

@@ -30,7 +30,7 @@ from flowml.engine.features import plan_features
 from flowml.engine.final_choice import choose_validation, final_choice
 from flowml.engine.metrics import default_metric, get_metric
 from flowml.engine.pool import LocalProcessPool, TaskKilled
-from flowml.engine.problem import detect_problem_type, validate_target
+from flowml.engine.problem import check_target
 from flowml.engine.search import SearchConfig, SearchLoop, TrialTicket
 from flowml.engine.types import FeaturePlan, FinalSpec, ProblemType, TrialResult, TrialStatus
 
@@ -108,8 +108,7 @@ def _prepare(options: TrainOptions, workdir: Path) -> tuple[Path, str, FeaturePl
     sha = sha256_of_bytes(parquet)
     frame = pl.read_parquet(path).to_pandas()
     y = frame[options.target]
-    problem = detect_problem_type(y) if options.task == "auto" else ProblemType(options.task)
-    check = validate_target(y, problem, options.folds)
+    problem, check = check_target(y, options.task, options.folds)
     for note in [*ingested.notes, *check.notes]:
         console.print(f"[yellow]note:[/] {note}")
     plan = plan_features(frame, options.target, {c: str(k) for c, k in ingested.kinds.items()})

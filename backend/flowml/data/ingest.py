@@ -12,18 +12,17 @@ from flowml.data.formats import read_table_with_notes
 from flowml.data.limits import ReadLimits
 from flowml.data.profile import profile_columns
 from flowml.data.schema import ColumnKind, coerce_column_types, infer_column_kinds
-from flowml.data.target import ProblemTypeName, analyse_targets
 
 
 @dataclass
 class IngestedTable:
-    """A validated table with typed columns, its per-column profile, the suggested target and what the user should
-    know about the read."""
+    """A validated table with typed columns, its per-column profile and what the user should know about the read.
+
+    The target suggestion needs the engine's decision on each column, so the upload service makes it
+    (services/target_checks.py), not this layer."""
 
     df: pl.DataFrame
     kinds: dict[str, ColumnKind]
-    suggested_target: str | None
-    suggested_problem_type: ProblemTypeName | None = None
     notes: list[str] = field(default_factory=list)
     profile: list[dict[str, Any]] = field(default_factory=list)
 
@@ -44,7 +43,7 @@ def inspect_file(
     sheet: str | None = None,
     limits: ReadLimits | None = None,
 ) -> IngestedTable:
-    """Read `path` as `extension`, infer column kinds, parse date/number text, profile, and suggest a target.
+    """Read `path` as `extension`, infer column kinds, parse date/number text, and profile.
 
     `limits` caps what the file may make the reader do (the server passes its settings'; default: data/limits.py).
     """
@@ -52,11 +51,7 @@ def inspect_file(
     kinds = infer_column_kinds(df)
     typed = coerce_column_types(df, kinds)
     notes.extend(_coercion_notes(df, typed))
-    profile = profile_columns(typed, kinds)
-    # The same ranking the dashboard is shown (data/target.py), from the same profile.
-    suggested = analyse_targets(profile, typed.height).suggested
-    target, problem = (suggested.name, suggested.problem_type) if suggested else (None, None)
-    return IngestedTable(typed, kinds, target, problem, notes, profile)
+    return IngestedTable(typed, kinds, notes, profile_columns(typed, kinds))
 
 
 def _coercion_notes(before: pl.DataFrame, after: pl.DataFrame) -> list[str]:

@@ -1,7 +1,9 @@
-"""Which column the user probably wants to predict, why, and how sure FlowML is; and each column's problem type.
+"""Which column the user probably wants to predict, why, and how sure FlowML is.
 
-Everything here works on column profiles (data/profile.py), not on the data: the same rules rank the columns at
-upload time and answer the dashboard for any stored dataset, old ones included, without reading the table again.
+The ranking works on column profiles (data/profile.py). What a column would train as is not decided here: the
+caller passes each column's `AutoTarget`, the engine's own decision on the real values (engine/problem.py
+`check_target` with "auto", computed by services/target_checks.py), so the suggestion names the problem type that
+training then uses, and a column training would refuse is never suggested.
 
 Ranking (the reasons a person is shown, with their weights in `_SIGNALS`): a name people give outcomes (exactly, or
 as a word inside a longer name), exactly two values (most predicted outcomes are yes/no), and being the last usable
@@ -16,10 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import polars as pl
-
 from flowml.data.names import is_id_like_name, name_tokens
-from flowml.data.profile import profile_columns
 from flowml.data.schema import ColumnKind
 
 ProblemTypeName = Literal["binary", "multiclass", "regression"]
@@ -68,14 +67,12 @@ TARGET_WORDS = (
     "minutes",
     "duration",
 )
-MAX_CLASSES_FOR_INTEGER_TARGET = 20
 MAX_CLASSES_FOR_TEXT_TARGET = 50
 _NEVER_TARGETS = {
     ColumnKind.ID: "looks like a row identifier (a different value on every row)",
     ColumnKind.TEXT: "holds free text, which a model cannot learn to predict",
     ColumnKind.DATETIME: "holds dates, which a model cannot learn to predict",
 }
-_LABELLED = frozenset({ColumnKind.CATEGORICAL, ColumnKind.BOOLEAN, ColumnKind.TEXT})
 
 # How much each reason counts towards a column being the outcome.
 _EXACT_NAME = 3.0
@@ -88,6 +85,14 @@ _NAME_ORDER_BONUS = 0.01  # per place in TARGET_NAMES: "label" before "price" wh
 HIGH_SCORE = 3.0
 HIGH_MARGIN = 1.5
 MEDIUM_SCORE = 2.0
+
+
+@dataclass(frozen=True)
+class AutoTarget:
+    """What training with problem type "auto" does with a column: the type it trains as, or why it refuses."""
+
+    problem_type: ProblemTypeName | None
+    refusal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,11 +133,17 @@ class TargetAnalysis:
         return self.candidates[0] if self.candidates else None
 
 
-def analyse_targets(profiles: Sequence[Mapping[str, Any]], n_rows: int) -> TargetAnalysis:
-    """Rank the columns of a profiled table (profile_columns' output, in table order) as prediction targets."""
-    eligible_positions = [i for i, p in enumerate(profiles) if _why_never(p, n_rows) is None]
+def analyse_targets(
+    profiles: Sequence[Mapping[str, Any]], n_rows: int, auto: Mapping[str, AutoTarget]
+) -> TargetAnalysis:
+    """Rank the columns of a profiled table (profile_columns' output, in table order) as prediction targets.
+
+    `auto` holds each column's Auto decision; a column missing from it counts as refused.
+    """
+    decisions = [auto.get(str(p["name"]), _UNKNOWN) for p in profiles]
+    eligible_positions = [i for i, p in enumerate(profiles) if _why_never(p, n_rows, decisions[i]) is None]
     last = eligible_positions[-1] if eligible_positions else -1
-    columns = [_column_target(p, n_rows, is_last=i == last) for i, p in enumerate(profiles)]
+    columns = [_column_target(p, n_rows, decisions[i], is_last=i == last) for i, p in enumerate(profiles)]
     # Stable sort: equal scores keep table order, so the earlier column wins a tie.
     ranked = sorted((c for c in columns if c.eligible), key=lambda c: -c.score)
     candidates = [
@@ -147,38 +158,15 @@ def analyse_targets(profiles: Sequence[Mapping[str, Any]], n_rows: int) -> Targe
     return TargetAnalysis(columns=columns, candidates=candidates)
 
 
-def suggest_target(df: pl.DataFrame, kinds: dict[str, ColumnKind]) -> str | None:
-    """The most outcome-like column of `df`; None when no column can be a target."""
-    suggested = analyse_targets(profile_columns(df, kinds), df.height).suggested
-    return suggested.name if suggested else None
+_UNKNOWN = AutoTarget(problem_type=None, refusal="was not checked as a target")
 
 
-def suggest_problem_type(series: pl.Series, kind: ColumnKind) -> ProblemTypeName:
-    """The problem type of `series` as a target (see `problem_type_of`)."""
-    return problem_type_of(profile_columns(series.to_frame(), {series.name: kind})[0])
-
-
-def problem_type_of(profile: Mapping[str, Any]) -> ProblemTypeName:
-    """binary for two values; multiclass for labels and small 0..k-1 / 1..k whole-number codes; else regression.
-
-    Integers that do not start at 0 or 1 (wine `quality` 3..9, abalone `Rings`) are treated as quantities: a
-    regression keeps their order, which classes would throw away.
-    """
-    kind = ColumnKind(profile["kind"])
-    distinct = int(profile.get("unique") or 0)
-    if kind is ColumnKind.BOOLEAN or distinct == 2:
-        return "binary"
-    if kind is ColumnKind.CATEGORICAL or not _is_number_dtype(str(profile.get("dtype", ""))):
-        return "multiclass"
-    return "multiclass" if _is_class_code(profile, distinct) else "regression"
-
-
-def _column_target(profile: Mapping[str, Any], n_rows: int, *, is_last: bool) -> ColumnTarget:
+def _column_target(profile: Mapping[str, Any], n_rows: int, auto: AutoTarget, *, is_last: bool) -> ColumnTarget:
     name = str(profile["name"])
-    never = _why_never(profile, n_rows)
-    if never is not None:
-        return ColumnTarget(name=name, eligible=False, problem_type=None, reasons=(never,), shape="")
-    problem = problem_type_of(profile)
+    never = _why_never(profile, n_rows, auto)
+    if never is not None or auto.problem_type is None:
+        return ColumnTarget(name=name, eligible=False, problem_type=None, reasons=(never or "",), shape="")
+    problem = auto.problem_type
     reasons: list[str] = []
     score = 0.0
     name_score, name_reason = _name_signal(name)
@@ -191,11 +179,17 @@ def _column_target(profile: Mapping[str, Any], n_rows: int, *, is_last: bool) ->
         score += _LAST_COLUMN
         reasons.append("last usable column")
     return ColumnTarget(
-        name=name, eligible=True, problem_type=problem, reasons=tuple(reasons), shape=_shape(profile), score=score
+        name=name,
+        eligible=True,
+        problem_type=problem,
+        reasons=tuple(reasons),
+        shape=_shape(profile, problem),
+        score=score,
     )
 
 
-def _why_never(profile: Mapping[str, Any], n_rows: int) -> str | None:
+def _why_never(profile: Mapping[str, Any], n_rows: int, auto: AutoTarget) -> str | None:
+    """Why the column is never suggested: a kind nobody predicts, an id-like name, or training refusing it."""
     kind = ColumnKind(profile["kind"])
     if kind in _NEVER_TARGETS:
         return _NEVER_TARGETS[kind]
@@ -209,6 +203,8 @@ def _why_never(profile: Mapping[str, Any], n_rows: int) -> str | None:
         return f"has {distinct} mostly unique labels, not classes anyone predicts"
     if is_id_like_name(str(profile["name"])):
         return "is named like an identifier"
+    if auto.problem_type is None:
+        return f"cannot be trained on as it is ({auto.refusal})"
     return None
 
 
@@ -225,14 +221,14 @@ def _name_signal(name: str) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def _shape(profile: Mapping[str, Any]) -> str:
+def _shape(profile: Mapping[str, Any], problem: ProblemTypeName) -> str:
     distinct = int(profile.get("unique") or 0)
     values = _known_values(profile)
     if distinct == 2 and len(values) == 2:
         return f"two values, {values[0]} and {values[1]}"
     if distinct == 2:
         return "two values"
-    if problem_type_of(profile) == "multiclass":
+    if problem == "multiclass":
         listed = f": {', '.join(values[:5])}{', …' if distinct > 5 else ''}" if values else ""
         return f"{distinct} classes{listed}"
     return f"{distinct} different numbers"
@@ -262,19 +258,3 @@ def _confidence(ranked: Sequence[ColumnTarget], index: int) -> Confidence:
         if score >= HIGH_SCORE and score - runner_up >= HIGH_MARGIN:
             return "high"
     return "medium" if score >= MEDIUM_SCORE else "low"
-
-
-def _is_number_dtype(dtype: str) -> bool:
-    return dtype.startswith(("Int", "UInt", "Float", "Decimal"))
-
-
-def _is_class_code(profile: Mapping[str, Any], distinct: int) -> bool:
-    """0..k-1 or 1..k: `distinct` whole numbers between those bounds can only be all of them."""
-    low, high = profile.get("min"), profile.get("max")
-    if distinct == 0 or distinct > MAX_CLASSES_FOR_INTEGER_TARGET or low is None or high is None:
-        return False
-    if not (float(low).is_integer() and float(high).is_integer()):
-        return False
-    # Profiles keep no integrality flag, so decimals such as {0, 0.5, 2} would pass for codes; such a column is
-    # rare, and a miss only changes a suggestion the user sees and can override.
-    return (int(low), int(high)) in ((0, distinct - 1), (1, distinct))

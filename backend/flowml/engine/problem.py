@@ -21,6 +21,10 @@ MAX_INTEGER_CLASSES = 20
 MAX_INTEGER_CLASS_RATIO = 0.1
 # Stratified folds need at least two rows of each class (one to train on, one to test on).
 MIN_FOLDS = 2
+# The folds a training request asks for unless it says otherwise (services/jobs/requests.py n_folds).
+DEFAULT_FOLDS = 5
+# What a request may ask for: "auto" detects; "classification" (the seed's word) is binary or multiclass by count.
+PROBLEM_TYPE_CHOICES = ("auto", "binary", "multiclass", "regression")
 
 
 @dataclass
@@ -61,6 +65,47 @@ def resolve_problem_type(y: pd.Series, requested: str) -> ProblemType:
             raise InvalidInputError(f"classification needs at least 2 classes; target {y.name!r} has {n_classes}")
         return _classification(n_classes)
     return ProblemType(requested)
+
+
+@dataclass(frozen=True)
+class TargetVerdict:
+    """What training does with a column as the target for one requested problem type: the type it trains as and
+    the notes `validate_target` gives (dropped rows, fewer folds), or the message it refuses the request with."""
+
+    problem_type: ProblemType | None
+    message: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        return self.problem_type is not None
+
+
+def check_target(y: pd.Series, requested: str, n_folds: int = DEFAULT_FOLDS) -> tuple[ProblemType, TargetCheck]:
+    """The one gate a target passes before training: resolve the requested type, then validate the target for it.
+
+    Raises InvalidInputError with the message the user is shown (a REST 422, a CLI error); every caller that asks
+    "may this column be trained as this type" goes through here, so they cannot disagree.
+    """
+    problem = resolve_problem_type(y, requested)
+    return problem, validate_target(y, problem, n_folds)
+
+
+def judge_target(y: pd.Series, n_folds: int = DEFAULT_FOLDS) -> dict[str, TargetVerdict]:
+    """`check_target`'s answer for every choice in PROBLEM_TYPE_CHOICES, without raising.
+
+    Whether a choice is accepted does not depend on `n_folds` (a class needs MIN_FOLDS rows whatever the folds);
+    only the notes do, where the rarest class has fewer rows than `n_folds`.
+    """
+    verdicts: dict[str, TargetVerdict] = {}
+    for choice in PROBLEM_TYPE_CHOICES:
+        try:
+            problem, check = check_target(y, choice, n_folds)
+        except InvalidInputError as error:
+            verdicts[choice] = TargetVerdict(problem_type=None, message=error.message)
+        else:
+            verdicts[choice] = TargetVerdict(problem_type=problem, notes=tuple(check.notes))
+    return verdicts
 
 
 def _classification(n_classes: int) -> ProblemType:

@@ -19,9 +19,8 @@ from flowml.data.formats import extension_of, sha256_of_bytes, write_parquet_byt
 from flowml.data.ingest import inspect_file
 from flowml.data.limits import ReadLimits
 from flowml.data.profile import preview_rows
-from flowml.data.target import analyse_targets
 from flowml.db.tables import Dataset, Job, JobStatus, User
-from flowml.services import access
+from flowml.services import access, target_checks
 from flowml.services.context import AppContext
 from flowml.services.history import ListFilters
 
@@ -55,13 +54,17 @@ async def create_dataset(
     )
     df = ingested.df
     parquet, sha = await asyncio.to_thread(_stored_form, df)
+    # The engine's verdict on every column as a target, judged while the frame is in memory: it picks the
+    # suggested target now and answers the stats later (services/target_checks.py).
+    checks = await asyncio.to_thread(target_checks.judge_frame, df)
+    target_checks.remember(sha, checks)
+    suggested = target_checks.rank(ingested.profile, df.height, checks).suggested
     key = dataset_key(sha)
     stored_now = not await asyncio.to_thread(ctx.store.exists, key)
     if stored_now:
         await asyncio.to_thread(ctx.store.put_bytes, key, parquet)
     try:
         profile = ingested.profile
-        target = ingested.suggested_target
         dataset = Dataset(
             name=(name or Path(filename).name)[:255],
             file_format=extension.lstrip("."),
@@ -69,8 +72,8 @@ async def create_dataset(
             size_bytes=len(parquet),
             n_rows=df.height,
             n_cols=df.width,
-            suggested_target=target,
-            suggested_problem_type=ingested.suggested_problem_type,
+            suggested_target=suggested.name if suggested else None,
+            suggested_problem_type=suggested.problem_type if suggested else None,
             table_name=table,
             storage_key=key,
             columns=[{"name": c, "kind": str(ingested.kinds[c]), "dtype": str(df[c].dtype)} for c in df.columns],
@@ -131,12 +134,17 @@ async def preview(ctx: AppContext, dataset_id: str, limit: int) -> dict[str, Any
     return {"columns": df.columns, "rows": preview_rows(df, limit), "total_rows": dataset.n_rows}
 
 
-def stats(dataset: Dataset) -> dict[str, Any]:
+async def stats(ctx: AppContext, dataset: Dataset) -> dict[str, Any]:
     """The stored column profile, each column with what it would be as the target (`target`: problem type and
-    why, or why it is never suggested), and the columns ranked as targets (`target_candidates`, most outcome-like
-    first, each with its reason and confidence). Worked out from the profile on every call, so datasets stored
-    before the ranking existed get it too, and a better rule reaches every dataset at once."""
-    analysis = analyse_targets(dataset.profile, dataset.n_rows)
+    why, or why it is never suggested, and `checks`: what training does with it for Auto and each explicit
+    problem type), and the columns ranked as targets (`target_candidates`, most outcome-like first, each with its
+    reason and confidence). The checks are the engine's, judged once per stored table (services/target_checks.py);
+    the ranking is worked out on every call, so datasets stored before it existed get it too."""
+    checks = target_checks.cached_checks(dataset.sha256)
+    if checks is None:
+        path = await local_parquet(ctx, dataset)
+        checks = await asyncio.to_thread(target_checks.judge_parquet, path, dataset.sha256)
+    analysis = target_checks.rank(dataset.profile, dataset.n_rows, checks)
     hints = {column.name: column for column in analysis.columns}
     columns = [
         {
@@ -145,6 +153,7 @@ def stats(dataset: Dataset) -> dict[str, Any]:
                 "eligible": hints[entry["name"]].eligible,
                 "problem_type": hints[entry["name"]].problem_type,
                 "reason": hints[entry["name"]].reason,
+                "checks": target_checks.column_checks_json(checks, entry["name"]),
             },
         }
         for entry in dataset.profile

@@ -99,13 +99,17 @@ async def explain_frame(
     return await asyncio.to_thread(explainer.explain, prepared, progress)
 
 
-async def explain_rows(ctx: AppContext, record: TrainedModel, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """JSON explanations for a predict request's rows: the top contributions plus the others' sum."""
+def check_explainable(rows: list[dict[str, Any]]) -> None:
     if len(rows) > MAX_EXPLAINED_ROWS:
         raise InvalidInputError(
             f"explanations are computed for at most {MAX_EXPLAINED_ROWS} rows per request; "
             "score a file with explain=true (POST .../predict/batch) for more"
         )
+
+
+async def explain_rows(ctx: AppContext, record: TrainedModel, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """JSON explanations for a predict request's rows: the top contributions plus the others' sum."""
+    check_explainable(rows)
     explanations = await explain_frame(ctx, record, pd.DataFrame.from_records(rows))
     return [as_json(e) for e in explanations]
 

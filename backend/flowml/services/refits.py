@@ -34,6 +34,7 @@ from flowml.db.types import new_id, utcnow
 from flowml.engine.evaluation import attach_evaluation
 from flowml.engine.executor import LocalExecutor
 from flowml.engine.final_choice import FinalChoice
+from flowml.engine.package import add_evaluation
 from flowml.engine.trial import one_line_error
 from flowml.engine.types import FeaturePlan, FinalSpec, ProblemType, TrialResult, TrialSpec, TrialStatus
 from flowml.services.context import AppContext
@@ -252,8 +253,15 @@ async def refit_trial(ctx: AppContext, job: Job, trial: Trial, dataset: Dataset,
             notes=[f"kept from trial {trial.trial_number} of job {job.id}: refit on all rows with its settings"],
         )
         oof_spec = _oof_spec(job, trial, plan, str(path), scratch, validation)
-        # The refit and the held-out predictions are independent: run them side by side on the pool.
-        result, oof_error = await asyncio.gather(ctx.executor.run_final(spec), _recompute_oof(ctx, oof_spec))
+        # The refit and the held-out predictions are independent: side by side on the pool. If one fails the
+        # group cancels the other, which kills its worker process rather than leave it running for nothing.
+        try:
+            async with asyncio.TaskGroup() as group:
+                final = group.create_task(ctx.executor.run_final(spec))
+                held_out = group.create_task(_recompute_oof(ctx, oof_spec))
+        except ExceptionGroup as failed:  # the first failure is the reason to report, not the group around it
+            raise failed.exceptions[0] from None
+        result, oof_error = final.result(), held_out.result()
         card = {**result.card, "trial_number": trial.trial_number}
         # The same facts the job's model carries (validation used, default name, which trial it is), by the same code.
         card.update(packaging._delivery_facts(job, _single_choice(job, trial), card))
@@ -265,22 +273,23 @@ async def refit_trial(ctx: AppContext, job: Job, trial: Trial, dataset: Dataset,
                 "held-out evaluation recomputed with the trial's own folds and seed (the search's predictions are "
                 "removed when a job ends)",
             ]
-        result.card = await asyncio.to_thread(
-            attach_evaluation,
-            workdir,
-            card,
-            dataset_path=path,
-            plan=plan,
-            task=ProblemType(job.problem_type),
-            n_folds=n_folds,
-            oof_dir=scratch,
-            best_trial=trial.trial_number,
-            ensemble=[],
-            validation=validation,
-        )
-        if oof_error is not None:
+            result.card = await asyncio.to_thread(
+                attach_evaluation,
+                workdir,
+                card,
+                dataset_path=path,
+                plan=plan,
+                task=ProblemType(job.problem_type),
+                n_folds=n_folds,
+                oof_dir=scratch,
+                best_trial=trial.trial_number,
+                ensemble=[],
+                validation=validation,
+            )
+        else:  # the package's card says the same as the row: no evaluation, and why
             reason = f"the trial's held-out predictions could not be recomputed: {oof_error}"
-            result.card["evaluation"] = {"available": False, "reason": reason}
+            result.card = {**card, "evaluation": {"available": False, "reason": reason}}
+            await asyncio.to_thread(add_evaluation, workdir, result.card, None)
         stored = True
         await packaging._store_package(ctx, model_id, workdir)
         await packaging._record_model(ctx, model_id, job, result, trial.score, trial_number=trial.trial_number)

@@ -1627,17 +1627,19 @@ export interface components {
         };
         /**
          * ColumnTargetHint
-         * @description What the column would be as the prediction target (data/target.py).
+         * @description What the column would be as the prediction target (data/target.py, services/target_checks.py).
          */
         ColumnTargetHint: {
+            /** @description What training does with it for auto and each explicit problem type */
+            checks: components["schemas"]["TargetChecks"];
             /**
              * Eligible
-             * @description False for columns FlowML never suggests: ids, free text, dates, constants
+             * @description False for columns FlowML never suggests: ids, free text, dates, constants, and any column training refuses with problem type auto
              */
             eligible: boolean;
             /**
              * Problem Type
-             * @description The problem type it makes; null when not eligible
+             * @description The type Auto trains it as; null when not eligible
              */
             problem_type: ("binary" | "multiclass" | "regression") | null;
             /**
@@ -3206,6 +3208,45 @@ export interface components {
              * @description Why, e.g. "two values, Yes and No; named like an outcome; last usable column"
              */
             reason: string;
+        };
+        /**
+         * TargetChecks
+         * @description The engine's verdicts (engine/problem.py check_target) on the column's real values, per choice.
+         */
+        TargetChecks: {
+            /** @description problem_type auto: the type it detects, or why it refuses */
+            auto: components["schemas"]["TargetVerdict"];
+            binary: components["schemas"]["TargetVerdict"];
+            multiclass: components["schemas"]["TargetVerdict"];
+            /**
+             * N Folds
+             * @description Folds the notes assume (the request's default); acceptance never depends on it
+             */
+            n_folds: number;
+            regression: components["schemas"]["TargetVerdict"];
+        };
+        /**
+         * TargetVerdict
+         * @description What POST /api/training/start does with this column as the target for one problem-type choice.
+         */
+        TargetVerdict: {
+            /** Accepted */
+            accepted: boolean;
+            /**
+             * Message
+             * @description When refused: the exact message of the 422 training would answer
+             */
+            message: string | null;
+            /**
+             * Notes
+             * @description When accepted: what training adjusts (rows dropped, fewer folds)
+             */
+            notes: string[];
+            /**
+             * Problem Type
+             * @description The type it trains as; null when refused
+             */
+            problem_type: ("binary" | "multiclass" | "regression") | null;
         };
         /**
          * ThresholdCosts
@@ -4831,6 +4872,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The artifact store could not be read or written */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
         };

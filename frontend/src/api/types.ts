@@ -92,6 +92,9 @@ export interface InputField {
 export type InputValue = string | number | boolean;
 export type TargetCandidate = Schemas["TargetCandidate"];
 export type ColumnTargetHint = Schemas["ColumnTargetHint"];
+/** What POST /api/training/start does with a column as the target, per problem-type choice (the server decides). */
+export type TargetChecks = Schemas["TargetChecks"];
+export type TargetVerdict = Schemas["TargetVerdict"];
 
 export interface ModelCard {
   input_schema: InputField[];

@@ -20,12 +20,12 @@ function Comparison({ target }: { target: CompareTarget }) {
       {(data) => {
         const missing = data.models.filter((m) => m.evaluation_missing);
         return (
-          <div className="space-y-6">
-            {/* A few models fit beside their curves on a wide screen; more need the full width for their columns. */}
-            <div className={`grid gap-6 ${data.models.length <= SIDE_BY_SIDE ? "xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" : ""}`}>
-              <Card title={`Scores and facts · predicting ${data.target}`}>
-                <CompareTable comparison={data} />
-              </Card>
+          // A few models fit beside their curves and importances on a wide screen; more need the full width.
+          <div className={`grid items-start gap-6 ${data.models.length <= SIDE_BY_SIDE ? "xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]" : ""}`}>
+            <Card title={`Scores and facts · predicting ${data.target}`}>
+              <CompareTable comparison={data} />
+            </Card>
+            <div className="space-y-6">
               <Card title={data.problem_type === "regression" ? "Predicted against actual (held out)" : "ROC curves (held out)"}>
                 {missing.length > 0 && (
                   <Notice>
@@ -38,10 +38,10 @@ function Comparison({ target }: { target: CompareTarget }) {
                 )}
                 {data.problem_type === "regression" ? <CompareRegression models={data.models} target={data.target} /> : <CompareRoc models={data.models} />}
               </Card>
+              <Card title="Feature importance">
+                <CompareImportances models={data.models} />
+              </Card>
             </div>
-            <Card title="Feature importance">
-              <CompareImportances models={data.models} />
-            </Card>
           </div>
         );
       }}

@@ -44,12 +44,35 @@ class TopValue(BaseModel):
     count: int
 
 
-class ColumnTargetHint(BaseModel):
-    """What the column would be as the prediction target (data/target.py)."""
+class TargetVerdict(BaseModel):
+    """What POST /api/training/start does with this column as the target for one problem-type choice."""
 
-    eligible: bool = Field(description="False for columns FlowML never suggests: ids, free text, dates, constants")
-    problem_type: ProblemTypeValue | None = Field(description="The problem type it makes; null when not eligible")
+    accepted: bool
+    problem_type: ProblemTypeValue | None = Field(description="The type it trains as; null when refused")
+    message: str | None = Field(description="When refused: the exact message of the 422 training would answer")
+    notes: list[str] = Field(description="When accepted: what training adjusts (rows dropped, fewer folds)")
+
+
+class TargetChecks(BaseModel):
+    """The engine's verdicts (engine/problem.py check_target) on the column's real values, per choice."""
+
+    n_folds: int = Field(description="Folds the notes assume (the request's default); acceptance never depends on it")
+    auto: TargetVerdict = Field(description="problem_type auto: the type it detects, or why it refuses")
+    binary: TargetVerdict
+    multiclass: TargetVerdict
+    regression: TargetVerdict
+
+
+class ColumnTargetHint(BaseModel):
+    """What the column would be as the prediction target (data/target.py, services/target_checks.py)."""
+
+    eligible: bool = Field(
+        description="False for columns FlowML never suggests: ids, free text, dates, constants, and any column "
+        "training refuses with problem type auto"
+    )
+    problem_type: ProblemTypeValue | None = Field(description="The type Auto trains it as; null when not eligible")
     reason: str = Field(description="Why, in plain words: its values and what makes it look like an outcome")
+    checks: TargetChecks = Field(description="What training does with it for auto and each explicit problem type")
 
 
 class TargetCandidate(BaseModel):
@@ -171,10 +194,10 @@ async def preview_dataset(
     "/{dataset_id}/stats",
     response_model=DatasetStats,
     response_model_exclude_unset=True,
-    responses=error_responses(404),
+    responses=error_responses(404, 503),
 )
-async def dataset_stats(dataset: DatasetDep) -> dict[str, Any]:
-    return datasets.stats(dataset)
+async def dataset_stats(ctx: CtxDep, dataset: DatasetDep) -> dict[str, Any]:
+    return await datasets.stats(ctx, dataset)
 
 
 @router.delete(

@@ -290,6 +290,8 @@ async def get_model(model: ModelDep) -> Any:
     responses=error_responses(400, 404, 413, 422, 429, 500, 503),
 )
 async def predict(ctx: CtxDep, model: ModelDep, request: PredictRequest) -> Any:
+    if request.explain:
+        explanations.check_explainable(request.all_rows())  # before predicting: a refusal costs nothing
     answer = await models.predict_rows(ctx, model.id, request.all_rows())
     if request.explain:
         answer["explanations"] = await explanations.explain_rows(ctx, model, request.all_rows())

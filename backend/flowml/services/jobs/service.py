@@ -12,7 +12,7 @@ from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
 from flowml.db.tables import Dataset, Job, JobStatus, Trial, User
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, get_metric
-from flowml.engine.problem import resolve_problem_type, validate_target
+from flowml.engine.problem import check_target
 from flowml.engine.types import ProblemType
 from flowml.services import access, history
 from flowml.services.context import AppContext
@@ -102,15 +102,8 @@ async def _project_for(ctx: AppContext, request: TrainingRequest, dataset: Datas
 
 async def _problem_type(ctx: AppContext, request: TrainingRequest, *, dataset_path: Path) -> ProblemType:
     target = await asyncio.to_thread(lambda: pl.read_parquet(dataset_path, columns=[request.target_column]))
-    series = target[request.target_column].to_pandas()
-    if series.notna().sum() == 0:
-        raise InvalidInputError(f"target column {request.target_column!r} has no values")
-    problem = resolve_problem_type(series, request.problem_type)
-    if problem is ProblemType.BINARY and series.nunique() != 2:
-        raise InvalidInputError(
-            f"binary classification needs exactly 2 classes; {request.target_column!r} has {series.nunique()}"
-        )
-    validate_target(series, problem, request.n_folds)  # raises with a message naming what is wrong
+    # The same gate (and so the same messages) as each column's `target.checks` in the dataset stats.
+    problem, _ = check_target(target[request.target_column].to_pandas(), request.problem_type, request.n_folds)
     return problem
 
 

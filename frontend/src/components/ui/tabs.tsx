@@ -6,8 +6,9 @@ export const Tabs = TabsPrimitive.Root;
 
 export function TabsList({ className, ...props }: ComponentProps<typeof TabsPrimitive.List>) {
   return (
+    // Wraps onto a second row on a phone rather than hiding tabs past the edge.
     <TabsPrimitive.List
-      className={cn("inline-flex max-w-full items-center gap-1 overflow-x-auto rounded-md border border-line bg-raised p-1", className)}
+      className={cn("inline-flex max-w-full flex-wrap items-center gap-1 rounded-md border border-line bg-raised p-1", className)}
       {...props}
     />
   );

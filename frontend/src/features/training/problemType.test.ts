@@ -1,87 +1,81 @@
 import { describe, expect, it } from "vitest";
-import { detectProblemType, effectiveTask, targetProblem, type TargetProfile } from "./problemType";
+import type { TargetChecks, TargetVerdict } from "../../api/types";
+import { asSentence, autoTask, type DetectionState, describeDetection, effectiveTask, targetProblem } from "./problemType";
 
-function column(overrides: Partial<TargetProfile>): TargetProfile {
-  return { name: "y", kind: "numeric", dtype: "Float64", missing: 0, unique: 500, ...overrides };
-}
+const accept = (problem_type: TargetVerdict["problem_type"], notes: string[] = []): TargetVerdict => ({ accepted: true, problem_type, message: null, notes });
+const refuse = (message: string): TargetVerdict => ({ accepted: false, problem_type: null, message, notes: [] });
 
-// The cases mirror backend/flowml/engine/problem.py detect_problem_type.
-describe("detectProblemType", () => {
-  it.each<[string, Partial<TargetProfile>, number, string]>([
-    ["two values are binary", { kind: "boolean", dtype: "Boolean", unique: 2 }, 100, "binary"],
-    ["two numbers are binary", { dtype: "Int64", unique: 2 }, 100, "binary"],
-    ["labels are multiclass", { kind: "categorical", dtype: "String", unique: 3 }, 150, "multiclass"],
-    ["many labels are still multiclass", { kind: "categorical", dtype: "String", unique: 40 }, 100, "multiclass"],
-    ["few whole numbers among many rows are classes", { dtype: "Int64", unique: 7 }, 1000, "multiclass"],
-    ["whole numbers with too many values are a quantity", { dtype: "Int64", unique: 21 }, 10000, "regression"],
-    ["few values relative to the rows are a quantity", { dtype: "Int64", unique: 15 }, 40, "regression"],
-    ["decimals with many values are a quantity", { dtype: "Float64", unique: 500 }, 1000, "regression"],
-  ])("%s", (_name, overrides, nRows, task) => {
-    expect(detectProblemType(column(overrides), nRows)).toMatchObject({ status: "detected", task });
-  });
-
-  it("counts only non-missing rows against the class ratio", () => {
-    // 5 values in 100 rows is few, but only 40 rows have a value: 5 > 0.1 * 40.
-    expect(detectProblemType(column({ dtype: "Int64", unique: 5, missing: 60 }), 100)).toMatchObject({ task: "regression" });
-  });
-
-  it("cannot tell decimals with few values without seeing them", () => {
-    expect(detectProblemType(column({ dtype: "Float64", unique: 4 }), 1000)).toMatchObject({
-      status: "uncertain",
-      candidates: ["multiclass", "regression"],
-    });
-  });
-
-  it.each<[string, Partial<TargetProfile>, RegExp]>([
-    ["an empty column", { unique: 0, missing: 10 }, /no values/],
-    ["dates", { kind: "datetime", dtype: "Date", unique: 30 }, /holds dates/],
-    ["a single value", { dtype: "String", kind: "categorical", unique: 1 }, /single value/],
-  ])("refuses %s", (_name, overrides, message) => {
-    const detection = detectProblemType(column(overrides), 10);
-    expect(detection.status).toBe("invalid");
-    expect(detection.status === "invalid" && detection.message).toMatch(message);
-  });
-});
+// What GET /api/datasets/{id}/stats answers in `target.checks` (tests/api/test_target_checks.py compares these
+// verdicts with POST /api/training/start): a wine-style score 3..9, a Yes/No column, a column with a one-row class.
+const quality: TargetChecks = {
+  n_folds: 5,
+  auto: accept("multiclass"),
+  binary: refuse("binary classification needs exactly 2 classes; target has 7"),
+  multiclass: accept("multiclass"),
+  regression: accept("regression"),
+};
+const answer: TargetChecks = {
+  n_folds: 5,
+  auto: accept("binary", ["dropped 40 row(s) with a missing target"]),
+  binary: accept("binary", ["dropped 40 row(s) with a missing target"]),
+  multiclass: refuse("multiclass classification needs 3 or more classes; target has 2"),
+  regression: refuse("regression needs a numeric target; column 'answer' has dtype object (e.g. 'Yes', 'No')"),
+};
+const lonely = "class(es) 'purple' of target 'lonely' have fewer than 2 rows; remove those rows or merge rare classes";
+const rare: TargetChecks = { n_folds: 5, auto: refuse(lonely), binary: refuse(lonely), multiclass: refuse(lonely), regression: refuse("regression needs a numeric target") };
+const done = (checks: TargetChecks): DetectionState => ({ state: "done", checks });
 
 describe("effectiveTask", () => {
-  it("is the chosen type, else what was detected, else none (list everything)", () => {
-    const detected = detectProblemType(column({ unique: 2 }), 10);
-    expect(effectiveTask("regression", detected)).toBe("regression");
-    expect(effectiveTask("auto", detected)).toBe("binary");
-    expect(effectiveTask("auto", detectProblemType(column({ unique: 4 }), 1000))).toBeUndefined();
-    expect(effectiveTask("auto", undefined)).toBeUndefined();
+  it("is the chosen type, else what the server's Auto picks, else none (list everything)", () => {
+    expect(effectiveTask("regression", done(quality))).toBe("regression");
+    expect(effectiveTask("auto", done(quality))).toBe("multiclass");
+    expect(effectiveTask("auto", done(rare))).toBeUndefined();
+    expect(effectiveTask("auto", { state: "loading" })).toBeUndefined();
+    expect(effectiveTask("binary", { state: "none" })).toBe("binary");
+  });
+
+  it("reads Auto's pick only from finished verdicts", () => {
+    expect(autoTask(done(answer))).toBe("binary");
+    expect(autoTask({ state: "error", message: "offline" })).toBeUndefined();
   });
 });
 
 describe("targetProblem", () => {
-  it("accepts a target that fits the chosen type", () => {
-    expect(targetProblem(column({ unique: 2 }), "auto", 10)).toBeUndefined();
-    expect(targetProblem(column({}), "regression", 1000)).toBeUndefined();
+  it("accepts what the server accepts, integer scores as classes or as a number", () => {
+    expect(targetProblem(quality, "auto")).toBeUndefined();
+    expect(targetProblem(quality, "regression")).toBeUndefined();
   });
 
-  it("refuses binary for three values and regression for labels", () => {
-    expect(targetProblem(column({ unique: 3 }), "binary", 10)).toMatch(/exactly 2 different values; "y" has 3/);
-    expect(targetProblem(column({ dtype: "String", kind: "categorical", unique: 4 }), "regression", 10)).toMatch(/holds labels/);
+  it("refuses in the server's exact words, as a sentence", () => {
+    expect(targetProblem(quality, "binary")).toBe("Binary classification needs exactly 2 classes; target has 7.");
+    expect(targetProblem(rare, "auto")).toBe(`${lonely.charAt(0).toUpperCase()}${lonely.slice(1)}.`);
+    expect(targetProblem(answer, "regression")).toMatch(/^Regression needs a numeric target; column 'answer'/);
   });
 
-  it("refuses classes when there are too many values for each to appear twice", () => {
-    expect(targetProblem(column({ dtype: "Int64", unique: 300 }), "multiclass", 300)).toMatch(/some appear only once/);
-    expect(targetProblem(column({ dtype: "Int64", unique: 150 }), "multiclass", 300)).toBeUndefined();
+  it("keeps a message that already ends a sentence", () => {
+    expect(asSentence("nothing to learn!")).toBe("Nothing to learn!");
+  });
+});
+
+describe("describeDetection", () => {
+  it("names Auto's pick and what it predicts", () => {
+    expect(describeDetection(done(quality), "quality", "auto")).toBe(
+      "Detected: Multiclass classification. The model predicts one of several categories.",
+    );
+    expect(describeDetection(done(quality), "quality", "regression")).toBe(
+      "Auto would pick: Multiclass classification. The model predicts one of several categories.",
+    );
   });
 
-  it("names categories with a single row when every value is listed", () => {
-    const profile = column({
-      dtype: "String",
-      kind: "categorical",
-      unique: 3,
-      top_values: [
-        { value: "a", count: 8 },
-        { value: "b", count: 3 },
-        { value: "c", count: 1 },
-      ],
-    });
-    expect(targetProblem(profile, "auto", 12)).toMatch(/"c" of "y" appears only once/);
-    // With more values than listed, the rare ones may be unseen: no verdict.
-    expect(targetProblem({ ...profile, unique: 30 }, "auto", 100)).toBeUndefined();
+  it("adds what training will adjust for the chosen type, with the folds the server assumed", () => {
+    expect(describeDetection(done(answer), "answer", "auto")).toBe(
+      "Detected: Binary classification. The model predicts one of two outcomes (yes/no). Training notes (with 5 folds): dropped 40 row(s) with a missing target.",
+    );
+  });
+
+  it("says when Auto cannot pick, and while the verdicts load", () => {
+    expect(describeDetection(done(rare), "lonely", "auto")).toMatch(/Auto cannot pick a problem type/);
+    expect(describeDetection({ state: "loading" }, "lonely", "auto")).toBe('Looking at "lonely"…');
+    expect(describeDetection({ state: "none" }, "", "auto")).toMatch(/Choose the column/);
   });
 });

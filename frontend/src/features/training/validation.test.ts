@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { TargetChecks } from "../../api/types";
 import {
   DEFAULT_TRAIN_FORM,
   MAX_TIME_BUDGET_MINUTES,
@@ -91,25 +92,35 @@ describe("validateTrainForm", () => {
   });
 });
 
-describe("target checks from the column profile", () => {
-  const survived = { name: "Survived", kind: "boolean" as const, dtype: "Int64", missing: 0, unique: 2 };
+describe("target checks from the server's verdicts", () => {
+  const refuse = (message: string) => ({ accepted: false, problem_type: null, message, notes: [] });
+  // `target.checks` of a Yes/No column in GET /api/datasets/{id}/stats.
+  const checks: TargetChecks = {
+    n_folds: 5,
+    auto: { accepted: true, problem_type: "binary", message: null, notes: [] },
+    binary: { accepted: true, problem_type: "binary", message: null, notes: [] },
+    multiclass: refuse("multiclass classification needs 3 or more classes; target has 2"),
+    regression: refuse("regression needs a numeric target; column 'Survived' has dtype object (e.g. 'Yes', 'No')"),
+  };
+  const single = "target column 'Survived' has a single value ('Yes'); nothing to learn";
+  const constant: TargetChecks = { n_folds: 5, auto: refuse(single), binary: refuse(single), multiclass: refuse(single), regression: refuse(single) };
 
-  it("refuses a target with a single value", () => {
-    const errors = validateTrainForm(values(), { ...context, targetProfile: { ...survived, unique: 1 }, nRows: 10 });
-    expect(errors.target).toMatch(/single value/);
+  it("refuses a target the server refuses, in its words", () => {
+    const errors = validateTrainForm(values(), { ...context, targetChecks: { column: "Survived", checks: constant } });
+    expect(errors.target).toBe("Target column 'Survived' has a single value ('Yes'); nothing to learn.");
   });
 
-  it("refuses a problem type the target cannot be", () => {
-    const errors = validateTrainForm(values({ problemType: "multiclass" }), {
-      ...context,
-      targetProfile: survived,
-      nRows: 10,
-    });
-    expect(errors.target).toMatch(/3 or more different values/);
+  it("refuses a problem type the server would refuse for the target", () => {
+    const withChecks = { ...context, targetChecks: { column: "Survived", checks } };
+    expect(validateTrainForm(values({ problemType: "multiclass" }), withChecks).target).toBe(
+      "Multiclass classification needs 3 or more classes; target has 2.",
+    );
+    expect(validateTrainForm(values({ problemType: "binary" }), withChecks).target).toBeUndefined();
+    expect(validateTrainForm(values(), withChecks).target).toBeUndefined();
   });
 
-  it("ignores a profile of another column (still loading the new one)", () => {
-    const errors = validateTrainForm(values(), { ...context, targetProfile: { ...survived, name: "age", unique: 1 }, nRows: 10 });
+  it("ignores verdicts on another column (still loading the new one)", () => {
+    const errors = validateTrainForm(values(), { ...context, targetChecks: { column: "age", checks: constant } });
     expect(errors.target).toBeUndefined();
   });
 });

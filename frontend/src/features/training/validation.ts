@@ -1,6 +1,6 @@
 // The Train form's values, their validation, and their translation into a TrainingRequest. Pure functions.
-import type { ProblemTypeChoice, TrainingRequest } from "../../api/types";
-import { targetProblem, type TargetProfile } from "./problemType";
+import type { ProblemTypeChoice, TargetChecks, TrainingRequest } from "../../api/types";
+import { targetProblem } from "./problemType";
 
 /** The server's default MAX_TIME_BUDGET, used until GET /api/training/limits answers with this server's own. */
 export const MAX_TIME_BUDGET_MINUTES = 240;
@@ -45,9 +45,8 @@ export interface TrainFormContext {
   columns: readonly string[];
   /** The algorithms offered for the task; `algorithms` must be a non-empty subset. */
   availableAlgorithms: readonly string[];
-  /** The target's profile and the dataset's row count, once the column statistics have loaded. */
-  targetProfile?: TargetProfile;
-  nRows?: number;
+  /** The server's verdicts on a column as the target (its stats' `target.checks`), once they have loaded. */
+  targetChecks?: { column: string; checks: TargetChecks };
   /** This server's MAX_TIME_BUDGET in minutes (GET /api/training/limits); MAX_TIME_BUDGET_MINUTES until known. */
   maxTimeBudget?: number;
 }
@@ -85,9 +84,8 @@ function integerError(text: string, min: number, max: number | null, label: stri
 function targetError(values: TrainFormValues, context: TrainFormContext): string | undefined {
   if (!values.target) return "Choose the column to predict.";
   if (!context.columns.includes(values.target)) return `The dataset has no column "${values.target}".`;
-  if (context.targetProfile?.name === values.target && context.nRows !== undefined) {
-    return targetProblem(context.targetProfile, values.problemType, context.nRows);
-  }
+  // Only the verdicts on the chosen column: the previous column's may still be showing while the new ones load.
+  if (context.targetChecks?.column === values.target) return targetProblem(context.targetChecks.checks, values.problemType);
   return undefined;
 }
 

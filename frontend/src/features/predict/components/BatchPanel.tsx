@@ -32,24 +32,26 @@ function ScoreOptionsForm({
   const idPrefix = useId();
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <fieldset className="min-w-0 space-y-2" disabled={disabled}>
-        <legend className="text-sm font-medium">Copy these columns into the scored file</legend>
-        <p className="text-xs text-muted">So each scored row can be matched to its source row (an id column is picked for you).</p>
-        <div className="flex max-h-40 flex-wrap gap-x-4 gap-y-1.5 overflow-y-auto">
-          {columns.map((column) => (
-            <label key={column} className="flex items-center gap-2 text-sm" htmlFor={`${idPrefix}-${column}`}>
-              <input
-                id={`${idPrefix}-${column}`}
-                type="checkbox"
-                className="size-4 accent-[var(--accent)]"
-                checked={kept.includes(column)}
-                onChange={(event) => onKeep(toggleKeep(kept, column, event.target.checked, columns))}
-              />
-              {column}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      {columns.length > 0 && (
+        <fieldset className="min-w-0 space-y-2" disabled={disabled}>
+          <legend className="text-sm font-medium">Copy these columns into the scored file</legend>
+          <p className="text-xs text-muted">So each scored row can be matched to its source row (an id column is picked for you).</p>
+          <div className="flex max-h-40 flex-wrap gap-x-4 gap-y-1.5 overflow-y-auto">
+            {columns.map((column) => (
+              // The input inside its label names it: no id, which a column name with spaces would make invalid.
+              <label key={column} className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  className="size-4 accent-[var(--accent)]"
+                  checked={kept.includes(column)}
+                  onChange={(event) => onKeep(toggleKeep(kept, column, event.target.checked, columns))}
+                />
+                {column}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      )}
       <fieldset className="space-y-2" disabled={disabled}>
         <legend className="text-sm font-medium">Explanations</legend>
         <label className="flex items-start gap-2 text-sm" htmlFor={`${idPrefix}-explain`}>
@@ -94,7 +96,7 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
     enabled: done !== null && accepted !== null,
     staleTime: Infinity,
   });
-  const running = accepted !== null && (status.data === undefined || status.data.state === "running");
+  const running = accepted !== null && !status.isError && (status.data === undefined || status.data.state === "running");
   const busy = score.isPending || running;
 
   const send = (file: File) => {
@@ -120,9 +122,7 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
   return (
     <Card title="Score a file">
       <div className="space-y-4">
-        {columns.length > 0 && (
-          <ScoreOptionsForm columns={columns} kept={kept} onKeep={setPicked} explain={explain} onExplain={setExplain} disabled={busy} />
-        )}
+        <ScoreOptionsForm columns={columns} kept={kept} onKeep={setPicked} explain={explain} onExplain={setExplain} disabled={busy} />
         <label
           htmlFor={inputId}
           onDragOver={(event) => {
@@ -163,6 +163,7 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
           </div>
         )}
         {status.data?.state === "failed" && <ErrorBanner message={`Scoring ${upload ?? "the file"} failed: ${status.data.error ?? "no reason given"}`} />}
+        {status.isError && <ErrorBanner message={`The scoring status could not be read: ${status.error.message}`} />}
         {explained.isError && <ErrorBanner message={explained.error.message} />}
         {result && upload && !busy ? (
           <BatchResultView result={result} source={upload} />

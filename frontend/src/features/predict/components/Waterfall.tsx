@@ -7,7 +7,7 @@ import { axisStart, explanationSummary, formatOutput, scaleLabel, type StepKind,
 // Both hues keep 3:1 against the dark and the light background (non-text contrast).
 const FILL: Record<StepKind, string> = { base: "var(--muted)", total: "var(--accent)", up: "#e11d48", down: "#0284c7" };
 const ROW_HEIGHT = 26;
-const LABEL_CHARS = 22; // a longer "column = value" is shortened on the axis; the full text is its tooltip
+const LABEL_CHARS = 24; // a longer "column = value" is shortened on the axis; the full text is its tooltip
 
 interface BarLabelProps {
   x?: number | string;
@@ -62,7 +62,7 @@ export function Waterfall({ explanation, target }: { explanation: RowExplanation
               tickFormatter={(value: number) => formatOutput(value, scale)}
               label={{ value: label, position: "insideBottom", offset: -8, fill: "var(--muted)", fontSize: 12 }}
             />
-            <YAxis type="category" dataKey="label" {...axisProps} width={170} interval={0} tick={<AxisTick />} />
+            <YAxis type="category" dataKey="label" {...axisProps} width={186} interval={0} tick={<AxisTick />} />
             <ReferenceLine x={explanation.base_value} stroke="var(--muted)" strokeDasharray="2 2" />
             <Bar dataKey="range" isAnimationActive={false}>
               {steps.map((step, index) => (

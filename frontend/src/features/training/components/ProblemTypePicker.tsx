@@ -1,5 +1,5 @@
 import type { ProblemTypeChoice } from "../../../api/types";
-import { type Detection, PROBLEM_TYPE_TEXT } from "../problemType";
+import { autoTask, type DetectionState, describeDetection, PROBLEM_TYPE_TEXT } from "../problemType";
 
 const CHOICES: { value: ProblemTypeChoice; label: string }[] = [
   { value: "auto", label: "Auto" },
@@ -7,21 +7,6 @@ const CHOICES: { value: ProblemTypeChoice; label: string }[] = [
   { value: "multiclass", label: "Multiclass" },
   { value: "regression", label: "Regression" },
 ];
-
-export type DetectionState = { state: "none" } | { state: "loading" } | { state: "error"; message: string } | { state: "done"; detection: Detection };
-
-function describe(detection: DetectionState, target: string, choice: ProblemTypeChoice): string {
-  if (!target || detection.state === "none") return "Choose the column to predict to see what Auto picks.";
-  if (detection.state === "loading") return `Looking at "${target}"…`;
-  if (detection.state === "error") return `Could not read the column statistics (${detection.message}); the server decides when training starts.`;
-  const result = detection.detection;
-  if (result.status === "invalid") return "Auto cannot pick a problem type for this column; see the message under the target.";
-  if (result.status === "uncertain") {
-    return `Auto decides when training starts, between ${result.candidates.map((task) => PROBLEM_TYPE_TEXT[task].label.toLowerCase()).join(" and ")}: "${target}" ${result.reason}.`;
-  }
-  const text = PROBLEM_TYPE_TEXT[result.task];
-  return `${choice === "auto" ? "Detected" : "Auto would pick"}: ${text.label}, because "${target}" ${result.reason}. The model ${text.explain}.`;
-}
 
 interface ProblemTypePickerProps {
   value: ProblemTypeChoice;
@@ -31,7 +16,7 @@ interface ProblemTypePickerProps {
 }
 
 export function ProblemTypePicker({ value, target, detection, onChange }: ProblemTypePickerProps) {
-  const detected = detection.state === "done" && detection.detection.status === "detected" ? detection.detection.task : undefined;
+  const detected = autoTask(detection);
   // Native radios sharing one name: the browser makes them one Tab stop whose arrow keys move the choice. The input
   // hides visually inside its label; the label draws the pill and the focus ring.
   return (
@@ -59,7 +44,7 @@ export function ProblemTypePicker({ value, target, detection, onChange }: Proble
         ))}
       </div>
       <p id="problem-type-explain" className="text-xs text-muted" role="status">
-        {describe(detection, target, value)}
+        {describeDetection(detection, target, value)}
       </p>
     </div>
   );

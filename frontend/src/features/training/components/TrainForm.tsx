@@ -11,7 +11,7 @@ import { useAlgorithms, useMetrics, useStartTraining } from "../api";
 import { type InitialSelection, preselectedTarget } from "../initialSelection";
 import { useTrainingLimits } from "../limits";
 import { isDefaultMetric, metricOptionLabel } from "../metrics";
-import { detectProblemType, effectiveTask } from "../problemType";
+import { type DetectionState, effectiveTask } from "../problemType";
 import {
   DEFAULT_TRAIN_FORM,
   hasErrors,
@@ -26,7 +26,7 @@ import { AdvancedOptions } from "./AdvancedOptions";
 import { AlgorithmChecklist } from "./AlgorithmChecklist";
 import { DatasetTargetFields } from "./DatasetTargetFields";
 import { TimeBudgetField } from "./TimeBudgetField";
-import { type DetectionState, ProblemTypePicker } from "./ProblemTypePicker";
+import { ProblemTypePicker } from "./ProblemTypePicker";
 
 interface TrainFormProps {
   datasets: Dataset[];
@@ -65,15 +65,16 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
     // Not `patch`: a pre-selection is not the user's edit, so it shows no validation message until they act.
     if (pick) setForm((current) => (current.datasetId === dataset.id && !current.target ? { ...current, target: pick } : current));
   }, [dataset, preselectFor, statsData]);
-  const profile = stats.data?.columns.find((column) => column.name === form.target);
+  // What the server would do with the chosen column as the target (its stats judge every column with training's rule).
+  const checks = stats.data?.columns.find((column) => column.name === form.target)?.target?.checks;
   const detection: DetectionState = !form.target
     ? { state: "none" }
-    : profile && dataset
-      ? { state: "done", detection: detectProblemType(profile, dataset.n_rows) }
+    : checks
+      ? { state: "done", checks }
       : stats.isError
         ? { state: "error", message: stats.error.message }
         : { state: "loading" };
-  const task = effectiveTask(form.problemType, detection.state === "done" ? detection.detection : undefined);
+  const task = effectiveTask(form.problemType, detection);
   const algorithms = useAlgorithms(task);
   const metrics = useMetrics(task);
   const available = algorithms.data?.map((item) => item.name) ?? [];
@@ -85,8 +86,7 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
   const context = {
     columns: dataset?.columns.map((column) => column.name) ?? [],
     availableAlgorithms: available,
-    targetProfile: profile,
-    nRows: dataset?.n_rows,
+    targetChecks: checks ? { column: form.target, checks } : undefined,
     maxTimeBudget: limits.data?.max_time_budget,
   };
   const allErrors = validateTrainForm(values, context);
