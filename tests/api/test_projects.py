@@ -108,7 +108,10 @@ def test_a_viewer_sees_and_predicts_but_cannot_change(
     for url in urls(project):
         assert client.get(url, headers=bob).status_code == 200
     assert item_ids(project) <= listed(client, bob)
-    assert item_ids(project) <= listed(client, bob) and project["model_id"] in {
+    # The counts follow the same rule as the lists.
+    models_seen = client.get("/api/results/models", headers=bob).json()["count"]
+    assert models_seen >= 1 and client.get("/api/stats", headers=bob).json()["models"] == models_seen
+    assert project["model_id"] in {
         m["id"]
         for m in client.get("/api/results/models", params={"project_id": project["id"]}, headers=bob).json()["items"]
     }

@@ -142,5 +142,12 @@ def test_waterfall_and_file_options_pass_axe(analyst: Analyst, browser: Browser,
         expect(page.get_by_role("checkbox", name=re.compile("Explain each prediction"))).to_be_visible()
         violations = _axe_violations(page)
         assert not violations, f"{theme}, score a file:\n{_describe(violations)}"
+        # The scored file's preview: wide with the explanation columns, so a keyboard-scrollable region.
+        page.get_by_role("checkbox", name=re.compile("Explain each prediction")).check()
+        page.get_by_label("Choose a file to score").set_input_files(str(analyst.hr.path))
+        expect(page.get_by_role("link", name=re.compile("Download predictions"))).to_be_visible(timeout=240_000)
+        expect(page.get_by_role("region", name="First predictions")).to_be_visible()
+        violations = _axe_violations(page)
+        assert not violations, f"{theme}, a file scored with explanations:\n{_describe(violations)}"
     finally:
         context.close()

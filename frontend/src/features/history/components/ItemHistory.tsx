@@ -81,8 +81,11 @@ export function ModelNotes({ model }: { model: Model }) {
   );
 }
 
-/** Opens the Train form filled in from this job, to change the budget or algorithms and train again. */
+/** Opens the Train form filled in from this job, to change the budget or algorithms and train again. Not offered
+ * to a project viewer, who may not train on the project's data. */
 export function CloneJobLink({ jobId }: { jobId: string }) {
+  const access = useJobAccess(jobId);
+  if (!access.data?.can_change) return null;
   return (
     <Link to={`/train?clone=${encodeURIComponent(jobId)}`} className={secondaryLinkClass}>
       <Copy className="size-4" aria-hidden />

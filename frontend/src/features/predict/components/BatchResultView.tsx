@@ -1,6 +1,7 @@
 import { CheckCircle2, Download } from "lucide-react";
 import { useEffect, useState } from "react";
 import { primaryLinkClass } from "../../../components/Button";
+import { ScrollRegion } from "../../../components/ScrollRegion";
 import { Notice } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
 import { type BatchResult, isExplanationColumn } from "../batch";
@@ -50,7 +51,7 @@ export function BatchResultView({ result, source }: { result: BatchResult; sourc
         </Notice>
       )}
       {result.preview.length > 0 && (
-        <div className="overflow-x-auto">
+        <ScrollRegion label="First predictions" className="overflow-x-auto">
           <table className="w-full text-sm" aria-label="First predictions">
             <caption className="pb-2 text-left text-xs text-muted">
               The first {result.preview.length} rows, in the order of your file. Columns named proba_… hold each class&apos;s probability
@@ -61,7 +62,7 @@ export function BatchResultView({ result, source }: { result: BatchResult; sourc
             <thead className="text-left text-xs text-muted">
               <tr>
                 {result.columns.map((column) => (
-                  <th key={column} scope="col" className="py-1.5 pr-3 font-medium">
+                  <th key={column} scope="col" className="whitespace-nowrap py-1.5 pr-3 font-medium">
                     {column}
                   </th>
                 ))}
@@ -71,7 +72,7 @@ export function BatchResultView({ result, source }: { result: BatchResult; sourc
               {result.preview.map((row, i) => (
                 <tr key={i}>
                   {result.columns.map((column, j) => (
-                    <td key={column} className="py-1.5 pr-3">
+                    <td key={column} className="whitespace-nowrap py-1.5 pr-3">
                       {previewCell(row[j])}
                     </td>
                   ))}
@@ -79,7 +80,7 @@ export function BatchResultView({ result, source }: { result: BatchResult; sourc
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </div>
   );
