@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from flowml.core.settings import Settings
+from flowml.services.batch_scoring import looks_like_id
 from flowml.storage import local_artifacts_root
 from tests.api.conftest import upload, wait_final
 from tests.conftest import api_key_for, bearer
@@ -124,6 +125,13 @@ def test_pass_through_suggests_the_id_column(client: TestClient, forest: dict[st
     assert columns["suggested"] == ["EmployeeNumber"]
     assert "OverTime" in columns["columns"] and "EmployeeNumber" in columns["columns"]
     assert HR_TARGET not in columns["columns"]
+
+
+def test_id_like_names() -> None:
+    ids = ["id", "ID", "order_id", "customer key", "Code", "EmployeeNumber", "customerId", "row-no", "uuid"]
+    others = ["paid", "Humid", "valid", "Age", "number_of_items", "keyboard", "economy"]
+    assert all(looks_like_id(name) for name in ids)
+    assert not any(looks_like_id(name) for name in others)
 
 
 def score(client: TestClient, model_id: str, path: Path, **params: Any) -> Any:

@@ -238,3 +238,24 @@ def test_deleting_a_project_returns_its_items_to_their_owners(
         assert item.status_code == 200 and item.json()["project_id"] is None
         assert client.get(url, headers=bob).status_code == 404
     assert client.get(f"/api/projects/{project['id']}", headers=alice).status_code == 404
+
+
+def test_deleting_a_user_dissolves_their_projects_and_keeps_others_items(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    """erin made a project that bob put a dataset into; an admin deletes erin (she owns no items): the project goes,
+    and bob's dataset is his private one again instead of pointing at a project that no longer exists."""
+    erin = member(client, "erin")
+    bob = people["bob"]
+    made = client.post("/api/projects", json={"name": "Erin's study"}, headers=erin).json()
+    assert client.put(f"/api/projects/{made['id']}/members/bob", json={"role": "editor"}, headers=erin).status_code == 200
+    table = b"x,y\n" + b"".join(f"{i},{i % 2}\n".encode() for i in range(20))
+    uploaded = client.post(
+        "/api/datasets/upload", files={"file": ("tiny.csv", table)}, data={"project_id": made["id"]}, headers=bob
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    erin_id = next(u["id"] for u in client.get("/api/users").json() if u["username"] == "erin")
+    assert client.delete(f"/api/users/{erin_id}").status_code == 204
+    dataset = client.get(f"/api/datasets/{uploaded.json()['id']}", headers=bob)
+    assert dataset.status_code == 200 and dataset.json()["project_id"] is None
+    assert made["id"] not in {p["id"] for p in client.get("/api/projects", headers=bob).json()["items"]}

@@ -33,8 +33,10 @@ from flowml.services.context import AppContext
 STALE_AFTER = timedelta(minutes=10)  # a running batch whose status has not moved for this long has died
 PROGRESS_EVERY_SECONDS = 1.0  # status writes while running: enough for a progress bar, few store writes
 ID_REASON_PREFIX = "identifier"  # dropped_columns reasons that mark an id column (engine/features.py)
-# A column whose name says it identifies a row: `id`, `EmployeeNumber`, `order_id`, `customer_key`, `Code`.
-ID_NAME = re.compile(r"(^|[_\s-])(id|key|number|no|code|uuid)$|(Id|ID|Number|Key)$|^id[_\s-]", re.IGNORECASE)
+# A column whose name says it identifies a row: `id`, `order_id`, `customer key`, `Code`, `EmployeeNumber`,
+# `customerId`; not `paid` or `humid` (the camelCase form needs the capital).
+ID_WORD = re.compile(r"(^|[_\s-])(id|key|number|no|code|uuid)$", re.IGNORECASE)
+ID_CAMEL = re.compile(r"[a-z0-9](Id|ID|Number|Key|No|Code)$")
 _tasks: set[asyncio.Task[None]] = set()  # running batches; a task only weakly referenced could be collected
 
 
@@ -72,8 +74,12 @@ def pass_through(record: TrainedModel) -> PassThroughColumns:
     ids = [str(e["name"]) for e in dropped if str(e.get("reason", "")).startswith(ID_REASON_PREFIX)]
     columns = inputs + [str(e["name"]) for e in dropped]
     if not ids:
-        ids = next(([name] for name in columns if ID_NAME.search(name)), [])
+        ids = next(([name] for name in columns if looks_like_id(name)), [])
     return PassThroughColumns(columns=columns, suggested=ids)
+
+
+def looks_like_id(name: str) -> bool:
+    return bool(ID_WORD.search(name) or ID_CAMEL.search(name))
 
 
 def check_keep_columns(frame: pd.DataFrame, keep: Sequence[str]) -> list[str]:

@@ -109,10 +109,31 @@ async def delete(ctx: AppContext, user: User, project_id: str) -> None:
     """Delete the project; its datasets, jobs and models go back to their owners' private space."""
     async with ctx.sessions() as session:
         project = await _managed(session, user, project_id)
-        for table in ITEM_TABLES:
-            await session.exec(update(table).where(table.project_id == project.id).values(project_id=None))
-        await session.delete(project)
+        await _dissolve(session, [project.id])
         await session.commit()
+
+
+async def dissolve_owned_by(session: AsyncSession, owner_id: str) -> None:
+    """Before a user is deleted: the projects they made go, and the items in them return to their owners' private
+    space (not left pointing at a project that no longer exists). The caller commits with the user's deletion."""
+    owned = (await session.exec(select(Project.id).where(Project.owner_id == owner_id))).all()
+    await _dissolve(session, list(owned))
+    # Their memberships in other people's projects go too (the foreign key cascades only where the database
+    # enforces it).
+    for membership in (await session.exec(select(ProjectMember).where(ProjectMember.user_id == owner_id))).all():
+        await session.delete(membership)
+
+
+async def _dissolve(session: AsyncSession, project_ids: list[str]) -> None:
+    if not project_ids:
+        return
+    for table in ITEM_TABLES:
+        await session.exec(update(table).where(col(table.project_id).in_(project_ids)).values(project_id=None))
+    members = select(ProjectMember).where(col(ProjectMember.project_id).in_(project_ids))
+    for membership in (await session.exec(members)).all():
+        await session.delete(membership)
+    for project in (await session.exec(select(Project).where(col(Project.id).in_(project_ids)))).all():
+        await session.delete(project)
 
 
 async def set_member(ctx: AppContext, user: User, project_id: str, who: str, role: str) -> ProjectView:

@@ -381,6 +381,10 @@ async def delete_user(ctx: AppContext, actor: User, user_id: str) -> None:
                 f"'{user.username}' still owns {owned} datasets, jobs or models; deactivate the account instead, "
                 "or delete those first."
             )
+        # Here, not at the top: projects -> access -> users (is_admin) would be a cycle at import time.
+        from flowml.services import projects
+
+        await projects.dissolve_owned_by(session, user.id)
         await session.delete(user)
         await session.commit()
 
