@@ -45,7 +45,7 @@ def test_keep_a_trial_then_compare_it_with_the_jobs_model(
     page.goto(f"{analyst.url}/jobs/{hr.job_id}")
     if rank > TOP_ROWS:
         page.get_by_role("button", name=re.compile(r"Show all \d+ trials")).click()
-    keep = page.get_by_role("button", name=f"Keep trial {number} ({algorithm}) as its own model")
+    keep = page.get_by_role("button", name=f"Keep as model: trial {number} ({algorithm})")
     keep.scroll_into_view_if_needed()
     keep.click()
     # The refit runs on the server; the row says so, then links the new model.

@@ -4,13 +4,16 @@ import { useLabels } from "../../meta/useLabels";
 import { useCancelJob, useStopJob } from "../api";
 import { isActive } from "../status";
 import { ConfirmAction } from "../../../components/ConfirmAction";
+import { useJobAccess } from "../../history/api";
 
-/** Stop (keep the best model so far) and Cancel (no model), each behind a question. Errors toast via the client. */
+/** Stop (keep the best model so far) and Cancel (no model), each behind a question. Errors toast via the client.
+ * Offered only to who may change the job (the server's answer, GET .../access): a project viewer watches. */
 export function JobActions({ job }: { job: Job }) {
   const cancel = useCancelJob(job.id);
   const stop = useStopJob(job.id);
   const labels = useLabels();
-  if (!isActive(job.status)) return null;
+  const access = useJobAccess(job.id);
+  if (!isActive(job.status) || !access.data?.can_change) return null;
   // Stopping keeps the best model, so it needs one; it also only means something while the search runs.
   const canStop = job.status === "running" && job.stage === "searching" && job.best_score !== null;
   return (

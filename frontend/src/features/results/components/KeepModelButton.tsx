@@ -3,6 +3,7 @@ import { Link } from "react-router";
 import type { Id, Trial } from "../../../api/types";
 import { Button } from "../../../components/ui/button";
 import { compareUrl } from "../../compare/compare";
+import { useJobAccess } from "../../history/api";
 import { refitsByTrial, useJobRefits, useKeepTrial } from "../refits";
 
 interface KeepModelButtonProps {
@@ -17,8 +18,11 @@ interface KeepModelButtonProps {
 export function KeepModelButton({ jobId, trial, jobModelId }: KeepModelButtonProps) {
   const refits = useJobRefits(jobId);
   const keep = useKeepTrial(jobId);
+  const access = useJobAccess(jobId);
   if (trial.status !== "completed" || trial.score === null) return null;
   const refit = refits.data ? refitsByTrial(refits.data).get(trial.trial_number) : undefined;
+  // A project viewer may open what others kept but not keep one (the server would answer 403).
+  if (!access.data?.can_change && refit?.state !== "completed") return null;
   const label = `trial ${trial.trial_number} (${trial.algorithm})`;
 
   if (refit?.state === "running" || keep.isPending) {
@@ -52,7 +56,8 @@ export function KeepModelButton({ jobId, trial, jobModelId }: KeepModelButtonPro
       variant="ghost"
       size="sm"
       onClick={() => keep.mutate(trial.trial_number)}
-      aria-label={`${failed ? "Retry keeping" : "Keep"} ${label} as its own model`}
+      // The visible words first (WCAG 2.5.3, label in name), then which row.
+      aria-label={`${failed ? "Retry keep" : "Keep as model"}: ${label}`}
       title="Refit this trial on all rows and keep it as a model you can deploy"
     >
       {failed ? <RotateCcw aria-hidden /> : <PackagePlus aria-hidden />}
