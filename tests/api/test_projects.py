@@ -248,7 +248,8 @@ def test_deleting_a_user_dissolves_their_projects_and_keeps_others_items(
     erin = member(client, "erin")
     bob = people["bob"]
     made = client.post("/api/projects", json={"name": "Erin's study"}, headers=erin).json()
-    assert client.put(f"/api/projects/{made['id']}/members/bob", json={"role": "editor"}, headers=erin).status_code == 200
+    joined = client.put(f"/api/projects/{made['id']}/members/bob", json={"role": "editor"}, headers=erin)
+    assert joined.status_code == 200, joined.text
     table = b"x,y\n" + b"".join(f"{i},{i % 2}\n".encode() for i in range(20))
     uploaded = client.post(
         "/api/datasets/upload", files={"file": ("tiny.csv", table)}, data={"project_id": made["id"]}, headers=bob

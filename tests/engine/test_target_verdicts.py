@@ -45,3 +45,12 @@ def test_fold_notes_follow_n_folds_but_acceptance_does_not() -> None:
     assert judge_target(y, n_folds=3)["auto"].notes == ()
     lonely = pd.Series(["a"] * 20 + ["b"], name="y")
     assert [judge_target(lonely, n_folds=n)["auto"].accepted for n in (2, 5, 10)] == [False, False, False]
+
+
+def test_lists_and_records_are_refused_in_words_not_a_crash() -> None:
+    """Uploads store nested values as text, but a notebook or CLI frame may hold lists (pandas cannot count them)."""
+    nested = pd.Series([[1, 2], [3], None, [1, 2]], name="tags")
+    verdicts = judge_target(nested)
+    message = "target column 'tags' holds lists or records, not single values; pick a numeric or categorical column"
+    messages = {choice: verdict.message for choice, verdict in verdicts.items()}
+    assert messages == dict.fromkeys(PROBLEM_TYPE_CHOICES, message)

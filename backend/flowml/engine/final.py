@@ -93,7 +93,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         if deadline.remaining() > IMPORTANCE_SAFETY * fit_time:
             importance = feature_importance(df, plan, task, algorithm, spec, metric, deadline, notes)
             if isinstance(model, EnsembleModel):
-                notes.append(f"feature importance measured on the ensemble's strongest member ({spec.algorithm})")
+                notes.append(f"feature importance measured on the ensemble's strongest member ({algorithm.label})")
         elif not deadline.expired():
             # No time for a held-out refit: measure on training rows with the final model itself (predictions
             # only). It shows what the model relies on, though an overfit model's reliance looks larger.
@@ -156,7 +156,9 @@ def _ensemble(
         if entry["algorithm"] == spec.algorithm and entry["params"] == spec.params:
             members.append(best)
         elif deadline.remaining() < MEMBER_SAFETY * float(entry.get("fit_time", 0.0)):
-            notes.append(f"ensemble member {entry['algorithm']} left out: the time budget ran out")
+            # Notes are read by analysts on the model page: the algorithm's label, not its code name.
+            left_out = (registry or builtin_registry()).get(entry["algorithm"]).label
+            notes.append(f"ensemble member {left_out} left out: the time budget ran out")
             continue
         else:
             algorithm = (registry or builtin_registry()).get(entry["algorithm"])

@@ -87,8 +87,21 @@ def check_target(y: pd.Series, requested: str, n_folds: int = DEFAULT_FOLDS) -> 
     Raises InvalidInputError with the message the user is shown (a REST 422, a CLI error); every caller that asks
     "may this column be trained as this type" goes through here, so they cannot disagree.
     """
+    _check_scalar_values(y)
     problem = resolve_problem_type(y, requested)
     return problem, validate_target(y, problem, n_folds)
+
+
+def _check_scalar_values(y: pd.Series) -> None:
+    """Refuse a column of lists or records (a nested JSON or Parquet column): its values are neither labels nor
+    numbers, and cannot even be counted. A column holds one type, so its first value tells."""
+    if y.dtype != object:
+        return
+    present = y.dropna()
+    if not present.empty and isinstance(present.iloc[0], (list, tuple, dict, np.ndarray)):
+        raise InvalidInputError(
+            f"target column {y.name!r} holds lists or records, not single values; pick a numeric or categorical column"
+        )
 
 
 def judge_target(y: pd.Series, n_folds: int = DEFAULT_FOLDS) -> dict[str, TargetVerdict]:

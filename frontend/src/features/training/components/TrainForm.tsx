@@ -73,7 +73,9 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
       ? { state: "done", checks }
       : stats.isError
         ? { state: "error", message: stats.error.message }
-        : { state: "loading" };
+        : statsData
+          ? { state: "error", message: `the statistics have no verdict on "${form.target}"` }
+          : { state: "loading" };
   const task = effectiveTask(form.problemType, detection);
   const algorithms = useAlgorithms(task);
   const metrics = useMetrics(task);
