@@ -160,6 +160,22 @@ def _finished_job(client: TestClient, dataset_id: str) -> dict[str, Any]:
     return job
 
 
+def _explained_batch(client: TestClient, model_id: str) -> str:
+    """A file scored with explanations in the background, finished, so its status and result can be asked for."""
+    rows = dataset_path("titanic.csv").read_text(encoding="utf-8").splitlines()[:21]
+    response = client.post(
+        f"/api/results/model/{model_id}/predict/batch",
+        params={"explain": "true"},
+        files={"file": ("rows.csv", "\n".join(rows).encode())},
+    )
+    assert response.status_code == 202, response.text
+    deadline = time.monotonic() + 60
+    while client.get(response.json()["status_url"]).json()["state"] == "running":
+        assert time.monotonic() < deadline, "the explained batch did not finish in 60 s"
+        time.sleep(0.2)
+    return str(response.json()["batch_id"])
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     data_dir = tmp_path_factory.mktemp("fuzz")
@@ -173,6 +189,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         assert spare.status_code == 201, spare.text
         job = _finished_job(client, titanic["id"])
         model = client.get(f"/api/results/model/{job['model_id']}").json()
+        batch_id = _explained_batch(client, job["model_id"])
         tokens = [client.post("/api/workers/tokens", json={"name": name}) for name in ("fuzz", "to revoke")]
         assert all(r.status_code == 201 for r in tokens), [r.text for r in tokens]
         # A member to change and one to delete; a spare key of the admin's to delete (not the one the client uses).
@@ -194,6 +211,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 "sha256": [titanic["sha256"], iris["sha256"]],
                 "token_id": [tokens[0].json()["id"]],
                 "user_id": [members[0].json()["id"]],
+                "batch_id": [batch_id],
             },
             doomed={
                 "dataset_id": [spare.json()["id"]],
