@@ -99,6 +99,7 @@ DESTRUCTIVE = (
     "DELETE /api/workers/tokens/{token_id}",
     "DELETE /api/auth/keys/{key_id}",
     "DELETE /api/users/{user_id}",
+    "DELETE /api/projects/{project_id}",
 )
 
 
@@ -199,6 +200,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         assert all(r.status_code == 201 for r in members), [r.text for r in members]
         spare_key = client.post("/api/auth/keys", json={"name": "to delete"})
         assert spare_key.status_code == 201, spare_key.text
+        # A project with a member in it (so removing one can succeed), and one to delete.
+        projects = [client.post("/api/projects", json={"name": name}) for name in ("fuzz", "to delete")]
+        assert all(r.status_code == 201 for r in projects), [r.text for r in projects]
+        joined = client.put(
+            f"/api/projects/{projects[0].json()['id']}/members/{members[0].json()['id']}", json={"role": "viewer"}
+        )
+        assert joined.status_code == 200, joined.text
         yield World(
             client=client,
             schema=schemathesis.openapi.from_dict(client.get("/openapi.json").json()),
@@ -212,12 +220,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 "token_id": [tokens[0].json()["id"]],
                 "user_id": [members[0].json()["id"]],
                 "batch_id": [batch_id],
+                "project_id": [projects[0].json()["id"]],
             },
             doomed={
                 "dataset_id": [spare.json()["id"]],
                 "token_id": [tokens[1].json()["id"]],
                 "user_id": [members[1].json()["id"]],
                 "key_id": [spare_key.json()["id"]],
+                "project_id": [projects[1].json()["id"]],
             },
             targets=[(d["id"], c["name"]) for d in (titanic, iris) for c in d["columns"]],
             algorithms=[a["name"] for a in client.get("/api/algorithms").json()],
