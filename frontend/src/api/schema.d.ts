@@ -4603,6 +4603,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
+            /** @description A viewer of the project named by project_id */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such project that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description The body is larger than MAX_UPLOAD_SIZE_MB (uploads) or MAX_REQUEST_BODY_KB (everything else) */
             413: {
                 headers: {
@@ -5076,6 +5094,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
             };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
             401: {
                 headers: {
@@ -5225,6 +5252,15 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectOut"];
                 };
             };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
             401: {
                 headers: {
@@ -5287,6 +5323,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
@@ -5880,6 +5925,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrainedModelPublic"];
+                };
+            };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
@@ -6553,6 +6607,15 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionThreshold"];
                 };
             };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
             401: {
                 headers: {
@@ -6626,6 +6689,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
             401: {
@@ -6920,6 +6992,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobPublic"];
+                };
+            };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */

@@ -117,7 +117,16 @@ class DatasetStats(BaseModel):
     "/upload",
     status_code=status.HTTP_201_CREATED,
     response_model=DatasetPublic,
-    responses=error_responses(400, 413, 415, 422, 503),
+    responses=error_responses(
+        400,
+        403,
+        404,
+        413,
+        415,
+        422,
+        503,
+        notes={403: "A viewer of the project named by project_id", 404: "No such project that the caller may see"},
+    ),
 )
 async def upload_dataset(
     ctx: CtxDep,

@@ -25,7 +25,9 @@ _EDIT_NOTES = {
 
 
 @router.patch(
-    "/api/training/jobs/{job_id}", response_model=JobPublic, responses=error_responses(403, 404, 422, notes=_EDIT_NOTES)
+    "/api/training/jobs/{job_id}",
+    response_model=JobPublic,
+    responses=error_responses(400, 403, 404, 422, notes=_EDIT_NOTES),
 )
 async def edit_job(ctx: CtxDep, user: CurrentUser, job: EditableJobDep, body: HistoryEdit) -> Any:
     """Rename the job, set its notes or tags, or move it into a project (`project_id`) or back to private
@@ -36,7 +38,7 @@ async def edit_job(ctx: CtxDep, user: CurrentUser, job: EditableJobDep, body: Hi
 @router.patch(
     "/api/results/model/{model_id}",
     response_model=TrainedModelPublic,
-    responses=error_responses(403, 404, 422, notes=_EDIT_NOTES),
+    responses=error_responses(400, 403, 404, 422, notes=_EDIT_NOTES),
 )
 async def edit_model(ctx: CtxDep, user: CurrentUser, model: EditableModelDep, body: HistoryEdit) -> Any:
     """Rename the model, set its notes or tags, or move it into a project or back to private."""

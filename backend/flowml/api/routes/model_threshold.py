@@ -64,7 +64,7 @@ class DecisionThreshold(BaseModel):
 @router.put(
     "/model/{model_id}/threshold",
     response_model=DecisionThreshold,
-    responses=error_responses(403, 404, 422, 500, 503, notes=_NOTES),
+    responses=error_responses(400, 403, 404, 422, 500, 503, notes=_NOTES),
 )
 async def set_threshold(ctx: CtxDep, model: EditableModelDep, user: CurrentUser, body: ThresholdRequest) -> Any:
     """Save the decision threshold of a yes/no model: predict (one row, rows, a batch file), ONNX serving and the
@@ -79,7 +79,7 @@ async def set_threshold(ctx: CtxDep, model: EditableModelDep, user: CurrentUser,
     "/model/{model_id}/threshold",
     status_code=204,
     response_class=Response,
-    responses=error_responses(403, 404, 422, 500, 503, notes=_NOTES),
+    responses=error_responses(400, 403, 404, 422, 500, 503, notes=_NOTES),
 )
 async def clear_threshold(ctx: CtxDep, model: EditableModelDep) -> Response:
     """Go back to predicting the more likely class (the same as a threshold of 0.5, ties aside)."""

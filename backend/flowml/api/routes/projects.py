@@ -83,7 +83,7 @@ def _out(view: ProjectView) -> ProjectOut:
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectOut, responses=error_responses(422))
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectOut, responses=error_responses(400, 422))
 async def create_project(ctx: CtxDep, user: CurrentUser, body: ProjectCreate) -> Any:
     """A new project with the caller as its owner."""
     return _out(await projects.create(ctx, user, body.name, body.description))
@@ -101,7 +101,7 @@ async def get_project(ctx: CtxDep, user: CurrentUser, project_id: str) -> Any:
     return _out(await projects.view(ctx, user, project_id))
 
 
-@router.patch("/{project_id}", response_model=ProjectOut, responses=error_responses(403, 404, 422, notes=_MANAGE))
+@router.patch("/{project_id}", response_model=ProjectOut, responses=error_responses(400, 403, 404, 422, notes=_MANAGE))
 async def update_project(ctx: CtxDep, user: CurrentUser, project_id: str, body: ProjectUpdate) -> Any:
     return _out(await projects.update_project(ctx, user, project_id, body.name, body.description))
 
@@ -118,7 +118,9 @@ async def delete_project(ctx: CtxDep, user: CurrentUser, project_id: str) -> Res
 @router.put(
     "/{project_id}/members/{user_id}",
     response_model=ProjectOut,
-    responses=error_responses(403, 404, 409, 422, notes={**_MANAGE, **_LAST_OWNER, 404: "No such project or user"}),
+    responses=error_responses(
+        400, 403, 404, 409, 422, notes={**_MANAGE, **_LAST_OWNER, 404: "No such project or user"}
+    ),
 )
 async def set_member(ctx: CtxDep, user: CurrentUser, project_id: str, user_id: UserRef, body: MemberRole) -> Any:
     """Add a member with a role, or change a member's role (owners and admins)."""
