@@ -106,9 +106,20 @@ def test_pick_models_on_the_models_page_and_compare(
     expect(page.get_by_text("these models predict different things")).to_be_visible(timeout=30_000)
 
 
-def test_compare_jobs_by_their_delivered_models(analyst: Analyst, analyst_page: Page) -> None:
-    page = analyst_page
-    page.goto(f"{analyst.url}/compare?jobs={analyst.hr.job_id},{analyst.delivery.job_id}")
+def test_compare_jobs_by_their_delivered_models(
+    analyst: Analyst, analyst_api: httpx.Client, analyst_page: Page
+) -> None:
+    page, hr, delivery = analyst_page, analyst.hr, analyst.delivery
+    # Ticked on the Jobs page, as with models: the comparison is of the models the jobs delivered.
+    page.goto(f"{analyst.url}/jobs")
+    expect(page.get_by_role("button", name=re.compile("^Compare"))).to_be_disabled()
+    for table in (hr, delivery):
+        job = analyst_api.get(f"/api/training/jobs/{table.job_id}").json()
+        page.get_by_role(
+            "checkbox", name=f"Pick {job['name'] or job['target_column']} ({table.job_id[:8]}) to compare"
+        ).check()
+    page.get_by_role("link", name="Compare 2").click()
+    expect(page).to_have_url(re.compile(rf"/compare\?jobs={hr.job_id},{delivery.job_id}$"))
     expect(page.get_by_text("these models predict different things")).to_be_visible(timeout=30_000)
     page.goto(f"{analyst.url}/compare")
     expect(page.get_by_text("Pick two or more models to compare")).to_be_visible()

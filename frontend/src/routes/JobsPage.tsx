@@ -1,10 +1,13 @@
 import { ListChecks } from "lucide-react";
+import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { primaryLinkClass } from "../components/Button";
 import { Card } from "../components/Card";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
 import { EmptyState } from "../components/States";
+import { toggleSelection } from "../features/compare/compare";
+import { CompareButton } from "../features/compare/components/CompareButton";
 import { useFilteredJobs } from "../features/history/api";
 import { HistoryFilterBar } from "../features/history/components/HistoryFilterBar";
 import { isFiltered, readFilters, tagsOf } from "../features/history/filters";
@@ -23,6 +26,8 @@ export function JobsPage() {
   const jobs = useFilteredJobs(filters);
   // The unfiltered list (shared with other pages' cache) says whether there are any jobs at all, and every tag.
   const all = useJobs();
+  // Finished jobs ticked to compare their delivered models side by side.
+  const [picked, setPicked] = useState<string[]>([]);
   const shown = params.get("show");
   const group: JobFilter = isGroup(shown) ? shown : "all";
   const setGroup = (value: JobFilter) =>
@@ -41,9 +46,12 @@ export function JobsPage() {
         title="Training jobs"
         subtitle="Every training run: open one to watch it live or to see its results."
         actions={
-          <Link to="/train" className={primaryLinkClass}>
-            New training
-          </Link>
+          <>
+            <CompareButton kind="jobs" picked={picked} />
+            <Link to="/train" className={primaryLinkClass}>
+              New training
+            </Link>
+          </>
         }
       />
       <Card>
@@ -70,7 +78,10 @@ export function JobsPage() {
                     {matching.length === 0 ? (
                       <EmptyState title={isFiltered(filters) ? "No job matches the search" : "No jobs in this group"} />
                     ) : (
-                      <JobList jobs={matching} />
+                      <JobList
+                        jobs={matching}
+                        selection={{ selected: picked, onToggle: (id) => setPicked((current) => toggleSelection(current, id)) }}
+                      />
                     )}
                   </div>
                 );

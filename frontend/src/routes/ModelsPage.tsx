@@ -1,12 +1,12 @@
-import { ArrowRightLeft, Boxes } from "lucide-react";
+import { Boxes } from "lucide-react";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { Card } from "../components/Card";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
 import { EmptyState } from "../components/States";
-import { Button } from "../components/ui/button";
-import { compareUrl, MAX_COMPARE, MIN_COMPARE, toggleSelection } from "../features/compare/compare";
+import { toggleSelection } from "../features/compare/compare";
+import { CompareButton } from "../features/compare/components/CompareButton";
 import { useFilteredModels } from "../features/history/api";
 import { HistoryFilterBar } from "../features/history/components/HistoryFilterBar";
 import { isFiltered, readFilters, tagsOf } from "../features/history/filters";
@@ -20,23 +20,9 @@ export function ModelsPage() {
   // The unfiltered list says whether there are any models at all, and every tag for the tag menu.
   const all = useModels();
   const [picked, setPicked] = useState<string[]>([]);
-  const canCompare = picked.length >= MIN_COMPARE && picked.length <= MAX_COMPARE;
-  const compare = (
-    <Button asChild={canCompare} variant="secondary" disabled={!canCompare} title={`Tick ${MIN_COMPARE} to ${MAX_COMPARE} models to compare them`}>
-      {canCompare ? (
-        <Link to={compareUrl("models", picked)}>
-          <ArrowRightLeft aria-hidden /> Compare {picked.length}
-        </Link>
-      ) : (
-        <>
-          <ArrowRightLeft aria-hidden /> Compare{picked.length > 0 ? ` ${picked.length}` : ""}
-        </>
-      )}
-    </Button>
-  );
   return (
     <>
-      <PageHeader title="Models" subtitle="Each finished training job keeps its best model." actions={compare} />
+      <PageHeader title="Models" subtitle="Each finished training job keeps its best model." actions={<CompareButton kind="models" picked={picked} />} />
       <Card>
         {all.data?.items.length !== 0 && (
           <div className="mb-4">

@@ -1,23 +1,25 @@
 import type { Trial } from "../../api/types";
 import { isRankable } from "./events";
 
-/** Distinct hues readable on both the dark and the light theme; enough for every built-in algorithm; more reuse them. */
+/** Distinct hues for the algorithms' dots, each at least 3:1 against every background of both themes (WCAG 1.4.11,
+ * non-text contrast; chart.test.ts checks them against index.css); enough for every built-in algorithm; more reuse
+ * them. */
 export const ALGORITHM_COLORS = [
   "#6366f1",
-  "#f59e0b",
-  "#10b981",
-  "#ec4899",
-  "#0ea5e9",
+  "#ea580c",
+  "#059669",
+  "#db2777",
+  "#0284c7",
   "#a855f7",
-  "#84cc16",
-  "#f97316",
-  "#14b8a6",
-  "#e11d48",
-  "#eab308",
-  "#94a3b8",
-  "#d946ef",
-  "#22d3ee",
+  "#4d7c0f",
   "#b45309",
+  "#0d9488",
+  "#e11d48",
+  "#a16207",
+  "#64748b",
+  "#c026d3",
+  "#0891b2",
+  "#c2410c",
   "#15803d",
 ] as const;
 

@@ -5,17 +5,30 @@ import { StatusBadge } from "../../../components/StatusBadge";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
 import { useLabels } from "../../meta/useLabels";
+import { PROBLEM_TYPE_TEXT } from "../../training/problemType";
 import { isActive } from "../status";
 import { ScrollRegion } from "../../../components/ScrollRegion";
 import { TagList } from "../../history/components/TagList";
 
-export function JobList({ jobs }: { jobs: Job[] }) {
+/** Ticked jobs (in picking order) and how to tick one: the Jobs page's "Compare" selection. Only a job that
+ * delivered a model can be ticked: the comparison is of the models jobs deliver. */
+export interface JobSelection {
+  selected: readonly string[];
+  onToggle: (id: string) => void;
+}
+
+export function JobList({ jobs, selection }: { jobs: Job[]; selection?: JobSelection }) {
   const labels = useLabels();
   return (
     <ScrollRegion label="Jobs" className="overflow-x-auto">
       <table className="w-full text-sm">
         <thead className="text-left text-xs text-muted uppercase">
           <tr>
+            {selection && (
+              <th scope="col" className="w-8 py-2 pr-2">
+                <span className="sr-only">Pick to compare</span>
+              </th>
+            )}
             <th className="py-2 pr-4 font-medium">Job</th>
             <th className="py-2 pr-4 font-medium">Status</th>
             <th className="w-40 py-2 pr-4 font-medium">Progress</th>
@@ -26,12 +39,25 @@ export function JobList({ jobs }: { jobs: Job[] }) {
         <tbody className="divide-y divide-line">
           {jobs.map((job) => (
             <tr key={job.id} className="hover:bg-raised/50">
+              {selection && (
+                <td className="py-2 pr-2">
+                  {job.status === "completed" && job.model_id && (
+                    <input
+                      type="checkbox"
+                      className="size-4 accent-[var(--accent)]"
+                      checked={selection.selected.includes(job.id)}
+                      onChange={() => selection.onToggle(job.id)}
+                      aria-label={`Pick ${job.name || job.target_column} (${job.id.slice(0, 8)}) to compare`}
+                    />
+                  )}
+                </td>
+              )}
               <td className="max-w-72 py-2 pr-4">
                 <Link to={`/jobs/${job.id}`} className="block truncate font-medium text-accent hover:underline">
                   {job.name || job.target_column}
                 </Link>
                 <span className="text-xs text-muted">
-                  predict {job.target_column} · {job.problem_type} · {labels.metric(job.metric)}
+                  predict {job.target_column} · {PROBLEM_TYPE_TEXT[job.problem_type].label} · {labels.metric(job.metric)}
                 </span>
                 {job.tags && job.tags.length > 0 && (
                   <div className="mt-1">
