@@ -244,7 +244,7 @@ async def refit_trial(ctx: AppContext, job: Job, trial: Trial, dataset: Dataset,
             metric=job.metric,
             seed=job.seed,
             output_dir=str(workdir),
-            leaderboard=await packaging._leaderboard(ctx, job.id),
+            leaderboard=await packaging.leaderboard_of(ctx, job.id),
             model_id=model_id,
             algorithm=trial.algorithm,
             params=trial.params,
@@ -264,7 +264,7 @@ async def refit_trial(ctx: AppContext, job: Job, trial: Trial, dataset: Dataset,
         result, oof_error = final.result(), held_out.result()
         card = {**result.card, "trial_number": trial.trial_number}
         # The same facts the job's model carries (validation used, default name, which trial it is), by the same code.
-        card.update(packaging._delivery_facts(job, _single_choice(job, trial), card))
+        card.update(packaging.delivery_facts(job, _single_choice(job, trial), card))
         # Named apart from the job's model of the same algorithm, in lists and side by side.
         card["default_name"] = f"{algorithm_label(trial.algorithm)}, trial {trial.trial_number} · {job.target_column}"
         if oof_error is None:
@@ -291,8 +291,8 @@ async def refit_trial(ctx: AppContext, job: Job, trial: Trial, dataset: Dataset,
             result.card = {**card, "evaluation": {"available": False, "reason": reason}}
             await asyncio.to_thread(add_evaluation, workdir, result.card, None)
         stored = True
-        await packaging._store_package(ctx, model_id, workdir)
-        await packaging._record_model(ctx, model_id, job, result, trial.score, trial_number=trial.trial_number)
+        await packaging.store_package(ctx, model_id, workdir)
+        await packaging.record_model(ctx, model_id, job, result, trial.score, trial_number=trial.trial_number)
     except BaseException:
         if stored:  # the row was not written (or failed): a package without a row would never be found again
             with contextlib.suppress(Exception):

@@ -39,7 +39,7 @@ async def finalize(
             metric=job.metric,
             seed=job.seed,
             output_dir=str(workdir),
-            leaderboard=await _leaderboard(ctx, job.id),
+            leaderboard=await leaderboard_of(ctx, job.id),
             model_id=model_id,
             cancel_path=str(cancel_file(ctx, job.id)),
             **choice.spec_fields(),
@@ -60,15 +60,15 @@ async def finalize(
             ensemble=choice.ensemble,
             validation=job.validation,
         )
-        result.card = {**result.card, **_delivery_facts(job, choice, result.card)}
-        await _store_package(ctx, model_id, workdir)
-        await _record_model(ctx, model_id, job, result, spec.cv_score)
+        result.card = {**result.card, **delivery_facts(job, choice, result.card)}
+        await store_package(ctx, model_id, workdir)
+        await record_model(ctx, model_id, job, result, spec.cv_score)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return model_id
 
 
-def _delivery_facts(job: Job, choice: FinalChoice, card: dict[str, Any]) -> dict[str, Any]:
+def delivery_facts(job: Job, choice: FinalChoice, card: dict[str, Any]) -> dict[str, Any]:
     """What the card adds for the dashboard: the validation the search used, the model's default name, and which
     trials it is made of (the leaderboard marks them; the final fit may have dropped planned members, so the card's
     members, matched back to trials, are the truth)."""
@@ -103,13 +103,13 @@ def _naming_facts(job: Job, card: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _leaderboard(ctx: AppContext, job_id: str) -> list[dict[str, Any]]:
+async def leaderboard_of(ctx: AppContext, job_id: str) -> list[dict[str, Any]]:
     async with ctx.sessions() as session:
         rows = (await session.exec(select(Trial).where(Trial.job_id == job_id, Trial.status == "completed"))).all()
     return [trial_view(t).model_dump(mode="json") for t in rows]
 
 
-async def _store_package(ctx: AppContext, model_id: str, workdir: Path) -> None:
+async def store_package(ctx: AppContext, model_id: str, workdir: Path) -> None:
     def upload() -> None:
         for file in sorted(workdir.iterdir()):
             ctx.store.put_file(f"models/{model_id}/{file.name}", file)
@@ -117,7 +117,7 @@ async def _store_package(ctx: AppContext, model_id: str, workdir: Path) -> None:
     await asyncio.to_thread(upload)
 
 
-async def _record_model(
+async def record_model(
     ctx: AppContext,
     model_id: str,
     job: Job,
