@@ -79,6 +79,7 @@ ENSEMBLE_CARD = {
     "algorithm": "ensemble",
     "params": {"members": [{"algorithm": "svm", "params": {}, "weight": 0.6}, {"algorithm": "lr", "weight": 0.4}]},
     "default_name": "Ensemble of 2 · Attrition",
+    "ensemble_metrics": {"accuracy": 0.83, "roc_auc": 0.8598},
     "delivered": {
         "kind": "ensemble",
         "members": [
@@ -104,7 +105,13 @@ def test_leaderboard_and_curve_end_at_the_delivered_ensemble(client: TestClient)
     assert delivered["fit_time"] == pytest.approx(2.0 + 3.0)
     # The seed view lists the ensemble as a model of its own, at its rank.
     assert len(board["models"]) == len(board["items"]) + 1
-    assert board["models"][0] == {"algorithm": "ensemble", "metrics": {"roc_auc": 0.8598}, "training_time": 5.0}
+    # With the other metrics measured on the blend (the card's ensemble_metrics), like a trial's other_metrics.
+    assert board["models"][0] == {
+        "algorithm": "ensemble",
+        "metrics": {"accuracy": 0.83, "roc_auc": 0.8598},
+        "training_time": 5.0,
+    }
+    assert delivered["other_metrics"] == {"accuracy": 0.83, "roc_auc": 0.8598}
     assert [m["algorithm"] for m in board["models"][1:]] == [t["algorithm"] for t in board["items"]]
 
     points = client.get(f"/api/results/job/{job_id}/curve").json()["points"]

@@ -205,11 +205,17 @@ def test_an_ensemble_is_compared_by_its_members(client: TestClient, job: dict[st
     assert response.status_code == 200, response.text
     compared = response.json()["models"][0]
     assert compared["kind"] == "ensemble" and compared["trials"] == [t["trial_number"] for t in trials]
-    # Its speed is its members' together; of its metrics only its own out-of-fold score was measured.
+    # Its speed is its members' together; a card without ensemble_metrics (an older model): only its own score.
     assert compared["fit_time"] == pytest.approx(sum(t["fit_time"] for t in trials))
     assert compared["predict_time_per_row"] == pytest.approx(sum(t["predict_time_per_row"] for t in trials))
     assert compared["metrics"] == {"roc_auc": 0.9}
     assert compared["roc"] == [] and "it was trained before evaluation was recorded" in compared["evaluation_missing"]
+    # An ensemble whose card records its other metrics (measured on the blend) shows them beside its score.
+    recorded = {**card, "ensemble_metrics": {"accuracy": 0.81, "f1": 0.52}}
+    measured = client.portal.call(_insert_model_of, ctx, job["id"], "ensemble", recorded)
+    response = client.get("/api/results/compare", params={"models": f"{measured},{job['model_id']}"})
+    assert response.status_code == 200, response.text
+    assert response.json()["models"][0]["metrics"] == {"roc_auc": 0.9, "accuracy": 0.81, "f1": 0.52}
 
 
 def test_someone_elses_job_and_models_are_404(client: TestClient, job: dict[str, Any], kept: dict[str, Any]) -> None:

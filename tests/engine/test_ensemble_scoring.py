@@ -12,7 +12,7 @@ from sklearn.metrics import roc_auc_score
 
 from flowml.engine.ensemble import EnsemblePlan
 from flowml.engine.features import plan_features
-from flowml.engine.final_choice import final_choice, fold_mean_score
+from flowml.engine.final_choice import final_choice, fold_mean_score, fold_mean_scores
 from flowml.engine.metrics import get_metric
 from flowml.engine.problem import encode_target
 from flowml.engine.search import SearchConfig, SearchOutcome
@@ -83,6 +83,14 @@ def test_the_blend_is_scored_per_fold_like_a_trial(setup: tuple[SearchConfig, np
     expected = _per_fold(y, 0.75 * _load(results[0]) + 0.25 * _load(results[1]))
     metric = get_metric("roc_auc", ProblemType.BINARY)
     assert fold_mean_score(config, plan, (y, FOLDS), metric) == pytest.approx(expected)
+    # Its other metrics the way a trial's other_metrics are measured: per fold, then the mean (accuracy here).
+    measured = fold_mean_scores(config, plan, (y, FOLDS), metric)
+    assert measured is not None and measured[0] == pytest.approx(expected)
+    blend_proba = 0.75 * _load(results[0]) + 0.25 * _load(results[1])
+    folds = make_folds(y, ProblemType.BINARY, FOLDS, 0, "cv")
+    accuracy = np.mean([np.mean(blend_proba[test].argmax(axis=1) == y[test]) for _, test in folds])
+    assert measured[1]["accuracy"] == pytest.approx(accuracy)
+    assert measured[1]["roc_auc"] == pytest.approx(expected) and "f1" in measured[1]
     # The pooled AUC that selection uses is another number: the reason the ensemble needs its own scoring.
     pooled = roc_auc_score(y, (0.75 * _load(results[0]) + 0.25 * _load(results[1]))[:, 1])
     assert pooled != pytest.approx(expected, abs=1e-9)
@@ -101,6 +109,8 @@ def test_an_ensemble_is_delivered_only_when_it_beats_the_best_trial_per_fold(
     blended = sum(w * _load(results[n]) for n, w in weights.items())
     assert choice.ensemble_score == pytest.approx(_per_fold(y, np.asarray(blended)))
     assert choice.ensemble_score is not None and best.score is not None and choice.ensemble_score > best.score
+    # The blend's other metrics travel with the choice into the final spec (and so the model card).
+    assert choice.spec_fields()["ensemble_metrics"]["roc_auc"] == pytest.approx(choice.ensemble_score)
 
     # A best trial that (per fold) already scores above any blend keeps the job a single model, and says why.
     best.score = 0.999

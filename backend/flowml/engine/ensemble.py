@@ -38,6 +38,9 @@ class EnsemblePlan:
     best_single_score: float
     rows_scored: int
     notes: list[str] = field(default_factory=list)
+    # Every other metric of the task, measured like the trials' other_metrics (per validation fold, averaged), once
+    # the blend has been scored that way (engine/final_choice.py); empty before.
+    other_metrics: dict[str, float] = field(default_factory=dict)
 
     def to_spec(self) -> list[dict[str, Any]]:
         return [

@@ -72,7 +72,9 @@ async def run_final_with_fallback(executor: TrialExecutor, spec: FinalSpec) -> F
         if not spec.ensemble:
             raise
         logger.warning("the ensemble's final fit failed; fitting the best single model alone")
-        return await executor.run_final(replace(spec, ensemble=[], ensemble_score=None, deadline=time.time()))
+        return await executor.run_final(
+            replace(spec, ensemble=[], ensemble_score=None, ensemble_metrics={}, deadline=time.time())
+        )
 
 
 def _killed_status(exc: TaskKilled) -> TrialStatus:

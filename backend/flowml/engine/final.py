@@ -118,6 +118,9 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         frame=df,
     )
     card["model_id"] = spec.model_id
+    if kept and spec.ensemble_metrics:
+        # What the trials' other_metrics are for a trial (accuracy, F1, ...), for the comparison view.
+        card["ensemble_metrics"] = dict(spec.ensemble_metrics)
     card.update(onnx_entry)
     if onnx_bytes is not None:
         card["onnx_sha256"] = onnx_sha256(onnx_bytes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from loguru import logger
 from flowml.engine.ensemble import EnsemblePlan, select_ensemble, without_member
 from flowml.engine.evaluation import blend
 from flowml.engine.features import load_frame
-from flowml.engine.metrics import MetricSpec, get_metric, score
+from flowml.engine.metrics import MetricSpec, all_scores, get_metric, score
 from flowml.engine.problem import encode_target, validate_target
 from flowml.engine.search import SearchConfig, SearchOutcome, final_fit_seconds
 from flowml.engine.trial import make_folds
@@ -46,6 +46,7 @@ class FinalChoice:
     ensemble_score: float | None
     deadline: float
     note: str | None = None
+    ensemble_metrics: dict[str, float] = field(default_factory=dict)
 
     @property
     def notes(self) -> list[str]:
@@ -60,6 +61,7 @@ class FinalChoice:
             "deadline": self.deadline,
             "ensemble": self.ensemble,
             "ensemble_score": self.ensemble_score,
+            "ensemble_metrics": dict(self.ensemble_metrics),
             "notes": self.notes,
         }
 
@@ -89,7 +91,9 @@ def final_choice(config: SearchConfig, outcome: SearchOutcome) -> FinalChoice:
     while plan is not None:
         if time.time() + ensemble_refit_seconds(best, config.n_folds, plan.members) <= config.deadline:
             ordered = sorted(plan.to_spec(), key=lambda m: m["trial_number"] != best.trial_number)
-            return FinalChoice(best, ordered, plan.score, config.deadline, note=note)
+            return FinalChoice(
+                best, ordered, plan.score, config.deadline, note=note, ensemble_metrics=plan.other_metrics
+            )
         costliest = max((m for m in plan.members if m.trial_number != best.trial_number), key=lambda m: m.fit_time)
         smaller = without_member(plan, costliest.trial_number, y, config.problem_type, metric)
         plan = _scored_like_trials(config, smaller, best, targets, metric)
@@ -110,6 +114,14 @@ def _targets(config: SearchConfig) -> tuple[np.ndarray, int]:
 def fold_mean_score(
     config: SearchConfig, plan: EnsemblePlan, targets: tuple[np.ndarray, int], metric: MetricSpec
 ) -> float | None:
+    """The blend's score measured like a trial's (fold_mean_scores without the other metrics)."""
+    measured = fold_mean_scores(config, plan, targets, metric)
+    return None if measured is None else measured[0]
+
+
+def fold_mean_scores(
+    config: SearchConfig, plan: EnsemblePlan, targets: tuple[np.ndarray, int], metric: MetricSpec
+) -> tuple[float, dict[str, float]] | None:
     """The blend scored exactly as a trial is: the metric on each validation fold of the search (same seed, same
     folds or holdout split), averaged. Selection scores the pooled out-of-fold rows, which for AUC and the like is
     a different number; the leaderboard ranks the ensemble among the trials by this one. None when a member's
@@ -127,16 +139,21 @@ def fold_mean_score(
             return None
         predictions.append(pred)
     blended = blend(predictions, plan.weights)
-    scores = []
+    scores: list[float] = []
+    others: list[dict[str, float]] = []
     for _, test in make_folds(y, config.problem_type, n_folds, config.seed, config.validation):
         block = blended[test]
         if not np.isfinite(block).all():
             return None
         if config.problem_type.is_classification:
-            scores.append(score(metric, y[test], block.argmax(axis=1), block))
+            y_pred, y_proba = block.argmax(axis=1), block
         else:
-            scores.append(score(metric, y[test], block[:, 0], None))
-    return float(np.mean(scores))
+            y_pred, y_proba = block[:, 0], None
+        scores.append(score(metric, y[test], y_pred, y_proba))
+        # The same other metrics a trial reports (engine/trial.py), the same way: per fold, then the mean.
+        others.append(all_scores(config.problem_type, y[test], y_pred, y_proba))
+    common = set.intersection(*(set(o) for o in others)) if others else set()
+    return float(np.mean(scores)), {k: float(np.mean([o[k] for o in others])) for k in sorted(common)}
 
 
 def _scored_like_trials(
@@ -151,13 +168,14 @@ def _scored_like_trials(
     ensemble below a trial it was chosen over."""
     if plan is None or best.score is None:
         return None
-    value = fold_mean_score(config, plan, targets, metric)
-    if value is None:
+    measured = fold_mean_scores(config, plan, targets, metric)
+    if measured is None:
         return None
+    value, others = measured
     gain = value - best.score if metric.greater_is_better else best.score - value
     if not gain > 0:
         return None
-    return replace(plan, score=value)
+    return replace(plan, score=value, other_metrics=others)
 
 
 def ensemble_refit_seconds(best: TrialResult, n_folds: int, members: list[TrialResult]) -> float:

@@ -144,6 +144,8 @@ class FinalSpec:
     # Members of a weighted ensemble ({"algorithm", "params", "weight"}); empty = the single model above.
     ensemble: list[dict[str, Any]] = field(default_factory=list)
     ensemble_score: float | None = None
+    # The ensemble's other metrics, measured as the trials' are (EnsemblePlan.other_metrics); into the card.
+    ensemble_metrics: dict[str, float] = field(default_factory=dict)
     # Said about the choice of model before the final fit (e.g. ensemble members left out); go into the card.
     notes: list[str] = field(default_factory=list)
 

@@ -131,11 +131,16 @@ def _json(value: Any) -> str:
 
 
 def model_metrics(model: TrainedModel, trials: list[Trial]) -> dict[str, float]:
-    """The job's metric (the model's own cv_score) and, for a model of one trial, every other metric it scored.
-    An ensemble's other metrics were never measured: they are left out rather than borrowed from one member."""
+    """The job's metric (the model's own cv_score) and every other metric: a model of one trial has the trial's; an
+    ensemble has those its card records, measured on the blend the same way (engine/final_choice.py). An ensemble
+    from before they were recorded shows only its own score, rather than numbers borrowed from one member."""
     out: dict[str, float] = {}
     if len(trials) == 1 and model.algorithm != "ensemble":
         out.update(trials[0].other_metrics)
+    elif model.algorithm == "ensemble":
+        recorded = model.card.get("ensemble_metrics") if isinstance(model.card, dict) else None
+        if isinstance(recorded, dict):
+            out.update({str(k): float(v) for k, v in recorded.items() if isinstance(v, int | float)})
     if model.cv_score is not None:
         out[model.metric] = model.cv_score
     return out

@@ -2011,6 +2011,13 @@ export interface components {
              */
             name: string;
             /**
+             * Other Metrics
+             * @description Every other metric, measured like a trial's: the trial's own, or the ensemble's blend per fold (empty for ensembles from before it was recorded)
+             */
+            other_metrics?: {
+                [key: string]: number;
+            };
+            /**
              * Rank
              * @description Its place among the scored trials by `score` (1 = best)
              */

@@ -204,7 +204,7 @@ async def leaderboard(ctx: CtxDep, job: JobDep) -> Any:
     delivered = delivered_model(job, await _job_model(ctx, job.model_id), trials, better)
     if delivered is not None and delivered.kind == "ensemble" and delivered.score is not None:
         at = (delivered.rank or len(models) + 1) - 1
-        scores = {job.metric: delivered.score}
+        scores = {**delivered.other_metrics, job.metric: delivered.score}
         models.insert(at, SeedLeaderboardEntry(algorithm="ensemble", metrics=scores, training_time=delivered.fit_time))
     return Leaderboard(
         job_id=job.id, metric=job.metric, greater_is_better=better, items=items, delivered=delivered, models=models

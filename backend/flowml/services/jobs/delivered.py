@@ -38,6 +38,11 @@ class DeliveredModel(BaseModel):
     members: list[DeliveredMember]
     rank: int | None = Field(description="Its place among the scored trials by `score` (1 = best)")
     fit_time: float = Field(description="Seconds to fit it once (the members' fold fits added up)")
+    other_metrics: dict[str, float] = Field(
+        default_factory=dict,
+        description="Every other metric, measured like a trial's: the trial's own, or the ensemble's blend per fold "
+        "(empty for ensembles from before it was recorded)",
+    )
     finished_at: datetime = Field(description="When the final model was stored")
 
 
@@ -71,8 +76,18 @@ def delivered_model(
         members=members,
         rank=rank,
         fit_time=fit_time,
+        other_metrics=_other_metrics(card, by_number.get(trial_number) if trial_number is not None else None),
         finished_at=model.created_at,
     )
+
+
+def _other_metrics(card: dict[str, Any], trial: Trial | None) -> dict[str, float]:
+    if trial is not None:
+        return dict(trial.other_metrics)
+    recorded = card.get("ensemble_metrics")
+    if not isinstance(recorded, dict):
+        return {}
+    return {str(k): float(v) for k, v in recorded.items() if isinstance(v, int | float)}
 
 
 def _members(card: dict[str, Any], model: TrainedModel, trials: Sequence[Trial]) -> list[DeliveredMember]:
