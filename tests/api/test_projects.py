@@ -260,3 +260,33 @@ def test_deleting_a_user_dissolves_their_projects_and_keeps_others_items(
     dataset = client.get(f"/api/datasets/{uploaded.json()['id']}", headers=bob)
     assert dataset.status_code == 200 and dataset.json()["project_id"] is None
     assert made["id"] not in {p["id"] for p in client.get("/api/projects", headers=bob).json()["items"]}
+
+
+def test_an_owner_shares_a_private_dataset_and_takes_it_back(
+    client: TestClient, project: dict[str, Any], people: dict[str, Headers]
+) -> None:
+    """A dataset uploaded privately is moved into the project by its owner (members see it, and may train on it
+    as editors), and made private again; nobody else may move it."""
+    alice, bob, carol = people["alice"], people["bob"], people["carol"]
+    assert set_role(client, project, "bob", "editor", alice).status_code == 200
+    table = b"x,y\n" + b"".join(f"{i},{i % 2}\n".encode() for i in range(20))
+    uploaded = client.post("/api/datasets/upload", files={"file": ("private.csv", table)}, headers=alice)
+    assert uploaded.status_code == 201, uploaded.text
+    url = f"/api/datasets/{uploaded.json()['id']}"
+    assert client.get(url, headers=bob).status_code == 404
+    assert client.get(f"{url}/access", headers=alice).json()["can_move"] is True
+
+    moved = client.patch(url, json={"project_id": project["id"]}, headers=alice)
+    assert moved.status_code == 200 and moved.json()["project_id"] == project["id"], moved.text
+    assert client.get(url, headers=bob).status_code == 200
+    assert client.get(f"{url}/access", headers=bob).json() == {"can_change": True, "can_move": False, "reason": None}
+    # An editor of the project may use it, but only its owner (or an admin) moves it; a stranger does not see it.
+    refused = client.patch(url, json={"project_id": None}, headers=bob)
+    assert refused.status_code == 403 and "owner or an admin" in refused.json()["detail"]
+    assert client.patch(url, json={"project_id": None}, headers=carol).status_code == 404
+    # Into a project its owner cannot add to: the same 404 as one that does not exist.
+    assert client.patch(url, json={"project_id": "0" * 32}, headers=alice).status_code == 404
+
+    private = client.patch(url, json={"project_id": None}, headers=alice)
+    assert private.status_code == 200 and private.json()["project_id"] is None
+    assert client.get(url, headers=bob).status_code == 404

@@ -153,6 +153,12 @@ def test_a_project_viewer_sees_the_shared_model_but_cannot_rename_it(
         page.get_by_label("Project", exact=True).select_option(label="Attrition study")
         expect(page.get_by_text("Moved into the project.")).to_be_visible()
         assert analyst_api.get(f"/api/results/model/{hr.model_id}").json()["project_id"] == project["id"]
+        # And the table it was trained on, from the Data page (uploaded privately before the project existed).
+        page.goto(f"/data?id={hr.dataset_id}")
+        page.locator("#dataset-project").select_option(label="Attrition study")
+        expect(page.get_by_text("Shared in the project.")).to_be_visible()
+        dataset = analyst_api.get(f"/api/datasets/{hr.dataset_id}").json()
+        assert dataset["project_id"] == project["id"]
 
         for viewer in open_tab(browser, analyst.url, request, tmp_path):
             sign_in(viewer, VIEWER, VIEWER_PASSWORD)
@@ -166,6 +172,11 @@ def test_a_project_viewer_sees_the_shared_model_but_cannot_rename_it(
             expect(viewer.get_by_text("Shared in project “Attrition study”.")).to_be_visible()
             viewer.get_by_role("heading", name="Notes and tags").scroll_into_view_if_needed()
             screenshot(viewer, "history-project-viewer")
+            # The shared table too, read-only: no menu to move it (only its owner or an admin moves it).
+            viewer.goto(f"/data?id={hr.dataset_id}")
+            expect(viewer.get_by_role("heading", name=dataset["name"]).first).to_be_visible()
+            expect(viewer.get_by_text("Shared in project “Attrition study”.")).to_be_visible()
+            expect(viewer.locator("#dataset-project")).to_have_count(0)
         # The server refuses it too, whatever a page offers.
         headers = {"Authorization": f"Bearer {login_token(analyst.url, VIEWER, VIEWER_PASSWORD)}"}
         refused = httpx.patch(
@@ -175,3 +186,4 @@ def test_a_project_viewer_sees_the_shared_model_but_cannot_rename_it(
     finally:
         analyst_api.delete(f"/api/projects/{project['id']}")
     assert analyst_api.get(f"/api/results/model/{hr.model_id}").json()["project_id"] is None
+    assert analyst_api.get(f"/api/datasets/{hr.dataset_id}").json()["project_id"] is None

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlmodel import col
 
 from flowml.core.errors import ForbiddenError, InvalidInputError, NotFoundError
-from flowml.db.tables import Job, Project, TrainedModel, User
+from flowml.db.tables import Dataset, Job, Project, TrainedModel, User
 from flowml.services import access
 from flowml.services.context import AppContext
 from flowml.services.inputs import is_id, storable_text
@@ -192,6 +192,29 @@ async def check_project_for_work(ctx: AppContext, user: User, project_id: str) -
             f"You are a viewer in project '{project.name}'; adding work to it needs the editor or owner role."
         )
     return project
+
+
+class DatasetMove(BaseModel):
+    """Share an uploaded dataset in a project, or make it private again. Its jobs and models keep their own place
+    (move those on their pages): sharing the data does not share what someone trained on it."""
+
+    project_id: str | None = Field(description="A project to move it into; null: private")
+
+
+async def move_dataset(ctx: AppContext, user: User, dataset_id: str, project_id: str | None) -> Dataset:
+    """The same rule as moving a job or a model (check_move): the owner or an admin, into a project where they may
+    add work. The caller has already checked the user may change the dataset (api/deps.py)."""
+    async with ctx.sessions() as session:
+        row = await session.get(Dataset, dataset_id)
+        if row is None:
+            raise NotFoundError(f"dataset {dataset_id} not found")
+        if project_id != row.project_id:
+            await check_move(ctx, user, "dataset", row.owner_id, project_id)
+            row.project_id = project_id
+            session.add(row)
+            await session.commit()
+            await session.refresh(row)
+    return row
 
 
 def clone_request(job: Job) -> TrainingRequest:

@@ -10,6 +10,7 @@ export const queryKeys = {
     detail: (id: Id) => [...queryKeys.datasets.all, "detail", id] as const,
     preview: (id: Id, limit: number) => [...queryKeys.datasets.all, "preview", id, limit] as const,
     stats: (id: Id) => [...queryKeys.datasets.all, "stats", id] as const,
+    access: (id: Id) => [...queryKeys.datasets.all, "access", id] as const,
   },
   jobs: {
     all: ["jobs"] as const,

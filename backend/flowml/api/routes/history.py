@@ -1,5 +1,5 @@
-"""Experiment history: rename a job or a model, its notes and tags, moving it between projects, and a job's
-settings to train again (clone). The list filters are query parameters of the list routes themselves."""
+"""Experiment history: rename a job or a model, its notes and tags, moving it (or a dataset) between projects, and a
+job's settings to train again (clone). The list filters are query parameters of the list routes themselves."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from flowml.api.auth import CurrentUser, current_user
-from flowml.api.deps import CtxDep, EditableJobDep, EditableModelDep, JobDep, ModelDep
+from flowml.api.deps import CtxDep, DatasetDep, EditableDatasetDep, EditableJobDep, EditableModelDep, JobDep, ModelDep
 from flowml.api.routes.responses import error_responses, signed_in
-from flowml.db.tables import Job, JobPublic, TrainedModel, TrainedModelPublic
+from flowml.db.tables import DatasetPublic, Job, JobPublic, TrainedModel, TrainedModelPublic
 from flowml.services import history
-from flowml.services.history import HistoryEdit, ItemAccess
+from flowml.services.history import DatasetMove, HistoryEdit, ItemAccess
 from flowml.services.jobs.requests import TrainingRequest
 
 router = APIRouter(tags=["history"], dependencies=[Depends(current_user)], responses=signed_in())
@@ -62,3 +62,20 @@ async def job_access(ctx: CtxDep, user: CurrentUser, job: JobDep) -> Any:
 async def model_access(ctx: CtxDep, user: CurrentUser, model: ModelDep) -> Any:
     """What the caller may do with this model."""
     return await history.item_access(ctx, user, "model", model.owner_id, model.project_id)
+
+
+@router.patch(
+    "/api/datasets/{dataset_id}",
+    response_model=DatasetPublic,
+    responses=error_responses(400, 403, 404, 422, notes=_EDIT_NOTES),
+)
+async def move_dataset(ctx: CtxDep, user: CurrentUser, dataset: EditableDatasetDep, body: DatasetMove) -> Any:
+    """Share the dataset in a project (`project_id`) or make it private again (`project_id: null`). Its jobs and
+    models stay where they are."""
+    return await history.move_dataset(ctx, user, dataset.id, body.project_id)
+
+
+@router.get("/api/datasets/{dataset_id}/access", response_model=ItemAccess, responses=error_responses(404))
+async def dataset_access(ctx: CtxDep, user: CurrentUser, dataset: DatasetDep) -> Any:
+    """What the caller may do with this dataset (the Data page offers the project menu by it)."""
+    return await history.item_access(ctx, user, "dataset", dataset.owner_id, dataset.project_id)

@@ -1,13 +1,14 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import { queryKeys } from "../../api/queryKeys";
-import type { HistoryEdit, Id, ItemAccess, Job, Model, Page } from "../../api/types";
+import type { Dataset, HistoryEdit, Id, ItemAccess, Job, Model, Page } from "../../api/types";
 import { toast } from "../../lib/toast";
 import { isActive } from "../jobs/status";
 import { type HistoryFilters, toQuery } from "./filters";
 
 const job = (id: Id) => ({ params: { path: { job_id: id } } });
 const model = (id: Id) => ({ params: { path: { model_id: id } } });
+const dataset = (id: Id) => ({ params: { path: { dataset_id: id } } });
 
 export const historyApi = {
   jobs: (filters: HistoryFilters): Promise<Page<Job>> =>
@@ -23,6 +24,9 @@ export const historyApi = {
     (await unwrap(api.PATCH("/api/results/model/{model_id}", { ...model(id), body }))) as Model,
   jobAccess: (id: Id): Promise<ItemAccess> => unwrap(api.GET("/api/training/jobs/{job_id}/access", job(id))),
   modelAccess: (id: Id): Promise<ItemAccess> => unwrap(api.GET("/api/results/model/{model_id}/access", model(id))),
+  moveDataset: (id: Id, projectId: string | null): Promise<Dataset> =>
+    unwrap(api.PATCH("/api/datasets/{dataset_id}", { ...dataset(id), body: { project_id: projectId } })),
+  datasetAccess: (id: Id): Promise<ItemAccess> => unwrap(api.GET("/api/datasets/{dataset_id}/access", dataset(id))),
 };
 
 const POLL_MS = 5000;
@@ -85,6 +89,24 @@ export function useEditModel(id: Id) {
       void client.invalidateQueries({ queryKey: queryKeys.models.list() });
       void client.invalidateQueries({ queryKey: queryKeys.models.access(id) });
       toast.success(savedMessage(change));
+    },
+  });
+}
+
+export function useDatasetAccess(id: Id) {
+  return useQuery({ queryKey: queryKeys.datasets.access(id), queryFn: () => historyApi.datasetAccess(id) });
+}
+
+/** Share a dataset in a project or make it private; a refusal (403, 404) toasts the server's message. */
+export function useMoveDataset(id: Id) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (projectId: string | null) => historyApi.moveDataset(id, projectId),
+    onSuccess: (saved, projectId) => {
+      client.setQueryData(queryKeys.datasets.detail(id), saved);
+      void client.invalidateQueries({ queryKey: queryKeys.datasets.list() });
+      void client.invalidateQueries({ queryKey: queryKeys.datasets.access(id) });
+      toast.success(projectId ? "Shared in the project." : "Made private.");
     },
   });
 }

@@ -8,6 +8,7 @@ import { QueryView } from "../../../components/QueryView";
 import { Notice } from "../../../components/States";
 import { formatBytes } from "../../../lib/format";
 import { formatDateTime } from "../../../lib/time";
+import { DatasetProject } from "../../history/components/DatasetProject";
 import { useDatasetPreview, useDatasetStats } from "../api";
 import { trainLink } from "../links";
 import { ColumnStatsTable } from "./ColumnStatsTable";
@@ -65,6 +66,7 @@ export function DatasetDetail({ dataset, onDeleted }: { dataset: Dataset; onDele
       >
         <div className="space-y-4">
           <Facts dataset={dataset} />
+          <DatasetProject dataset={dataset} />
           <SuggestedTarget dataset={dataset} stats={stats.data} />
           {dataset.notes.length > 0 && (
             <Notice>
