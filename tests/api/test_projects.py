@@ -262,12 +262,11 @@ def test_deleting_a_user_dissolves_their_projects_and_keeps_others_items(
     assert made["id"] not in {p["id"] for p in client.get("/api/projects", headers=bob).json()["items"]}
 
 
-def test_an_owner_shares_a_private_dataset_and_takes_it_back(
-    client: TestClient, project: dict[str, Any], people: dict[str, Headers]
-) -> None:
-    """A dataset uploaded privately is moved into the project by its owner (members see it, and may train on it
-    as editors), and made private again; nobody else may move it."""
+def test_an_owner_shares_a_private_dataset_and_takes_it_back(client: TestClient, people: dict[str, Headers]) -> None:
+    """A dataset uploaded privately is moved into a project by its owner (members see it, and may train on it
+    as editors), and made private again; nobody else may move it. Its own project: earlier tests delete theirs."""
     alice, bob, carol = people["alice"], people["bob"], people["carol"]
+    project = client.post("/api/projects", json={"name": "Shared tables"}, headers=alice).json()
     assert set_role(client, project, "bob", "editor", alice).status_code == 200
     table = b"x,y\n" + b"".join(f"{i},{i % 2}\n".encode() for i in range(20))
     uploaded = client.post("/api/datasets/upload", files={"file": ("private.csv", table)}, headers=alice)
