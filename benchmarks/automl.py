@@ -359,7 +359,9 @@ def version_of(python: Path, package: str) -> str:
 
 def metadata(args: argparse.Namespace, tools: list[str]) -> dict[str, Any]:
     flowml = subprocess.run([str(args.flowml), "version"], capture_output=True, text=True, check=False)
-    versions = {"FlowML": flowml.stdout.strip() or "unknown", "FLAML": version_of(Path(sys.executable), "flaml")}
+    versions = {"FlowML": flowml.stdout.strip() or "unknown"}
+    if "FLAML" in tools:
+        versions["FLAML"] = version_of(Path(sys.executable), "flaml")
     if "AutoGluon" in tools:
         versions["AutoGluon"] = version_of(args.autogluon_python, "autogluon.tabular")
     return {
@@ -451,8 +453,9 @@ def markdown(rows: list[Row], tools: list[str], summary: dict[str, Any], meta: d
     out = [heading, ""]
     out += table(["dataset", "task", "metric", *tools, "winner", *(f"{t} wall/budget" for t in tools)], main)
     out += ["", *table(["dataset", "metric", *tools], second), ""]
-    out.append(f"FlowML vs FLAML: wins {h2h['win']}, ties {h2h['tie']}, losses {h2h['loss']}")
-    out[-1] += f", both failed {h2h['both failed']}" if h2h["both failed"] else ""
+    if "FLAML" in tools:
+        out.append(f"FlowML vs FLAML: wins {h2h['win']}, ties {h2h['tie']}, losses {h2h['loss']}")
+        out[-1] += f", both failed {h2h['both failed']}" if h2h["both failed"] else ""
     out.append("Mean rank (1 = best): " + ", ".join(f"{t} {ranks[t]:.2f}" for t in tools))
     out.append(f"FlowML budget overruns > {OVERRUN - 1:.0%}: {summary['budget_overruns']['FlowML']} of {len(rows)}")
     errors = [f"- {r.dataset} / {t}: {r.runs[t].error}" for r in rows for t in tools if r.runs[t].error]
@@ -469,6 +472,9 @@ def parse_args() -> argparse.Namespace:
     results = REPO / "benchmarks" / "results" / f"automl-{date.today()}.json"
     parser.add_argument("--json", type=Path, default=results, help="write all rows here (default: %(default)s)")
     parser.add_argument("--with-autogluon", action="store_true", help="add AutoGluon as a third tool")
+    parser.add_argument(
+        "--flowml-only", action="store_true", help="FlowML alone (no FLAML venv needed): the suite's smoke run"
+    )
     parser.add_argument("--flowml", type=Path, default=REPO / ".venv" / "bin" / "flowml", help="the flowml CLI")
     parser.add_argument(
         "--autogluon-python", type=Path, default=REPO / ".venv-ag" / "bin" / "python", help="AutoGluon's interpreter"
@@ -480,6 +486,8 @@ def parse_args() -> argparse.Namespace:
         parser.error("--budget must be at least 5 seconds (FlowML's minimum)")
     if not os.access(args.flowml, os.X_OK):
         parser.error(f"{args.flowml} is not an executable flowml CLI; pass --flowml")
+    if args.flowml_only and args.with_autogluon:
+        parser.error("--flowml-only and --with-autogluon exclude each other")
     if args.with_autogluon and not args.autogluon_python.exists():
         parser.error(f"{args.autogluon_python} not found: run `bash benchmarks/setup.sh --autogluon`")
     return args
@@ -500,7 +508,7 @@ def main() -> None:
         worker(sys.argv[2:])
         return
     args = parse_args()
-    tools = list(TOOLS if args.with_autogluon else TOOLS[:2])
+    tools = list(TOOLS[:1] if args.flowml_only else TOOLS if args.with_autogluon else TOOLS[:2])
     meta = metadata(args, tools)
     log(f"versions: {meta['versions']}; {meta['cpus']} cpus")
     if args.workdir:

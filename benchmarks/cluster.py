@@ -128,7 +128,7 @@ def run_once(root: Path, redis_url: str, n_workers: int, args: argparse.Namespac
             log = home / f"{name}.log"
             workers.append(spawn(worker_args, {"FLOWML_HOME": str(home / name)}, log))
             wait_for(lambda log=log: "ready" in log.read_text(errors="replace"), START_TIMEOUT, f"worker {name}")
-        path = DATASETS / args.dataset
+        path = args.datasets_dir / args.dataset
         with path.open("rb") as handle:
             dataset = api.post("/api/datasets/upload", files={"file": (path.name, handle)}).raise_for_status().json()
         body = {
@@ -218,6 +218,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=60)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts to compare")
     parser.add_argument("--dataset", default="phoneme.csv")
+    parser.add_argument("--datasets-dir", type=Path, default=DATASETS, help="where --dataset lies")
     parser.add_argument("--target", default="Class")
     parser.add_argument("--algorithms", default=DEFAULT_ALGORITHMS)
     parser.add_argument("--budget-minutes", type=float, default=20.0, help="a ceiling; the job stops at --trials")

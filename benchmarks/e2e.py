@@ -68,12 +68,12 @@ def ts(value: str) -> float:
     return datetime.fromisoformat(value).timestamp()
 
 
-def run_one(port: int, name: str, budget: float) -> dict[str, Any]:
-    manifest = {d["name"]: d for d in json.loads((DATASETS / "manifest.json").read_text())}
+def run_one(port: int, name: str, budget: float, manifest_path: Path) -> dict[str, Any]:
+    manifest = {d["name"]: d for d in json.loads(manifest_path.read_text())}
     entry = manifest[name]
     api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
     t_upload = time.time()
-    with (DATASETS / entry["file"]).open("rb") as handle:
+    with (manifest_path.parent / entry["file"]).open("rb") as handle:
         dataset = api.post("/api/datasets/upload", files={"file": (entry["file"], handle)}).raise_for_status().json()
     t_uploaded = time.time()
     features = [c["name"] for c in dataset["columns"] if c["name"] not in {entry["target"], *entry["drop_columns"]}]
@@ -123,12 +123,13 @@ def main() -> None:
     parser.add_argument("datasets", nargs="*", default=["titanic", "penguins", "diabetes"])
     parser.add_argument("--budget", type=float, default=1.0, help="minutes per job")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--manifest", type=Path, default=DATASETS / "manifest.json", help="the dataset list")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="flowml-bench-") as home:
         port = free_port()
         server = start_server(Path(home), port)
         try:
-            rows = [run_one(port, name, args.budget) for name in args.datasets]
+            rows = [run_one(port, name, args.budget, args.manifest) for name in args.datasets]
         finally:
             server.terminate()
             server.wait(timeout=30)

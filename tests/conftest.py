@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import gzip
 import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Small real tables the tests use, shipped with the repository (sources in its README.md); ../shared/datasets is
+# for benchmarks only, since a user's clone has no ../shared.
+DATASETS = FIXTURES / "datasets"
 
 # Keep numeric libraries from fighting over the 2 cores the tests run on.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -68,13 +75,25 @@ def require_service(name: str, host: str, port: int) -> None:
 
 
 def dataset_path(name: str) -> Path:
-    """A file from ../shared/datasets, or a skip/fail if the checkout has no shared/ beside it."""
-    path = SHARED_DATASETS / name
-    if not path.exists():
-        if in_ci():
-            pytest.fail(f"missing shared dataset {path}")
-        pytest.skip(f"missing shared dataset {path}")
-    return path
+    """A real table shipped under tests/fixtures/datasets; `<name>.gz` there is unpacked once per test run."""
+    path = DATASETS / name
+    if path.exists():
+        return path
+    packed = DATASETS / f"{name}.gz"
+    if not packed.exists():
+        raise FileNotFoundError(f"no test dataset {name!r} in {DATASETS}")
+    return _unpacked(packed)
+
+
+@functools.cache
+def _unpacked(packed: Path) -> Path:
+    # Into this process's own folder: tests keep the path for the session, and two test runs never share it.
+    folder = Path(tempfile.mkdtemp(prefix="flowml-test-datasets-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    target = folder / packed.name.removesuffix(".gz")
+    with gzip.open(packed, "rb") as source, target.open("wb") as sink:
+        shutil.copyfileobj(source, sink)
+    return target
 
 
 @pytest.fixture

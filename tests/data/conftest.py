@@ -1,8 +1,10 @@
-"""Fixtures for flowml.data tests: the shared real datasets and a small table in every format."""
+"""Fixtures for flowml.data tests: the real tables in tests/fixtures/datasets and a small table in every format."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,5 +22,7 @@ def adult_csv() -> Path:
 
 
 @pytest.fixture
-def shared_datasets_dir() -> Path:
-    return dataset_path("manifest.json").parent
+def manifest() -> list[dict[str, Any]]:
+    """The shipped tables, described like ../shared/datasets/manifest.json (the benchmark sets) describes its own."""
+    entries: list[dict[str, Any]] = json.loads(dataset_path("manifest.json").read_text(encoding="utf-8"))
+    return entries
