@@ -33,6 +33,9 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: import from the repository root
+from benchmarks.signin import admin_env, sign_in
+
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 START_TIMEOUT = 120.0
 DEFAULT_ALGORITHMS = "lightgbm,xgboost,random_forest,extra_trees,hist_gradient_boosting,logistic_regression"
@@ -113,6 +116,7 @@ def run_once(root: Path, redis_url: str, n_workers: int, args: argparse.Namespac
         "TRIALS_ON_MASTER": "false",
         "LOCAL_WORKERS": "1",
         "WORKER_TTL_SECONDS": "15",
+        **admin_env(),
     }
     home.mkdir(parents=True)
     master = spawn(["server"], master_env, home / "master.log")
@@ -121,6 +125,7 @@ def run_once(root: Path, redis_url: str, n_workers: int, args: argparse.Namespac
     api = httpx.Client(base_url=url, timeout=60)
     try:
         wait_for(lambda: api.get("/health").status_code == 200, START_TIMEOUT, "the master")
+        sign_in(api, master_env)
         token = api.post("/api/workers/tokens", json={"name": "bench"}).raise_for_status().json()["token"]
         for index in range(n_workers):
             name = f"w{index + 1}"

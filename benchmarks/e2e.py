@@ -25,6 +25,9 @@ from typing import Any
 import httpx
 import websockets
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: import from the repository root
+from benchmarks.signin import admin_env, sign_in
+
 DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 
@@ -35,8 +38,8 @@ def free_port() -> int:
         return port
 
 
-def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "FLOWML_HOME": str(home), "PORT": str(port), "MAX_CONCURRENT_JOBS": "1"}
+def start_server(home: Path, port: int, admin: dict[str, str]) -> subprocess.Popen[bytes]:
+    env = {**os.environ, **admin, "FLOWML_HOME": str(home), "PORT": str(port), "MAX_CONCURRENT_JOBS": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "flowml.cli", "up"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -51,9 +54,10 @@ def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not come up within 120 s")
 
 
-async def follow(port: int, job_id: str) -> list[dict[str, Any]]:
+async def follow(port: int, job_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
-    async with websockets.connect(f"ws://127.0.0.1:{port}/ws/jobs/{job_id}?since=0") as socket_:
+    url = f"ws://127.0.0.1:{port}/ws/jobs/{job_id}?since=0"
+    async with websockets.connect(url, additional_headers=headers) as socket_:
         while True:
             event = json.loads(await socket_.recv())
             if event.get("type") == "heartbeat":
@@ -68,10 +72,11 @@ def ts(value: str) -> float:
     return datetime.fromisoformat(value).timestamp()
 
 
-def run_one(port: int, name: str, budget: float, manifest_path: Path) -> dict[str, Any]:
+def run_one(port: int, name: str, budget: float, manifest_path: Path, admin: dict[str, str]) -> dict[str, Any]:
     manifest = {d["name"]: d for d in json.loads(manifest_path.read_text())}
     entry = manifest[name]
     api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120)
+    headers = sign_in(api, admin)
     t_upload = time.time()
     with (manifest_path.parent / entry["file"]).open("rb") as handle:
         dataset = api.post("/api/datasets/upload", files={"file": (entry["file"], handle)}).raise_for_status().json()
@@ -84,7 +89,7 @@ def run_one(port: int, name: str, budget: float, manifest_path: Path) -> dict[st
         "problem_type": entry["task"],
     }
     job = api.post("/api/training/start", json=body).raise_for_status().json()
-    events = asyncio.run(follow(port, job["id"]))
+    events = asyncio.run(follow(port, job["id"], headers))
     job = api.get(f"/api/training/jobs/{job['id']}").json()
     trials = api.get(f"/api/results/job/{job['id']}/trials").json()["items"]
     board = api.get(f"/api/results/job/{job['id']}/leaderboard").json()["items"]
@@ -127,9 +132,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="flowml-bench-") as home:
         port = free_port()
-        server = start_server(Path(home), port)
+        admin = admin_env()
+        server = start_server(Path(home), port, admin)
         try:
-            rows = [run_one(port, name, args.budget, args.manifest) for name in args.datasets]
+            rows = [run_one(port, name, args.budget, args.manifest, admin) for name in args.datasets]
         finally:
             server.terminate()
             server.wait(timeout=30)

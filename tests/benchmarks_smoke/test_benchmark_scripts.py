@@ -24,7 +24,9 @@ FLOWML = Path(sys.executable).parent / "flowml"
 
 
 def _run(args: list[str], tmp_path: Path, timeout: float = 400) -> str:
-    env = {**os.environ, "FLOWML_HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO_ROOT)}
+    # The repository's own backend first: the scripts' child processes import this checkout's flowml.
+    path = os.pathsep.join([str(REPO_ROOT / "backend"), str(REPO_ROOT)])
+    env = {**os.environ, "FLOWML_HOME": str(tmp_path / "home"), "PYTHONPATH": path}
     done = subprocess.run(
         [sys.executable, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
