@@ -17,6 +17,7 @@ from flowml.engine.algorithms import default_registry
 from flowml.services.context import AppContext
 from flowml.services.model_names import default_model_name
 from tests.api.conftest import wait_final
+from tests.model_cards import card_dict
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -49,7 +50,7 @@ async def _insert_job(ctx: AppContext, *, algorithm: str, card: dict[str, Any], 
         sha256="0" * 64,
         storage_prefix="models/none",
         name=name,
-        card=card,
+        card=card_dict(problem_type="binary", target="Attrition", **card),  # the test's facts on a whole card
         created_at=start + timedelta(seconds=50),
     )
     job.model_id = model.id

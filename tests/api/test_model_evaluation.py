@@ -13,6 +13,7 @@ from flowml.db.tables import TrainedModel
 from flowml.services.context import AppContext
 from tests.api.conftest import upload, wait_final
 from tests.conftest import dataset_path
+from tests.model_cards import card_dict
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -163,7 +164,9 @@ async def _insert_model(ctx: AppContext, card: dict[str, Any]) -> str:
         metric="r2",
         sha256="0" * 64,
         storage_prefix="models/none",
-        card=card,
+        card=card_dict(
+            problem_type="regression", target="y", classes=None, metric="r2", **{"algorithm": "ridge", **card}
+        ),
     )
     async with ctx.sessions() as session:
         session.add(model)

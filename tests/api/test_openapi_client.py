@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from flowml import __version__
 from flowml.cli.openapi import openapi_json
 from flowml.data.schema import ColumnKind
-from flowml.db.tables.jobs import TrialStatusValue
+from flowml.db.tables.jobs import TrialState
 from flowml.db.types import ColumnKindValue, ProblemTypeValue
 from flowml.engine.algorithms import default_registry
 from flowml.engine.types import ProblemType, TrialStatus
@@ -133,7 +133,7 @@ def test_response_models_keep_the_services_json(client: TestClient, titanic: dic
     assert preview == client.portal.call(datasets.preview, ctx, dataset_id, 7)
     assert client.get(f"/api/datasets/{dataset_id}").json()["columns"] == stored.columns
 
-    described = [a.describe() for a in default_registry().algorithms.values()]
+    described = [a.describe().model_dump(mode="json") for a in default_registry()]
     assert client.get("/api/algorithms").json() == described
     metrics = client.get("/api/metrics", params={"task": "regression"}).json()
     assert [set(m) for m in metrics] == [
@@ -149,4 +149,4 @@ def test_db_literals_match_the_enums_they_spell_out() -> None:
     """db/ may import only core, so response models spell these values out; they must not drift from the enums."""
     assert set(get_args(ColumnKindValue)) == {kind.value for kind in ColumnKind}
     assert set(get_args(ProblemTypeValue)) == {problem.value for problem in ProblemType}
-    assert set(get_args(TrialStatusValue)) == {status.value for status in TrialStatus} | {"running"}
+    assert {state.value for state in TrialState} == {status.value for status in TrialStatus} | {"running"}

@@ -14,6 +14,7 @@ from flowml.db.types import new_id
 from flowml.services.context import AppContext
 from tests.api.conftest import upload, wait_final
 from tests.conftest import api_key_for, bearer, dataset_path
+from tests.model_cards import card_dict
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -286,6 +287,7 @@ async def _insert_regression_model(ctx: AppContext) -> str:
         metric="rmse",
         sha256="0" * 64,
         storage_prefix="models/none",
+        card=card_dict(problem_type="regression", target="fare", classes=None, metric="rmse", algorithm="ridge"),
     )
     async with ctx.sessions() as session:
         session.add(model)
@@ -304,7 +306,7 @@ async def _insert_delivered_model(ctx: AppContext, number: int) -> str:
         metric="roc_auc",
         sha256="0" * 64,
         storage_prefix="models/none",
-        card=card,
+        card=card_dict(target="survived", algorithm="knn", **card),
     )
     async with ctx.sessions() as session:
         session.add(model)
@@ -337,7 +339,7 @@ async def _insert_model_of(ctx: AppContext, job_id: str, algorithm: str, card: d
         cv_score=0.9,
         sha256="0" * 64,
         storage_prefix="models/none",
-        card=card,
+        card=card_dict(target="survived", **{"algorithm": algorithm, **card}),
     )
     async with ctx.sessions() as session:
         session.add(model)

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from flowml.api.security_headers import REDOC_CSP
 from flowml.engine.algorithms import default_registry
 from flowml.engine.types import ProblemType
-from flowml.events.schemas import Event, EventType
+from flowml.events.schemas import Event, EventType, TrainingProgressData
 from tests.api.conftest import upload, wait_final
 from tests.conftest import api_key_for, bearer
 
@@ -264,7 +264,10 @@ def test_docs_keep_their_own_policy(client: TestClient) -> None:
 
 
 def test_only_progress_events_gain_a_top_level_progress() -> None:
-    progress = Event.transient(EventType.TRAINING_PROGRESS, "j", {"progress": 42.5, "stage": "searching"})
+    data = TrainingProgressData(
+        progress=42.5, stage="searching", message="", n_trials=0, best_score=None, best_algorithm=None
+    )
+    progress = Event.transient(EventType.TRAINING_PROGRESS, "j", data)
     message = json.loads(progress.wire_json())
     assert message["progress"] == message["data"]["progress"] == 42.5
     assert "id" not in message  # still the wire form of a non-durable event

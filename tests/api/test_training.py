@@ -147,7 +147,7 @@ def test_websocket_replays_the_whole_job(client: TestClient, finished_job: dict[
 
 def test_registries_list_algorithms_and_metrics(client: TestClient) -> None:
     algos = client.get("/api/algorithms", params={"task": "regression"}).json()
-    assert len(algos) >= 15 and any(a["gpu_capable"] for a in algos)
+    assert len(algos) >= 15 and any(a["gpu"] for a in algos)
     metrics = client.get("/api/metrics", params={"task": "binary"}).json()
     assert any(m["name"] == "roc_auc" and m["default_for"] == ["binary"] for m in metrics)
 

@@ -11,14 +11,17 @@ import httpx
 import pytest
 import typer
 
-from flowml.cli.client import ServerClient, ServerError, error_message, normalize_server
 from flowml.cli.watch import follow_and_exit, progress_line
+from flowml.client import Client, ServerError
+from flowml.client.errors import error_message
+from flowml.client.http import normalize_server
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def client(handler: Handler) -> ServerClient:
-    return ServerClient("http://flowml.test:8000", "fml_test", transport=httpx.MockTransport(handler))
+def client(handler: Handler) -> Client:
+    transport = httpx.MockTransport(handler)
+    return Client("http://flowml.test:8000", "fml_test", transport=transport, user_agent="flowml-cli/test")
 
 
 def answer(status: int, **kwargs: Any) -> httpx.Response:
@@ -57,7 +60,7 @@ def test_the_key_goes_in_the_authorization_header() -> None:
         return httpx.Response(200, json={"username": "admin"})
 
     with client(handler) as api:
-        assert api.get("/api/auth/me") == {"username": "admin"}
+        assert api.http.get("/api/auth/me") == {"username": "admin"}
     assert seen[0].headers["authorization"] == "Bearer fml_test"
     assert seen[0].headers["user-agent"].startswith("flowml-cli/")
 
@@ -65,7 +68,7 @@ def test_the_key_goes_in_the_authorization_header() -> None:
 def test_something_that_is_not_a_flowml_server() -> None:
     api = client(lambda _: httpx.Response(200, text="<html>welcome to nginx</html>"))
     with api, pytest.raises(ServerError, match="did not answer like a FlowML server"):
-        api.get("/api/datasets")
+        api.http.get("/api/datasets")
 
 
 @pytest.mark.parametrize(
@@ -92,7 +95,7 @@ def test_a_download_cut_short_leaves_no_file(tmp_path: Path) -> None:
     output = tmp_path / "model.zip"
     api = client(lambda _: httpx.Response(200, stream=_BreaksHalfway()))
     with api, pytest.raises(ServerError, match=r"cannot reach the FlowML server at http://flowml\.test:8000"):
-        api.download("/api/results/model/m/download", output)
+        api.download("m", output)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -18,6 +18,7 @@ from flowml.engine.features import plan_features
 from flowml.engine.final import fit_final
 from tests.engine.test_package import final_spec
 from tests.engine.test_pipeline import TITANIC_KINDS, local_registry, titanic_frame, write_parquet
+from tests.model_cards import card_dict
 
 WARNING = "was not written by `flowml train` on this machine"
 ROWS = "pclass,sex,age,sibsp,parch,fare,embarked\n1,female,30,0,0,80,C\n3,male,40,0,0,8,S\n"
@@ -67,12 +68,12 @@ def test_trust_or_a_package_trained_here_needs_no_warning(home: Path, package: P
 
 
 def test_the_warning_comes_before_the_code_a_hostile_package_runs(home: Path, tmp_path: Path) -> None:
-    """A folder whose card matches its model.joblib, as any attacker's does: the checksum is no defence."""
+    """A folder whose (valid) card matches its model.joblib, as any attacker's does: the checksum is no defence."""
     hostile, marker = tmp_path / "hostile", tmp_path / "ran"
     hostile.mkdir()
     payload = pickle.dumps(_TouchOnLoad(marker))
     (hostile / "model.joblib").write_bytes(payload)
-    card = {"model_sha256": hashlib.sha256(payload).hexdigest()}
+    card = card_dict(model_sha256=hashlib.sha256(payload).hexdigest())
     (hostile / "model_card.json").write_text(json.dumps(card))
     result = predict(home, hostile)
     assert marker.exists()  # its code ran: that is why the warning exists

@@ -18,7 +18,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,7 @@ def _uploading(make: Callable[[int, int], np.ndarray]) -> Forge:
     def forge(trial: Trial, report: dict[str, Any]) -> dict[str, Any]:
         spec, runtime = trial.spec, trial.runtime
         data = fetch_dataset(runtime, spec.dataset_sha256 or "", trial.capability)
-        layout = oof_layout(replace(spec, dataset_path=str(data)))
+        layout = oof_layout(spec.replace(dataset_path=str(data)))
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "oof.npy"
             np.save(path, make(layout.rows, layout.columns), allow_pickle=False)

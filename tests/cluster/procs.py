@@ -169,11 +169,20 @@ class Cluster:
         self.token = str(response.json()["token"])
         return self.token
 
-    def start_worker(self, name: str, *, concurrency: int = 1, wait: bool = True, netns: str | None = None) -> Proc:
-        """A `flowml worker` process; with `netns`, inside that network namespace, as on another machine."""
+    def start_worker(
+        self,
+        name: str,
+        *,
+        concurrency: int = 1,
+        wait: bool = True,
+        netns: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Proc:
+        """A `flowml worker` process; with `netns`, inside that network namespace, as on another machine; `env`:
+        variables of its own (a PYTHONPATH with a plugin, say)."""
         token = self.token or self.create_token()
         args = ["worker", "--master", self.url, "--token", token, "--name", name, "--concurrency", str(concurrency)]
-        env = {"FLOWML_HOME": str(self.root / name)}
+        env = {**(env or {}), "FLOWML_HOME": str(self.root / name)}
         prefix = ["ip", "netns", "exec", netns] if netns else []
         proc = _spawn(args, env, self.root / f"{name}.log", prefix)
         self.workers[name] = proc

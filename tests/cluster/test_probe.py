@@ -15,14 +15,13 @@ import pytest
 
 from flowml.cluster import probe as probe_module
 from flowml.cluster.probe import (
-    GPU_BUILD_CHECKS,
-    GPU_BUILD_LIBRARIES,
-    LIBRARIES,
     Capabilities,
     GpuInfo,
     NvidiaInfo,
     cuda_version_text,
+    gpu_build_checks,
     has_gpu,
+    libraries,
     max_vram_gb,
     probe,
     probe_gpu_builds,
@@ -32,6 +31,9 @@ from flowml.cluster.probe import (
     probe_tailscale_ip,
 )
 from flowml.cluster.queues import ALL_QUEUES, VRAM_TIERS, queues_for
+from flowml.engine.algorithms import default_registry
+
+GPU_ALGORITHMS = [algo.name for algo in default_registry() if algo.gpu is not None]
 
 GIB = 2**30
 
@@ -64,9 +66,11 @@ def test_real_probe_reports_this_machine(this_machine: Capabilities) -> None:
     assert this_machine.cpu_logical > 0
     assert 0 < this_machine.cpu_physical <= this_machine.cpu_logical
     assert this_machine.ram_total_gb >= this_machine.ram_available_gb > 0
-    assert set(this_machine.libraries) == set(LIBRARIES)
+    assert set(this_machine.libraries) == set(libraries())
     assert this_machine.libraries["scikit-learn"] is not None  # the engine needs it, so it is installed
-    assert set(this_machine.gpu_builds) == set(GPU_BUILD_LIBRARIES)
+    # every distribution an algorithm requires is reported, so a mismatch between machines can be explained
+    assert {name for algo in default_registry() for name in algo.requires} <= set(this_machine.libraries)
+    assert set(this_machine.gpu_builds) == set(GPU_ALGORITHMS)
     assert this_machine.ollama is False  # nothing listens on the port
 
 
@@ -76,7 +80,7 @@ def test_real_probe_without_gpu(this_machine: Capabilities) -> None:
     assert this_machine.gpus == []
     assert this_machine.cuda_driver_version is None
     assert this_machine.cuda_version is None
-    assert this_machine.gpu_builds == {"xgboost": False, "lightgbm": False, "catboost": False}
+    assert this_machine.gpu_builds == dict.fromkeys(GPU_ALGORITHMS, False)
     assert queues_for(this_machine) == ["cpu", "priority"]
 
 
@@ -158,35 +162,39 @@ def recording_checks(calls: list[str], answer: Callable[[], bool]) -> dict[str, 
 
         return check
 
-    return {name: check_for(name) for name in GPU_BUILD_LIBRARIES}
+    return {name: check_for(name) for name in GPU_ALGORITHMS}
 
 
-def test_gpu_build_checks_cover_the_gpu_libraries() -> None:
-    assert tuple(GPU_BUILD_CHECKS) == GPU_BUILD_LIBRARIES
+def test_gpu_build_checks_cover_the_gpu_algorithms_and_ask_each_one() -> None:
+    assert GPU_ALGORITHMS
+    checks = gpu_build_checks()
+    assert list(checks) == GPU_ALGORITHMS
+    for name, check in checks.items():
+        assert check == default_registry().get(name).gpu_build_available
 
 
 def test_gpu_builds_are_not_tried_without_a_gpu() -> None:
     calls: list[str] = []
-    assert probe_gpu_builds([], recording_checks(calls, lambda: True)) == dict.fromkeys(GPU_BUILD_LIBRARIES, False)
+    assert probe_gpu_builds([], recording_checks(calls, lambda: True)) == dict.fromkeys(GPU_ALGORITHMS, False)
     assert calls == []
 
 
 def test_gpu_builds_without_a_gpu_skip_the_real_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     # The real checks would import the libraries and train LightGBM; none of that may happen without a GPU.
-    def forbidden() -> bool:
+    def forbidden(self: object) -> bool:
         raise AssertionError("a GPU build check ran without a GPU")
 
-    for name in GPU_BUILD_LIBRARIES:  # in place: probe_gpu_builds holds this very dict as its default
-        monkeypatch.setitem(probe_module.GPU_BUILD_CHECKS, name, forbidden)
+    for name in GPU_ALGORITHMS:
+        monkeypatch.setattr(type(default_registry().get(name)), "gpu_build_available", forbidden)
     monkeypatch.setattr(probe_module, "probe_gpus", lambda: NvidiaInfo())
-    assert probe(None).gpu_builds == dict.fromkeys(GPU_BUILD_LIBRARIES, False)
+    assert probe(None).gpu_builds == dict.fromkeys(GPU_ALGORITHMS, False)
 
 
 def test_gpu_builds_with_a_gpu_ask_every_library() -> None:
     calls: list[str] = []
     builds = probe_gpu_builds([GpuInfo(0, "GPU", 8.0, 8.0)], recording_checks(calls, lambda: True))
-    assert builds == dict.fromkeys(GPU_BUILD_LIBRARIES, True)
-    assert calls == list(GPU_BUILD_LIBRARIES)
+    assert builds == dict.fromkeys(GPU_ALGORITHMS, True)
+    assert calls == GPU_ALGORITHMS
 
 
 def test_a_failing_gpu_build_check_means_no_gpu_build() -> None:

@@ -6,7 +6,6 @@ import copy
 import hashlib
 import json
 import time
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -118,7 +117,7 @@ def test_a_report_that_is_not_an_object_is_rejected(spec: TrialSpec) -> None:
 
 
 def test_declared_predictions_that_were_never_uploaded_are_rejected(spec: TrialSpec, honest: dict[str, Any]) -> None:
-    elsewhere = replace(spec, trial_number=7)  # nothing stored for trial 7
+    elsewhere = spec.replace(trial_number=7)  # nothing stored for trial 7
     payload = forged(honest, trial_number=7)
     with pytest.raises(RejectedReport, match="none were uploaded for this trial"):
         accept(elsewhere, payload)
@@ -129,16 +128,16 @@ def test_the_layout_follows_the_fold_plan(spec: TrialSpec) -> None:
     kfold = oof_layout(spec)
     assert (kfold.rows, kfold.columns, kfold.probabilities) == (N_ROWS, N_CLASSES, True)
     assert kfold.predicted.all()  # k-fold predicts every row once
-    holdout = oof_layout(replace(spec, validation="holdout"))
+    holdout = oof_layout(spec.replace(validation="holdout"))
     assert holdout.predicted.sum() == N_ROWS * 0.2  # one 80/20 split: only the holdout rows
-    as_regression = replace(spec, problem_type=ProblemType.REGRESSION.value, feature_plan=_numeric_target(spec))
+    as_regression = spec.replace(problem_type=ProblemType.REGRESSION.value, feature_plan=_numeric_target(spec))
     regression = oof_layout(as_regression)
     assert (regression.columns, regression.probabilities) == (1, False)
 
 
 def _numeric_target(spec: TrialSpec) -> dict[str, Any]:
     """The same data with the row id as a numeric target."""
-    return {**spec.feature_plan, "target": "row_id"}
+    return {**spec.feature_plan.to_dict(), "target": "row_id"}
 
 
 def _layout(holdout_rows: int = 0) -> OofLayout:
@@ -178,7 +177,7 @@ def test_holdout_predictions_must_leave_unpredicted_rows_empty() -> None:
 
 
 def test_a_stored_file_that_is_not_npy_is_rejected(spec: TrialSpec, honest: dict[str, Any]) -> None:
-    other = replace(spec, trial_number=11)
+    other = spec.replace(trial_number=11)
     stored = stored_oof_path(other)
     assert stored is not None
     body = b"#!/bin/sh\necho not an array\n"
@@ -189,9 +188,9 @@ def test_a_stored_file_that_is_not_npy_is_rejected(spec: TrialSpec, honest: dict
 
 
 def test_an_honest_worker_reports_an_undefined_score_as_a_failure(spec: TrialSpec) -> None:
-    result = run_trial(replace(spec, trial_number=12, oof_dir=None), local_registry())
+    result = run_trial(spec.replace(trial_number=12, oof_dir=None), local_registry())
     result.score, result.fold_scores = float("nan"), [float("nan")] * N_FOLDS
     report = TrialReport.of(result, "alpha", None)
     assert report.status is TrialStatus.FAILED and report.score is None and report.error
-    checked = accept(replace(spec, trial_number=12), report.model_dump(mode="json"))
+    checked = accept(spec.replace(trial_number=12), report.model_dump(mode="json"))
     assert checked.status == TrialStatus.FAILED and "undefined" in (checked.error or "")

@@ -8,7 +8,6 @@ from flowml.cluster.probe import Capabilities, GpuInfo
 from flowml.cluster.queues import queues_for
 from flowml.cluster.routing import (
     CUDA_CONTEXT_BYTES,
-    GPU_ALGORITHMS,
     NO_LIVE_WORKER,
     Route,
     choose_queue,
@@ -18,6 +17,8 @@ from flowml.cluster.routing import (
 from flowml.engine.algorithms import default_registry
 
 GIB = 2**30
+GPU_ALGORITHMS = sorted(algo.name for algo in default_registry() if algo.gpu is not None)
+CPU_ALGORITHMS = sorted(algo.name for algo in default_registry() if algo.gpu is None)
 
 
 def live(*vram_per_worker: float) -> set[str]:
@@ -33,9 +34,19 @@ def route(algorithm: str, live_queues: set[str], gib: float, *, priority: bool =
     return choose_queue(algorithm, live_queues=live_queues, estimated_bytes=int(gib * GIB), priority=priority)
 
 
-def test_gpu_algorithms_are_the_registry_gpu_capable_ones() -> None:
-    registry = default_registry().algorithms.values()
-    assert {algo.name for algo in registry if algo.gpu_capable} == GPU_ALGORITHMS == {"xgboost", "lightgbm", "catboost"}
+def test_the_registry_has_gpu_and_cpu_algorithms() -> None:
+    assert GPU_ALGORITHMS and CPU_ALGORITHMS
+
+
+@pytest.mark.parametrize("algorithm", CPU_ALGORITHMS)
+def test_cpu_algorithm_stays_on_cpu_beside_a_gpu_worker(algorithm: str) -> None:
+    chosen = route(algorithm, live(24.0), 0.1)
+    assert (chosen.queue, chosen.device, chosen.reason) == ("cpu", "cpu", f"{algorithm} runs on CPU only")
+
+
+def test_an_algorithm_this_process_does_not_know_runs_on_cpu() -> None:
+    chosen = route("someone_elses_model", live(24.0), 0.1)
+    assert (chosen.queue, chosen.device) == ("cpu", "cpu")
 
 
 def test_estimate_gpu_bytes() -> None:
@@ -47,7 +58,7 @@ def test_estimate_gpu_bytes() -> None:
         estimate_gpu_bytes(-1, 10)
 
 
-@pytest.mark.parametrize("algorithm", sorted(GPU_ALGORITHMS))
+@pytest.mark.parametrize("algorithm", GPU_ALGORITHMS)
 def test_gpu_algorithm_goes_to_a_fitting_tier(algorithm: str) -> None:
     chosen = route(algorithm, live(24.0), 2.0)
     assert (chosen.queue, chosen.device) == ("gpu.vram6", "cuda")
@@ -128,16 +139,14 @@ def test_gpu_builds_without_gpu_support_go_to_cpu() -> None:
     assert "no GPU support" in chosen("lightgbm").reason
 
 
-@pytest.mark.parametrize(
-    ("algorithm", "params"),
-    [
-        ("xgboost", {"device": "cuda", "tree_method": "hist"}),
-        ("lightgbm", {"device_type": "cuda"}),
-        ("catboost", {"task_type": "GPU", "devices": "0"}),
-    ],
-)
-def test_gpu_params(algorithm: str, params: dict[str, str]) -> None:
-    assert gpu_params(algorithm) == params
+@pytest.mark.parametrize("algorithm", GPU_ALGORITHMS)
+def test_gpu_params_are_the_algorithms_own(algorithm: str) -> None:
+    gpu = default_registry().get(algorithm).gpu
+    assert gpu is not None and gpu.params and gpu_params(algorithm) == gpu.params
+
+
+def test_xgboost_trains_on_cuda_with_histograms() -> None:
+    assert gpu_params("xgboost") == {"device": "cuda", "tree_method": "hist"}
 
 
 def test_gpu_params_are_a_fresh_copy() -> None:
@@ -146,5 +155,5 @@ def test_gpu_params_are_a_fresh_copy() -> None:
 
 
 def test_gpu_params_refuse_a_cpu_algorithm() -> None:
-    with pytest.raises(ValueError, match="xgboost"):
+    with pytest.raises(ValueError, match="random_forest"):
         gpu_params("random_forest")

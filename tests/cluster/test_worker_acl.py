@@ -27,8 +27,9 @@ from loguru import logger
 
 from flowml.api.app import create_app
 from flowml.cluster.signing import CAPABILITY_HEADER, SignedWorkerEvent, TrialCapability
+from flowml.engine.types import Device
 from flowml.events.redis_bus import EventKeys, publish_worker_event_sync
-from flowml.events.schemas import Event, EventType
+from flowml.events.schemas import Event, EventType, TrialRunningData
 from flowml.services.context import AppContext
 from tests.api.conftest import make_settings, upload
 from tests.cluster.procs import cluster_on_private_redis, private_redis, wait_for
@@ -296,7 +297,7 @@ def test_a_master_that_cannot_manage_users_warns_at_start_and_hands_out_its_own_
 
 
 def _running(job_id: str, trial_number: int, worker: str) -> Event:
-    data = {"trial_number": trial_number, "algorithm": "lightgbm", "worker": worker, "device": "cpu"}
+    data = TrialRunningData(trial_number=trial_number, algorithm="lightgbm", worker=worker, device=Device.CPU)
     return Event.transient(EventType.TRIAL_RUNNING, job_id, data)
 
 

@@ -19,3 +19,8 @@ def boom(payload: dict[str, Any]) -> dict[str, Any]:
 
 def die(_payload: dict[str, Any]) -> dict[str, Any]:
     os._exit(3)
+
+
+def malformed_result(payload: dict[str, Any]) -> dict[str, Any]:
+    """A "trial" that answers with a result missing its status and with a score that is not a number."""
+    return {"job_id": payload["job_id"], "trial_number": payload["trial_number"], "score": "high"}

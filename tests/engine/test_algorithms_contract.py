@@ -1,91 +1,41 @@
-"""Contract every registered algorithm must pass, for every task it declares.
-
-Parametrized over `default_registry()`, so a new algorithm (or, later, a plugin) is covered by adding it to the
-registry. Data are small and synthetic so the whole suite stays well under a minute on two cores.
+"""The contract every registered algorithm passes, for every task it declares: the checks of `flowml.testing` (the
+same kit a plugin author runs), parametrized over `default_registry()` so a new algorithm or plugin is covered by
+being registered. ONNX parity of the built-ins is tested on richer data in test_onnx.py.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import warnings
-from collections.abc import Callable
-from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
-import joblib
-import numpy as np
-import optuna
 import pytest
-from sklearn.base import clone
-from sklearn.datasets import make_classification, make_regression
-from sklearn.preprocessing import StandardScaler
 
 from flowml.engine.algorithms import default_registry
-from flowml.engine.registry import Algorithm, Suggest
+from flowml.engine.registry import Algorithm, AlgorithmOrigin, Registry
 from flowml.engine.types import ProblemType
+from flowml.testing import ALGORITHM_CHECKS, TASK_CHECKS, check_algorithm, check_onnx_export
+from flowml.testing.algorithm import AlgorithmCheck, TaskCheck
 
-SEED = 7
-N_SAMPLED_CONFIGS = 3
-FAMILIES = {"linear", "tree", "bagging", "boosting", "neighbors", "svm", "bayes", "neural"}
-N_CLASSES = {ProblemType.BINARY: 2, ProblemType.MULTICLASS: 3}
-NATIVE_CATEGORICAL = {"lightgbm", "xgboost", "catboost"}
-
-ALGORITHMS = list(default_registry().algorithms.values())
-CASES = [pytest.param(algo, task, id=f"{algo.name}-{task.value}") for algo in ALGORITHMS for task in sorted(algo.tasks)]
-UNSUPPORTED = [
-    pytest.param(algo, task, id=f"{algo.name}-{task.value}")
+ALGORITHMS = list(default_registry())
+WHOLE = [
+    pytest.param(check, algo, id=f"{check.__name__}-{algo.name}") for check in ALGORITHM_CHECKS for algo in ALGORITHMS
+]
+PER_TASK = [
+    pytest.param(check, algo, task, id=f"{check.__name__}-{algo.name}-{task.value}")
+    for check in TASK_CHECKS
+    if check is not check_onnx_export
     for algo in ALGORITHMS
-    for task in sorted(set(ProblemType) - algo.tasks)
+    for task in sorted(algo.tasks)
 ]
 
 
-def make_data(task: ProblemType, n_rows: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """What the caller hands an estimator: dense float64, standardized, labels encoded as 0..k-1."""
-    if task is ProblemType.REGRESSION:
-        # noise and a target far from unit scale exercise the target standardization of the linear/SVM/MLP models
-        x, y = make_regression(n_samples=n_rows, n_features=8, n_informative=5, noise=10.0, random_state=seed)
-    else:
-        x, y = make_classification(
-            n_samples=n_rows,
-            n_features=8,
-            n_informative=5,
-            n_classes=N_CLASSES[task],
-            random_state=seed,
-        )
-    return StandardScaler().fit_transform(x).astype(np.float64), y
+@pytest.mark.parametrize(("check", "algo"), WHOLE)
+def test_algorithm_contract(check: AlgorithmCheck, algo: Algorithm) -> None:
+    check(algo)
 
 
-def outputs(estimator: Any, task: ProblemType, x: np.ndarray) -> np.ndarray:
-    """The richest prediction an estimator gives: probabilities for classifiers, values for regressors."""
-    return estimator.predict_proba(x) if task.is_classification else estimator.predict(x)
-
-
-FitDefaults = Callable[[Algorithm, ProblemType], tuple[Any, np.ndarray]]
-
-
-def fit_defaults(algo: Algorithm, task: ProblemType) -> tuple[Any, np.ndarray]:
-    x, y = make_data(task)
-    estimator = algo.build(algo.default_params(task), task, seed=SEED, n_jobs=1)
-    return estimator.fit(x, y), x
-
-
-@pytest.fixture(scope="module")
-def fitted_defaults() -> FitDefaults:
-    """`fit_defaults`, memoized: three tests inspect the same default fit, and fitting dominates the suite's time.
-
-    Fits on first request, so tests stay independent of order; tests only read the fitted estimators.
-    """
-    fitted: dict[tuple[str, ProblemType], tuple[Any, np.ndarray]] = {}
-
-    def get(algo: Algorithm, task: ProblemType) -> tuple[Any, np.ndarray]:
-        key = (algo.name, task)
-        if key not in fitted:
-            fitted[key] = fit_defaults(algo, task)
-        return fitted[key]
-
-    return get
+@pytest.mark.parametrize(("check", "algo", "task"), PER_TASK)
+def test_algorithm_contract_per_task(check: TaskCheck, algo: Algorithm, task: ProblemType) -> None:
+    check(algo, task)
 
 
 # -- the registry as a whole ------------------------------------------------------------------------------------
@@ -100,104 +50,69 @@ def test_registry_is_cached() -> None:
     assert default_registry() is default_registry()
 
 
-def test_names_are_unique_snake_case_ids() -> None:
-    names = default_registry().names()
-    assert len(names) == len(set(names))
-    for name in names:
-        assert re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name), name
+def test_built_in_algorithms_say_they_are_built_in() -> None:
+    for algo in ALGORITHMS:
+        built_in = type(algo).__module__.startswith("flowml.engine.algorithms.")
+        assert (algo.describe().origin.source == "builtin") is built_in, algo.name
 
 
-@pytest.mark.parametrize("algo", ALGORITHMS, ids=lambda a: a.name)
-def test_class_attributes_and_describe(algo: Algorithm) -> None:
-    assert algo.label
-    assert algo.family in FAMILIES
-    assert algo.tasks
-    assert algo.tasks <= set(ProblemType)
-    assert algo.cost > 0
-    assert algo.max_rows is None or algo.max_rows > 0
-    # Only the boosted trees take category codes natively; every other algorithm gets one-hot/ordinal numbers.
-    assert algo.native_categorical is (algo.name in NATIVE_CATEGORICAL)
-    description = algo.describe()
-    assert description["name"] == algo.name
-    assert description["tasks"] == sorted(t.value for t in algo.tasks)
-    json.dumps(description)  # served as-is by GET /api/algorithms
+# -- the kit itself fails when the contract is broken -----------------------------------------------------------
 
 
-# -- each algorithm, for each task it supports ----------------------------------------------------------------
+def _broken(base: Algorithm, **overrides: object) -> Algorithm:
+    """An instance of a subclass of `base`'s class with some attributes or methods replaced."""
+    return type(f"Broken{type(base).__name__}", (type(base),), dict(overrides))()
 
 
-@pytest.mark.parametrize(("algo", "task"), CASES)
-def test_defaults_fit_and_predict(algo: Algorithm, task: ProblemType, fitted_defaults: FitDefaults) -> None:
-    estimator, x = fitted_defaults(algo, task)
-    predictions = np.asarray(estimator.predict(x))
-    assert predictions.shape == (len(x),)
-    if task.is_classification:
-        k = N_CLASSES[task]
-        assert set(np.unique(predictions)) <= set(range(k))
-        proba = estimator.predict_proba(x)
-        assert proba.shape == (len(x), k)
-        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
-    else:
-        assert np.isfinite(predictions).all()
+def test_the_kit_passes_a_good_algorithm_given_as_a_class() -> None:
+    check_algorithm(type(default_registry().get("ridge")))
 
 
-@pytest.mark.parametrize(("algo", "task"), CASES)
-def test_defaults_lie_inside_the_search_space(algo: Algorithm, task: ProblemType) -> None:
-    defaults = algo.default_params(task)
-    assert json.loads(json.dumps(defaults)) == defaults  # params travel as JSON in TrialSpec
-    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=SEED))
-    # Exactly how the search warm-starts; Optuna only warns when an enqueued value is out of range.
-    study.enqueue_trial({f"{algo.name}__{k}": v for k, v in defaults.items()})
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        trial = study.ask()
-        suggested = algo.search_space(Suggest(trial, algo.name), task)
-    assert suggested == defaults
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"name": "Not Snake"}, "check_class_facts: name"),
+        ({"default_params": lambda self, task: {"alpha": 1e9}}, r"check_space\[regression\]: defaults lie outside"),
+        ({"tasks": frozenset(ProblemType)}, r"check_defaults_fit\[binary\]: predict returned labels"),
+        ({"memory_bytes": lambda self, *a, **k: -1.0}, r"check_memory_estimate\[regression\]"),
+    ],
+    ids=["bad-name", "defaults-outside-space", "undeclared-task-shape", "negative-memory"],
+)
+def test_the_kit_names_the_broken_check(overrides: dict[str, object], message: str) -> None:
+    broken = _broken(default_registry().get("ridge"), **overrides)
+    with pytest.raises(AssertionError, match=message):
+        check_algorithm(broken)
 
 
-@pytest.mark.parametrize(("algo", "task"), CASES)
-def test_sampled_configurations_build_and_fit(algo: Algorithm, task: ProblemType) -> None:
-    x, y = make_data(task, n_rows=120)
-    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=SEED))
-    for _ in range(N_SAMPLED_CONFIGS):
-        trial = study.ask()
-        params = algo.search_space(Suggest(trial, algo.name), task)
-        assert set(params) == set(algo.default_params(task))
-        # A read-only mapping proves build neither mutates nor keeps the caller's dict for later mutation.
-        estimator = algo.build(MappingProxyType(params), task, seed=SEED, n_jobs=1)
-        estimator.fit(x, y)
-        assert np.asarray(estimator.predict(x)).shape == (len(x),)
-        study.tell(trial, 0.0)
+def test_the_kit_checks_a_declared_onnx_export() -> None:
+    lightgbm = default_registry().get("lightgbm")
+    assert lightgbm.onnx
+    check_onnx_export(lightgbm, ProblemType.BINARY)
 
 
-@pytest.mark.parametrize(("algo", "task"), CASES)
-def test_unfitted_estimator_clones(algo: Algorithm, task: ProblemType) -> None:
-    estimator = algo.build(algo.default_params(task), task, seed=SEED)
-    twin = clone(estimator)
-    assert type(twin) is type(estimator)
-    assert twin.get_params(deep=False).keys() == estimator.get_params(deep=False).keys()
+def test_the_kit_refuses_an_onnx_claim_that_does_not_hold() -> None:
+    # CatBoost trained on native category codes has no ONNX export; claiming one must fail the contract.
+    claims = _broken(default_registry().get("catboost"), onnx=True)
+    with pytest.raises(AssertionError, match="onnx = True but the export is not usable"):
+        check_onnx_export(claims, ProblemType.BINARY)
 
 
-@pytest.mark.parametrize(("algo", "task"), CASES)
-def test_joblib_round_trip(algo: Algorithm, task: ProblemType, tmp_path: Path, fitted_defaults: FitDefaults) -> None:
-    estimator, x = fitted_defaults(algo, task)
-    path = tmp_path / "model.joblib"
-    joblib.dump(estimator, path)
-    loaded = joblib.load(path)
-    np.testing.assert_array_equal(loaded.predict(x), estimator.predict(x))
-    np.testing.assert_array_equal(outputs(loaded, task, x), outputs(estimator, task, x))
+def test_the_kit_refuses_a_build_that_ignores_an_undeclared_task() -> None:
+    ridge = default_registry().get("ridge")
+    lax = _broken(
+        ridge,
+        build=lambda self, params, task, *, seed, n_jobs=1: type(ridge).build(
+            self, params, ProblemType.REGRESSION, seed=seed
+        ),
+    )
+    with pytest.raises(AssertionError, match=re.escape("check_unsupported_tasks: build for undeclared task")):
+        check_algorithm(lax)
 
 
-@pytest.mark.parametrize(("algo", "task"), CASES)
-def test_same_seed_same_predictions(algo: Algorithm, task: ProblemType, fitted_defaults: FitDefaults) -> None:
-    first, x = fitted_defaults(algo, task)
-    second, _ = fit_defaults(algo, task)  # a fresh fit, not the memoized one
-    np.testing.assert_array_equal(outputs(first, task, x), outputs(second, task, x))
-
-
-@pytest.mark.parametrize(("algo", "task"), UNSUPPORTED)
-def test_unsupported_task_is_refused(algo: Algorithm, task: ProblemType) -> None:
-    assert not algo.supports(task, n_rows=10)
-    params = algo.default_params(next(iter(algo.tasks)))
-    with pytest.raises(ValueError, match="does not support task"):
-        algo.build(params, task, seed=SEED)
+def test_a_registry_built_from_the_contract_alone_accepts_a_checked_algorithm() -> None:
+    # What a plugin host does: a registry of one checked algorithm, with its own origin.
+    ridge_class = type(default_registry().get("ridge"))
+    origin = AlgorithmOrigin(source="plugin", package="someone-ridge", version="1.0")
+    registry = Registry.of([ridge_class()], origin=origin)
+    assert registry.get("ridge").describe().origin == origin
+    assert default_registry().get("ridge").origin.source == "builtin"  # a fresh instance: the built-in is unchanged

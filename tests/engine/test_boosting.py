@@ -18,7 +18,7 @@ from sklearn.metrics import r2_score, roc_auc_score
 from sklearn.preprocessing import OneHotEncoder
 
 from flowml.engine.algorithms import default_registry
-from flowml.engine.algorithms._common import MIN_ROWS_EARLY_STOPPING, validation_split
+from flowml.engine.algorithms._common import MIN_ROWS_EARLY_STOPPING, BoostingOptions, validation_split
 from flowml.engine.algorithms.catboost_ import FlatCatBoostClassifier
 from flowml.engine.deadline import BudgetExhausted, Cancelled
 from flowml.engine.registry import Algorithm, FitContext
@@ -26,8 +26,18 @@ from flowml.engine.types import ProblemType
 
 SEED = 3
 LEVELS = 50
-BOOSTED = [pytest.param(default_registry().get(name), id=name) for name in ("lightgbm", "xgboost", "catboost")]
-ROUNDS_PARAM = {"lightgbm": "n_estimators", "xgboost": "n_estimators", "catboost": "iterations"}
+# The algorithms whose estimators carry FlowML's boosting options (category codes, early stopping, budget checks).
+BOOSTED = [
+    pytest.param(algo, id=algo.name)
+    for algo in default_registry()
+    if isinstance(algo.build(algo.default_params(min(algo.tasks)), min(algo.tasks), seed=0), BoostingOptions)
+]
+
+
+def rounds_param(algo: Algorithm) -> str:
+    """The parameter that caps the boosting rounds (CatBoost calls it `iterations`)."""
+    defaults = algo.default_params(ProblemType.BINARY)
+    return "iterations" if "iterations" in defaults else "n_estimators"
 
 
 def coded_data(task: ProblemType, n_rows: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -94,7 +104,7 @@ def test_early_stopping_stops_and_the_best_round_survives_joblib(algo: Algorithm
     task = ProblemType.BINARY
     X, y = coded_data(task, 1000)
     max_rounds = 1000
-    params = {ROUNDS_PARAM[algo.name]: max_rounds, "learning_rate": 0.3}
+    params = {rounds_param(algo): max_rounds, "learning_rate": 0.3}
     model = build(algo, task, context=FitContext(n_categorical=1), **params).fit(X, y)
     assert 0 < trained_rounds(model) < max_rounds
 
@@ -109,7 +119,7 @@ def test_early_stopping_stops_and_the_best_round_survives_joblib(algo: Algorithm
 def test_tiny_data_runs_the_configured_rounds(algo: Algorithm) -> None:
     task = ProblemType.BINARY
     X, y = coded_data(task, MIN_ROWS_EARLY_STOPPING - 50)
-    model = build(algo, task, **{ROUNDS_PARAM[algo.name]: 30}).fit(X, y)
+    model = build(algo, task, **{rounds_param(algo): 30}).fit(X, y)
     assert trained_rounds(model) == 30
 
 
@@ -144,7 +154,7 @@ def test_a_past_deadline_raises_before_training(algo: Algorithm) -> None:
 def test_the_deadline_stops_training_between_rounds(algo: Algorithm) -> None:
     X, y = coded_data(ProblemType.BINARY, 2000)
     context = FitContext(n_categorical=1, deadline=time.time() + 0.3)
-    model = build(algo, ProblemType.BINARY, context=context, **{ROUNDS_PARAM[algo.name]: 100_000})
+    model = build(algo, ProblemType.BINARY, context=context, **{rounds_param(algo): 100_000})
     model.set_params(n_iter_no_change=None)  # nothing else would end 100 000 rounds soon
     started = time.perf_counter()
     with pytest.raises(BudgetExhausted):

@@ -28,6 +28,7 @@ from flowml.engine.evaluation import (
     thin_curve,
 )
 from flowml.engine.types import FeaturePlan, ProblemType
+from tests.model_cards import model_card
 
 
 def _binary(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -148,7 +149,7 @@ def test_members_follow_what_the_final_fit_delivered() -> None:
         {"algorithm": "logistic_regression", "params": {"C": 1.0}, "weight": 0.3, "trial_number": 2},
         {"algorithm": "random_forest", "params": {"d": (1, 2)}, "weight": 0.2, "trial_number": 4},
     ]
-    single = {"algorithm": "lightgbm", "params": {"n": 1}}
+    single = model_card(algorithm="lightgbm", params={"n": 1})
     assert evaluated_members(7, planned, single) == [(7, 1.0)]
     # One member left out for time: the rest keep their weights (blend renormalizes). The card's parameters came
     # back through JSON, so the tuple is now a list.
@@ -156,10 +157,11 @@ def test_members_follow_what_the_final_fit_delivered() -> None:
         {"algorithm": "lightgbm", "params": {"n": 1}, "weight": 0.5},
         {"algorithm": "random_forest", "params": {"d": [1, 2]}, "weight": 0.2},
     ]
-    assert evaluated_members(7, planned, {"algorithm": "ensemble", "params": {"members": kept}}) == [(7, 0.5), (4, 0.2)]
+    ensemble = model_card(algorithm="ensemble", params={"members": kept})
+    assert evaluated_members(7, planned, ensemble) == [(7, 0.5), (4, 0.2)]
     stranger = [*kept, {"algorithm": "svm", "params": {}, "weight": 0.1}]
     with pytest.raises(ValueError, match="svm"):
-        evaluated_members(7, planned, {"algorithm": "ensemble", "params": {"members": stranger}})
+        evaluated_members(7, planned, model_card(algorithm="ensemble", params={"members": stranger}))
 
 
 def _job_files(tmp_path: Path) -> tuple[Path, FeaturePlan, Path, np.ndarray]:
@@ -197,10 +199,10 @@ def test_attach_evaluation_writes_the_file_or_says_why_not(tmp_path: Path) -> No
     data, plan, oof, _ = _job_files(tmp_path)
     package = tmp_path / "package"
     package.mkdir()
-    card = {"algorithm": "logistic_regression", "params": {}, "model_sha256": "abc"}
+    card = model_card(algorithm="logistic_regression", params={}, model_sha256="abc")
 
     def attach(output: Path, best_trial: int) -> dict[str, Any]:
-        return attach_evaluation(
+        return attach_evaluation(  # the card's JSON form, as the package and clients hold it
             output,
             card,
             dataset_path=data,
@@ -210,7 +212,7 @@ def test_attach_evaluation_writes_the_file_or_says_why_not(tmp_path: Path) -> No
             oof_dir=oof,
             best_trial=best_trial,
             ensemble=[],
-        )
+        ).to_dict()
 
     updated = attach(package, 1)
     assert updated["evaluation"]["available"] is True and updated["evaluation"]["n_rows"] == 59

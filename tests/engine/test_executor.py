@@ -7,6 +7,7 @@ import pytest
 from flowml.engine.executor import run_final_with_fallback
 from flowml.engine.pool import TaskKilled
 from flowml.engine.types import FinalResult, FinalSpec, TrialResult, TrialSpec
+from tests.model_cards import model_card
 
 
 class FlakyExecutor:
@@ -28,7 +29,7 @@ class FlakyExecutor:
             output_dir="out",
             model_path="out/model.joblib",
             model_sha256="0" * 64,
-            card={},
+            card=model_card(),
             feature_importance={},
             fit_time=1.0,
         )
@@ -43,7 +44,7 @@ def spec(ensemble: list[dict[str, object]]) -> FinalSpec:
         dataset_path="d.parquet",
         dataset_sha256="s",
         problem_type="binary",
-        feature_plan={},
+        feature_plan={"target": "y", "column_kinds": {"x": "numeric"}},
         algorithm="lightgbm",
         params={},
         metric="roc_auc",

@@ -76,7 +76,7 @@ def test_final_fit_skips_an_export_that_would_overrun(tmp_path: Path, monkeypatc
     monkeypatch.setattr(export_cost, "SECONDS_PER_NODE", 0.01)
     spec = final_spec(path, plan, tmp_path / "model", deadline=time.time() + 60.0, params={"n_estimators": 100})
     card = fit_final(spec, local_registry()).card
-    assert card["onnx"]["usable"] is False
-    assert card["onnx"]["reason"].startswith("skipped: the export would take about")
+    assert card.onnx is not None and card.onnx.usable is False
+    assert (card.onnx.reason or "").startswith("skipped: the export would take about")
     assert not (tmp_path / "model" / "model.onnx").exists()
-    assert card["feature_importance"]  # the time the export would have taken went to the other steps
+    assert card.feature_importance  # the time the export would have taken went to the other steps

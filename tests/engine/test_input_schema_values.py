@@ -65,7 +65,7 @@ def trained() -> tuple[FlowMLModel, dict[str, Any], pd.DataFrame]:
         feature_importance={},
         dtypes={str(c): str(t) for c, t in df.dtypes.items()},
         frame=df,
-    )
+    ).to_dict()  # the JSON form, as clients read it
     return model, card, df
 
 
@@ -158,7 +158,7 @@ def test_without_the_frame_values_come_from_the_dtypes(
         n_rows=len(df),
         feature_importance={},
         dtypes={str(c): str(t) for c, t in df.dtypes.items()},
-    )
+    ).to_dict()
     schema = schema_of(card)
     assert set(schema["remote"]["values"]) == {True, False}
     assert set(schema["manager"]["values"]) == {0, 1}

@@ -8,16 +8,17 @@ import pytest
 
 from flowml.engine import memory
 from flowml.engine.algorithms import default_registry
+from flowml.engine.algorithms.svm import SVM_KERNEL_CACHE_BYTES
 from flowml.engine.memory import (
     BASE_BYTES,
     GIB,
     MEMORY_HEADROOM,
     MIN_ROWS,
-    SVM_KERNEL_CACHE_BYTES,
     ShrinkPlan,
     estimate_trial_bytes,
     shrink_for_memory,
 )
+from flowml.engine.registry import Algorithm
 
 # Every built-in algorithm gets an estimate of its own (a plugin falls back to a generous default).
 BUILTIN = default_registry().names()
@@ -32,8 +33,14 @@ def test_every_builtin_estimate_covers_the_data_and_grows_with_the_data(name: st
 
 
 def test_every_builtin_algorithm_has_its_own_profile() -> None:
-    algorithms = pytest.importorskip("flowml.engine.algorithms")
-    assert set(algorithms.default_registry().names()) <= set(memory._ALGORITHM_BYTES)
+    for algo in default_registry():
+        if type(algo).__module__.startswith("flowml.engine.algorithms."):
+            assert type(algo).memory_bytes is not Algorithm.memory_bytes, algo.name
+
+
+def test_an_algorithm_instance_is_estimated_like_its_name() -> None:
+    forest = default_registry().get("random_forest")
+    assert estimate_trial_bytes(5_000, 10, forest, 2) == estimate_trial_bytes(5_000, 10, "random_forest", 2)
 
 
 def test_algorithm_profiles_differ_the_way_their_memory_does() -> None:

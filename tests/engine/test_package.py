@@ -26,7 +26,7 @@ from tests.engine.test_pipeline import (
     write_parquet,
 )
 
-LEADERBOARD = [{"rank": 1, "algorithm": "local_forest", "score": 0.86}]
+LEADERBOARD = [{"rank": 1, "trial_number": 0, "algorithm": "local_forest", "score": 0.86}]
 
 
 def final_spec(path: Path, plan: FeaturePlan, output_dir: Path, *, task: str = "binary", **overrides: Any) -> FinalSpec:
@@ -62,9 +62,10 @@ def test_fit_final_writes_the_package(titanic_package: tuple[FinalResult, Path])
     result, _ = titanic_package
     out = Path(result.output_dir)
     expected = ["leaderboard.json", "model.joblib", "model_card.json"]
-    if result.card["onnx"]["usable"]:  # the ONNX graph is written only when it passed its parity check
+    assert result.card.onnx is not None
+    if result.card.onnx.usable:  # the ONNX graph is written only when it passed its parity check
         expected.append("model.onnx")
-        assert result.card["onnx_sha256"] == file_sha256(out / "model.onnx")
+        assert result.card.onnx_sha256 == file_sha256(out / "model.onnx")
     assert sorted(p.name for p in out.iterdir()) == sorted(expected)
     assert result.model_path == str(out / "model.joblib")
     assert result.model_sha256 == file_sha256(out / "model.joblib")
@@ -75,7 +76,7 @@ def test_fit_final_writes_the_package(titanic_package: tuple[FinalResult, Path])
 def test_model_card_describes_inputs_outputs_and_provenance(titanic_package: tuple[FinalResult, Path]) -> None:
     result, _ = titanic_package
     card = json.loads((Path(result.output_dir) / "model_card.json").read_text())
-    assert card == result.card
+    assert card == result.card.to_dict()
     assert card["format_version"] == 1
     assert card["model_id"] is None
     assert card["problem_type"] == "binary"
@@ -108,13 +109,13 @@ def test_importance_is_per_original_column(titanic_package: tuple[FinalResult, P
     assert list(importance) == ["pclass", "sex", "age", "sibsp", "parch", "fare", "cabin", "embarked"]
     assert max(importance, key=lambda name: importance[name]) == "sex"
     assert importance["sex"] > 0.05
-    assert result.card["feature_importance"] == importance
+    assert result.card.feature_importance == importance
 
 
 def test_load_package_round_trip_predicts_identically(titanic_package: tuple[FinalResult, Path]) -> None:
     result, _ = titanic_package
     model, card = load_package(Path(result.output_dir))
-    assert card["model_sha256"] == result.model_sha256
+    assert card.model_sha256 == result.model_sha256
     again, _ = load_package(Path(result.output_dir), result.model_sha256)
     rows = titanic_frame().drop(columns=["survived"]).head(200)
     assert model.predict(rows).tolist() == again.predict(rows).tolist()
@@ -153,7 +154,7 @@ def test_importance_is_skipped_when_the_deadline_is_near(tmp_path: Path) -> None
     assert any("feature importance skipped" in note for note in payload["card"]["notes"])
     assert not (tmp_path / "model" / "leaderboard.json").exists()
     model, card = load_package(tmp_path / "model")
-    assert card["classes"] is None
+    assert card.classes is None
     assert model.predict(df.head(5)).dtype == np.float64
     assert model.predict_proba(df.head(5)) is None
 
@@ -167,7 +168,7 @@ def test_fit_final_dict_uses_the_builtin_registry(tmp_path: Path) -> None:
     payload = fit_final_dict(spec.to_dict())
     assert FinalResult.from_dict(payload).model_sha256 == file_sha256(tmp_path / "model" / "model.joblib")
     model, card = load_package(tmp_path / "model")
-    assert card["classes"] == ["no", "yes"]
+    assert card.classes == ["no", "yes"]
     assert set(model.predict(df.head(20))) <= {"no", "yes"}
     assert set(payload["feature_importance"]) == set(plan.features)
 
@@ -192,7 +193,7 @@ def test_save_package_hash_is_of_the_joblib_bytes(tmp_path: Path) -> None:
     assert written["model_sha256"] == sha
     assert written["params"] == {"n_estimators": 5}
     assert written["classes"] == [0, 1, 2]
-    assert card["model_sha256"] is None  # the caller's dict is not modified
+    assert card.model_sha256 is None  # the caller's card is not modified
 
 
 def test_importance_falls_back_to_training_rows_without_time_to_refit(
@@ -206,4 +207,4 @@ def test_importance_falls_back_to_training_rows_without_time_to_refit(
     plan = plan_features(df, "survived", TITANIC_KINDS)
     result = fit_final(final_spec(path, plan, tmp_path / "model"), local_registry())
     assert max(result.feature_importance, key=lambda name: result.feature_importance[name]) == "sex"
-    assert "feature importance measured on training rows" in " ".join(result.card["notes"])
+    assert "feature importance measured on training rows" in " ".join(result.card.notes)

@@ -24,7 +24,8 @@ from flowml.engine.features import load_frame, plan_features, to_category_string
 from flowml.engine.model import build_pipeline
 from flowml.engine.preprocessing import build_preprocessor, prepare_X
 from flowml.engine.problem import detect_problem_type, encode_target, validate_target
-from flowml.engine.registry import Algorithm, Registry, Suggest
+from flowml.engine.registry import Algorithm, Registry
+from flowml.engine.space import FloatParam, IntParam, SearchSpace
 from flowml.engine.trial import make_folds
 from flowml.engine.types import FeaturePlan, ProblemType
 from tests.conftest import dataset_path
@@ -59,8 +60,8 @@ class LocalLinear(Algorithm):
     tasks = ALL_TASKS
     needs_scaling = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {"C": suggest.float("C", 0.01, 10.0, log=True)}
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace(params={"C": FloatParam(low=0.01, high=10.0, log=True)})
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"C": 1.0}
@@ -77,8 +78,8 @@ class LocalForest(Algorithm):
     family = "bagging"
     tasks = ALL_TASKS
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {"n_estimators": suggest.int("n_estimators", 10, 100)}
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace(params={"n_estimators": IntParam(low=10, high=100)})
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"n_estimators": 50}
@@ -107,8 +108,8 @@ class LocalSlow(Algorithm):
     family = "bagging"
     tasks = frozenset({ProblemType.BINARY, ProblemType.MULTICLASS})
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {}
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace()
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"delay": 0.3}

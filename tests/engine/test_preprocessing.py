@@ -30,7 +30,8 @@ from flowml.engine.preprocessing import (
     n_categorical,
     prepare_X,
 )
-from flowml.engine.registry import Algorithm, FitContext, Suggest
+from flowml.engine.registry import Algorithm, FitContext
+from flowml.engine.space import SearchSpace
 from flowml.engine.trial import run_trial
 from flowml.engine.types import FeaturePlan, ProblemType, TrialStatus
 from tests.conftest import dataset_path
@@ -59,8 +60,8 @@ class LocalNative(Algorithm):
     tasks = ALL_TASKS
     native_categorical = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {}
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace()
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {}

@@ -13,6 +13,7 @@ from flowml.engine.onnx import THRESHOLD_METADATA, OnnxPredictor, export_onnx, g
 from flowml.engine.predict import apply_threshold, card_threshold, predict_frame
 from flowml.engine.types import ProblemType
 from tests.engine.test_onnx import exported, make_frame
+from tests.model_cards import model_card
 
 
 def test_threshold_table_counts_on_a_known_example() -> None:
@@ -67,8 +68,8 @@ def test_only_binary_evaluations_carry_a_table() -> None:
 
 
 def test_card_threshold_and_apply() -> None:
-    assert card_threshold({}) is None
-    assert card_threshold({"decision_threshold": {"value": 0.37, "chosen_by": "best_f1"}}) == 0.37
+    assert card_threshold(model_card()) is None
+    assert card_threshold(model_card(decision_threshold={"value": 0.37, "chosen_by": "best_f1"})) == 0.37
     proba = np.array([[0.7, 0.3], [0.62, 0.38], [0.2, 0.8]])
     assert apply_threshold(proba, ["No", "Yes"], 0.37).tolist() == ["No", "Yes", "Yes"]
     with pytest.raises(ValueError, match="two-class"):

@@ -17,6 +17,8 @@ import pytest
 import redis
 import redis.asyncio as aioredis
 
+from flowml.db.tables import Job, JobPublic, JobStatus
+from flowml.events.schemas import JobData, TrainingCompletedData, TrainingProgressData
 from tests.conftest import in_ci, require_service
 
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -111,3 +113,29 @@ async def private_redis(tmp_path: Path) -> AsyncIterator[PrivateRedis]:
     await asyncio.to_thread(server.start)
     yield server
     server.kill()
+
+
+def progress_data(progress: float = 10.0) -> TrainingProgressData:
+    """A training_progress payload as the driver sends it between trials."""
+    return TrainingProgressData(
+        progress=progress, stage="searching", message="searching", n_trials=1, best_score=None, best_algorithm=None
+    )
+
+
+def job_data(job_id: str, status: JobStatus = JobStatus.RUNNING) -> JobData:
+    """A payload carrying a job, as training_started and training_cancelled do."""
+    job = Job(
+        id=job_id,
+        name="events",
+        dataset_id="d" * 32,
+        target_column="y",
+        problem_type="binary",
+        metric="roc_auc",
+        time_budget=1.0,
+        status=status,
+    )
+    return JobData(job=JobPublic.model_validate(job))
+
+
+def completed_data(job_id: str) -> TrainingCompletedData:
+    return TrainingCompletedData(job=job_data(job_id, JobStatus.COMPLETED).job, model_id="m" * 32)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from flowml.events.bus import InProcessBus
 from flowml.events.hub import ClientQueue, WebSocketHub
 from flowml.events.schemas import Event, EventType
+from tests.events.conftest import progress_data
 
 
 def event(id_: int, type_: EventType = EventType.TRAINING_PROGRESS, job_id: str = "a") -> Event:
@@ -95,7 +96,7 @@ async def test_hub_replays_then_streams_live_in_order() -> None:
 
 async def test_non_durable_events_are_never_deduped_and_follow_a_replay() -> None:
     client = ClientQueue(job_id="a")
-    tick = Event.transient(EventType.TRAINING_PROGRESS, "a", {"fold": 1})
+    tick = Event.transient(EventType.TRAINING_PROGRESS, "a", progress_data())
     client.push(tick)
     client.push(event(3))
     client.push(tick)  # no SQL id, no identity: delivered again
@@ -105,6 +106,6 @@ async def test_non_durable_events_are_never_deduped_and_follow_a_replay() -> Non
 
 
 def test_non_durable_events_go_out_without_an_id() -> None:
-    tick = Event.transient(EventType.TRAINING_PROGRESS, "a", {"fold": 1})
+    tick = Event.transient(EventType.TRAINING_PROGRESS, "a", progress_data())
     assert "id" not in json.loads(tick.wire_json())
     assert json.loads(event(4).wire_json())["id"] == 4

@@ -29,7 +29,7 @@ from flowml.events.redis_bus import EventKeys, RedisBus, publish_event_sync
 from flowml.events.schemas import Event, EventType
 from flowml.services.context import AppContext, close_context, create_context
 from tests.conftest import api_key_for, bearer, dataset_path, drop_test_database, make_test_database_url
-from tests.events.conftest import PrivateRedis, free_port
+from tests.events.conftest import PrivateRedis, completed_data, free_port, job_data, progress_data
 
 pytestmark = pytest.mark.services
 
@@ -100,7 +100,7 @@ async def bus(redis_url: str, key_prefix: str) -> AsyncIterator[RedisBus]:
 async def test_round_trip_in_order_with_a_stream_copy_per_job(bus: RedisBus, redis_url: str) -> None:
     sent = [
         event(1, EventType.TRAINING_STARTED),
-        Event.transient(EventType.TRAINING_PROGRESS, "a", {"fold": 1}),
+        Event.transient(EventType.TRAINING_PROGRESS, "a", progress_data()),
         event(2, EventType.WORKER_CONNECTED, job_id=None),
     ]
     async with collecting(bus, redis_url) as collector:
@@ -124,7 +124,7 @@ async def test_malformed_messages_are_skipped_and_the_hub_keeps_going(bus: Redis
         client = await hub.connect(None, since=None)
         for junk in ["not json", '{"id": "x"}', event(1).model_dump_json().replace('"id":1', '"id":-1'), "[]"]:
             await raw.publish(bus.keys.channel, junk)
-        progress = Event.transient(EventType.TRAINING_PROGRESS, "a", {"fold": 1})
+        progress = Event.transient(EventType.TRAINING_PROGRESS, "a", progress_data())
         for item in (event(7, EventType.TRAINING_STARTED), progress, progress):
             await bus.publish(item)
         got = await drain(client, 3)
@@ -147,7 +147,7 @@ async def drain(client: ClientQueue, count: int, seconds: float = 5.0) -> list[E
 async def test_sync_publish_from_a_worker_reaches_async_subscribers(
     bus: RedisBus, redis_url: str, key_prefix: str
 ) -> None:
-    progress = Event.transient(EventType.TRAINING_PROGRESS, "job-1", {"trial": 3, "fold": 2})
+    progress = Event.transient(EventType.TRAINING_PROGRESS, "job-1", progress_data(42.0))
     async with collecting(bus, redis_url) as collector:
         # A Celery worker has no event loop: run the plain client in a thread, as it would run there.
         assert await asyncio.to_thread(publish_event_sync, redis_url, progress, prefix=key_prefix)
@@ -221,11 +221,11 @@ async def hub_on(private_redis: PrivateRedis, tmp_path: Path) -> AsyncIterator[t
 async def test_hub_catches_up_from_sql_after_a_redis_outage(private_redis: PrivateRedis, tmp_path: Path) -> None:
     async with hub_on(private_redis, tmp_path) as (ctx, hub):
         client = await hub.connect("job-1", since=None)
-        first = await ctx.events.emit(EventType.TRAINING_STARTED, "job-1", {})
+        first = await ctx.events.emit(EventType.TRAINING_STARTED, "job-1", job_data("job-1"))
         assert [e.id for e in await drain(client, 1)] == [first.id]
 
         await asyncio.to_thread(private_redis.kill)
-        during = await ctx.events.emit(EventType.TRAINING_COMPLETED, "job-1", {"score": 0.9})  # SQL only
+        during = await ctx.events.emit(EventType.TRAINING_COMPLETED, "job-1", completed_data("job-1"))  # SQL only
         await asyncio.to_thread(private_redis.start)
         # Nothing is published after the restart: the completion arrives through the hub's catch-up from SQL.
         assert [e.id for e in await drain(client, 1, seconds=15)] == [during.id]
@@ -408,14 +408,14 @@ async def test_hub_catches_up_again_when_the_publisher_notices_the_outage_last(
     more, so the event dropped live still reaches the client. Found by test_a_redis_restart_mid_job_loses_nothing."""
     async with hub_on(private_redis, tmp_path) as (ctx, hub):
         client = await hub.connect("job-1", since=None)
-        first = await ctx.events.emit(EventType.TRAINING_STARTED, "job-1", {})
+        first = await ctx.events.emit(EventType.TRAINING_STARTED, "job-1", job_data("job-1"))
         assert [e.id for e in await drain(client, 1)] == [first.id]
 
         await asyncio.to_thread(private_redis.kill)
         await asyncio.to_thread(private_redis.start)
         await wait_subscribed(private_redis.url, ctx.bus.keys.channel, seconds=15)  # caught up: nothing missed yet
         # The publisher's connection is to the old server: this publish fails and the event is in SQL only.
-        dropped = await ctx.events.emit(EventType.TRAINING_PROGRESS, "job-1", {"progress": 50})
-        later = await ctx.events.emit(EventType.TRAINING_COMPLETED, "job-1", {"score": 0.9})  # published live
+        dropped = await ctx.events.emit(EventType.TRAINING_PROGRESS, "job-1", progress_data(50.0))
+        later = await ctx.events.emit(EventType.TRAINING_COMPLETED, "job-1", completed_data("job-1"))  # published live
         received = sorted({e.id for e in await drain(client, 2, seconds=15)})
         assert received == [dropped.id, later.id]

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from loguru import logger
 
 from flowml import __version__
+from flowml.api.event_schemas import add_event_schemas
 from flowml.api.frontend import mount_frontend
 from flowml.api.rate_limit import install_rate_limiter
 from flowml.api.redoc import REDOC_PATH
@@ -27,6 +28,7 @@ from flowml.api.routes import (
     history,
     model_threshold,
     oidc,
+    plugins,
     predictions,
     projects,
     refits,
@@ -46,6 +48,7 @@ from flowml.api.validation_errors import invalid_request
 from flowml.cluster.orchestrator import attach_cluster
 from flowml.core.errors import FlowMLError
 from flowml.core.settings import Settings, get_settings
+from flowml.engine.plugins import plugin_report
 from flowml.events.hub import WebSocketHub
 from flowml.services.context import close_context, create_context
 from flowml.services.jobs.manager import JobManager
@@ -73,6 +76,9 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
             await manager.start()
         # Marks remote workers that stopped sending heartbeats offline, so the driver stops routing to them.
         sweeper = asyncio.create_task(sweep_forever(ctx), name="worker-sweep")
+        # Load the plugins now, so a broken one is in the log at start rather than at the first job.
+        report = plugin_report()
+        logger.info("plugins: {} loaded, {} left out (GET /api/plugins)", len(report.loaded), len(report.broken))
         logger.info("FlowML {} ready: database {}, storage {}", __version__, _safe_url(settings), ctx.store.describe())
         try:
             yield
@@ -130,6 +136,7 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         oidc.router,
         users.router,
         system.router,
+        plugins.router,
         datasets.router,
         training_limits.router,  # before training: its /api/training/{job_id} would take "limits" for a job id
         training.router,
@@ -147,6 +154,7 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         redoc_router,
     ):
         app.include_router(router)
+    add_event_schemas(app)
     mount_frontend(app, settings.FRONTEND_DIST)
     return app
 

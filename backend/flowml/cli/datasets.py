@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from flowml.cli import display
-from flowml.cli.remote import DEFAULT_SERVER, ServerOption, connect, console, segment
+from flowml.cli.remote import DEFAULT_SERVER, ServerOption, connect, console
 
 app = typer.Typer(help="Datasets on a FlowML server (needs FLOWML_API_KEY).", no_args_is_help=True)
 
@@ -19,7 +19,7 @@ app = typer.Typer(help="Datasets on a FlowML server (needs FLOWML_API_KEY).", no
 def list_(server: ServerOption = DEFAULT_SERVER) -> None:
     """List the datasets you can see (an admin sees everyone's)."""
     with connect(server) as client:
-        items = client.get("/api/datasets")["items"]
+        items = client.datasets()
     if not items:
         console.print("No datasets yet: upload one with `flowml datasets upload FILE`.")
         return
@@ -27,13 +27,13 @@ def list_(server: ServerOption = DEFAULT_SERVER) -> None:
     for item in items:
         display.add_row(
             grid,
-            item["id"],
-            item["name"],
-            str(item["n_rows"]),
-            str(item["n_cols"]),
-            item["file_format"],
-            display.size(item["size_bytes"]),
-            display.when(item["created_at"]),
+            item.id,
+            item.name,
+            str(item.n_rows),
+            str(item.n_cols),
+            item.file_format,
+            display.size(item.size_bytes),
+            display.when(item.created_at),
         )
     console.print(grid)
 
@@ -49,20 +49,19 @@ def upload(
     server: ServerOption = DEFAULT_SERVER,
 ) -> None:
     """Upload a table; prints the new dataset's id, which `flowml jobs start --dataset` takes."""
-    fields = {key: value for key, value in (("name", name), ("table", table), ("sheet", sheet)) if value is not None}
     with connect(server) as client:
-        dataset = client.upload("/api/datasets/upload", file, fields)
+        dataset = client.upload(file, name=name, table=table, sheet=sheet)
     console.print(
-        f"Uploaded [bold]{escape(dataset['name'])}[/] as dataset {dataset['id']}: "
-        f"{dataset['n_rows']} rows, {dataset['n_cols']} columns."
+        f"Uploaded [bold]{escape(dataset.name)}[/] as dataset {dataset.id}: "
+        f"{dataset.n_rows} rows, {dataset.n_cols} columns."
     )
-    for note in dataset.get("notes") or []:
-        console.print(f"[yellow]note:[/] {escape(str(note))}")
-    target = dataset.get("suggested_target")
+    for note in dataset.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}")
+    target = dataset.suggested_target
     if target:
-        kind = dataset.get("suggested_problem_type")
+        kind = dataset.suggested_problem_type
         console.print(f"Suggested target: {escape(target)}{f' ({kind})' if kind else ''}. Train on it with:")
-        typer.echo(f"flowml jobs start --dataset {dataset['id']} --target {shlex.quote(target)}")
+        typer.echo(f"flowml jobs start --dataset {dataset.id} --target {shlex.quote(target)}")
 
 
 @app.command()
@@ -72,5 +71,5 @@ def delete(
 ) -> None:
     """Delete a dataset (its jobs and models stay)."""
     with connect(server) as client:
-        client.delete(f"/api/datasets/{segment(dataset_id)}")
+        client.delete_dataset(dataset_id)
     console.print(f"Deleted dataset {escape(dataset_id)}.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.markup import escape
@@ -10,9 +10,12 @@ from rich.table import Table
 
 from flowml.cli import display
 from flowml.cli.errors import user_errors
-from flowml.cli.remote import DEFAULT_SERVER, ServerOption, connect, console, segment
+from flowml.cli.remote import DEFAULT_SERVER, ServerOption, connect, console
 from flowml.cli.watch import DEFAULT_INTERVAL, follow_and_exit
 from flowml.core.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from flowml.db.tables.jobs import JobPublic, TrialPublic
 
 app = typer.Typer(help="Training jobs on a FlowML server (needs FLOWML_API_KEY).", no_args_is_help=True)
 
@@ -48,26 +51,26 @@ def start(
         # Checked here, not left to the server: its message would name the field `time_budget`, not --budget.
         if budget is not None and not budget > 0:
             raise InvalidInputError("--budget must be more than 0 minutes")
-    body: dict[str, Any] = {"dataset_id": dataset, "target_column": target, "problem_type": task}
-    options = {
-        "time_budget": budget,
-        "metric": metric,
-        "algorithms": _names(algorithms),
-        "n_folds": folds,
-        "name": name or None,
-    }
-    body.update({key: value for key, value in options.items() if value is not None})
     with connect(server) as client:
-        job = client.post("/api/training/start", body)
-        chosen = ", ".join(job["algorithms"]) or "every algorithm"
+        job = client.train(
+            dataset,
+            target,
+            task=task,
+            metric=metric,
+            budget_minutes=budget,
+            algorithms=_names(algorithms),
+            folds=folds,
+            name=name or None,
+        )
+        chosen = ", ".join(job.algorithms) or "every algorithm"
         console.print(
-            f"Started job {job['id']} ([bold]{escape(job['name'])}[/]): {job['problem_type']}, "
-            f"metric {escape(job['metric'])}, {job['time_budget']:g} min, {escape(chosen)}."
+            f"Started job {job.id} ([bold]{escape(job.name)}[/]): {job.problem_type}, "
+            f"metric {escape(job.metric)}, {job.time_budget:g} min, {escape(chosen)}."
         )
         if watch:
-            follow_and_exit(client, job["id"], interval)
+            follow_and_exit(client, job.id, interval)
     console.print("Follow it with:")
-    typer.echo(f"flowml jobs watch {job['id']}")
+    typer.echo(f"flowml jobs watch {job.id}")
 
 
 @app.command("list")
@@ -77,7 +80,7 @@ def list_(
 ) -> None:
     """List the jobs you can see (an admin sees everyone's), newest first."""
     with connect(server) as client:
-        items = client.get("/api/training/jobs", params={"status": status} if status else None)["items"]
+        items = client.jobs(status)
     if not items:
         if status:
             console.print(f"No {status} jobs.")
@@ -88,14 +91,14 @@ def list_(
     for job in items:
         display.add_row(
             grid,
-            job["id"],
-            job["name"],
-            job["status"],
-            f"{float(job['progress']):.0f}%",
-            str(job["n_trials"]),
-            display.score(job["best_score"]),
-            job["metric"],
-            display.when(job["created_at"]),
+            job.id,
+            job.name,
+            job.status.value,
+            f"{job.progress:.0f}%",
+            str(job.n_trials),
+            display.score(job.best_score),
+            job.metric,
+            display.when(job.created_at),
         )
     console.print(grid)
 
@@ -104,11 +107,11 @@ def list_(
 def show(job_id: JobIdArgument, server: ServerOption = DEFAULT_SERVER) -> None:
     """Show a job's settings, state and leaderboard."""
     with connect(server) as client:
-        job = client.get(f"/api/training/jobs/{segment(job_id)}")
-        board = client.get(f"/api/results/job/{segment(job_id)}/leaderboard")["items"] if job["n_trials"] else []
+        job = client.job(job_id)
+        board = client.trials(job_id) if job.n_trials else []
     console.print(_details(job))
     if board:
-        console.print(_leaderboard(board, job["metric"]))
+        console.print(_leaderboard(board, job.metric))
 
 
 @app.command()
@@ -126,11 +129,11 @@ def watch(
 def cancel(job_id: JobIdArgument, server: ServerOption = DEFAULT_SERVER) -> None:
     """Cancel a job: it stops now and produces no model (the dashboard's Stop keeps the best model so far)."""
     with connect(server) as client:
-        job = client.post(f"/api/training/jobs/{segment(job_id)}/cancel")
-    if job["status"] == "cancelled":
-        console.print(f"Cancelled job {job['id']}.")
+        job = client.cancel(job_id)
+    if job.status == "cancelled":
+        console.print(f"Cancelled job {job.id}.")
     else:  # a running job stops at its driver's next check, within seconds
-        console.print(f"Cancelling job {job['id']}; it stops within seconds.")
+        console.print(f"Cancelling job {job.id}; it stops within seconds.")
 
 
 def _names(algorithms: str | None) -> list[str] | None:
@@ -138,48 +141,48 @@ def _names(algorithms: str | None) -> list[str] | None:
     return names or None
 
 
-def _details(job: dict[str, Any]) -> Table:
+def _details(job: JobPublic) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    best = f"{display.score(job['best_score'])} ({display.text(job['best_algorithm'])})"
+    best = f"{display.score(job.best_score)} ({display.text(job.best_algorithm)})"
     rows = [
-        ("id", job["id"]),
-        ("name", job["name"]),
-        ("status", f"{job['status']} ({job['stage']}, {float(job['progress']):.0f}%)"),
-        ("dataset", job["dataset_id"]),
-        ("target", job["target_column"]),
-        ("task", job["problem_type"]),
-        ("metric", job["metric"]),
-        ("budget", f"{job['time_budget']:g} min, {job['n_folds']} folds"),
-        ("algorithms", ", ".join(job["algorithms"]) or "all"),
-        ("trials", str(job["n_trials"])),
-        ("best", best if job["best_score"] is not None else "-"),
-        ("model", display.text(job["model_id"])),
-        ("created", display.when(job["created_at"])),
-        ("started", display.when(job["started_at"])),
-        ("finished", display.when(job["finished_at"])),
+        ("id", job.id),
+        ("name", job.name),
+        ("status", f"{job.status.value} ({job.stage}, {job.progress:.0f}%)"),
+        ("dataset", job.dataset_id),
+        ("target", job.target_column),
+        ("task", job.problem_type),
+        ("metric", job.metric),
+        ("budget", f"{job.time_budget:g} min, {job.n_folds} folds"),
+        ("algorithms", ", ".join(job.algorithms) or "all"),
+        ("trials", str(job.n_trials)),
+        ("best", best if job.best_score is not None else "-"),
+        ("model", display.text(job.model_id)),
+        ("created", display.when(job.created_at)),
+        ("started", display.when(job.started_at)),
+        ("finished", display.when(job.finished_at)),
     ]
-    if job.get("error"):
-        rows.append(("error", job["error"]))
-    elif job.get("message"):
-        rows.append(("message", job["message"]))
+    if job.error:
+        rows.append(("error", job.error))
+    elif job.message:
+        rows.append(("message", job.message))
     for label, value in rows:
         display.add_row(grid, label, str(value))
     return grid
 
 
-def _leaderboard(items: list[dict[str, Any]], metric: str) -> Table:
+def _leaderboard(items: list[TrialPublic], metric: str) -> Table:
     grid = display.table(
         "RANK", "ALGORITHM", "SCORE", "STD", "FIT S/FOLD", title=f"Leaderboard ({metric})", id_first=False
     )
     for trial in items[:LEADERBOARD_ROWS]:
         display.add_row(
             grid,
-            str(trial["rank"]),
-            trial["algorithm"],
-            display.score(trial["score"]),
-            display.score(trial["score_std"]),
-            f"{float(trial['fit_time']):.2f}",
+            str(trial.rank),
+            trial.algorithm,
+            display.score(trial.score),
+            display.score(trial.score_std),
+            f"{trial.fit_time:.2f}",
         )
     return grid

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from flowml.cli import display
-from flowml.cli.remote import DEFAULT_SERVER, ServerOption, connect, console, output_file, segment
+from flowml.cli.remote import DEFAULT_SERVER, ServerOption, connect, console, output_file
 
 app = typer.Typer(help="Trained models on a FlowML server (needs FLOWML_API_KEY).", no_args_is_help=True)
 
@@ -21,7 +21,7 @@ ModelIdArgument = Annotated[str, typer.Argument(help="The model's id, as `flowml
 def list_(server: ServerOption = DEFAULT_SERVER) -> None:
     """List the models you can see (an admin sees everyone's), newest first."""
     with connect(server) as client:
-        items = client.get("/api/results/models")["items"]
+        items = client.models()
     if not items:
         console.print("No models yet: a training job that completes makes one (`flowml jobs start`).")
         return
@@ -29,14 +29,14 @@ def list_(server: ServerOption = DEFAULT_SERVER) -> None:
     for model in items:
         display.add_row(
             grid,
-            model["id"],
-            model["algorithm"],
-            model["target"],
-            model["problem_type"],
-            model["metric"],
-            display.score(model["cv_score"]),
-            display.size(model["size_bytes"]),
-            display.when(model["created_at"]),
+            model.id,
+            model.algorithm,
+            model.target,
+            model.problem_type,
+            model.metric,
+            display.score(model.cv_score),
+            display.size(model.size_bytes),
+            display.when(model.created_at),
         )
     console.print(grid)
 
@@ -50,7 +50,7 @@ def download(
     """Download the model package as a zip; unzipped, `flowml predict FOLDER DATA` uses it offline."""
     target = output_file(output)
     with connect(server) as client:
-        client.download(f"/api/results/model/{segment(model_id)}/download", target)
+        client.download(model_id, target)
     console.print(f"Saved model {escape(model_id)} to {escape(str(target))} ({display.size(target.stat().st_size)}).")
 
 
@@ -63,7 +63,7 @@ def onnx(
     """Download the model as an ONNX graph, for ONNX Runtime in any language."""
     target = output_file(output)
     with connect(server) as client:
-        client.download(f"/api/results/model/{segment(model_id)}/onnx", target)
+        client.download_onnx(model_id, target)
     console.print(f"Saved model {escape(model_id)} as ONNX to {escape(str(target))}.")
 
 
@@ -82,8 +82,8 @@ def predict(
     Writes the rows with a `prediction` column and, for classifiers, `proba_<class>` columns."""
     target = output_file(output)
     with connect(server) as client:
-        headers = client.download(f"/api/results/model/{segment(model_id)}/predict/batch", target, upload=input_file)
-    for warning in filter(None, headers.get("X-FlowML-Warnings", "").split(" | ")):
+        warnings = client.predict_file(model_id, input_file, target)
+    for warning in warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
     console.print(f"Wrote {_count_rows(target)} predictions to {escape(str(target))}.")
 

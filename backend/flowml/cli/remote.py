@@ -1,7 +1,7 @@
 """What every command that acts on a running server shares: which server (--server / FLOWML_SERVER), the API key
 (FLOWML_API_KEY), the connection, and `flowml whoami`.
 
-httpx is imported only when a command connects (cli/client.py), so `flowml --help` stays fast.
+The HTTP part is `flowml.Client` (client/), imported only when a command connects, so `flowml --help` stays fast.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from urllib.parse import quote
 
 import typer
 from rich.console import Console
@@ -21,8 +20,9 @@ from flowml.cli.errors import user_errors
 from flowml.core.errors import FlowMLError, InvalidInputError
 
 if TYPE_CHECKING:
-    from flowml.cli.client import ServerClient
+    from flowml.client import Client
 
+# The same names as flowml.client's; spelled out so that `flowml --help` does not import the client.
 API_KEY_ENV = "FLOWML_API_KEY"
 SERVER_ENV = "FLOWML_SERVER"
 DEFAULT_SERVER = "http://127.0.0.1:8000"
@@ -52,19 +52,15 @@ def api_key_from_env() -> str:
 
 
 @contextmanager
-def connect(server: str) -> Iterator[ServerClient]:
+def connect(server: str) -> Iterator[Client]:
     """A client for `server` sending FLOWML_API_KEY; any user error inside ends the command with one line and
     exit code 2 (typer.Exit, e.g. a failed job's exit code 1, passes through)."""
     with user_errors():
-        from flowml.cli.client import ServerClient
+        from flowml import __version__
+        from flowml.client import Client
 
-        with ServerClient(server, api_key_from_env()) as client:
+        with Client(server, api_key_from_env(), user_agent=f"flowml-cli/{__version__}") as client:
             yield client
-
-
-def segment(value: str) -> str:
-    """An id from the command line as one URL path segment: a stray '/' or '?' cannot reach another endpoint."""
-    return quote(value, safe="")
 
 
 def output_file(path: Path) -> Path:
@@ -80,6 +76,6 @@ def output_file(path: Path) -> Path:
 def whoami(server: ServerOption = DEFAULT_SERVER) -> None:
     """Show which user FLOWML_API_KEY acts as, on which server."""
     with connect(server) as client:
-        me = client.get("/api/auth/me")
+        me = client.me()
         where = client.server
-    console.print(f"[bold]{escape(str(me['username']))}[/] ({escape(str(me['role']))}) on {escape(where)}")
+    console.print(f"[bold]{escape(me.username)}[/] ({escape(me.role)}) on {escape(where)}")

@@ -15,21 +15,23 @@ from rich.markup import escape
 
 from flowml.cli import display
 from flowml.cli.errors import err_console
-from flowml.cli.remote import console, segment
+from flowml.cli.remote import console
 
 if TYPE_CHECKING:
-    from flowml.cli.client import ServerClient
+    from flowml.client import Client
 
 FINAL = {"completed", "failed", "cancelled"}
 DEFAULT_INTERVAL = 2.0
 
 
-def follow(client: ServerClient, job_id: str, interval: float = DEFAULT_INTERVAL) -> dict[str, Any]:
+def follow(client: Client, job_id: str, interval: float = DEFAULT_INTERVAL) -> dict[str, Any]:
     """Poll until the job reaches a final state; returns that last state."""
+    from flowml.client.http import segment  # here: `flowml --help` imports this module, not the client
+
     started = time.monotonic()
     last = ""
     while True:
-        job = client.get(f"/api/training/jobs/{segment(job_id)}")
+        job = client.http.get(f"/api/training/jobs/{segment(job_id)}")
         line = progress_line(job)
         if line != last:
             elapsed = int(time.monotonic() - started)
@@ -73,7 +75,7 @@ def report(job: dict[str, Any]) -> int:
     return 1
 
 
-def follow_and_exit(client: ServerClient, job_id: str, interval: float = DEFAULT_INTERVAL) -> None:
+def follow_and_exit(client: Client, job_id: str, interval: float = DEFAULT_INTERVAL) -> None:
     """Follow the job, then end the command with report()'s exit code; Ctrl-C stops watching, not the job."""
     try:
         job = follow(client, job_id, interval)

@@ -18,6 +18,7 @@ Each setting is chosen on purpose:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from celery import Celery
@@ -43,9 +44,12 @@ def celery_config(
     result_backend: str | None,
     visibility_timeout: int,
     worker_transport: dict[str, str] | None = None,
+    plugin_queues: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The settings every process of one cluster must share; `flowml worker` receives them from the master, with
-    `worker_transport`: its own kombu keys (UnackedKeys.transport_options)."""
+    `worker_transport`: its own kombu keys (UnackedKeys.transport_options). `plugin_queues`: the plugin queues this
+    process sends to or consumes (queues.plugin_queue), declared like the others: on the trial exchange, whose
+    bindings are the only ones a worker's Redis user may write (cluster/redis_acl.py)."""
     transport: dict[str, Any] = {"visibility_timeout": visibility_timeout}
     return {
         "broker_url": broker_url,
@@ -61,7 +65,7 @@ def celery_config(
         "broker_transport_options": {**transport, **(worker_transport or {})},
         "result_backend_transport_options": transport,
         "result_expires": RESULT_EXPIRES_SECONDS,
-        "task_queues": [Queue(name) for name in ALL_QUEUES],
+        "task_queues": [Queue(name) for name in (*ALL_QUEUES, *plugin_queues)],
         "task_default_queue": DEFAULT_QUEUE,
         "control_queue_expires": None,
         "broker_connection_retry_on_startup": True,
@@ -77,9 +81,10 @@ def create_celery(
     result_backend: str | None,
     visibility_timeout: int,
     worker_transport: dict[str, str] | None = None,
+    plugin_queues: Iterable[str] = (),
 ) -> Celery:
     app = Celery("flowml")
-    app.conf.update(celery_config(broker_url, result_backend, visibility_timeout, worker_transport))
+    app.conf.update(celery_config(broker_url, result_backend, visibility_timeout, worker_transport, plugin_queues))
     return app
 
 

@@ -20,7 +20,7 @@ import contextlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,9 +34,11 @@ from flowml.cluster.celery_app import TRIAL_TASK
 from flowml.cluster.result_check import OofLayouts, RejectedReport, accept_report, stored_oof_path
 from flowml.cluster.routing import Route, choose_queue, estimate_gpu_bytes
 from flowml.cluster.signing import TrialCapability
+from flowml.cluster.tasks import TrialTaskPayload
 from flowml.cluster.worker_runtime import set_cancel_flag
 from flowml.engine.executor import LocalExecutor, unfinished_result
-from flowml.engine.types import FinalResult, FinalSpec, TrialResult, TrialSpec, TrialStatus
+from flowml.engine.plugins import plugins_needed
+from flowml.engine.types import Device, FinalResult, FinalSpec, TrialResult, TrialSpec, TrialStatus
 
 POLL_SECONDS = 0.05
 # Past its deadline a remote trial gets this long (network, result write) before it is given up.
@@ -135,6 +137,9 @@ class ClusterExecutor:
 
     async def run_trial(self, spec: TrialSpec) -> TrialResult:
         route = self._route(spec)
+        if route.master_only and not self._trials_on_master and self.view.remote_slots:
+            # Running it here anyway would override TRIALS_ON_MASTER=false; failing says what to install where.
+            return unfinished_result(spec, TrialStatus.FAILED, f"{route.reason}, and this master runs no trials")
         if route.queue is None or spec.dataset_sha256 is None or self._run_here(route):
             return await self._run_local(spec)
         try:
@@ -168,18 +173,19 @@ class ClusterExecutor:
             live_queues=live,
             estimated_bytes=_estimated_bytes(spec),
             priority=spec.priority,
+            plugins=plugins_needed(spec.algorithm, spec.params),
         )
 
     def _run_here(self, route: Route) -> bool:
         """CPU trials fill the orchestrator's own pool first when it trains too: no network, no pickup delay."""
-        if route.device != "cpu" or not self._trials_on_master:
+        if route.device != Device.CPU or not self._trials_on_master:
             return False
         return self._local_busy < self._local.capacity
 
     async def _run_local(self, spec: TrialSpec) -> TrialResult:
         self._local_busy += 1
         try:
-            return await self._local.run_trial(replace(spec, device="cpu"))
+            return await self._local.run_trial(spec.replace(device=Device.CPU))
         finally:
             self._local_busy -= 1
 
@@ -187,14 +193,12 @@ class ClusterExecutor:
 
     async def _run_remote(self, spec: TrialSpec, route: Route) -> TrialResult:
         assert route.queue is not None
-        spec = replace(spec, device=route.device)
+        spec = spec.replace(device=route.device)
         assert spec.dataset_sha256 is not None  # run_trial keeps trials without a hash local
         capability = TrialCapability.for_trial(spec.job_id, spec.trial_number, spec.dataset_sha256, spec.deadline)
-        payload = {
-            "spec": spec.to_dict(),
-            "dataset_sha256": spec.dataset_sha256,
-            "capability": capability.issue(self._signing_key),
-        }
+        payload = TrialTaskPayload(
+            spec=spec, dataset_sha256=spec.dataset_sha256, capability=capability.issue(self._signing_key)
+        ).model_dump(mode="json")
         limit = max(1.0, spec.deadline - time.time())
         sent_at = time.time()
         try:

@@ -11,8 +11,10 @@ from sqlmodel import col, update
 
 from flowml.cluster.celery_app import create_celery
 from flowml.cluster.executor import ClusterExecutor
+from flowml.cluster.queues import plugin_queue
 from flowml.db.tables import Trial
 from flowml.engine.executor import LocalExecutor
+from flowml.engine.plugins import plugin_report
 from flowml.services import workers
 from flowml.services.context import AppContext
 
@@ -21,7 +23,11 @@ async def attach_cluster(ctx: AppContext) -> ClusterExecutor | None:
     settings = ctx.settings
     if not settings.CELERY_BROKER_URL or not isinstance(ctx.executor, LocalExecutor):
         return None
-    app = create_celery(settings.CELERY_BROKER_URL, settings.result_backend, settings.visibility_timeout)
+    # The queues of the master's own plugins: their trials go there (cluster/routing.py), declared like the others.
+    plugins = [plugin_queue(package, version) for package, version in plugin_report().packages().items()]
+    app = create_celery(
+        settings.CELERY_BROKER_URL, settings.result_backend, settings.visibility_timeout, plugin_queues=plugins
+    )
 
     async def live_queues() -> dict[str, int]:
         return await workers.live_queues(ctx)

@@ -24,20 +24,20 @@ import psutil
 import pynvml
 from loguru import logger
 
+from flowml.engine.algorithms import default_registry
+from flowml.engine.plugins import plugin_report
+from flowml.engine.registry import Registry
+
 GB = 2**30
-# Distribution names whose versions a worker reports (a model card records them; mismatches explain odd results).
-# Each maps to the distributions that provide it: ONNX Runtime's CUDA build installs as `onnxruntime-gpu`.
-LIBRARIES: dict[str, tuple[str, ...]] = {
+# Distribution names whose versions a worker reports (a model card records them; mismatches explain odd results),
+# besides those the algorithms require (`libraries()`). Each maps to the distributions that provide it: ONNX
+# Runtime's CUDA build installs as `onnxruntime-gpu`.
+BASE_LIBRARIES: dict[str, tuple[str, ...]] = {
     "scikit-learn": ("scikit-learn",),
-    "xgboost": ("xgboost",),
-    "lightgbm": ("lightgbm",),
-    "catboost": ("catboost",),
     "optuna": ("optuna",),
     "numpy": ("numpy",),
     "onnxruntime": ("onnxruntime", "onnxruntime-gpu"),
 }
-# The libraries whose GPU builds routing cares about (the GPU-capable algorithms in the engine's registry).
-GPU_BUILD_LIBRARIES: tuple[str, ...] = ("xgboost", "lightgbm", "catboost")
 # A UDP connect only picks the route (and so the local address); it sends nothing. The address need not exist.
 _ROUTE_PROBE_ADDRESS = ("10.255.255.255", 1)
 _FALLBACK_IP = "127.0.0.1"
@@ -81,10 +81,14 @@ class Capabilities:
     cuda_driver_version: str | None = None  # the NVIDIA driver, e.g. "550.54.15"
     cuda_version: str | None = None  # the newest CUDA the driver supports, e.g. "12.4"
     libraries: dict[str, str | None] = field(default_factory=dict)  # distribution -> version, None = not installed
-    gpu_builds: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(GPU_BUILD_LIBRARIES, False))
+    # GPU-capable algorithm name -> whether this machine's build of its library trains on the GPU.
+    gpu_builds: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(gpu_build_checks(), False))
     local_ip: str = _FALLBACK_IP
     tailscale_ip: str | None = None
     ollama: bool = False
+    # Plugin distribution -> version, for each distribution whose plugins this machine loaded (engine/plugins.py):
+    # the router sends a plugin's trials only to workers with the master's version (queues.plugin_queue).
+    plugins: dict[str, str | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -132,6 +136,7 @@ def probe(ollama_url: str | None) -> Capabilities:
         local_ip=probe_local_ip(),
         tailscale_ip=probe_tailscale_ip(),
         ollama=probe_ollama(ollama_url),
+        plugins=probe_plugins(),
     )
 
 
@@ -202,9 +207,15 @@ def cuda_version_text(version: int) -> str:
     return f"{version // 1000}.{version % 1000 // 10}"
 
 
+def libraries() -> dict[str, tuple[str, ...]]:
+    """BASE_LIBRARIES and every distribution a registered algorithm requires (`Algorithm.requires`)."""
+    required = {name: (name,) for algo in default_registry() for name in algo.requires}
+    return {**required, **BASE_LIBRARIES}
+
+
 def probe_libraries() -> dict[str, str | None]:
     """Installed versions from package metadata: importing the libraries themselves would cost seconds."""
-    return {name: _installed_version(distributions) for name, distributions in LIBRARIES.items()}
+    return {name: _installed_version(distributions) for name, distributions in libraries().items()}
 
 
 def _installed_version(distributions: Sequence[str]) -> str | None:
@@ -216,48 +227,22 @@ def _installed_version(distributions: Sequence[str]) -> str | None:
     return None
 
 
-def _xgboost_gpu_build() -> bool:
-    import xgboost  # imported only here: with a GPU present, and only to ask about the build
-
-    return bool(xgboost.build_info().get("USE_CUDA"))
-
-
-def _lightgbm_gpu_build() -> bool:
-    """Whether LightGBM can train on CUDA (the device routing's `gpu_params` asks for): one tree on 10 rows.
-
-    LightGBM has no build-info call; a build without CUDA raises LightGBMError, which the caller turns into False.
-    """
-    import lightgbm
-    import numpy as np
-
-    features = np.arange(20, dtype=np.float64).reshape(10, 2)
-    labels = np.arange(10, dtype=np.float64)
-    params = {"device_type": "cuda", "num_iterations": 1, "min_data_in_leaf": 1, "verbose": -1}
-    lightgbm.train(params, lightgbm.Dataset(features, labels))
-    return True
-
-
-def _catboost_gpu_build() -> bool:
-    from catboost.utils import get_gpu_device_count
-
-    return bool(get_gpu_device_count() > 0)
-
-
-# One check per entry of GPU_BUILD_LIBRARIES.
-GPU_BUILD_CHECKS: dict[str, Callable[[], bool]] = {
-    "xgboost": _xgboost_gpu_build,
-    "lightgbm": _lightgbm_gpu_build,
-    "catboost": _catboost_gpu_build,
-}
+def gpu_build_checks(registry: Registry | None = None) -> dict[str, Callable[[], bool]]:
+    """One check per GPU-capable algorithm of `registry` (the default one): each asks the algorithm itself."""
+    algorithms = registry if registry is not None else default_registry()
+    return {algo.name: algo.gpu_build_available for algo in algorithms if algo.gpu is not None}
 
 
 def probe_gpu_builds(
-    gpus: Sequence[GpuInfo], checks: Mapping[str, Callable[[], bool]] = GPU_BUILD_CHECKS
+    gpus: Sequence[GpuInfo], checks: Mapping[str, Callable[[], bool]] | None = None
 ) -> dict[str, bool]:
-    """Whether each boosting library was built with GPU support; all False, without trying, when there is no GPU.
+    """Whether each GPU-capable algorithm's library was built with GPU support (`checks`: `gpu_build_checks()`);
+    all False, without trying, when there is no GPU.
 
-    The checks import the libraries (and LightGBM's trains a tree), so they run only where a GPU could use them.
+    The checks may import a library or train a tiny model (LightGBM's), so they run only where a GPU could use them.
     """
+    if checks is None:
+        checks = gpu_build_checks()
     if not gpus:
         return dict.fromkeys(checks, False)
     return {name: _safe_check(name, check) for name, check in checks.items()}
@@ -269,6 +254,15 @@ def _safe_check(name: str, check: Callable[[], bool]) -> bool:
     except Exception as exc:  # an absent library, a CPU-only build or a broken driver all mean "no"
         logger.debug("{} has no usable GPU build: {}", name, exc)
         return False
+
+
+def probe_plugins() -> dict[str, str | None]:
+    """The plugin distributions this machine loads, with their versions; a broken plugin is not offered."""
+    try:
+        return plugin_report().packages()
+    except Exception as exc:  # loading never raises for a plugin's fault; anything else must not stop the worker
+        logger.warning("could not list the plugins: {}", exc)
+        return {}
 
 
 def probe_local_ip() -> str:

@@ -9,6 +9,8 @@ spread over every GPU worker while large ones only reach the cards that hold the
 
 from __future__ import annotations
 
+import re
+
 from flowml.cluster.probe import Capabilities, max_vram_gb
 
 CPU = "cpu"
@@ -21,6 +23,10 @@ LLM = "llm"
 PRIORITY = "priority"
 
 ALL_QUEUES: tuple[str, ...] = (CPU, GPU, GPU_VRAM6, GPU_VRAM8, GPU_VRAM12, GPU_VRAM24, LLM, PRIORITY)
+# One queue per plugin distribution and version ("plugin:flowml-plugin-example@0.1.0"): a worker consumes the queues
+# of the plugins it loaded, so a plugin's trials reach only workers that run the same code as the master.
+PLUGIN_PREFIX = "plugin:"
+_PLUGIN_QUEUE = re.compile(r"^plugin:[a-z0-9][a-z0-9-]*@[A-Za-z0-9.+!_-]+$")
 
 # Nominal size in GB -> queue, smallest first (the router relies on this order to pick the smallest fitting tier).
 VRAM_TIERS: dict[int, str] = {6: GPU_VRAM6, 8: GPU_VRAM8, 12: GPU_VRAM12, 24: GPU_VRAM24}
@@ -37,7 +43,7 @@ def holds(vram_total_gb: float, nominal_gb: float) -> bool:
 
 
 def queues_for(capabilities: Capabilities) -> list[str]:
-    """The queues a worker with these capabilities consumes, in `ALL_QUEUES` order.
+    """The queues a worker with these capabilities consumes, in `ALL_QUEUES` order, then its plugins' queues.
 
     Every worker takes `cpu` work and `priority` work (priority trials run on the CPU, so any worker can take them).
     """
@@ -48,4 +54,14 @@ def queues_for(capabilities: Capabilities) -> list[str]:
     consumed.update(queue for size, queue in VRAM_TIERS.items() if holds(largest, size))
     if capabilities.ollama:
         consumed.add(LLM)
-    return [queue for queue in ALL_QUEUES if queue in consumed]
+    plugins = sorted(plugin_queue(package, version) for package, version in capabilities.plugins.items())
+    return [queue for queue in ALL_QUEUES if queue in consumed] + plugins
+
+
+def plugin_queue(package: str, version: str | None) -> str:
+    """The queue of one plugin distribution at one version (the name normalized as PEP 503 does)."""
+    return f"{PLUGIN_PREFIX}{re.sub(r'[-_.]+', '-', package).lower()}@{version or 'unknown'}"
+
+
+def is_plugin_queue(name: str) -> bool:
+    return bool(_PLUGIN_QUEUE.match(name))

@@ -32,7 +32,7 @@ from flowml.cluster.trial_report import TrialReport, bounded
 from flowml.engine.metrics import MetricSpec, get_metric, metrics_for
 from flowml.engine.problem import encode_target, validate_target
 from flowml.engine.trial import make_folds
-from flowml.engine.types import FeaturePlan, ProblemType, TrialResult, TrialSpec, TrialStatus
+from flowml.engine.types import ProblemType, TrialResult, TrialSpec, TrialStatus, describe_invalid
 
 # Float noise allowed on range and mean checks (a score is the mean of float64 fold scores, sent as JSON).
 TOLERANCE = 1e-9
@@ -57,8 +57,8 @@ class OofLayout:
 
 def oof_layout(spec: TrialSpec) -> OofLayout:
     """The layout of `spec`'s predictions: its labelled rows and fold plan, as the trial computes them."""
-    task = ProblemType(spec.problem_type)
-    target = FeaturePlan.from_dict(spec.feature_plan).target
+    task = spec.problem_type
+    target = spec.feature_plan.target
     column = pl.read_parquet(spec.dataset_path, columns=[target]).to_pandas()[target]
     check = validate_target(column, task, spec.n_folds)
     y, classes = encode_target(column[check.keep], task)
@@ -107,7 +107,7 @@ def accept_report(spec: TrialSpec, payload: object, elapsed_seconds: float, layo
         trial_number=spec.trial_number,
         algorithm=spec.algorithm,
         params=spec.params,
-        status=report.status.value,
+        status=report.status,
         metric=spec.metric,
         score=report.score if completed else None,
         score_std=report.score_std if completed else None,
@@ -132,9 +132,7 @@ def parse_report(payload: object) -> TrialReport:
 
 
 def _describe(exc: ValidationError) -> str:
-    """Pydantic's errors as one bounded line: `field: what is wrong; ...`."""
-    parts = [f"{'.'.join(str(p) for p in e['loc']) or 'result'}: {e['msg']}" for e in exc.errors(include_url=False)]
-    return bounded("; ".join(parts))
+    return bounded(describe_invalid(exc))
 
 
 def _check_echo(spec: TrialSpec, report: TrialReport) -> None:

@@ -24,7 +24,7 @@ from loguru import logger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flowml.core.errors import ForbiddenError
-from flowml.events.schemas import Event, EventType
+from flowml.events.schemas import Event, EventType, parse_payload
 
 # A worker uploads the predictions after the trial ends, which may be at its deadline; a large upload takes a while.
 CAPABILITY_GRACE_SECONDS = 300
@@ -157,6 +157,7 @@ class WorkerEventVerifier:
             return f"bad signature (claims worker {signed.worker!r})"
         try:
             event = Event.model_validate_json(signed.event)
+            parse_payload(event.type, event.data)  # the payload its type carries, or a ValidationError
             capability = TrialCapability.verify(self.signing_key, signed.capability)
         except (ValueError, CapabilityRefused) as exc:  # pydantic's ValidationError is a ValueError
             return f"from {signed.worker!r}: {exc}"

@@ -26,7 +26,7 @@ from loguru import logger
 from flowml import __version__
 from flowml.cluster.celery_app import create_celery, node_name
 from flowml.cluster.probe import Capabilities, probe
-from flowml.cluster.queues import ALL_QUEUES, queues_for
+from flowml.cluster.queues import ALL_QUEUES, is_plugin_queue, queues_for
 from flowml.cluster.tasks import register_tasks
 from flowml.cluster.worker_runtime import WorkerRuntime, running_trials
 from flowml.core.paths import make_private_dir
@@ -187,7 +187,7 @@ def run_worker(options: WorkerOptions, tasks: Callable[[Celery], None] = registe
     master does with results it cannot trust."""
     capabilities = probe(options.ollama_url)
     queues = options.queues or queues_for(capabilities)
-    unknown = sorted(set(queues) - set(ALL_QUEUES))
+    unknown = sorted(q for q in set(queues) - set(ALL_QUEUES) if not is_plugin_queue(q))
     if unknown:
         raise JoinError(f"unknown queue(s) {', '.join(unknown)}; known: {', '.join(ALL_QUEUES)}")
     client = MasterClient(options.master, options.token)
@@ -206,7 +206,11 @@ def run_worker(options: WorkerOptions, tasks: Callable[[Celery], None] = registe
     _prepare_environment(runtime)
     heartbeat = Heartbeat(client, joined, runtime)
     app = create_celery(
-        joined.broker_url, joined.result_backend, joined.visibility_timeout, joined.broker_transport_options
+        joined.broker_url,
+        joined.result_backend,
+        joined.visibility_timeout,
+        joined.broker_transport_options,
+        plugin_queues=[queue for queue in queues if is_plugin_queue(queue)],
     )
     tasks(app)
     heartbeat.start()

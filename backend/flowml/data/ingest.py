@@ -48,6 +48,13 @@ def inspect_file(
     `limits` caps what the file may make the reader do (the server passes its settings'; default: data/limits.py).
     """
     df, notes = read_table_with_notes(path, extension=extension, table=table, sheet=sheet, limits=limits)
+    return inspect_frame(df, notes)
+
+
+def inspect_frame(df: pl.DataFrame, notes: list[str] | None = None) -> IngestedTable:
+    """What `inspect_file` makes of a table already read (clean column names): a DataFrame handed to
+    `flowml.AutoML` is typed exactly as the same table uploaded as a file."""
+    notes = list(notes or [])
     kinds = infer_column_kinds(df)
     typed = coerce_column_types(df, kinds)
     notes.extend(_coercion_notes(df, typed))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from flowml.engine.fast_metrics import blend_score
-from flowml.engine.metrics import MetricSpec
+from flowml.engine.metrics import MetricSpec, best_index, best_of, better, gain, rank_key
 from flowml.engine.model import FlowMLModel
 from flowml.engine.types import ProblemType, TrialResult
 
@@ -70,11 +70,10 @@ def select_ensemble(
     preds = [p[rows].astype(np.float64) for _, p in loaded]
     y_rows = y[rows]
     singles = [_score(p, y_rows, task, metric) for p in preds]
-    best_single = max(singles) if metric.greater_is_better else min(singles)
+    best_single = best_of(metric, singles)
     counts, ensemble_score = _greedy(preds, y_rows, task, metric, rounds)
-    gain = (ensemble_score - best_single) if metric.greater_is_better else (best_single - ensemble_score)
     chosen = [i for i, c in enumerate(counts) if c > 0]
-    if len(chosen) < 2 or not gain > MIN_GAIN:
+    if len(chosen) < 2 or not gain(metric, ensemble_score, best_single) > MIN_GAIN:
         return None
     total = float(sum(counts))
     return EnsemblePlan(
@@ -99,8 +98,7 @@ def without_member(
     total = sum(w for _, w in kept)
     blend = sum(w / total * p[rows] for (_, w), p in zip(kept, preds, strict=True))
     value = _score(np.asarray(blend), y[rows], task, metric)
-    gain = value - plan.best_single_score if metric.greater_is_better else plan.best_single_score - value
-    if not gain > MIN_GAIN:
+    if not gain(metric, value, plan.best_single_score) > MIN_GAIN:
         return None
     return EnsemblePlan(
         members=[m for m, _ in kept],
@@ -113,7 +111,7 @@ def without_member(
 
 def _candidates(results: list[TrialResult], metric: MetricSpec) -> list[TrialResult]:
     done = [r for r in results if r.score is not None and math.isfinite(r.score) and r.oof_path]
-    done.sort(key=lambda r: -(r.score or 0.0) if metric.greater_is_better else (r.score or 0.0))
+    done.sort(key=lambda r: rank_key(metric, r.score or 0.0))
     chosen: list[TrialResult] = []
     per_algorithm: dict[str, int] = {}
     for result in done:
@@ -135,13 +133,11 @@ def _greedy(
     best_counts, best_score = list(counts), math.nan
     for step in range(1, rounds + 1):
         trial_scores = [_score((total + p) / step, y, task, metric) for p in preds]
-        pick = int(np.argmax(trial_scores) if metric.greater_is_better else np.argmin(trial_scores))
+        pick = best_index(metric, trial_scores)
         counts[pick] += 1
         total += preds[pick]
         current = trial_scores[pick]
-        improved = math.isnan(best_score) or (
-            current > best_score if metric.greater_is_better else current < best_score
-        )
+        improved = math.isnan(best_score) or better(metric, current, best_score)
         if improved:
             best_counts, best_score = list(counts), current
     return best_counts, best_score

@@ -26,6 +26,7 @@ from sklearn.metrics import (
     roc_curve,
 )
 
+from flowml.core.model_card import EvaluationEntry, ModelCard
 from flowml.core.validation import validation_label
 from flowml.engine.features import load_frame
 from flowml.engine.package import add_evaluation
@@ -243,16 +244,16 @@ def source_sentence(n_evaluated: int, n_rows: int, n_folds: int, n_members: int,
 
 
 def evaluated_members(
-    best_trial: int, ensemble: Sequence[Mapping[str, Any]], card: Mapping[str, Any]
+    best_trial: int, ensemble: Sequence[Mapping[str, Any]], card: ModelCard
 ) -> list[tuple[int, float]]:
     """(trial number, weight) of each configuration in the delivered model. The final fit may leave ensemble
     members out (time) or fall back to the best model alone, so the card, not the plan, says what was delivered;
     its members are matched back to the plan's trials by algorithm and parameters."""
-    if card.get("algorithm") != "ensemble":
+    if card.algorithm != "ensemble":
         return [(best_trial, 1.0)]
     unused = list(ensemble)
     members: list[tuple[int, float]] = []
-    for kept in card.get("params", {}).get("members", []):
+    for kept in card.ensemble_members:
         match = next(
             (e for e in unused if e["algorithm"] == kept["algorithm"] and _same(e["params"], kept["params"])), None
         )
@@ -303,7 +304,7 @@ def oof_evaluation(
 
 def attach_evaluation(
     output_dir: str | Path,
-    card: Mapping[str, Any],
+    card: ModelCard,
     *,
     dataset_path: str | Path,
     plan: FeaturePlan,
@@ -313,17 +314,17 @@ def attach_evaluation(
     best_trial: int,
     ensemble: Sequence[Mapping[str, Any]],
     validation: str | None = None,
-) -> dict[str, Any]:
+) -> ModelCard:
     """Write evaluation.json into the package and say in the card whether it exists (and if not, why); returns
     the card. Never raises for the evaluation itself: it is informational, the model is what the job delivers."""
     evaluation: dict[str, Any] | None = None
     try:
         members = evaluated_members(best_trial, ensemble, card)
         evaluation = oof_evaluation(dataset_path, plan, task, n_folds, oof_dir, members, validation)
-        entry: dict[str, Any] = {"available": True, "source": evaluation["source"], "n_rows": evaluation["n_rows"]}
+        entry = EvaluationEntry(available=True, source=evaluation["source"], n_rows=evaluation["n_rows"])
     except Exception as exc:
         logger.warning("model evaluation skipped: {}", one_line_error(exc))
-        entry = {"available": False, "reason": f"the evaluation could not be computed: {one_line_error(exc)}"}
-    updated = {**card, "evaluation": entry}
+        entry = EvaluationEntry(available=False, reason=f"the evaluation could not be computed: {one_line_error(exc)}")
+    updated = card.updated({"evaluation": entry})
     add_evaluation(Path(output_dir), updated, evaluation)
     return updated

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from flowml.core.model_card import OnnxEntry, OnnxParity
 from flowml.engine.deadline import Deadline
 from flowml.engine.ensemble import EnsembleModel
 from flowml.engine.export_cost import export_seconds, tree_nodes
@@ -68,7 +69,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
     """
     deadline = Deadline(spec.deadline, spec.cancel_path)
     task = ProblemType(spec.problem_type)
-    plan = FeaturePlan.from_dict(spec.feature_plan)
+    plan = spec.feature_plan
     metric = get_metric(spec.metric, task)
     algorithm = (registry or builtin_registry()).get(spec.algorithm)
     df = load_frame(spec.dataset_path)
@@ -86,8 +87,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
     # and graph take a second or more, and the job as a whole must end by the deadline.
     deadline = Deadline(spec.deadline - write_seconds(model), spec.cancel_path)
     # ONNX before importance: serving needs the graph, importance is informational.
-    onnx_entry: dict[str, Any] = {}
-    onnx_bytes = _export_onnx(model, df, spec, deadline, onnx_entry)
+    onnx_bytes, onnx_entry = _export_onnx(model, df, spec, deadline)
     importance: dict[str, float] = {}
     try:
         if deadline.remaining() > IMPORTANCE_SAFETY * fit_time:
@@ -117,17 +117,18 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         notes=notes,
         frame=df,
     )
-    card["model_id"] = spec.model_id
+    facts: dict[str, Any] = {"model_id": spec.model_id, "onnx": onnx_entry}
     if kept and spec.ensemble_metrics:
         # What the trials' other_metrics are for a trial (accuracy, F1, ...), for the comparison view.
-        card["ensemble_metrics"] = dict(spec.ensemble_metrics)
-    card.update(onnx_entry)
+        facts["ensemble_metrics"] = dict(spec.ensemble_metrics)
     if onnx_bytes is not None:
-        card["onnx_sha256"] = onnx_sha256(onnx_bytes)
+        facts["onnx_sha256"] = onnx_sha256(onnx_bytes)
+    card = card.updated(facts)
+    leaderboard = [row.model_dump(mode="json", exclude_unset=True) for row in spec.leaderboard]  # as given
     model_path, sha256 = save_package(
-        model, card, Path(spec.output_dir), leaderboard=spec.leaderboard, onnx_bytes=onnx_bytes
+        model, card, Path(spec.output_dir), leaderboard=leaderboard, onnx_bytes=onnx_bytes
     )
-    card["model_sha256"] = sha256
+    card = card.updated({"model_sha256": sha256})
     return FinalResult(
         output_dir=str(spec.output_dir),
         model_path=str(model_path),
@@ -156,19 +157,19 @@ def _ensemble(
     members: list[FlowMLModel] = []
     kept: list[dict[str, Any]] = []
     for entry in spec.ensemble:
-        if entry["algorithm"] == spec.algorithm and entry["params"] == spec.params:
+        if entry.algorithm == spec.algorithm and entry.params == spec.params:
             members.append(best)
-        elif deadline.remaining() < MEMBER_SAFETY * float(entry.get("fit_time", 0.0)):
+        elif deadline.remaining() < MEMBER_SAFETY * entry.fit_time:
             # Notes are read by analysts on the model page: the algorithm's label, not its code name.
-            left_out = (registry or builtin_registry()).get(entry["algorithm"]).label
+            left_out = (registry or builtin_registry()).get(entry.algorithm).label
             notes.append(f"ensemble member {left_out} left out: the time budget ran out")
             continue
         else:
-            algorithm = (registry or builtin_registry()).get(entry["algorithm"])
+            algorithm = (registry or builtin_registry()).get(entry.algorithm)
             members.append(
-                FlowMLModel.train(df, plan, task, algorithm, entry["params"], seed=spec.seed, n_jobs=spec.n_jobs)
+                FlowMLModel.train(df, plan, task, algorithm, entry.params, seed=spec.seed, n_jobs=spec.n_jobs)
             )
-        kept.append({"algorithm": entry["algorithm"], "params": entry["params"], "weight": float(entry["weight"])})
+        kept.append({"algorithm": entry.algorithm, "params": entry.params, "weight": entry.weight})
         deadline.check_cancelled()
     if len(members) < 2:
         return best, []
@@ -176,18 +177,17 @@ def _ensemble(
 
 
 def _export_onnx(
-    model: FlowMLModel, df: pd.DataFrame, spec: FinalSpec, deadline: Deadline, card: dict[str, Any]
-) -> bytes | None:
-    """The model as one ONNX graph, served instead of the pickle when its parity check passed."""
+    model: FlowMLModel, df: pd.DataFrame, spec: FinalSpec, deadline: Deadline
+) -> tuple[bytes | None, OnnxEntry]:
+    """The model as one ONNX graph, served instead of the pickle when its parity check passed, and the card's
+    entry saying whether it is there and why not."""
     needed = max(ONNX_MIN_SECONDS, EXPORT_SAFETY * export_seconds(model))
     if deadline.remaining() < needed:
         reason = f"skipped: the export would take about {needed:.0f} s and the time budget ran out"
-        card["onnx"] = {"supported": None, "usable": False, "reason": reason, "parity": {}}
-        return None
+        return None, OnnxEntry(supported=None, usable=False, reason=reason, parity=OnnxParity())
     sample = df.sample(n=min(len(df), ONNX_PARITY_ROWS), random_state=spec.seed)
     export = export_onnx(model, sample)  # never raises; a failure is a reason in the card
-    card["onnx"] = export.card_entry()
-    return export.onnx_bytes if export.usable else None
+    return (export.onnx_bytes if export.usable else None), OnnxEntry.model_validate(export.card_entry())
 
 
 def write_seconds(model: FlowMLModel) -> float:

@@ -13,7 +13,7 @@ from loguru import logger
 from flowml.engine.ensemble import EnsemblePlan, select_ensemble, without_member
 from flowml.engine.evaluation import blend
 from flowml.engine.features import load_frame
-from flowml.engine.metrics import MetricSpec, all_scores, get_metric, score
+from flowml.engine.metrics import MetricSpec, all_scores, gain, get_metric, score
 from flowml.engine.problem import encode_target, validate_target
 from flowml.engine.search import SearchConfig, SearchOutcome, final_fit_seconds
 from flowml.engine.trial import make_folds
@@ -172,8 +172,7 @@ def _scored_like_trials(
     if measured is None:
         return None
     value, others = measured
-    gain = value - best.score if metric.greater_is_better else best.score - value
-    if not gain > 0:
+    if not gain(metric, value, best.score) > 0:
         return None
     return replace(plan, score=value, other_metrics=others)
 
@@ -237,5 +236,5 @@ def _restricted(results: list[TrialResult], subset: np.ndarray, oof_dir: Path) -
             continue
         subset_path = oof_dir / f"{result.trial_number}.subset.npy"
         np.save(subset_path, full[subset], allow_pickle=False)
-        out.append(replace(result, oof_path=str(subset_path)))
+        out.append(result.replace(oof_path=str(subset_path)))
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -166,9 +166,43 @@ def score(metric: MetricSpec, y_true: np.ndarray, y_pred: np.ndarray, y_proba: n
     return metric.fn(np.asarray(y_true), np.asarray(y_pred), y_proba)
 
 
-def signed_score(metric: MetricSpec, value: float) -> float:
-    """The value flipped so that greater is always better (what scikit-learn scorers return)."""
-    return value if metric.greater_is_better else -value
+Direction = Literal["maximize", "minimize"]
+
+
+def signed_score(metric: MetricSpec | Direction, value: float) -> float:
+    """The value flipped so that greater is always better (what scikit-learn scorers return).
+
+    The one "which score is better" rule: every comparison below, and every caller's, goes through it. `metric` may
+    be an Optuna direction where only that is at hand (the scheduler's studies)."""
+    maximize = metric == "maximize" if isinstance(metric, str) else metric.greater_is_better
+    return value if maximize else -value
+
+
+def better(metric: MetricSpec | Direction, a: float, b: float) -> bool:
+    """Whether score `a` is strictly better than score `b` (a tie is not better)."""
+    return signed_score(metric, a) > signed_score(metric, b)
+
+
+def gain(metric: MetricSpec | Direction, new: float, old: float) -> float:
+    """How much better `new` is than `old`, in the metric's units: positive when better, negative when worse."""
+    return signed_score(metric, new) - signed_score(metric, old)
+
+
+def rank_key(metric: MetricSpec | Direction, value: float) -> float:
+    """A sort key that puts the best score first in an ascending sort."""
+    return -signed_score(metric, value)
+
+
+def best_index(metric: MetricSpec | Direction, values: Sequence[float]) -> int:
+    """The position of the best score in `values` (the first one on a tie); `values` must not be empty."""
+    if not values:
+        raise ValueError("no scores to choose the best of")
+    return min(range(len(values)), key=lambda i: rank_key(metric, values[i]))
+
+
+def best_of(metric: MetricSpec | Direction, values: Sequence[float]) -> float:
+    """The best score in `values`; `values` must not be empty."""
+    return values[best_index(metric, values)]
 
 
 def all_scores(
@@ -194,5 +228,5 @@ def all_scores(
     return out
 
 
-def optuna_direction(metric: MetricSpec) -> Literal["maximize", "minimize"]:
+def optuna_direction(metric: MetricSpec) -> Direction:
     return "maximize" if metric.greater_is_better else "minimize"

@@ -17,6 +17,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from flowml.engine.features import VOCABULARY_KINDS
 from flowml.engine.preprocessing import build_preprocessor, n_categorical, prepare_X
+from flowml.engine.preprocessor import build_steps, split_params
 from flowml.engine.problem import encode_target
 from flowml.engine.registry import Algorithm, FitContext
 from flowml.engine.types import FeaturePlan, ProblemType
@@ -44,12 +45,17 @@ def build_pipeline(
     The estimator is built with a FitContext: `n_categorical` leading code columns for a `native_categorical`
     algorithm, and the `deadline`/`cancel_path` a cooperative fit checks between boosting rounds. `float32` casts the
     encoded matrix (memory.ShrinkPlan.use_float32): half the bytes, and tree ensembles work in float32 anyway.
+    Preprocessors named in `params` (engine/preprocessor.py) run on the encoded matrix, just before the estimator.
     """
-    context = FitContext(n_categorical=n_categorical(plan, algorithm), deadline=deadline, cancel_path=cancel_path)
-    estimator = algorithm.build_for(params, task, seed=seed, n_jobs=n_jobs, context=context)
+    algorithm_params, chosen_steps = split_params(params)
+    # A step may mix or reorder columns (PCA does): after one, no column is a category code any more.
+    codes = 0 if chosen_steps else n_categorical(plan, algorithm)
+    context = FitContext(n_categorical=codes, deadline=deadline, cancel_path=cancel_path)
+    estimator = algorithm.build_for(algorithm_params, task, seed=seed, n_jobs=n_jobs, context=context)
     steps: list[tuple[str, Any]] = [("preprocess", build_preprocessor(plan, algorithm, task, seed=seed))]
     if float32:
         steps.append(("float32", FunctionTransformer(as_float32, feature_names_out="one-to-one")))
+    steps += build_steps(chosen_steps, seed=seed)
     return Pipeline([*steps, ("model", estimator)])
 
 

@@ -23,8 +23,11 @@ from typing import Any, BinaryIO
 import joblib
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from flowml.core.errors import ModelIntegrityError, NotFoundError
+from flowml.core.model_card import DroppedColumn, InputColumn, ModelCard
+from flowml.engine.algorithms import default_registry
 from flowml.engine.features import CATEGORICAL_KINDS, VOCABULARY_KINDS, to_category_strings
 from flowml.engine.model import FlowMLModel
 
@@ -34,19 +37,9 @@ ONNX_FILE = "model.onnx"
 CARD_FILE = "model_card.json"
 LEADERBOARD_FILE = "leaderboard.json"
 EVALUATION_FILE = "evaluation.json"
-# Distributions whose versions must match for a pickle to load and behave the same; optional ones when installed.
-LIBRARIES = (
-    "scikit-learn",
-    "numpy",
-    "pandas",
-    "scipy",
-    "joblib",
-    "polars",
-    "xgboost",
-    "lightgbm",
-    "catboost",
-    "optuna",
-)
+# Distributions whose versions must match for a pickle to load and behave the same, besides those each algorithm
+# declares (`Algorithm.requires`); recorded when installed.
+BASE_LIBRARIES = ("scikit-learn", "numpy", "pandas", "scipy", "joblib", "polars", "optuna")
 # The dtype `prepare_X` casts each kind to: what a prediction request must be readable as.
 KIND_DTYPES = {
     "numeric": "float64",
@@ -59,7 +52,7 @@ KIND_DTYPES = {
 
 def save_package(
     model: FlowMLModel,
-    card: Mapping[str, Any],
+    card: ModelCard,
     output_dir: Path,
     *,
     leaderboard: Sequence[Mapping[str, Any]] = (),
@@ -77,33 +70,33 @@ def save_package(
     sha256 = file_sha256(model_path)
     if onnx_bytes is not None:
         _write_atomic(output_dir / ONNX_FILE, lambda f: f.write(onnx_bytes))
-    _write_json(output_dir / CARD_FILE, {**card, "model_sha256": sha256})
+    _write_json(output_dir / CARD_FILE, card.updated({"model_sha256": sha256}).to_dict())
     if leaderboard:
         _write_json(output_dir / LEADERBOARD_FILE, list(leaderboard))
     return model_path, sha256
 
 
-def add_evaluation(output_dir: Path, card: Mapping[str, Any], evaluation: Mapping[str, Any] | None) -> None:
+def add_evaluation(output_dir: Path, card: ModelCard, evaluation: Mapping[str, Any] | None) -> None:
     """Add the held-out evaluation (engine/evaluation.py) to a written package, and rewrite the card, which now
     says whether there is one. The card holds model.joblib's hash, not its own, so rewriting it is safe."""
     output_dir = Path(output_dir)
     if evaluation is not None:
         _write_json(output_dir / EVALUATION_FILE, dict(evaluation))
-    _write_json(output_dir / CARD_FILE, dict(card))
+    _write_json(output_dir / CARD_FILE, card.to_dict())
 
 
 def onnx_sha256(onnx_bytes: bytes) -> str:
     return hashlib.sha256(onnx_bytes).hexdigest()
 
 
-def load_package(model_dir: Path, expected_sha256: str | None = None) -> tuple[FlowMLModel, dict[str, Any]]:
+def load_package(model_dir: Path, expected_sha256: str | None = None) -> tuple[FlowMLModel, ModelCard]:
     """Verify model.joblib against `expected_sha256` (else the card's `model_sha256`), then unpickle it."""
     model_dir = Path(model_dir)
     model_path, card_path = model_dir / MODEL_FILE, model_dir / CARD_FILE
     if not model_path.is_file() or not card_path.is_file():
         raise NotFoundError(f"no model package in {model_dir} (expected {MODEL_FILE} and {CARD_FILE})")
-    card = json.loads(card_path.read_text(encoding="utf-8"))
-    expected = expected_sha256 or card.get("model_sha256")
+    card = read_card(card_path)
+    expected = expected_sha256 or card.model_sha256
     if not isinstance(expected, str) or not expected:
         raise ModelIntegrityError("model package has no recorded checksum; refusing to load")
     if not hmac.compare_digest(file_sha256(model_path), expected.lower()):
@@ -112,6 +105,14 @@ def load_package(model_dir: Path, expected_sha256: str | None = None) -> tuple[F
     if not isinstance(model, FlowMLModel):
         raise ModelIntegrityError(f"{MODEL_FILE} holds a {type(model).__name__}, not a FlowML model")
     return model, card
+
+
+def read_card(path: Path) -> ModelCard:
+    """A package's model_card.json, validated (cards from earlier versions load: see core/model_card.py)."""
+    try:
+        return ModelCard.model_validate_json(Path(path).read_bytes())
+    except ValidationError as exc:
+        raise ModelIntegrityError(f"{CARD_FILE} is not a valid model card: {exc.error_count()} problem(s)") from exc
 
 
 def build_model_card(
@@ -127,7 +128,7 @@ def build_model_card(
     dtypes: Mapping[str, str] | None = None,
     notes: Sequence[str] = (),
     frame: pd.DataFrame | None = None,
-) -> dict[str, Any]:
+) -> ModelCard:
     """The card: what the model needs as input, what it predicts, how well, from what data, with which libraries.
 
     `model_id` is left None for the caller to set; `model_sha256` is filled in by `save_package`. `dtypes` are the
@@ -136,31 +137,37 @@ def build_model_card(
     `_schema_entry`); without it they are worked out from the vocabulary and dtypes alone.
     """
     plan = model.plan
-    return {
-        "format_version": FORMAT_VERSION,
-        "model_id": None,
-        "created_at": datetime.now(UTC).isoformat(),
-        "problem_type": model.problem_type.value,
-        "target": plan.target,
-        "classes": model.classes,
-        "metric": metric,
-        "cv_score": cv_score,
-        "algorithm": algorithm,
-        "params": dict(params),
-        "input_schema": [_schema_entry(model, name, kind, dtypes, frame) for name, kind in plan.column_kinds.items()],
-        "dropped_columns": [{"name": name, "reason": reason} for name, reason in plan.dropped.items()],
-        "training_data_sha256": training_data_sha256,
-        "n_rows": n_rows,
-        "feature_importance": dict(feature_importance),
-        "notes": list(notes),
-        "library_versions": library_versions(),
-        "model_sha256": None,
-    }
+    return ModelCard(
+        format_version=FORMAT_VERSION,
+        model_id=None,
+        created_at=datetime.now(UTC).isoformat(),
+        problem_type=model.problem_type.value,
+        target=plan.target,
+        classes=model.classes,
+        metric=metric,
+        cv_score=cv_score,
+        algorithm=algorithm,
+        params=dict(params),
+        input_schema=[_schema_entry(model, name, kind, dtypes, frame) for name, kind in plan.column_kinds.items()],
+        dropped_columns=[DroppedColumn(name=name, reason=reason) for name, reason in plan.dropped.items()],
+        training_data_sha256=training_data_sha256,
+        n_rows=n_rows,
+        feature_importance=dict(feature_importance),
+        notes=list(notes),
+        library_versions=library_versions(),
+        model_sha256=None,
+    )
+
+
+def libraries() -> tuple[str, ...]:
+    """BASE_LIBRARIES and every distribution a registered algorithm requires, each once."""
+    required = (name for algo in default_registry() for name in algo.requires)
+    return tuple(dict.fromkeys((*BASE_LIBRARIES, *required)))
 
 
 def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for name in LIBRARIES:
+    for name in libraries():
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -178,7 +185,7 @@ def file_sha256(path: Path) -> str:
 
 def _schema_entry(
     model: FlowMLModel, name: str, kind: str, dtypes: Mapping[str, str] | None, frame: pd.DataFrame | None
-) -> dict[str, Any]:
+) -> InputColumn:
     """One input as a form or client needs it: what to offer and what to send.
 
     `categories` are the seen values as the model compares them (text); `values` are the same values, in the same
@@ -200,7 +207,7 @@ def _schema_entry(
             entry["typical"] = entry["values"][0]  # the vocabulary is most frequent first
     elif column is not None:
         entry.update(_range_and_typical(column, kind))
-    return entry
+    return InputColumn.model_validate(entry)
 
 
 def _typed_values(column: pd.Series, categories: Sequence[str]) -> list[Any]:

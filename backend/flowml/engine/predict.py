@@ -6,7 +6,7 @@ class order, where <class> is the label as text (`proba_0`, `proba_yes`, `proba_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 
 from flowml.core.errors import InvalidInputError
+from flowml.core.model_card import ModelCard
 from flowml.engine.features import match_flag_spellings
 from flowml.engine.model import FlowMLModel
 
 PREDICTION_COLUMN = "prediction"
 PROBA_PREFIX = "proba_"
-THRESHOLD_KEY = "decision_threshold"
 
 
 @dataclass
@@ -40,12 +40,9 @@ class PredictionOutput:
 Runner = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray | None]]
 
 
-def card_threshold(card: Mapping[str, Any]) -> float | None:
+def card_threshold(card: ModelCard) -> float | None:
     """The decision threshold saved in a model card, or None (the most likely class wins)."""
-    entry = card.get(THRESHOLD_KEY)
-    if not isinstance(entry, Mapping) or entry.get("value") is None:
-        return None
-    return float(entry["value"])
+    return card.decision_threshold.value if card.decision_threshold is not None else None
 
 
 def apply_threshold(proba: np.ndarray, classes: list[Any], threshold: float) -> np.ndarray:

@@ -1,42 +1,78 @@
-"""The algorithm contract and the explicit registry of built-in algorithms.
+"""The algorithm contract and the registry that holds algorithms by name.
 
-One algorithm = one small module in `flowml.engine.algorithms` owning its search space, defaults, parameter
-translation and estimator construction. The registry lists them explicitly (no registration by import side effect);
-`Registry.of` rejects duplicate or malformed names when the registry is built; the shared contract test
-(tests/engine/test_algorithms_contract.py) checks every entry's space, defaults and estimator.
+One algorithm = one class owning every fact about it: its search space (data, see `space.py`), defaults, cost,
+memory estimate, GPU parameters and build check, the distributions it needs, native-categorical and ONNX support,
+and how it builds its estimator. Nothing elsewhere keeps a table keyed by algorithm name: callers ask the registry.
+
+The built-ins are listed explicitly in `flowml.engine.algorithms.default_registry` (no registration by import side
+effect); `Registry.of` rejects duplicate or malformed names and records each algorithm's origin (built in, or which
+plugin package and version). `flowml.testing.check_algorithm` is the contract every entry passes.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import optuna
+from pydantic import BaseModel, ConfigDict, Field
 
 from flowml.core.errors import InvalidInputError
+from flowml.engine.space import SearchSpace
 from flowml.engine.types import ProblemType
 
+if TYPE_CHECKING:  # the ONNX libraries load only when a model is exported
+    from flowml.engine.onnx import Converter
 
-class Suggest:
-    """Wraps an Optuna trial so each algorithm names its parameters plainly while Optuna sees them prefixed.
+# What an algorithm's own working memory is, by default, in copies of the encoded training matrix (float64): a
+# deliberately generous guess for an algorithm that does not say (see `Algorithm.memory_bytes`).
+GENERIC_DATA_COPIES = 2
+FLOAT64_BYTES = 8
 
-    Prefixing keeps two algorithms' `n_estimators` apart in one study (different ranges would otherwise clash).
-    """
 
-    def __init__(self, trial: optuna.Trial, algorithm: str) -> None:
-        self._trial = trial
-        self._prefix = f"{algorithm}__"
+def generic_memory_bytes(n_rows: int, n_cols: int) -> float:
+    """The working memory assumed for an algorithm that does not estimate its own (or that this process lacks)."""
+    return GENERIC_DATA_COPIES * n_rows * n_cols * FLOAT64_BYTES
 
-    def int(self, name: str, low: int, high: int, *, log: bool = False, step: int = 1) -> int:
-        return self._trial.suggest_int(self._prefix + name, low, high, log=log, step=step)
 
-    def float(self, name: str, low: float, high: float, *, log: bool = False) -> float:
-        return self._trial.suggest_float(self._prefix + name, low, high, log=log)
+class AlgorithmOrigin(BaseModel):
+    """Where an algorithm comes from: built into FlowML, or a plugin distribution at a version."""
 
-    def categorical(self, name: str, choices: list[Any]) -> Any:
-        return self._trial.suggest_categorical(self._prefix + name, choices)
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: Literal["builtin", "plugin"]
+    package: str | None = Field(default=None, description="The plugin's distribution name; null when built in")
+    version: str | None = Field(default=None, description="The plugin's version; null when built in")
+
+
+BUILTIN = AlgorithmOrigin(source="builtin")
+
+
+class GpuSupport(BaseModel):
+    """How an algorithm trains on a CUDA GPU: the library whose GPU build it needs, and the estimator parameters
+    that move it onto the first visible device (applied by the trial on top of the searched ones)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    library: str = Field(description="The distribution whose CUDA build it needs, e.g. xgboost")
+    params: dict[str, Any] = Field(description="Estimator parameters for the first visible GPU")
+
+
+class AlgorithmInfo(BaseModel):
+    """Everything `GET /api/algorithms` says about one algorithm: enough to draw a form for its parameters."""
+
+    name: str
+    label: str
+    family: str
+    tasks: list[ProblemType]
+    gpu: str | None = Field(description="The library whose GPU build it trains on; null when it is CPU-only")
+    native_categorical: bool = Field(description="Takes categorical columns as integer codes instead of one-hot")
+    onnx: bool = Field(description="Its fitted models export to ONNX")
+    space: dict[ProblemType, SearchSpace] = Field(description="The search space, per task it serves")
+    defaults: dict[ProblemType, dict[str, Any]] = Field(description="The first configuration tried, per task")
+    origin: AlgorithmOrigin
 
 
 @dataclass(frozen=True)
@@ -55,30 +91,37 @@ class FitContext:
 
 
 class Algorithm(ABC):
-    """Contract every algorithm implements.
+    """Contract every algorithm implements (built in or plugin); `flowml.testing.check_algorithm` checks it.
 
-    Attributes are class-level facts the search and the UI read; methods are pure and cheap, except `build`
-    which returns an unfitted scikit-learn compatible estimator (fit/predict, predict_proba for classifiers).
+    Class attributes are facts the search, the router, the packager and the UI read; methods are pure and cheap,
+    except `build`, which returns an unfitted scikit-learn compatible estimator (fit/predict, predict_proba for
+    classifiers).
     """
 
     name: ClassVar[str]  # stable id, e.g. "random_forest"; also the Optuna prefix
     label: ClassVar[str]  # shown in the UI, e.g. "Random Forest"
-    family: ClassVar[str]  # "linear", "tree", "bagging", "boosting", "neighbors", "svm", "bayes", "neural"
+    family: ClassVar[str]  # "linear", "tree", "bagging", "boosting", "neighbors", "svm", "bayes", "neural", ...
     tasks: ClassVar[frozenset[ProblemType]]
-    gpu_capable: ClassVar[bool] = False
     needs_scaling: ClassVar[bool] = False  # linear, SVM, KNN, MLP want standardized numeric inputs
     # Receives categoricals as codes (the first FitContext.n_categorical columns, -1 = missing), not one-hot.
     native_categorical: ClassVar[bool] = False
     cost: ClassVar[float] = 1.0  # relative cost of default params vs LightGBM (=1); orders the warm start
     max_rows: ClassVar[int | None] = None  # beyond this many training rows the algorithm is skipped (e.g. SVM)
+    gpu: ClassVar[GpuSupport | None] = None  # None: CPU only
+    # Distributions a fitted model needs to load and behave the same (their versions go into the model card).
+    requires: ClassVar[tuple[str, ...]] = ("scikit-learn",)
+    # Fitted models export to ONNX with parity (the contract checks it); off unless the algorithm says so.
+    onnx: ClassVar[bool] = False
+    # Set by the registry that holds the algorithm (`Registry.of`); an instance attribute once set.
+    origin: AlgorithmOrigin = BUILTIN
 
     @abstractmethod
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        """Suggest one configuration. Returns plain params (unprefixed) that `build` accepts."""
+    def space(self, task: ProblemType) -> SearchSpace:
+        """The parameters the search tunes for `task`; a sample is exactly what `build` accepts."""
 
     @abstractmethod
     def default_params(self, task: ProblemType) -> dict[str, Any]:
-        """A good first configuration; every key/value must lie inside `search_space`."""
+        """A good first configuration; `space(task).problems(...)` of it must be empty."""
 
     @abstractmethod
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
@@ -90,17 +133,63 @@ class Algorithm(ABC):
         """`build` with the fit's context; algorithms that use native categoricals or budget callbacks override it."""
         return self.build(params, task, seed=seed, n_jobs=n_jobs)
 
+    def fast_params(self, task: ProblemType) -> dict[str, Any]:
+        """A cheap configuration for contract tests and smoke runs: the defaults with fewer trees or rounds, which may
+        lie below the search range (only the cost changes, not what is tested)."""
+        return self.default_params(task)
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        """The estimator's own peak working memory for one fit on `n_rows` x `n_cols` encoded float64 values
+        (`n_classes`: 1 for regression), on top of the data copies `engine/memory.py` counts for every algorithm.
+
+        An order of magnitude, not a measurement; this default (two more copies of the matrix) is generous on
+        purpose for an algorithm that does not say.
+        """
+        return generic_memory_bytes(n_rows, n_cols)
+
+    def gpu_build_available(self) -> bool:
+        """Whether the installed library can train this algorithm on a GPU. Only asked on a machine with an NVIDIA
+        GPU (it may import the library or train a tiny model); raising means no."""
+        return False
+
+    def onnx_converters(self) -> Sequence[Converter]:
+        """skl2onnx converters for the estimator types this algorithm builds that skl2onnx does not know (its own
+        library's); none by default. Only called when a model is exported: import the converters inside."""
+        return ()
+
+    @property
+    def optuna_prefix(self) -> str:
+        """What this algorithm's parameter names carry in an Optuna study ("lightgbm__n_estimators")."""
+        return f"{self.name}__"
+
+    def sample(self, trial: optuna.Trial, task: ProblemType) -> dict[str, Any]:
+        """One configuration from `space(task)`, drawn through `trial` under this algorithm's prefix."""
+        return self.space(task).sample(trial, self.optuna_prefix)
+
+    def require_task(self, task: ProblemType) -> None:
+        """Refuse a task the algorithm does not declare, instead of silently building the wrong kind of estimator.
+        `build` calls it first; the contract checks that an undeclared task raises this ValueError."""
+        if task not in self.tasks:
+            allowed = ", ".join(sorted(t.value for t in self.tasks))
+            raise ValueError(f"algorithm {self.name!r} does not support task {task.value!r}; supported: {allowed}")
+
     def supports(self, task: ProblemType, n_rows: int) -> bool:
         return task in self.tasks and (self.max_rows is None or n_rows <= self.max_rows)
 
-    def describe(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "label": self.label,
-            "family": self.family,
-            "tasks": sorted(t.value for t in self.tasks),
-            "gpu_capable": self.gpu_capable,
-        }
+    def describe(self) -> AlgorithmInfo:
+        tasks = sorted(self.tasks)
+        return AlgorithmInfo(
+            name=self.name,
+            label=self.label,
+            family=self.family,
+            tasks=tasks,
+            gpu=self.gpu.library if self.gpu is not None else None,
+            native_categorical=self.native_categorical,
+            onnx=self.onnx,
+            space={task: self.space(task) for task in tasks},
+            defaults={task: self.default_params(task) for task in tasks},
+            origin=self.origin,
+        )
 
 
 @dataclass(frozen=True)
@@ -110,15 +199,38 @@ class Registry:
     algorithms: Mapping[str, Algorithm]
 
     @classmethod
-    def of(cls, items: Iterable[Algorithm]) -> Registry:
+    def of(cls, items: Iterable[Algorithm], *, origin: AlgorithmOrigin = BUILTIN) -> Registry:
+        """A registry of `items`, each recorded as coming from `origin` (built in unless a plugin says otherwise)."""
         registry: dict[str, Algorithm] = {}
         for algo in items:
             if algo.name in registry:
                 raise ValueError(f"duplicate algorithm name {algo.name!r}")
-            if "__" in algo.name:
-                raise ValueError(f"algorithm name {algo.name!r} must not contain '__'")
+            if not algo.name or "__" in algo.name:
+                raise ValueError(f"algorithm name {algo.name!r} must be non-empty and must not contain '__'")
+            algo.origin = origin
             registry[algo.name] = algo
         return cls(registry)
+
+    @classmethod
+    def merged(cls, *registries: Registry) -> Registry:
+        """One registry holding every algorithm of `registries`, in order; a name in two of them is refused."""
+        merged: dict[str, Algorithm] = {}
+        for registry in registries:
+            for name, algo in registry.algorithms.items():
+                if name in merged:
+                    raise ValueError(f"duplicate algorithm name {name!r} ({algo.origin} and {merged[name].origin})")
+                merged[name] = algo
+        return cls(merged)
+
+    def __iter__(self) -> Iterator[Algorithm]:
+        return iter(self.algorithms.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.algorithms
+
+    def find(self, name: str) -> Algorithm | None:
+        """The algorithm called `name`, or None (a name from another registry, e.g. a plugin this one lacks)."""
+        return self.algorithms.get(name)
 
     def get(self, name: str) -> Algorithm:
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,7 +23,9 @@ import optuna
 from optuna.distributions import distribution_to_json, json_to_distribution
 from optuna.trial import TrialState
 
-from flowml.engine.registry import Algorithm, Suggest
+from flowml.engine.metrics import better, rank_key
+from flowml.engine.preprocessor import Preprocessor, join_params
+from flowml.engine.registry import Algorithm
 from flowml.engine.types import ProblemType
 
 # An algorithm that failed this many times is not tried again in the job.
@@ -72,8 +75,12 @@ class AlgorithmScheduler:
         seed: int,
         *,
         max_trials_per_algorithm: int | None = None,
+        preprocessors: Sequence[Preprocessor] = (),
     ) -> None:
         self.task = task
+        # Every trial runs these steps (engine/preprocessor.py); their parameters are searched in each algorithm's
+        # study next to the algorithm's own, since the best clipping or projection depends on the model.
+        self.preprocessors = list(preprocessors)
         self.direction = direction
         self._rng = np.random.default_rng(seed)
         optuna.logging.set_verbosity(optuna.logging.WARNING)  # our own logs report every trial
@@ -86,12 +93,14 @@ class AlgorithmScheduler:
                     seed=seed + index, multivariate=True, constant_liar=True, n_startup_trials=4
                 )
             study = optuna.create_study(direction=direction, sampler=sampler)
-            defaults = {f"{algo.name}__{k}": v for k, v in algo.default_params(task).items()}
+            defaults = {algo.optuna_prefix + k: v for k, v in algo.default_params(task).items()}
+            for step in self.preprocessors:
+                defaults.update({step.optuna_prefix + k: v for k, v in step.default_params().items()})
             study.enqueue_trial(defaults)
             self.arms[algo.name] = _Arm(algo, study, cap=max_trials_per_algorithm)
 
     def _better(self, a: float, b: float) -> bool:
-        return a > b if self.direction == "maximize" else a < b
+        return better(self.direction, a, b)
 
     def restore(
         self, algorithm: str, optuna_params: dict[str, Any], distributions: dict[str, str], value: float | None
@@ -124,7 +133,8 @@ class AlgorithmScheduler:
         if arm is None:
             return None
         trial = arm.study.ask()
-        params = arm.algorithm.search_space(Suggest(trial, arm.algorithm.name), self.task)
+        steps = [(step.name, step.sample(trial)) for step in self.preprocessors]
+        params = join_params(arm.algorithm.sample(trial, self.task), steps)
         arm.asked += 1
         return Proposal(
             algorithm=arm.algorithm,
@@ -156,8 +166,7 @@ class AlgorithmScheduler:
         scored = [a for a in usable if a.best is not None]
         if not scored:
             return min(usable, key=lambda a: a.asked)
-        sign = 1.0 if self.direction == "minimize" else -1.0
-        ranked = sorted(scored, key=lambda a: sign * (a.best or 0.0))
+        ranked = sorted(scored, key=lambda a: rank_key(self.direction, a.best or 0.0))
         weights = np.array(
             [math.exp(-rank / RANK_TEMPERATURE) / math.sqrt(arm.cost) for rank, arm in enumerate(ranked)]
         )

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 
 from flowml.engine.executor import TrialExecutor
 from flowml.engine.export_cost import SECONDS_PER_NODE
-from flowml.engine.metrics import get_metric, optuna_direction
+from flowml.engine.metrics import better, get_metric, optuna_direction, rank_key
+from flowml.engine.preprocessor import Preprocessors, default_preprocessors
 from flowml.engine.registry import Algorithm, Registry
 from flowml.engine.scheduler import AlgorithmScheduler, Proposal
 from flowml.engine.types import FeaturePlan, ProblemType, TrialResult, TrialSpec, TrialStatus
@@ -60,6 +61,8 @@ class SearchConfig:
     deterministic: bool | None = None
     dataset_sha256: str | None = None  # lets a remote worker fetch the data by hash
     priority: bool = False  # the job's trials go to the cluster's priority queue
+    # Preprocessors (engine/preprocessor.py) every trial runs before its estimator, in this order, tuned with it.
+    preprocessors: list[str] = field(default_factory=list)
 
     @property
     def batch_mode(self) -> bool:
@@ -134,8 +137,14 @@ InFlight = dict["asyncio.Task[TrialResult]", tuple[Proposal, TrialTicket]]
 
 class SearchLoop:
     def __init__(
-        self, config: SearchConfig, registry: Registry, executor: TrialExecutor, listener: SearchListener
+        self,
+        config: SearchConfig,
+        registry: Registry,
+        executor: TrialExecutor,
+        listener: SearchListener,
+        preprocessors: Preprocessors | None = None,
     ) -> None:
+        """`preprocessors`: where `config.preprocessors` are looked up; the installed ones by default."""
         self.config = config
         self.executor = executor
         self.listener = listener
@@ -146,6 +155,7 @@ class SearchLoop:
             self.direction,
             config.seed,
             max_trials_per_algorithm=config.max_trials_per_algorithm,
+            preprocessors=[(preprocessors or default_preprocessors()).get(n) for n in config.preprocessors],
         )
         self.results: list[TrialResult] = []
         self.best: TrialResult | None = None
@@ -168,7 +178,7 @@ class SearchLoop:
         return self.config.deadline - self._reserve
 
     def _better(self, a: float, b: float) -> bool:
-        return a > b if self.direction == "maximize" else a < b
+        return better(self.direction, a, b)
 
     def _trial_deadline(self) -> float:
         cap = max(MIN_TRIAL_CAP_SECONDS, MAX_TRIAL_SHARE * (self.search_end - self.config.started_at))
@@ -197,7 +207,7 @@ class SearchLoop:
             trial_number=self._asked,
             dataset_path=self.config.dataset_path,
             problem_type=self.config.problem_type.value,
-            feature_plan=self.config.feature_plan.to_dict(),
+            feature_plan=self.config.feature_plan,
             algorithm=proposal.algorithm.name,
             params=proposal.params,
             metric=self.config.metric,
@@ -240,7 +250,7 @@ class SearchLoop:
 
     def _top(self, count: int) -> list[TrialResult]:
         done = [r for r in self.results if r.status == TrialStatus.COMPLETED and r.score is not None]
-        done.sort(key=lambda r: -(r.score or 0.0) if self.direction == "maximize" else (r.score or 0.0))
+        done.sort(key=lambda r: rank_key(self.direction, r.score or 0.0))
         return done[:count]
 
     # --- the loop ----------------------------------------------------------------------------------------------

@@ -162,7 +162,7 @@ def _save_oof(spec: TrialSpec, oof: np.ndarray) -> str:
 
 def _setup(spec: TrialSpec, registry: Registry) -> _Setup:
     task = ProblemType(spec.problem_type)
-    plan = FeaturePlan.from_dict(spec.feature_plan)
+    plan = spec.feature_plan
     metric = get_metric(spec.metric, task)
     algorithm = registry.get(spec.algorithm)
     df = load_frame(spec.dataset_path)
@@ -221,7 +221,7 @@ def _result(spec: TrialSpec, log: _FoldLog, status: TrialStatus, error: str | No
         trial_number=spec.trial_number,
         algorithm=spec.algorithm,
         params=dict(spec.params),
-        status=status.value,
+        status=status,
         metric=spec.metric,
         score=float(np.mean(log.scores)) if complete else None,
         score_std=float(np.std(log.scores)) if complete else None,
@@ -236,7 +236,7 @@ def _result(spec: TrialSpec, log: _FoldLog, status: TrialStatus, error: str | No
 
 
 def builtin_registry() -> Registry:
-    """The built-in algorithms (flowml.engine.algorithms.default_registry)."""
+    """The installed algorithms, built in and from plugins (flowml.engine.algorithms.default_registry)."""
     # Imported when first needed: the algorithm modules pull in xgboost, lightgbm and catboost, which a caller
     # passing its own registry (tests, plugins) does not need to pay for.
     from flowml.engine.algorithms import default_registry

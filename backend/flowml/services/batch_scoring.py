@@ -25,6 +25,7 @@ from loguru import logger
 from pydantic import BaseModel, Field
 
 from flowml.core.errors import ConflictError, FlowMLError, InvalidInputError, NotFoundError
+from flowml.core.model_card import ModelCard
 from flowml.db.tables import TrainedModel, User
 from flowml.engine.predict import PREDICTION_COLUMN, PROBA_PREFIX, predictions_table
 from flowml.services import explanations, models
@@ -68,11 +69,11 @@ class PassThroughColumns(BaseModel):
 
 
 def pass_through(record: TrainedModel) -> PassThroughColumns:
-    card = record.card
-    inputs = [str(entry["name"]) for entry in card.get("input_schema", [])]
-    dropped = [entry for entry in card.get("dropped_columns", []) if entry.get("name") != record.target]
-    ids = [str(e["name"]) for e in dropped if str(e.get("reason", "")).startswith(ID_REASON_PREFIX)]
-    columns = inputs + [str(e["name"]) for e in dropped]
+    card = ModelCard.from_dict(record.card)
+    inputs = [entry.name for entry in card.input_schema]
+    dropped = [entry for entry in card.dropped_columns if entry.name != record.target]
+    ids = [e.name for e in dropped if e.reason.startswith(ID_REASON_PREFIX)]
+    columns = inputs + [e.name for e in dropped]
     if not ids:
         ids = next(([name] for name in columns if looks_like_id(name)), [])
     return PassThroughColumns(columns=columns, suggested=ids)

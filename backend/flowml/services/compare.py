@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
+from flowml.core.model_card import ModelCard
 from flowml.db.tables import Job, TrainedModel, Trial, User
 from flowml.engine.metrics import metrics_for
 from flowml.engine.types import ProblemType
@@ -107,13 +108,12 @@ async def source_trials(ctx: AppContext, model: TrainedModel) -> list[Trial]:
     by_number = {t.trial_number: t for t in trials}
     if model.trial_number is not None:
         return [by_number[model.trial_number]] if model.trial_number in by_number else []
-    delivered = model.card.get("delivered")
-    if isinstance(delivered, dict) and delivered.get("members"):
-        numbers = [m.get("trial_number") for m in delivered["members"] if isinstance(m, dict)]
-        return [by_number[n] for n in numbers if n in by_number]
+    card = ModelCard.from_dict(model.card)
+    if card.delivered is not None and card.delivered.members:
+        return [by_number[m.trial_number] for m in card.delivered.members if m.trial_number in by_number]
     # Models from before the card named its trials: match the configuration by algorithm and parameters.
-    members = model.card.get("params", {}).get("members") if model.algorithm == "ensemble" else None
-    wanted = members or [{"algorithm": model.algorithm, "params": model.card.get("params", {})}]
+    members = card.ensemble_members if model.algorithm == "ensemble" else None
+    wanted = members or [{"algorithm": model.algorithm, "params": card.params}]
     out: list[Trial] = []
     for entry in wanted:
         match = next((t for t in trials if _same_config(t, entry) and t not in out), None)
@@ -138,9 +138,7 @@ def model_metrics(model: TrainedModel, trials: list[Trial]) -> dict[str, float]:
     if len(trials) == 1 and model.algorithm != "ensemble":
         out.update(trials[0].other_metrics)
     elif model.algorithm == "ensemble":
-        recorded = model.card.get("ensemble_metrics") if isinstance(model.card, dict) else None
-        if isinstance(recorded, dict):
-            out.update({str(k): float(v) for k, v in recorded.items() if isinstance(v, int | float)})
+        out.update(ModelCard.from_dict(model.card).ensemble_metrics or {})
     if model.cv_score is not None:
         out[model.metric] = model.cv_score
     return out

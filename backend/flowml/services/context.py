@@ -20,7 +20,7 @@ from flowml.core.paths import make_private_dir
 from flowml.core.settings import Settings
 from flowml.db.engine import SessionFactory, create_engine, create_session_factory
 from flowml.db.migrate import upgrade
-from flowml.db.tables import Worker
+from flowml.db.tables import Worker, WorkerKind, WorkerPresence
 from flowml.db.types import utcnow
 from flowml.engine.executor import LocalExecutor, TrialExecutor
 from flowml.engine.pool import LocalProcessPool
@@ -97,7 +97,7 @@ async def close_context(ctx: AppContext) -> None:
         async with ctx.sessions() as session:
             worker = (await session.exec(select(Worker).where(Worker.name == LOCAL_WORKER_NAME))).first()
             if worker is not None:
-                worker.status = "offline"
+                worker.status = WorkerPresence.OFFLINE
                 session.add(worker)
                 await session.commit()
     await close_bus(ctx.bus)
@@ -116,8 +116,8 @@ async def _register_local_worker(ctx: AppContext) -> None:
     async with ctx.sessions() as session:
         worker = (await session.exec(select(Worker).where(Worker.name == LOCAL_WORKER_NAME))).first()
         if worker is None:
-            worker = Worker(name=LOCAL_WORKER_NAME, hostname=socket.gethostname(), kind="local")
-        worker.status, worker.capabilities, worker.queues = "online", capabilities, ["cpu"]
+            worker = Worker(name=LOCAL_WORKER_NAME, hostname=socket.gethostname(), kind=WorkerKind.LOCAL)
+        worker.status, worker.capabilities, worker.queues = WorkerPresence.ONLINE, capabilities, ["cpu"]
         worker.concurrency = ctx.settings.LOCAL_WORKERS
         worker.last_heartbeat = utcnow()
         session.add(worker)

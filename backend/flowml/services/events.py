@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import col, select
 
 from flowml.db.engine import SessionFactory
 from flowml.db.tables import JobEvent
 from flowml.events.bus import EventBus
-from flowml.events.schemas import Event, EventType
+from flowml.events.schemas import Event, EventData, EventType, checked_payload
 
 # A reconnecting client gets at most this many events; a 4-hour job at one tick per 5 s emits about 3,000.
 REPLAY_LIMIT = 20_000
@@ -20,9 +18,11 @@ class EventRecorder:
         self._sessions = sessions
         self._bus = bus
 
-    async def emit(self, type_: EventType, job_id: str | None, data: dict[str, Any]) -> Event:
+    async def emit(self, type_: EventType, job_id: str | None, data: EventData) -> Event:
+        """Record and publish an event; `data` must be `type_`'s payload model (events/schemas.py PAYLOADS)."""
+        wire = checked_payload(type_, data)
         async with self._sessions() as session:
-            row = JobEvent(job_id=job_id, type=type_.value, data=data)
+            row = JobEvent(job_id=job_id, type=type_.value, data=wire)
             session.add(row)
             await session.commit()
             await session.refresh(row)

@@ -13,13 +13,13 @@ import asyncio
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from flowml.core.errors import InvalidInputError, NotFoundError
+from flowml.core.model_card import ModelCard, ThresholdEntry
 from flowml.db.tables import TrainedModel, User
 from flowml.engine.onnx import ONNX_FILE, with_threshold
 from flowml.engine.package import CARD_FILE, onnx_sha256
-from flowml.engine.predict import THRESHOLD_KEY
 from flowml.services import models
 from flowml.services.context import AppContext
 
@@ -43,22 +43,22 @@ def require_binary(record: TrainedModel) -> None:
 
 def threshold_entry(
     value: float, chosen_by: ChosenBy, costs: dict[str, float] | None, user: User, now: datetime | None = None
-) -> dict[str, Any]:
+) -> ThresholdEntry:
     """The card's `decision_threshold`: the value, how it was chosen (with the costs for best cost), when, by whom."""
     if not 0.0 < value < 1.0:
         raise InvalidInputError(f"the threshold must be between 0 and 1 (exclusive), got {value}")
     if chosen_by == "best_cost" and costs is None:
         raise InvalidInputError("a threshold chosen for best cost needs the costs of a false positive and negative")
-    return {
-        "value": float(value),
-        "chosen_by": chosen_by,
-        "costs": dict(costs) if costs is not None else None,
-        "set_at": (now or datetime.now(UTC)).isoformat(),
-        "set_by": user.username,
-    }
+    return ThresholdEntry(
+        value=float(value),
+        chosen_by=chosen_by,
+        costs=dict(costs) if costs is not None else None,
+        set_at=(now or datetime.now(UTC)).isoformat(),
+        set_by=user.username,
+    )
 
 
-async def set_threshold(ctx: AppContext, record: TrainedModel, entry: dict[str, Any] | None) -> dict[str, Any] | None:
+async def set_threshold(ctx: AppContext, record: TrainedModel, entry: ThresholdEntry | None) -> ThresholdEntry | None:
     """Save `entry` (from `threshold_entry`) as the model's threshold, or clear it with None (back to the most
     likely class); returns what the card now holds. The caller checked the user may change the model."""
     require_binary(record)
@@ -75,35 +75,32 @@ async def set_threshold(ctx: AppContext, record: TrainedModel, entry: dict[str, 
             row = await session.get(TrainedModel, record.id)
             if row is None:
                 raise NotFoundError(f"model {record.id} not found")
-            row.card = with_entry(row.card, entry, sha)  # a new dict, so the JSON column is seen as changed
+            # A new dict, so the JSON column is seen as changed.
+            row.card = with_entry(ModelCard.from_dict(row.card), entry, sha).to_dict()
             session.add(row)
             await session.commit()
         models.forget_loaded(record.id)
     return entry
 
 
-def with_entry(card: dict[str, Any], entry: dict[str, Any] | None, onnx_sha: str | None) -> dict[str, Any]:
+def with_entry(card: ModelCard, entry: ThresholdEntry | None, onnx_sha: str | None) -> ModelCard:
     """A copy of `card` with the threshold `entry` (or none) and, when the graph was rewritten, its new hash."""
-    updated = {key: value for key, value in card.items() if key != THRESHOLD_KEY}
-    if entry is not None:
-        updated[THRESHOLD_KEY] = entry
-    if onnx_sha is not None:
-        updated["onnx_sha256"] = onnx_sha
-    return updated
+    updated = card.updated({"decision_threshold": entry}) if entry is not None else card.without("decision_threshold")
+    return updated.updated({"onnx_sha256": onnx_sha}) if onnx_sha is not None else updated
 
 
-async def _rewritten_onnx(ctx: AppContext, record: TrainedModel, entry: dict[str, Any] | None) -> bytes | None:
+async def _rewritten_onnx(ctx: AppContext, record: TrainedModel, entry: ThresholdEntry | None) -> bytes | None:
     """The package's model.onnx labelling by the new threshold; None when the model has no usable export."""
-    onnx_entry = record.card.get("onnx") or {}
-    if not onnx_entry.get("usable") or not record.card.get("onnx_sha256"):
+    card = ModelCard.from_dict(record.card)
+    if card.onnx is None or not card.onnx.usable or not card.onnx_sha256:
         return None
     data = (await models.onnx_file(ctx, record.id))[0]  # checked against the recorded SHA-256
-    value = None if entry is None else float(entry["value"])
+    value = None if entry is None else entry.value
     return await asyncio.to_thread(with_threshold, data, value)
 
 
 async def _write_package(
-    ctx: AppContext, record: TrainedModel, entry: dict[str, Any] | None, onnx_sha: str | None, onnx: bytes | None
+    ctx: AppContext, record: TrainedModel, entry: ThresholdEntry | None, onnx_sha: str | None, onnx: bytes | None
 ) -> None:
     """The package's model_card.json (its own content, plus the threshold and the graph's new hash) and
     model.onnx, in the store (what downloads and other servers read) and in this server's local copy."""
@@ -111,8 +108,9 @@ async def _write_package(
     directory: Path = ctx.model_cache / record.id
 
     def write() -> None:
-        package_card = json.loads(ctx.store.get_bytes(f"{prefix}/{CARD_FILE}"))
-        files = {CARD_FILE: json.dumps(with_entry(package_card, entry, onnx_sha), indent=2).encode("utf-8")}
+        package_card = ModelCard.model_validate_json(ctx.store.get_bytes(f"{prefix}/{CARD_FILE}"))
+        rewritten = with_entry(package_card, entry, onnx_sha).to_dict()
+        files = {CARD_FILE: json.dumps(rewritten, indent=2).encode("utf-8")}
         if onnx is not None:
             files[ONNX_FILE] = onnx
         # The graph before the card: a reader that finds the new card finds the graph it describes.

@@ -21,6 +21,7 @@ from loguru import logger
 from sqlmodel import col, select
 
 from flowml.core.errors import InvalidInputError, ModelIntegrityError, NotFoundError
+from flowml.core.model_card import ModelCard
 from flowml.db.tables import TrainedModel, User
 from flowml.engine.model import FlowMLModel
 from flowml.engine.onnx import ONNX_FILE, OnnxPredictor
@@ -114,14 +115,19 @@ async def load_model(ctx: AppContext, record: TrainedModel) -> LoadedModel:
     return loaded
 
 
+def card_of(record: TrainedModel) -> ModelCard:
+    """The model's card as SQL records it, validated (core/model_card.py)."""
+    return ModelCard.from_dict(record.card)
+
+
 def _onnx_predictor(directory: Path, record: TrainedModel) -> OnnxPredictor | None:
     """ONNX Runtime only when the export passed its parity check and the file is the one recorded."""
-    entry = record.card.get("onnx") or {}
+    card = card_of(record)
     path = directory / ONNX_FILE
-    if not entry.get("usable") or not path.exists():
+    if card.onnx is None or not card.onnx.usable or not path.exists():
         return None
     data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != record.card.get("onnx_sha256"):
+    if hashlib.sha256(data).hexdigest() != card.onnx_sha256:
         logger.warning("model {}: model.onnx does not match its recorded checksum; serving the native model", record.id)
         return None
     return OnnxPredictor(data, classes=record.classes)
@@ -148,7 +154,7 @@ async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]
     record = await get_model(ctx, model_id)
     loaded = await load_model(ctx, record)
     started = time.perf_counter()
-    output = await asyncio.to_thread(_predict, loaded, pd.DataFrame.from_records(rows), card_threshold(record.card))
+    output = await asyncio.to_thread(_predict, loaded, pd.DataFrame.from_records(rows), card_threshold(card_of(record)))
     seconds = time.perf_counter() - started
     return {
         "predictions": output.predictions,
@@ -195,7 +201,7 @@ async def predict_table(
 async def predict_output(ctx: AppContext, record: TrainedModel, frame: pd.DataFrame) -> PredictionOutput:
     """The model's predictions for a frame, as every prediction route makes them (engine, decision threshold)."""
     loaded = await load_model(ctx, record)
-    return await asyncio.to_thread(_predict, loaded, frame, card_threshold(record.card))
+    return await asyncio.to_thread(_predict, loaded, frame, card_threshold(card_of(record)))
 
 
 async def package_zip(ctx: AppContext, model_id: str) -> tuple[bytes, str]:
@@ -211,14 +217,14 @@ async def package_zip(ctx: AppContext, model_id: str) -> tuple[bytes, str]:
 async def evaluation(ctx: AppContext, model_id: str) -> dict[str, Any]:
     """The held-out evaluation stored with the model (engine/evaluation.py), with the model's id."""
     record = await get_model(ctx, model_id)
-    entry = record.card.get("evaluation")
+    entry = card_of(record).evaluation
     if entry is None:
         raise NotFoundError(
             f"model {model_id} has no evaluation data: it was trained before evaluation was recorded; "
             "train it again to see its confusion matrix, ROC or residuals"
         )
-    if not entry.get("available"):
-        raise NotFoundError(f"model {model_id} has no evaluation data: {entry.get('reason') or 'reason unknown'}")
+    if not entry.available:
+        raise NotFoundError(f"model {model_id} has no evaluation data: {entry.reason or 'reason unknown'}")
     cached = ctx.model_cache / record.id / EVALUATION_FILE
     if cached.exists():
         data = await asyncio.to_thread(cached.read_bytes)
@@ -231,10 +237,10 @@ async def onnx_file(ctx: AppContext, model_id: str) -> tuple[bytes, str]:
     """model.onnx when the export passed its parity check (only then is it in the package), checked against the
     SHA-256 in the card."""
     record = await get_model(ctx, model_id)
-    entry = record.card.get("onnx")
-    expected = record.card.get("onnx_sha256")
-    if not entry or not entry.get("usable") or not expected:
-        reason = (entry or {}).get("reason") or "the model card records no ONNX export"
+    card = card_of(record)
+    entry, expected = card.onnx, card.onnx_sha256
+    if entry is None or not entry.usable or not expected:
+        reason = (entry.reason if entry is not None else None) or "the model card records no ONNX export"
         raise NotFoundError(f"this model has no ONNX export: {reason}")
     directory = await local_package(ctx, record)
     path = directory / ONNX_FILE

@@ -29,6 +29,7 @@ from loguru import logger
 from sqlmodel import col, select
 
 from flowml.core.errors import ConflictError, FlowMLError, NotFoundError
+from flowml.core.model_card import EvaluationEntry, ModelCard
 from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Trial
 from flowml.db.types import new_id, utcnow
 from flowml.engine.evaluation import attach_evaluation
@@ -165,12 +166,10 @@ class RefitManager:
         async with self.ctx.sessions() as session:
             job = await session.get(Job, job_id)
             model = await session.get(TrainedModel, job.model_id) if job is not None and job.model_id else None
-        delivered = model.card.get("delivered") if model is not None else None
-        if model is None or not isinstance(delivered, dict) or delivered.get("kind") != "trial":
+        delivered = ModelCard.from_dict(model.card).delivered if model is not None else None
+        if model is None or delivered is None or delivered.kind != "trial" or len(delivered.members) != 1:
             return None
-        members = delivered.get("members") or []
-        number = members[0].get("trial_number") if len(members) == 1 and isinstance(members[0], dict) else None
-        return kept(model, number) if isinstance(number, int) else None
+        return kept(model, delivered.members[0].trial_number)
 
     async def _check(self, job: Job, trial_number: int) -> tuple[Trial, Dataset]:
         if not JobStatus(job.status).is_final:
@@ -262,17 +261,18 @@ async def refit_trial(ctx: AppContext, job: Job, trial: Trial, dataset: Dataset,
         except ExceptionGroup as failed:  # the first failure is the reason to report, not the group around it
             raise failed.exceptions[0] from None
         result, oof_error = final.result(), held_out.result()
-        card = {**result.card, "trial_number": trial.trial_number}
+        card = result.card.updated({"trial_number": trial.trial_number})
         # The same facts the job's model carries (validation used, default name, which trial it is), by the same code.
-        card.update(packaging.delivery_facts(job, _single_choice(job, trial), card))
+        card = card.updated(packaging.delivery_facts(job, _single_choice(job, trial), card))
         # Named apart from the job's model of the same algorithm, in lists and side by side.
-        card["default_name"] = f"{algorithm_label(trial.algorithm)}, trial {trial.trial_number} · {job.target_column}"
+        name = f"{algorithm_label(trial.algorithm)}, trial {trial.trial_number} · {job.target_column}"
+        card = card.updated({"default_name": name})
         if oof_error is None:
-            card["notes"] = [
-                *card.get("notes", []),
+            recomputed = (
                 "held-out evaluation recomputed with the trial's own folds and seed (the search's predictions are "
-                "removed when a job ends)",
-            ]
+                "removed when a job ends)"
+            )
+            card = card.updated({"notes": [*card.notes, recomputed]})
             result.card = await asyncio.to_thread(
                 attach_evaluation,
                 workdir,
@@ -288,7 +288,7 @@ async def refit_trial(ctx: AppContext, job: Job, trial: Trial, dataset: Dataset,
             )
         else:  # the package's card says the same as the row: no evaluation, and why
             reason = f"the trial's held-out predictions could not be recomputed: {oof_error}"
-            result.card = {**card, "evaluation": {"available": False, "reason": reason}}
+            result.card = card.updated({"evaluation": EvaluationEntry(available=False, reason=reason)})
             await asyncio.to_thread(add_evaluation, workdir, result.card, None)
         stored = True
         await packaging.store_package(ctx, model_id, workdir)

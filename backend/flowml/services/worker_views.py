@@ -31,6 +31,7 @@ MEMBER_CAPABILITIES = (
     "libraries",
     "gpu_builds",
     "ollama",
+    "plugins",
 )
 
 

@@ -20,12 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from flowml.cluster.queues import ALL_QUEUES
+from flowml.cluster.queues import ALL_QUEUES, is_plugin_queue
 from flowml.core.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
 from flowml.core.settings import Settings
-from flowml.db.tables import JoinToken, Trial, Worker, WorkerPublic
+from flowml.db.tables import JoinToken, Trial, Worker, WorkerKind, WorkerPresence, WorkerPublic
 from flowml.db.types import utcnow
-from flowml.events.schemas import EventType
+from flowml.events.schemas import EventType, WorkerData
 from flowml.services import worker_credentials
 from flowml.services.context import AppContext
 from flowml.services.inputs import is_id, json_storable, storable_text
@@ -36,7 +36,7 @@ TOKEN_PREFIX = "fmw_"  # so a user (or a secret scanner) recognizes a FlowML wor
 MAX_NAME_LENGTH = 255
 MAX_VERSION_LENGTH = 64
 MAX_CONCURRENCY = 256
-REMOTE, ONLINE, OFFLINE = "remote", "online", "offline"
+REMOTE, ONLINE, OFFLINE = WorkerKind.REMOTE, WorkerPresence.ONLINE, WorkerPresence.OFFLINE
 # Recording every use would cost one write per heartbeat per worker; the dashboard needs minutes, not seconds.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
@@ -299,11 +299,6 @@ async def list_workers(ctx: AppContext) -> list[WorkerState]:
     ]
 
 
-def public_view(worker: Worker) -> dict[str, Any]:
-    """The worker as events carry it: JSON-ready, without the token id."""
-    return WorkerPublic.model_validate(worker).model_dump(mode="json")
-
-
 # ---------------------------------------------------------------------------------------------------- helpers
 
 
@@ -356,10 +351,7 @@ async def _owned_worker(session: AsyncSession, token: JoinToken, worker_id: str)
 
 
 async def _emit(ctx: AppContext, type_: EventType, worker: Worker, *, reason: str | None = None) -> None:
-    data: dict[str, Any] = {"worker": public_view(worker)}
-    if reason is not None:
-        data["reason"] = reason
-    await ctx.events.emit(type_, None, data)
+    await ctx.events.emit(type_, None, WorkerData(worker=WorkerPublic.model_validate(worker), reason=reason))
 
 
 def _check_text(value: str, what: str, max_length: int) -> str:
@@ -372,7 +364,7 @@ def _check_text(value: str, what: str, max_length: int) -> str:
 def _check_queues(queues: list[str]) -> list[str]:
     if not queues:
         raise InvalidInputError(f"a worker must consume at least one queue; known queues: {_known()}")
-    unknown = sorted({queue for queue in queues if queue not in KNOWN_QUEUES})
+    unknown = sorted({queue for queue in queues if queue not in KNOWN_QUEUES and not is_plugin_queue(queue)})
     if unknown:
         raise InvalidInputError(f"unknown queue(s) {', '.join(unknown)}; known queues: {_known()}")
     return list(dict.fromkeys(queues))  # drop repeats, keep the worker's order
@@ -385,4 +377,4 @@ def _check_concurrency(concurrency: int) -> int:
 
 
 def _known() -> str:
-    return ", ".join(sorted(KNOWN_QUEUES))
+    return ", ".join(sorted(KNOWN_QUEUES)) + ", plugin:<distribution>@<version>"

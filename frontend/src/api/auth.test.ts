@@ -14,7 +14,7 @@ import {
   restoreSession,
   startSession,
 } from "./auth";
-import { ApiError, request } from "./client";
+import { ApiError, api, unwrap } from "./client";
 import { datasetsApi, trainingApi } from "./endpoints";
 
 type Handler = (request: Request) => Response | Promise<Response>;
@@ -181,7 +181,7 @@ describe("requests", () => {
   it("share one refresh among requests that failed together", async () => {
     const seen = server("a2", "a2");
     startSession(makeTokenPair("a1"), makeUser());
-    await Promise.all([datasetsApi.list(), trainingApi.jobs(), request("/api/workers"), datasetsApi.list()]);
+    await Promise.all([datasetsApi.list(), trainingApi.jobs(), unwrap(api.GET("/api/workers")), datasetsApi.list()]);
     expect(refreshes(seen)).toHaveLength(1);
     expect(seen.filter((r) => path(r) !== "/api/auth/refresh").map(authOf).filter((a) => a === "Bearer a2")).toHaveLength(4);
   });
@@ -230,7 +230,7 @@ describe("requests", () => {
 
   it("never refresh for a wrong password", async () => {
     const seen = serve(() => json({ detail: "Wrong username or password." }, 401));
-    await expect(request("/api/auth/login", { method: "POST", json: { username: "a", password: "b" } })).rejects.toThrow(
+    await expect(unwrap(api.POST("/api/auth/login", { body: { username: "a", password: "b" } }))).rejects.toThrow(
       "Wrong username or password.",
     );
     expect(refreshes(seen)).toHaveLength(0);

@@ -1,5 +1,5 @@
 import createClient from "openapi-fetch";
-import { authFetch, authMiddleware } from "./auth";
+import { authMiddleware } from "./auth";
 import { ApiError, errorMessage, parseJson } from "./errors";
 import type { paths } from "./schema";
 
@@ -44,6 +44,14 @@ interface Outcome<T> {
  * `okStatuses`: non-2xx statuses whose body is still the answer (`/health` answers 503 with its report).
  */
 export async function unwrap<T>(pending: Promise<Outcome<T>>, okStatuses: readonly number[] = []): Promise<T> {
+  return (await unwrapWithResponse(pending, okStatuses)).data;
+}
+
+/** `unwrap`, keeping the Response: for answers whose status or headers say something too (202, a warnings header). */
+export async function unwrapWithResponse<T>(
+  pending: Promise<Outcome<T>>,
+  okStatuses: readonly number[] = [],
+): Promise<{ data: T; response: Response }> {
   let outcome: Outcome<T>;
   try {
     outcome = await pending;
@@ -51,61 +59,7 @@ export async function unwrap<T>(pending: Promise<Outcome<T>>, okStatuses: readon
     networkError(cause);
   }
   const { data, error, response } = outcome;
-  if (response.ok) return data as T;
-  if (okStatuses.includes(response.status)) return error as T;
+  if (response.ok) return { data: data as T, response };
+  if (okStatuses.includes(response.status)) return { data: error as T, response };
   throw new ApiError(response.status, errorMessage(response.status, error, response.statusText));
-}
-
-// ---------------------------------------------------------------- untyped requests
-// For an endpoint the generated schema does not have yet (run `npm run gen:api` and move it to `api`).
-
-type Query = Record<string, string | number | boolean | undefined | null>;
-
-export function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-interface RequestOptions {
-  method?: "GET" | "POST" | "PATCH" | "DELETE";
-  query?: Query;
-  json?: unknown;
-  body?: BodyInit;
-  /** Extra headers (an Authorization of the caller's own is sent as it is, and not renewed on a 401). */
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-  /** Non-2xx statuses whose body is still the answer. */
-  okStatuses?: readonly number[];
-}
-
-/** An untyped request: the caller vouches for `T`. Prefer `unwrap(api.GET(...))`, which the schema checks. */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
-  let body = options.body;
-  if (options.json !== undefined) {
-    headers["Content-Type"] = "application/json";
-    body = JSON.stringify(options.json);
-  }
-  let response: Response;
-  try {
-    response = await authFetch(withQuery(path, options.query), {
-      method: options.method ?? "GET",
-      headers,
-      body,
-      signal: options.signal,
-    });
-  } catch (cause) {
-    networkError(cause);
-  }
-  const text = await response.text();
-  const data = text ? parseJson(text) : undefined;
-  if (!response.ok && !options.okStatuses?.includes(response.status)) {
-    throw new ApiError(response.status, errorMessage(response.status, data, response.statusText));
-  }
-  return data as T;
 }

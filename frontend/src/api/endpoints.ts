@@ -1,5 +1,5 @@
-// One function per endpoint the dashboard uses, checked against the generated OpenAPI types (schema.d.ts): a path,
-// parameter or body the backend does not have fails to compile. Components reach them through the feature hooks.
+// Endpoint functions that several hook modules share, checked against the generated OpenAPI types (schema.d.ts):
+// a path, parameter or body the backend does not have fails to compile. Components reach them through the hooks.
 import { api, unwrap } from "./client";
 import type {
   AlgorithmInfo,

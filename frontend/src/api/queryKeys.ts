@@ -52,6 +52,8 @@ export const queryKeys = {
     tokens: () => [...queryKeys.workers.all, "tokens"] as const,
   },
   cluster: ["cluster"] as const,
+  /** The plugins this server loaded and left out (features/workers/plugins.ts); fixed while the server runs. */
+  plugins: ["plugins"] as const,
   projects: {
     all: ["projects"] as const,
     list: () => [...queryKeys.projects.all, "list"] as const,

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Algorithms */
+        /**
+         * Algorithms
+         * @description Every algorithm (for `task`, when given): its search space and defaults per task, GPU ability and origin.
+         */
         get: operations["algorithms_api_algorithms_get"];
         put?: never;
         post?: never;
@@ -431,6 +434,23 @@ export interface paths {
         };
         /** Metrics */
         get: operations["metrics_api_metrics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plugins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plugins */
+        get: operations["plugins_api_plugins_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1334,18 +1354,72 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** AlgorithmInfo */
+        /**
+         * AlgorithmInfo
+         * @description Everything `GET /api/algorithms` says about one algorithm: enough to draw a form for its parameters.
+         */
         AlgorithmInfo: {
+            /**
+             * Defaults
+             * @description The first configuration tried, per task
+             */
+            defaults: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
             /** Family */
             family: string;
-            /** Gpu Capable */
-            gpu_capable: boolean;
+            /**
+             * Gpu
+             * @description The library whose GPU build it trains on; null when it is CPU-only
+             */
+            gpu: string | null;
             /** Label */
             label: string;
             /** Name */
             name: string;
+            /**
+             * Native Categorical
+             * @description Takes categorical columns as integer codes instead of one-hot
+             */
+            native_categorical: boolean;
+            /**
+             * Onnx
+             * @description Its fitted models export to ONNX
+             */
+            onnx: boolean;
+            origin: components["schemas"]["AlgorithmOrigin"];
+            /**
+             * Space
+             * @description The search space, per task it serves
+             */
+            space: {
+                [key: string]: components["schemas"]["SearchSpace"];
+            };
             /** Tasks */
             tasks: components["schemas"]["ProblemType"][];
+        };
+        /**
+         * AlgorithmOrigin
+         * @description Where an algorithm comes from: built into FlowML, or a plugin distribution at a version.
+         */
+        AlgorithmOrigin: {
+            /**
+             * Package
+             * @description The plugin's distribution name; null when built in
+             */
+            package?: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "builtin" | "plugin";
+            /**
+             * Version
+             * @description The plugin's version; null when built in
+             */
+            version?: string | null;
         };
         /** ApiKeyCreated */
         ApiKeyCreated: {
@@ -1518,6 +1592,35 @@ export interface components {
              */
             table?: string | null;
         };
+        /** BrokenPlugin */
+        BrokenPlugin: {
+            /**
+             * Entry Point
+             * @description The entry point's name
+             */
+            entry_point: string;
+            /**
+             * Error
+             * @description Why it was left out, one line
+             */
+            error: string;
+            kind: components["schemas"]["PluginKind"];
+            /**
+             * Package
+             * @description The distribution that declares it
+             */
+            package: string | null;
+            /**
+             * Target
+             * @description What it points to, 'module:attribute'
+             */
+            target: string;
+            /**
+             * Version
+             * @description That distribution's version
+             */
+            version: string | null;
+        };
         /** BrokerInfo */
         BrokerInfo: {
             /**
@@ -1530,6 +1633,22 @@ export interface components {
              * @description CELERY_BROKER_URL with its password replaced by ***; null without one, and for members (it names the broker's host)
              */
             url: string | null;
+        };
+        /** CategoricalParam */
+        CategoricalParam: {
+            /** Choices */
+            choices: (string | number | boolean | null)[];
+            /**
+             * Help
+             * @default
+             */
+            help?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "categorical";
+            when?: components["schemas"]["Condition"] | null;
         };
         /** ClassificationEvaluation */
         ClassificationEvaluation: {
@@ -1783,6 +1902,16 @@ export interface components {
          * @enum {string}
          */
         ComponentStatus: "ok" | "unavailable";
+        /**
+         * Condition
+         * @description The parameter it is attached to exists only when `param` (an earlier one) takes one of `values`.
+         */
+        Condition: {
+            /** Param */
+            param: string;
+            /** Values */
+            values: (string | number | boolean | null)[];
+        };
         /** ContributionOut */
         ContributionOut: {
             /**
@@ -1990,20 +2119,20 @@ export interface components {
             /** Value */
             value: number;
         };
-        /** DeliveredMember */
-        DeliveredMember: {
-            /** Algorithm */
-            algorithm: string;
+        /**
+         * DeliveredEntry
+         * @description Which leaderboard trials the model is made of: one trial, or an ensemble's members.
+         */
+        DeliveredEntry: {
             /**
-             * Trial Number
-             * @description The trial whose settings this member refits; null when unknown
+             * Kind
+             * @enum {string}
              */
-            trial_number: number | null;
-            /**
-             * Weight
-             * @description Share of the blend, 0-1; 1 for a single model
-             */
-            weight: number;
+            kind: "trial" | "ensemble";
+            /** Members */
+            members?: components["schemas"]["flowml__core__model_card__DeliveredMember"][];
+        } & {
+            [key: string]: unknown;
         };
         /**
          * DeliveredModel
@@ -2037,7 +2166,7 @@ export interface components {
              */
             label: string;
             /** Members */
-            members: components["schemas"]["DeliveredMember"][];
+            members: components["schemas"]["flowml__services__jobs__delivered__DeliveredMember"][];
             /** Metric */
             metric: string;
             /** Model Id */
@@ -2089,6 +2218,12 @@ export interface components {
             /** Worker Id */
             worker_id: string;
         };
+        /**
+         * Device
+         * @description Where a trial computes (engine/devices.py holds each library's parameters for it).
+         * @enum {string}
+         */
+        Device: "cpu" | "cuda";
         /** DispatchInfo */
         DispatchInfo: {
             /**
@@ -2112,6 +2247,15 @@ export interface components {
              */
             samples: number;
         };
+        /** DroppedColumn */
+        DroppedColumn: {
+            /** Name */
+            name: string;
+            /** Reason */
+            reason: string;
+        } & {
+            [key: string]: unknown;
+        };
         /**
          * ErrorDetail
          * @description A user error: what went wrong, in words meant for the person who sent the request.
@@ -2122,6 +2266,22 @@ export interface components {
              * @description The message to show, naming the value or id at fault
              */
             detail: string;
+        };
+        /**
+         * EvaluationEntry
+         * @description Whether evaluation.json exists: its source sentence and rows, or why it could not be computed.
+         */
+        EvaluationEntry: {
+            /** Available */
+            available: boolean;
+            /** N Rows */
+            n_rows?: number | null;
+            /** Reason */
+            reason?: string | null;
+            /** Source */
+            source?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /**
          * FieldError
@@ -2143,6 +2303,29 @@ export interface components {
              * @description Pydantic's error type, e.g. string_too_long, missing, json_invalid
              */
             type: string;
+        };
+        /** FloatParam */
+        FloatParam: {
+            /**
+             * Help
+             * @default
+             */
+            help?: string;
+            /** High */
+            high: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "float";
+            /**
+             * Log
+             * @default false
+             */
+            log?: boolean;
+            /** Low */
+            low: number;
+            when?: components["schemas"]["Condition"] | null;
         };
         /** GainsPoint */
         GainsPoint: {
@@ -2178,6 +2361,17 @@ export interface components {
             storage: components["schemas"]["ComponentStatus"];
             /** Version */
             version: string;
+        };
+        /**
+         * HeartbeatMessage
+         * @description Sent every few seconds on an idle socket (api/routes/ws.py): no id, no data.
+         */
+        HeartbeatMessage: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "heartbeat";
         };
         /** HeartbeatRequest */
         HeartbeatRequest: {
@@ -2257,6 +2451,84 @@ export interface components {
             tags?: string[] | null;
         };
         /**
+         * InputColumn
+         * @description One input as a form or client needs it: what to offer and what to send (engine/package.py).
+         */
+        InputColumn: {
+            /**
+             * Categories
+             * @description Seen values as the model compares them (text), most frequent first
+             */
+            categories?: string[] | null;
+            /**
+             * Dtype
+             * @description The training frame's dtype, for reference; requests are validated by kind
+             */
+            dtype: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "numeric" | "categorical" | "boolean" | "datetime" | "text";
+            /**
+             * Max
+             * @description Numbers: the training maximum; dates: ISO
+             */
+            max?: number | string | null;
+            /**
+             * Min
+             * @description Numbers: the training minimum; dates: ISO
+             */
+            min?: number | string | null;
+            /** Name */
+            name: string;
+            /**
+             * Required
+             * @default true
+             */
+            required?: boolean;
+            /**
+             * Typical
+             * @description A value to start a form with
+             */
+            typical?: string | number | boolean | null;
+            /**
+             * Values
+             * @description The same values in the same order with their training types: what to send
+             */
+            values?: (string | number | boolean)[] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** IntParam */
+        IntParam: {
+            /**
+             * Help
+             * @default
+             */
+            help?: string;
+            /** High */
+            high: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "int";
+            /**
+             * Log
+             * @default false
+             */
+            log?: boolean;
+            /** Low */
+            low: number;
+            /**
+             * Step
+             * @default 1
+             */
+            step?: number;
+            when?: components["schemas"]["Condition"] | null;
+        };
+        /**
          * ItemAccess
          * @description What the caller may do with one job or model, so the dashboard asks rather than copying the rule.
          */
@@ -2288,6 +2560,13 @@ export interface components {
             };
             /** Total */
             total: number;
+        };
+        /**
+         * JobData
+         * @description training_started, training_cancelled: the job as GET /api/jobs/{id} returns it.
+         */
+        JobData: {
+            job: components["schemas"]["JobPublic"];
         };
         /** JobLog */
         JobLog: {
@@ -2585,6 +2864,35 @@ export interface components {
              */
             redirect_url: string;
         };
+        /** LoadedPlugin */
+        LoadedPlugin: {
+            /**
+             * Entry Point
+             * @description The entry point's name
+             */
+            entry_point: string;
+            kind: components["schemas"]["PluginKind"];
+            /**
+             * Package
+             * @description The distribution that declares it
+             */
+            package: string | null;
+            /**
+             * Provides
+             * @description The algorithm's or preprocessor's name, as jobs and the API use it
+             */
+            provides: string;
+            /**
+             * Target
+             * @description What it points to, 'module:attribute'
+             */
+            target: string;
+            /**
+             * Version
+             * @description That distribution's version
+             */
+            version: string | null;
+        };
         /** LocalPoolInfo */
         LocalPoolInfo: {
             /**
@@ -2640,6 +2948,80 @@ export interface components {
              */
             upper: number | null;
         };
+        /**
+         * ModelCard
+         * @description What the model needs as input, what it predicts, how well, from what data, with which libraries.
+         */
+        ModelCard: {
+            /** Algorithm */
+            algorithm: string;
+            /** Classes */
+            classes?: (string | number | boolean)[] | null;
+            /** Created At */
+            created_at?: string | null;
+            /** Cv Score */
+            cv_score?: number | null;
+            decision_threshold?: components["schemas"]["ThresholdEntry"] | null;
+            /** Default Name */
+            default_name?: string | null;
+            delivered?: components["schemas"]["DeliveredEntry"] | null;
+            /** Dropped Columns */
+            dropped_columns?: components["schemas"]["DroppedColumn"][];
+            /** Ensemble Metrics */
+            ensemble_metrics?: {
+                [key: string]: number;
+            } | null;
+            evaluation?: components["schemas"]["EvaluationEntry"] | null;
+            /** Feature Importance */
+            feature_importance?: {
+                [key: string]: number;
+            };
+            /**
+             * Format Version
+             * @default 1
+             */
+            format_version?: number;
+            /** Input Schema */
+            input_schema: components["schemas"]["InputColumn"][];
+            /** Library Versions */
+            library_versions?: {
+                [key: string]: string;
+            };
+            /** Metric */
+            metric: string;
+            /** Model Id */
+            model_id?: string | null;
+            /** Model Sha256 */
+            model_sha256?: string | null;
+            /** N Rows */
+            n_rows?: number | null;
+            /** Notes */
+            notes?: string[];
+            onnx?: components["schemas"]["OnnxEntry"] | null;
+            /** Onnx Sha256 */
+            onnx_sha256?: string | null;
+            /** Params */
+            params?: {
+                [key: string]: string | number | boolean | unknown[] | null;
+            };
+            /**
+             * Problem Type
+             * @enum {string}
+             */
+            problem_type: "binary" | "multiclass" | "regression";
+            /** Target */
+            target: string;
+            /** Training Data Sha256 */
+            training_data_sha256?: string | null;
+            /**
+             * Trial Number
+             * @description Set when the model refits one leaderboard trial
+             */
+            trial_number?: number | null;
+            validation?: components["schemas"]["ValidationEntry"] | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** ModelEvaluation */
         ModelEvaluation: {
             classification: components["schemas"]["ClassificationEvaluation"] | null;
@@ -2692,6 +3074,46 @@ export interface components {
             token_type?: "bearer";
             user: components["schemas"]["UserPublic"];
         };
+        /**
+         * OnnxEntry
+         * @description Whether the package has an ONNX graph that serving may use, and if not, why.
+         */
+        OnnxEntry: {
+            parity?: components["schemas"]["OnnxParity"];
+            /** Reason */
+            reason?: string | null;
+            /** Supported */
+            supported?: boolean | null;
+            /**
+             * Usable
+             * @default false
+             */
+            usable?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * OnnxParity
+         * @description How the ONNX graph's outputs compared with the native pipeline's on sample rows.
+         */
+        OnnxParity: {
+            /** Export Seconds */
+            export_seconds?: number | null;
+            /** Label Agreement */
+            label_agreement?: number | null;
+            /** Max Abs Diff */
+            max_abs_diff?: number | null;
+            /** Metric */
+            metric?: string | null;
+            /** Passed */
+            passed?: boolean | null;
+            /** Rows */
+            rows?: number | null;
+            /** Tolerance */
+            tolerance?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** OofStored */
         OofStored: {
             /** Job Id */
@@ -2726,6 +3148,29 @@ export interface components {
             current_password: string;
             /** New Password */
             new_password: string;
+        };
+        /**
+         * PluginKind
+         * @enum {string}
+         */
+        PluginKind: "algorithm" | "preprocessor";
+        /** PluginsInfo */
+        PluginsInfo: {
+            /**
+             * Broken
+             * @description Entry points left out, with the reason (for admins)
+             */
+            broken: components["schemas"]["BrokenPlugin"][];
+            /**
+             * Loaded
+             * @description Entry points in use: each provides one algorithm or preprocessor
+             */
+            loaded: components["schemas"]["LoadedPlugin"][];
+            /**
+             * Preprocessors
+             * @description The preprocessors a job may name, with their search spaces and defaults
+             */
+            preprocessors: components["schemas"]["PreprocessorInfo"][];
         };
         /** PredictRequest */
         PredictRequest: {
@@ -2798,6 +3243,22 @@ export interface components {
             probability: number[] | null;
             /** Warnings */
             warnings: string[];
+        };
+        /**
+         * PreprocessorInfo
+         * @description What `GET /api/plugins` and a form for the step show: its parameters, defaults and origin.
+         */
+        PreprocessorInfo: {
+            /** Defaults */
+            defaults: {
+                [key: string]: unknown;
+            };
+            /** Label */
+            label: string;
+            /** Name */
+            name: string;
+            origin: components["schemas"]["AlgorithmOrigin"];
+            space: components["schemas"]["SearchSpace"];
         };
         /**
          * ProblemType
@@ -2996,7 +3457,7 @@ export interface components {
             name: string;
             /**
              * Queues
-             * @description Queues it consumes, among: cpu, gpu, gpu.vram12, gpu.vram24, gpu.vram6, gpu.vram8, llm, priority
+             * @description Queues it consumes, among: cpu, gpu, gpu.vram12, gpu.vram24, gpu.vram6, gpu.vram8, llm, priority, and one plugin:<distribution>@<version> per plugin distribution it loaded
              */
             queues: string[];
             /**
@@ -3192,6 +3653,16 @@ export interface components {
             predicted: number;
         };
         /**
+         * SearchSpace
+         * @description Named parameters; insertion order is the sampling order, so a condition refers to an earlier parameter.
+         */
+        SearchSpace: {
+            /** Params */
+            params?: {
+                [key: string]: components["schemas"]["IntParam"] | components["schemas"]["FloatParam"] | components["schemas"]["CategoricalParam"];
+            };
+        };
+        /**
          * SeedLeaderboardEntry
          * @description One model of the leaderboard in the shape the seed's README documented.
          */
@@ -3211,6 +3682,7 @@ export interface components {
              */
             training_time: number;
         };
+        ServerMessage: components["schemas"]["TrainingStartedMessage"] | components["schemas"]["TrainingProgressMessage"] | components["schemas"]["TrainingCompletedMessage"] | components["schemas"]["TrainingFailedMessage"] | components["schemas"]["TrainingCancelledMessage"] | components["schemas"]["WorkerConnectedMessage"] | components["schemas"]["WorkerDisconnectedMessage"] | components["schemas"]["TrialRunningMessage"] | components["schemas"]["HeartbeatMessage"];
         /** Stats */
         Stats: {
             /** Datasets */
@@ -3307,6 +3779,26 @@ export interface components {
              * @description Cost of predicting the positive class wrongly
              */
             false_positive: number;
+        };
+        /**
+         * ThresholdEntry
+         * @description A binary model's decision threshold, set by an analyst after training (services/model_threshold.py).
+         */
+        ThresholdEntry: {
+            /** Chosen By */
+            chosen_by: string;
+            /** Costs */
+            costs?: {
+                [key: string]: number;
+            } | null;
+            /** Set At */
+            set_at?: string | null;
+            /** Set By */
+            set_by?: string | null;
+            /** Value */
+            value: number;
+        } & {
+            [key: string]: unknown;
         };
         /** ThresholdPoint */
         ThresholdPoint: {
@@ -3450,10 +3942,7 @@ export interface components {
         TrainedModelPublic: {
             /** Algorithm */
             algorithm: string;
-            /** Card */
-            card: {
-                [key: string]: unknown;
-            };
+            card: components["schemas"]["ModelCard"];
             /** Classes */
             classes: unknown[] | null;
             /**
@@ -3525,6 +4014,87 @@ export interface components {
             /** Items */
             items: components["schemas"]["TrainedModelPublic"][];
         };
+        /** TrainingCancelledMessage */
+        TrainingCancelledMessage: {
+            data: components["schemas"]["JobData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "training_cancelled";
+        };
+        /** TrainingCompletedData */
+        TrainingCompletedData: {
+            job: components["schemas"]["JobPublic"];
+            /**
+             * Model Id
+             * @description The delivered model
+             */
+            model_id: string;
+        };
+        /** TrainingCompletedMessage */
+        TrainingCompletedMessage: {
+            data: components["schemas"]["TrainingCompletedData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "training_completed";
+        };
+        /** TrainingFailedData */
+        TrainingFailedData: {
+            /** Error */
+            error: string;
+            job: components["schemas"]["JobPublic"];
+        };
+        /** TrainingFailedMessage */
+        TrainingFailedMessage: {
+            data: components["schemas"]["TrainingFailedData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "training_failed";
+        };
         /** TrainingLimits */
         TrainingLimits: {
             /**
@@ -3543,6 +4113,59 @@ export interface components {
              * @default 0
              */
             min_time_budget_exclusive?: number;
+        };
+        /** TrainingProgressData */
+        TrainingProgressData: {
+            /** Best Algorithm */
+            best_algorithm: string | null;
+            /** Best Score */
+            best_score: number | null;
+            /** Message */
+            message: string;
+            /** N Trials */
+            n_trials: number;
+            /**
+             * Progress
+             * @description Percent of the job done
+             */
+            progress: number;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "queued" | "preparing" | "searching" | "finalizing" | "done";
+            /**
+             * @description The trial that just finished, when one did
+             * @default null
+             */
+            trial?: components["schemas"]["TrialPublic"] | null;
+        };
+        /** TrainingProgressMessage */
+        TrainingProgressMessage: {
+            data: components["schemas"]["TrainingProgressData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Progress
+             * @description data.progress, at the top level where the seed's README reads it
+             */
+            progress: number;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "training_progress";
         };
         /** TrainingRequest */
         TrainingRequest: {
@@ -3619,6 +4242,28 @@ export interface components {
              */
             time_budget?: number | null;
         };
+        /** TrainingStartedMessage */
+        TrainingStartedMessage: {
+            data: components["schemas"]["JobData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "training_started";
+        };
         /** TrialPublic */
         TrialPublic: {
             /** Algorithm */
@@ -3658,12 +4303,8 @@ export interface components {
              * Format: date-time
              */
             started_at: string;
-            /**
-             * Status
-             * @default running
-             * @enum {string}
-             */
-            status: "running" | "completed" | "failed" | "timeout" | "cancelled";
+            /** @default running */
+            status: components["schemas"]["TrialState"];
             /** Trial Number */
             trial_number: number;
             /** Validation */
@@ -3674,6 +4315,48 @@ export interface components {
              */
             worker: string;
         };
+        /**
+         * TrialRunningData
+         * @description A remote worker took a trial (published by the worker, signed; cluster/signing.py).
+         */
+        TrialRunningData: {
+            /** Algorithm */
+            algorithm: string;
+            device: components["schemas"]["Device"];
+            /** Trial Number */
+            trial_number: number;
+            /** Worker */
+            worker: string;
+        };
+        /** TrialRunningMessage */
+        TrialRunningMessage: {
+            data: components["schemas"]["TrialRunningData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "trial_running";
+        };
+        /**
+         * TrialState
+         * @description A trial row's status: "running" from the row's creation until the engine's TrialStatus (engine/types.py, the
+         *     other four values; db imports only core, so they are spelled out here and a test keeps them in step) comes back.
+         * @enum {string}
+         */
+        TrialState: "running" | "completed" | "failed" | "timeout" | "cancelled";
         /** TrialsPublic */
         TrialsPublic: {
             /** Count */
@@ -3730,6 +4413,18 @@ export interface components {
             /** Role */
             role?: ("admin" | "member") | null;
         };
+        /**
+         * ValidationEntry
+         * @description The validation behind cv_score: the job's method and fold count (1 for a holdout).
+         */
+        ValidationEntry: {
+            /** Folds */
+            folds?: number | null;
+            /** Method */
+            method?: ("cv" | "holdout") | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** ValidationError */
         ValidationError: {
             /** Context */
@@ -3742,6 +4437,28 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /** WorkerConnectedMessage */
+        WorkerConnectedMessage: {
+            data: components["schemas"]["WorkerData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "worker_connected";
         };
         /** WorkerCountsInfo */
         WorkerCountsInfo: {
@@ -3757,6 +4474,90 @@ export interface components {
             online: number | null;
         };
         /**
+         * WorkerData
+         * @description worker_connected, worker_disconnected.
+         */
+        WorkerData: {
+            /**
+             * Reason
+             * @description Why it was disconnected
+             * @default null
+             */
+            reason?: string | null;
+            worker: components["schemas"]["WorkerPublic"];
+        };
+        /** WorkerDisconnectedMessage */
+        WorkerDisconnectedMessage: {
+            data: components["schemas"]["WorkerData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "worker_disconnected";
+        };
+        /**
+         * WorkerKind
+         * @enum {string}
+         */
+        WorkerKind: "local" | "remote";
+        /**
+         * WorkerPresence
+         * @enum {string}
+         */
+        WorkerPresence: "online" | "offline";
+        /** WorkerPublic */
+        WorkerPublic: {
+            /** Capabilities */
+            capabilities: {
+                [key: string]: unknown;
+            };
+            /**
+             * Concurrency
+             * @default 1
+             */
+            concurrency?: number;
+            /** Hostname */
+            hostname: string;
+            /** Id */
+            id: string;
+            /** @default local */
+            kind?: components["schemas"]["WorkerKind"];
+            /**
+             * Last Heartbeat
+             * Format: date-time
+             */
+            last_heartbeat: string;
+            /** Name */
+            name: string;
+            /** Queues */
+            queues: string[];
+            /**
+             * Registered At
+             * Format: date-time
+             */
+            registered_at: string;
+            /** @default online */
+            status?: components["schemas"]["WorkerPresence"];
+            /**
+             * Version
+             * @default null
+             */
+            version?: string | null;
+        };
+        /**
          * WorkerStatus
          * @description A worker as the caller may see it: admins see every field; members see null for `hostname`, only the
          *     hardware in `capabilities` and only their own jobs' trials (services/worker_views.py).
@@ -3764,7 +4565,7 @@ export interface components {
         WorkerStatus: {
             /**
              * Capabilities
-             * @description What the worker's probe found. Members see only the hardware and libraries (cpu_physical, cpu_logical, cpu_freq_mhz, ram_total_gb, ram_available_gb, gpus, cuda_driver_version, cuda_version, libraries, gpu_builds, ollama): no host name, addresses or OS
+             * @description What the worker's probe found. Members see only the hardware and libraries (cpu_physical, cpu_logical, cpu_freq_mhz, ram_total_gb, ram_available_gb, gpus, cuda_driver_version, cuda_version, libraries, gpu_builds, ollama, plugins): no host name, addresses or OS
              */
             capabilities: {
                 [key: string]: unknown;
@@ -3827,6 +4628,32 @@ export interface components {
              * @description The worker's flowml version
              */
             version: string | null;
+        };
+        /** DeliveredMember */
+        flowml__core__model_card__DeliveredMember: {
+            /** Algorithm */
+            algorithm: string;
+            /** Trial Number */
+            trial_number: number;
+            /** Weight */
+            weight: number;
+        } & {
+            [key: string]: unknown;
+        };
+        /** DeliveredMember */
+        flowml__services__jobs__delivered__DeliveredMember: {
+            /** Algorithm */
+            algorithm: string;
+            /**
+             * Trial Number
+             * @description The trial whose settings this member refits; null when unknown
+             */
+            trial_number: number | null;
+            /**
+             * Weight
+             * @description Share of the blend, 0-1; 1 for a single model
+             */
+            weight: number;
         };
     };
     responses: never;
@@ -5203,6 +6030,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    plugins_api_plugins_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginsInfo"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
         };

@@ -3,7 +3,7 @@ import { Activity, ArrowRightLeft, Boxes, Database, FlaskConical, FolderKanban, 
 import { NavLink } from "react-router";
 import { metaApi } from "../api/endpoints";
 import { queryKeys } from "../api/queryKeys";
-import { useIsAdmin } from "../features/auth/useAuth";
+import { useIsAdmin } from "../api/hooks/session";
 import { ThemeToggle } from "./ThemeToggle";
 
 const NAV = [

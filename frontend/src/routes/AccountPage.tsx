@@ -4,9 +4,9 @@ import { ApiKeyList } from "../features/auth/components/ApiKeyList";
 import { ChangePasswordForm } from "../features/auth/components/ChangePasswordForm";
 import { CreateApiKeyDialog } from "../features/auth/components/CreateApiKeyDialog";
 import { LinkedProviders } from "../features/auth/components/LinkedProviders";
-import { RoleBadge } from "../features/auth/components/UserMenu";
+import { RoleBadge } from "../components/RoleBadge";
 import { useProviders } from "../features/auth/api";
-import { useUser } from "../features/auth/useAuth";
+import { useUser } from "../api/hooks/session";
 
 export function AccountPage() {
   const user = useUser();
@@ -26,7 +26,7 @@ export function AccountPage() {
       />
       <div className="grid items-start gap-6 xl:grid-cols-[2fr_1fr]">
         <Card>
-          <CardHeader className="flex-row items-center">
+          <CardHeader>
             <div className="space-y-1">
               <CardTitle>API keys</CardTitle>
               <CardDescription>For scripts and the command line: each acts as you until you revoke it.</CardDescription>

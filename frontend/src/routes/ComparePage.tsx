@@ -1,6 +1,6 @@
 import { ArrowRightLeft } from "lucide-react";
 import { Link, useSearchParams } from "react-router";
-import { Card } from "../components/Card";
+import { Card, CardContent, CardHeader, CardTitle } from "../components/ui/card";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
 import { EmptyState, Notice } from "../components/States";
@@ -22,24 +22,39 @@ function Comparison({ target }: { target: CompareTarget }) {
         return (
           // A few models fit beside their curves and importances on a wide screen; more need the full width.
           <div className={`grid items-start gap-6 ${data.models.length <= SIDE_BY_SIDE ? "xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]" : ""}`}>
-            <Card title={`Scores and facts · predicting ${data.target}`}>
-              <CompareTable comparison={data} />
+            <Card>
+              <CardHeader>
+                <CardTitle>{`Scores and facts · predicting ${data.target}`}</CardTitle>
+              </CardHeader>
+              <CardContent>
+                <CompareTable comparison={data} />
+              </CardContent>
             </Card>
             <div className="space-y-6">
-              <Card title={data.problem_type === "regression" ? "Predicted against actual (held out)" : "ROC curves (held out)"}>
-                {missing.length > 0 && (
-                  <Notice>
-                    {missing.map((m) => (
-                      <span key={m.id} className="block">
-                        {m.display_name}: {m.evaluation_missing}
-                      </span>
-                    ))}
-                  </Notice>
-                )}
-                {data.problem_type === "regression" ? <CompareRegression models={data.models} target={data.target} /> : <CompareRoc models={data.models} />}
+              <Card>
+                <CardHeader>
+                  <CardTitle>{data.problem_type === "regression" ? "Predicted against actual (held out)" : "ROC curves (held out)"}</CardTitle>
+                </CardHeader>
+                <CardContent>
+                  {missing.length > 0 && (
+                    <Notice>
+                      {missing.map((m) => (
+                        <span key={m.id} className="block">
+                          {m.display_name}: {m.evaluation_missing}
+                        </span>
+                      ))}
+                    </Notice>
+                  )}
+                  {data.problem_type === "regression" ? <CompareRegression models={data.models} target={data.target} /> : <CompareRoc models={data.models} />}
+                </CardContent>
               </Card>
-              <Card title="Feature importance">
-                <CompareImportances models={data.models} />
+              <Card>
+                <CardHeader>
+                  <CardTitle>Feature importance</CardTitle>
+                </CardHeader>
+                <CardContent>
+                  <CompareImportances models={data.models} />
+                </CardContent>
               </Card>
             </div>
           </div>
@@ -63,13 +78,15 @@ export function ComparePage() {
         <Comparison target={target} />
       ) : (
         <Card>
-          <EmptyState title="Pick two or more models to compare" icon={<ArrowRightLeft className="size-8" aria-hidden />}>
-            Tick them on the{" "}
-            <Link to="/models" className="text-accent hover:underline">
-              Models
-            </Link>{" "}
-            page and press Compare, or keep a trial from a job&apos;s leaderboard and compare it with the job&apos;s model.
-          </EmptyState>
+          <CardContent>
+            <EmptyState title="Pick two or more models to compare" icon={<ArrowRightLeft className="size-8" aria-hidden />}>
+              Tick them on the{" "}
+              <Link to="/models" className="text-accent hover:underline">
+                Models
+              </Link>{" "}
+              page and press Compare, or keep a trial from a job&apos;s leaderboard and compare it with the job&apos;s model.
+            </EmptyState>
+          </CardContent>
         </Card>
       )}
     </>

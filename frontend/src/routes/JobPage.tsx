@@ -2,9 +2,10 @@ import { useParams } from "react-router";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
 import { CloneJobLink, JobNotes, JobTitle } from "../features/history/components/ItemHistory";
-import { useJob } from "../features/jobs/api";
+import { useJob } from "../api/hooks/jobs";
 import { JobMonitor } from "../features/jobs/components/JobMonitor";
-import { useLabels } from "../features/meta/useLabels";
+import { useLabels } from "../api/hooks/catalogue";
+import { KeepModelButton } from "../features/results/components/KeepModelButton";
 
 export function JobPage() {
   const { id = "" } = useParams();
@@ -23,7 +24,10 @@ export function JobPage() {
       <QueryView query={job} loadingLabel="Loading job…">
         {(data) => (
           <div className="space-y-6">
-            <JobMonitor job={data} />
+            <JobMonitor
+              job={data}
+              trialActions={(trial) => <KeepModelButton jobId={data.id} trial={trial} jobModelId={data.model_id} />}
+            />
             <JobNotes job={data} />
           </div>
         )}

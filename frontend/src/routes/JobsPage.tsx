@@ -1,8 +1,8 @@
 import { ListChecks } from "lucide-react";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
-import { primaryLinkClass } from "../components/Button";
-import { Card } from "../components/Card";
+import { buttonVariants } from "../components/ui/button";
+import { Card, CardContent } from "../components/ui/card";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
 import { EmptyState } from "../components/States";
@@ -11,7 +11,7 @@ import { CompareButton } from "../features/compare/components/CompareButton";
 import { useFilteredJobs } from "../features/history/api";
 import { HistoryFilterBar } from "../features/history/components/HistoryFilterBar";
 import { isFiltered, readFilters, tagsOf } from "../features/history/filters";
-import { useJobs } from "../features/jobs/api";
+import { useJobs } from "../api/hooks/jobs";
 import { JobFilterTabs } from "../features/jobs/components/JobFilterTabs";
 import { JobList } from "../features/jobs/components/JobList";
 import { JOB_FILTERS, type JobFilter, matchesFilter } from "../features/jobs/list";
@@ -48,47 +48,49 @@ export function JobsPage() {
         actions={
           <>
             <CompareButton kind="jobs" picked={picked} />
-            <Link to="/train" className={primaryLinkClass}>
+            <Link to="/train" className={buttonVariants()}>
               New training
             </Link>
           </>
         }
       />
       <Card>
-        {all.data?.length === 0 && !isFiltered(filters) ? (
-          <EmptyState title="No training jobs yet" icon={<ListChecks className="size-8" aria-hidden />}>
-            <Link to="/data" className="text-accent hover:underline">
-              Upload a dataset
-            </Link>{" "}
-            first, then{" "}
-            <Link to="/train" className="text-accent hover:underline">
-              start a training job
-            </Link>
-            : FlowML tries many models and keeps the best.
-          </EmptyState>
-        ) : (
-          <div className="space-y-4">
-            <HistoryFilterBar kind="jobs" tags={tagsOf(all.data ?? [])} />
-            <QueryView query={jobs} loadingLabel="Loading jobs…">
-              {(data) => {
-                const matching = data.items.filter((job) => matchesFilter(job, group));
-                return (
-                  <div className="space-y-4">
-                    <JobFilterTabs jobs={data.items} value={group} onChange={setGroup} />
-                    {matching.length === 0 ? (
-                      <EmptyState title={isFiltered(filters) ? "No job matches the search" : "No jobs in this group"} />
-                    ) : (
-                      <JobList
-                        jobs={matching}
-                        selection={{ selected: picked, onToggle: (id) => setPicked((current) => toggleSelection(current, id)) }}
-                      />
-                    )}
-                  </div>
-                );
-              }}
-            </QueryView>
-          </div>
-        )}
+        <CardContent>
+          {all.data?.length === 0 && !isFiltered(filters) ? (
+            <EmptyState title="No training jobs yet" icon={<ListChecks className="size-8" aria-hidden />}>
+              <Link to="/data" className="text-accent hover:underline">
+                Upload a dataset
+              </Link>{" "}
+              first, then{" "}
+              <Link to="/train" className="text-accent hover:underline">
+                start a training job
+              </Link>
+              : FlowML tries many models and keeps the best.
+            </EmptyState>
+          ) : (
+            <div className="space-y-4">
+              <HistoryFilterBar kind="jobs" tags={tagsOf(all.data ?? [])} />
+              <QueryView query={jobs} loadingLabel="Loading jobs…">
+                {(data) => {
+                  const matching = data.items.filter((job) => matchesFilter(job, group));
+                  return (
+                    <div className="space-y-4">
+                      <JobFilterTabs jobs={data.items} value={group} onChange={setGroup} />
+                      {matching.length === 0 ? (
+                        <EmptyState title={isFiltered(filters) ? "No job matches the search" : "No jobs in this group"} />
+                      ) : (
+                        <JobList
+                          jobs={matching}
+                          selection={{ selected: picked, onToggle: (id) => setPicked((current) => toggleSelection(current, id)) }}
+                        />
+                      )}
+                    </div>
+                  );
+                }}
+              </QueryView>
+            </div>
+          )}
+        </CardContent>
       </Card>
     </>
   );

@@ -10,7 +10,7 @@ import { LoginForm } from "../features/auth/components/LoginForm";
 import { ProviderButtons } from "../features/auth/components/ProviderButtons";
 import { parseAuthFragment } from "../features/auth/fragment";
 import { safeNext } from "../features/auth/next";
-import { useAuth } from "../features/auth/useAuth";
+import { useAuth } from "../api/hooks/session";
 
 /**
  * Signs in with the one-time code an OIDC redirect left in the fragment (read through the router, so a fragment that

@@ -7,7 +7,7 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "../components/ui/tabs"
 import { BatchPanel } from "../features/predict/components/BatchPanel";
 import { PredictPanel } from "../features/predict/components/PredictPanel";
 import { ModelNotes, ModelTitle } from "../features/history/components/ItemHistory";
-import { useModel } from "../features/results/api";
+import { useModel } from "../api/hooks/models";
 import { DownloadButtons } from "../features/results/components/DownloadButtons";
 import { EvaluationPanel } from "../features/results/components/EvaluationPanel";
 import { LeaderboardPanel } from "../features/results/components/LeaderboardPanel";

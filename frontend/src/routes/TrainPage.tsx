@@ -1,11 +1,12 @@
 import { Database } from "lucide-react";
 import { Link, useSearchParams } from "react-router";
-import { primaryLinkClass } from "../components/Button";
-import { Card } from "../components/Card";
+import { buttonVariants } from "../components/ui/button";
+import { Card, CardContent } from "../components/ui/card";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
 import { EmptyState, ErrorBanner, Loading } from "../components/States";
-import { useDatasets } from "../features/datasets/api";
+import { cn } from "../lib/cn";
+import { useDatasets } from "../api/hooks/datasets";
 import { TrainForm } from "../features/training/components/TrainForm";
 import { initialSelection } from "../features/training/initialSelection";
 import { cloneSelection, useCloneDefaults } from "../features/training/useCloneDefaults";
@@ -20,34 +21,36 @@ export function TrainPage() {
     <>
       <PageHeader title="Train" subtitle="FlowML tries the selected algorithms and tunes them until the time budget runs out." />
       <Card className="max-w-5xl">
-        {clone.isError && <ErrorBanner message={`The job to clone could not be loaded: ${clone.error.message}`} />}
-        <QueryView query={datasets} loadingLabel="Loading datasets…">
-          {(items) =>
-            items.length === 0 ? (
-              <EmptyState title="Upload a dataset first" icon={<Database className="size-8" aria-hidden />}>
-                <Link to="/data" className={`${primaryLinkClass} mt-2`}>
-                  Go to Data
-                </Link>
-              </EmptyState>
-            ) : (
-              // Keyed by the link, so following another "Train on this" link starts the form afresh.
-              cloneId && clone.isPending ? (
-                <Loading label="Loading the job's settings…" />
+        <CardContent>
+          {clone.isError && <ErrorBanner message={`The job to clone could not be loaded: ${clone.error.message}`} />}
+          <QueryView query={datasets} loadingLabel="Loading datasets…">
+            {(items) =>
+              items.length === 0 ? (
+                <EmptyState title="Upload a dataset first" icon={<Database className="size-8" aria-hidden />}>
+                  <Link to="/data" className={cn(buttonVariants(), "mt-2")}>
+                    Go to Data
+                  </Link>
+                </EmptyState>
               ) : (
-                <TrainForm
-                  key={params.toString()}
-                  datasets={items}
-                  clone={clone.data}
-                  initial={
-                    clone.data
-                      ? cloneSelection(items, clone.data)
-                      : initialSelection(items, { dataset: params.get("dataset"), target: params.get("target") })
-                  }
-                />
+                // Keyed by the link, so following another "Train on this" link starts the form afresh.
+                cloneId && clone.isPending ? (
+                  <Loading label="Loading the job's settings…" />
+                ) : (
+                  <TrainForm
+                    key={params.toString()}
+                    datasets={items}
+                    clone={clone.data}
+                    initial={
+                      clone.data
+                        ? cloneSelection(items, clone.data)
+                        : initialSelection(items, { dataset: params.get("dataset"), target: params.get("target") })
+                    }
+                  />
+                )
               )
-            )
-          }
-        </QueryView>
+            }
+          </QueryView>
+        </CardContent>
       </Card>
     </>
   );

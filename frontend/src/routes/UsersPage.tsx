@@ -3,7 +3,7 @@ import { ErrorBanner } from "../components/States";
 import { Card, CardContent } from "../components/ui/card";
 import { Skeleton } from "../components/ui/skeleton";
 import { AdminOnly } from "../features/auth/components/AdminOnly";
-import { useIsAdmin, useUser } from "../features/auth/useAuth";
+import { useIsAdmin, useUser } from "../api/hooks/session";
 import { useUsers } from "../features/users/api";
 import { AddUserDialog } from "../features/users/components/AddUserDialog";
 import { UserTable } from "../features/users/components/UserTable";

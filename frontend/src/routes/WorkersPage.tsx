@@ -1,6 +1,6 @@
 import { PageHeader } from "../components/PageHeader";
-import { useIsAdmin } from "../features/auth/useAuth";
-import { useCluster } from "../features/workers/api";
+import { useIsAdmin } from "../api/hooks/session";
+import { useCluster } from "../api/hooks/workers";
 import { AddWorkerDialog } from "../features/workers/components/AddWorkerDialog";
 import { WorkersView } from "../features/workers/components/WorkersView";
 

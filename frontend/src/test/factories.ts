@@ -1,5 +1,5 @@
 // Factories for unit tests: fresh objects per call, overridable field by field.
-import type { InputField, Job, JobEvent, Leaderboard, Model, TokenPair, Trial, UserPublic } from "../api/types";
+import type { AlgorithmInfo, InputField, Job, JobEvent, Leaderboard, Model, TokenPair, Trial, UserPublic } from "../api/types";
 
 export function makeJob(overrides: Partial<Job> = {}): Job {
   return {
@@ -77,7 +77,7 @@ export function makeModel(overrides: Partial<Model> = {}): Model {
     cv_score: 0.8,
     classes: null,
     feature_importance: {},
-    card: { input_schema: [] },
+    card: { input_schema: [], problem_type: "binary", target: "Survived", metric: "roc_auc", algorithm: "lightgbm" },
     sha256: "",
     size_bytes: 0,
     created_at: "2025-01-01T10:00:00Z",
@@ -142,5 +142,21 @@ export function memoryStorage(): Storage {
     key: (index) => [...items.keys()][index] ?? null,
     removeItem: (key) => void items.delete(key),
     setItem: (key, value) => void items.set(key, String(value)),
+  };
+}
+
+export function makeAlgorithm(overrides: Partial<AlgorithmInfo> = {}): AlgorithmInfo {
+  return {
+    name: "logistic_regression",
+    label: "Logistic regression",
+    family: "linear",
+    tasks: ["binary"],
+    gpu: null,
+    native_categorical: false,
+    onnx: true,
+    space: { binary: { params: { C: { kind: "float", low: 0.001, high: 100, log: true, when: null, help: "" } } } },
+    defaults: { binary: { C: 1 } },
+    origin: { source: "builtin", package: null, version: null },
+    ...overrides,
   };
 }

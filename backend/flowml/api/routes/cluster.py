@@ -11,7 +11,8 @@ from flowml.api.auth import CurrentUser
 from flowml.api.deps import CtxDep
 from flowml.api.routes.responses import signed_in
 from flowml.cluster.executor import ClusterExecutor
-from flowml.cluster.queues import ALL_QUEUES
+from flowml.cluster.queues import ALL_QUEUES, plugin_queue
+from flowml.engine.plugins import plugin_report
 from flowml.services import users
 from flowml.services.cluster_status import cluster_status
 
@@ -96,7 +97,9 @@ class ClusterInfo(_FromService):
 async def get_cluster(ctx: CtxDep, user: CurrentUser) -> ClusterInfo:
     """Where trials can run now and how many wait: the first thing to check when a worker seems unused. Members
     see it without the broker's address and error details."""
-    info = ClusterInfo.model_validate(await cluster_status(ctx, ALL_QUEUES, admin=users.is_admin(user)))
+    # The queues of this server's plugins too: their trials wait there for a worker with the same version.
+    plugins = [plugin_queue(package, version) for package, version in plugin_report().packages().items()]
+    info = ClusterInfo.model_validate(await cluster_status(ctx, [*ALL_QUEUES, *plugins], admin=users.is_admin(user)))
     if isinstance(ctx.executor, ClusterExecutor):
         info.dispatch = _dispatch(list(ctx.executor.dispatch.pickup_seconds))
     return info

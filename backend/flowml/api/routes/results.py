@@ -19,7 +19,7 @@ from flowml.core.errors import InvalidInputError, NotFoundError
 from flowml.data.formats import extension_of, read_table
 from flowml.data.limits import ReadLimits
 from flowml.db.tables import TrainedModel, TrainedModelPublic, TrainedModelsPublic, TrialPublic
-from flowml.engine.metrics import get_metric
+from flowml.engine.metrics import better, get_metric, rank_key
 from flowml.engine.types import ProblemType
 from flowml.services import batch_scoring, explanations, models
 from flowml.services.history import ListFilters
@@ -197,17 +197,22 @@ class ModelEvaluation(BaseModel):
 @router.get("/job/{job_id}/leaderboard", response_model=Leaderboard, responses=error_responses(404))
 async def leaderboard(ctx: CtxDep, job: JobDep) -> Any:
     trials = [t for t in await jobs.list_trials(ctx, job.id) if t.status == "completed" and t.score is not None]
-    better = get_metric(job.metric, ProblemType(job.problem_type)).greater_is_better
-    trials.sort(key=lambda t: (-(t.score or 0.0) if better else (t.score or 0.0), t.trial_number))
+    metric = get_metric(job.metric, ProblemType(job.problem_type))
+    trials.sort(key=lambda t: (rank_key(metric, t.score or 0.0), t.trial_number))
     items = [trial_view(t, rank) for rank, t in enumerate(trials, start=1)]
     models = [SeedLeaderboardEntry.of(item, job.metric) for item in items]
-    delivered = delivered_model(job, await _job_model(ctx, job.model_id), trials, better)
+    delivered = delivered_model(job, await _job_model(ctx, job.model_id), trials, metric)
     if delivered is not None and delivered.kind == "ensemble" and delivered.score is not None:
         at = (delivered.rank or len(models) + 1) - 1
         scores = {**delivered.other_metrics, job.metric: delivered.score}
         models.insert(at, SeedLeaderboardEntry(algorithm="ensemble", metrics=scores, training_time=delivered.fit_time))
     return Leaderboard(
-        job_id=job.id, metric=job.metric, greater_is_better=better, items=items, delivered=delivered, models=models
+        job_id=job.id,
+        metric=job.metric,
+        greater_is_better=metric.greater_is_better,
+        items=items,
+        delivered=delivered,
+        models=models,
     )
 
 
@@ -225,7 +230,7 @@ async def _job_model(ctx: CtxDep, model_id: str | None) -> TrainedModel | None:
 async def best_score_curve(ctx: CtxDep, job: JobDep) -> Any:
     """The best score so far each time it improved: the anytime curve of the search, ending, when the job delivered
     an ensemble, at the ensemble's score (the job's best_score) at the time the job finalized."""
-    better = get_metric(job.metric, ProblemType(job.problem_type)).greater_is_better
+    metric = get_metric(job.metric, ProblemType(job.problem_type))
     trials = await jobs.list_trials(ctx, job.id)
     done = [t for t in trials if t.score is not None and t.finished_at is not None]
     done.sort(key=lambda t: (t.finished_at, t.trial_number))
@@ -233,7 +238,7 @@ async def best_score_curve(ctx: CtxDep, job: JobDep) -> Any:
     start = job.started_at or job.created_at
     for trial in done:
         assert trial.score is not None and trial.finished_at is not None
-        if points and not (trial.score > points[-1].best_score if better else trial.score < points[-1].best_score):
+        if points and not better(metric, trial.score, points[-1].best_score):
             continue
         seconds = max(0.0, (trial.finished_at - start).total_seconds())
         points.append(
@@ -242,7 +247,7 @@ async def best_score_curve(ctx: CtxDep, job: JobDep) -> Any:
             )
         )
     # The delivered ensemble is the search's last step: the curve ends at the score the job's banner shows.
-    delivered = delivered_model(job, await _job_model(ctx, job.model_id), trials, better)
+    delivered = delivered_model(job, await _job_model(ctx, job.model_id), trials, metric)
     if delivered is not None and delivered.kind == "ensemble" and delivered.score is not None:
         seconds = max(points[-1].seconds if points else 0.0, (delivered.finished_at - start).total_seconds())
         points.append(
@@ -254,7 +259,7 @@ async def best_score_curve(ctx: CtxDep, job: JobDep) -> Any:
                 kind="ensemble",
             )
         )
-    return Curve(job_id=job.id, metric=job.metric, greater_is_better=better, points=points)
+    return Curve(job_id=job.id, metric=job.metric, greater_is_better=metric.greater_is_better, points=points)
 
 
 @router.get("/job/{job_id}/trials", response_model=TrialsPublic, responses=error_responses(404))

@@ -21,6 +21,7 @@ from flowml.api.routes.responses import error_responses, signed_in
 from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Worker
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, metrics_for
+from flowml.engine.registry import AlgorithmInfo
 from flowml.engine.types import ProblemType
 from flowml.services import access
 from flowml.services.context import AppContext
@@ -56,14 +57,6 @@ class Stats(BaseModel):
     models: int
     jobs: JobCounts
     workers_online: int = Field(description="Remote workers with a recent heartbeat")
-
-
-class AlgorithmInfo(BaseModel):
-    name: str
-    label: str
-    family: str
-    tasks: list[ProblemType]
-    gpu_capable: bool
 
 
 class MetricInfo(BaseModel):
@@ -135,9 +128,10 @@ async def stats(ctx: CtxDep, user: CurrentUser) -> dict[str, Any]:
 
 
 @router.get("/api/algorithms", response_model=list[AlgorithmInfo], responses=error_responses(422))
-async def algorithms(task: ProblemType | None = None) -> list[dict[str, Any]]:
+async def algorithms(task: ProblemType | None = None) -> list[AlgorithmInfo]:
+    """Every algorithm (for `task`, when given): its search space and defaults per task, GPU ability and origin."""
     registry = default_registry()
-    chosen = registry.for_task(task) if task else list(registry.algorithms.values())
+    chosen = registry.for_task(task) if task else list(registry)
     return [a.describe() for a in chosen]
 
 

@@ -46,7 +46,9 @@ class RegisterRequest(BaseModel):
         default_factory=dict, description="What the capability probe found: CPUs, RAM, GPUs and their VRAM, ..."
     )
     queues: list[str] = Field(
-        min_length=1, description=f"Queues it consumes, among: {', '.join(sorted(workers.KNOWN_QUEUES))}"
+        min_length=1,
+        description=f"Queues it consumes, among: {', '.join(sorted(workers.KNOWN_QUEUES))}, and one "
+        "plugin:<distribution>@<version> per plugin distribution it loaded",
     )
     concurrency: int = Field(default=1, ge=1, le=MAX_CONCURRENCY, description="Trials it runs at once")
     version: str | None = Field(default=None, max_length=64, description="The worker's flowml version")

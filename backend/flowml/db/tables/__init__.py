@@ -2,14 +2,14 @@
 
 from flowml.db.tables.datasets import Dataset, DatasetPublic, DatasetsPublic
 from flowml.db.tables.events import JobEvent
-from flowml.db.tables.jobs import Job, JobPublic, JobsPublic, JobStatus, Trial, TrialPublic
+from flowml.db.tables.jobs import Job, JobPublic, JobsPublic, JobStatus, Trial, TrialPublic, TrialState
 from flowml.db.tables.models import TrainedModel, TrainedModelPublic, TrainedModelsPublic
 from flowml.db.tables.projects import Project, ProjectMember, ProjectPublic
 from flowml.db.tables.refresh_tokens import RefreshToken
 from flowml.db.tables.sign_in_codes import SignInCode
 from flowml.db.tables.tokens import JoinToken, JoinTokenPublic
 from flowml.db.tables.users import ApiKey, ApiKeyCreated, ApiKeyPublic, User, UserPublic
-from flowml.db.tables.workers import Worker, WorkerPublic
+from flowml.db.tables.workers import Worker, WorkerKind, WorkerPresence, WorkerPublic
 
 __all__ = [
     "ApiKey",
@@ -35,8 +35,11 @@ __all__ = [
     "TrainedModelsPublic",
     "Trial",
     "TrialPublic",
+    "TrialState",
     "User",
     "UserPublic",
     "Worker",
+    "WorkerKind",
+    "WorkerPresence",
     "WorkerPublic",
 ]

@@ -11,7 +11,7 @@ from pydantic import computed_field
 from sqlmodel import Field, SQLModel
 
 from flowml.core.validation import validation_label
-from flowml.db.types import RESPONSE_CONFIG, ProblemTypeValue, json_column, new_id, time_column, utcnow
+from flowml.db.types import RESPONSE_CONFIG, EnumString, ProblemTypeValue, json_column, new_id, time_column, utcnow
 
 
 class JobStatus(StrEnum):
@@ -29,8 +29,17 @@ class JobStatus(StrEnum):
 
 # The stages the driver and manager write, in order; the dashboard shows them as the job's steps.
 JobStage = Literal["queued", "preparing", "searching", "finalizing", "done"]
-# A trial is "running" from its row's creation until the engine's TrialStatus (engine/types.py) comes back.
-TrialStatusValue = Literal["running", "completed", "failed", "timeout", "cancelled"]
+
+
+class TrialState(StrEnum):
+    """A trial row's status: "running" from the row's creation until the engine's TrialStatus (engine/types.py, the
+    other four values; db imports only core, so they are spelled out here and a test keeps them in step) comes back."""
+
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    CANCELLED = "cancelled"
 
 
 class JobBase(SQLModel):
@@ -131,7 +140,8 @@ class JobsPublic(SQLModel):
 class TrialBase(SQLModel):
     trial_number: int
     algorithm: str = Field(max_length=64)
-    status: str = Field(default="running", max_length=16)
+    # A plain string column like the job's status: a new state needs no enum migration.
+    status: TrialState = Field(default=TrialState.RUNNING, sa_type=EnumString(TrialState))
     score: float | None = None
     score_std: float | None = None
     fit_time: float = 0.0
@@ -162,7 +172,7 @@ class TrialPublic(TrialBase):
     model_config = RESPONSE_CONFIG
 
     rank: int | None = None
-    status: TrialStatusValue = "running"
+    status: TrialState = TrialState.RUNNING
     params: dict[str, Any]
     fold_scores: list[float]
     other_metrics: dict[str, float]

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import computed_field
 from sqlmodel import Field, SQLModel
 
+from flowml.core.model_card import ModelCard
 from flowml.core.validation import validation_label
 from flowml.db.types import RESPONSE_CONFIG, json_column, new_id, time_column, utcnow
 
@@ -60,23 +61,19 @@ class TrainedModelPublic(TrainedModelBase):
     tags: list[str] = []
     owner_id: str | None = None
     feature_importance: dict[str, float]
-    card: dict[str, Any]
+    card: ModelCard
     created_at: datetime
 
     @computed_field(description=_DISPLAY_NAME)  # type: ignore[prop-decorator]
     @property
     def display_name(self) -> str:
-        default = self.card.get("default_name") if isinstance(self.card, dict) else None
-        return self.name or (default if isinstance(default, str) and default else f"{self.algorithm} · {self.target}")
+        return self.name or self.card.default_name or f"{self.algorithm} · {self.target}"
 
     @computed_field(description=_VALIDATION_LABEL)  # type: ignore[prop-decorator]
     @property
     def validation_label(self) -> str:
-        entry = self.card.get("validation") if isinstance(self.card, dict) else None
-        if not isinstance(entry, dict):
-            return validation_label(None, None)
-        folds = entry.get("folds")
-        return validation_label(entry.get("method"), folds if isinstance(folds, int) else None)
+        entry = self.card.validation
+        return validation_label(entry.method, entry.folds) if entry is not None else validation_label(None, None)
 
 
 class TrainedModelsPublic(SQLModel):

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from flowml.db.types import json_column, new_id, time_column, utcnow
+from flowml.db.types import EnumString, json_column, new_id, time_column, utcnow
+
+
+class WorkerPresence(StrEnum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+
+
+class WorkerKind(StrEnum):
+    LOCAL = "local"  # the orchestrator's own process pool (one row per API process's pool, named "local")
+    REMOTE = "remote"  # joined with a token
 
 
 class WorkerBase(SQLModel):
     name: str = Field(max_length=255)
     hostname: str = Field(max_length=255)
-    status: str = Field(default="online", max_length=16)  # online | offline
-    kind: str = Field(default="local", max_length=16)  # local | remote
+    # Plain string columns (the same VARCHAR(16) as before): a new value needs no enum migration.
+    status: WorkerPresence = Field(default=WorkerPresence.ONLINE, sa_type=EnumString(WorkerPresence))
+    kind: WorkerKind = Field(default=WorkerKind.LOCAL, sa_type=EnumString(WorkerKind))
     concurrency: int = 1  # trials it runs at once
     version: str | None = Field(default=None, max_length=64)  # the worker's flowml version
 

@@ -31,11 +31,20 @@ from flowml.engine.algorithms.trees import DecisionTreeAlgorithm
 from flowml.engine.algorithms.xgboost_ import XGBoostAlgorithm
 from flowml.engine.registry import Registry
 
-__all__ = ["default_registry"]
+__all__ = ["builtin_registry", "default_registry"]
 
 
 @cache
 def default_registry() -> Registry:
+    """The built-ins and every installed plugin's algorithms (engine/plugins.py: a broken plugin is left out and
+    reported, a plugin never replaces a built-in); built once per process."""
+    from flowml.engine.plugins import installed_plugins  # plugins check their names against the built-ins
+
+    return Registry.merged(builtin_registry(), installed_plugins().algorithms)
+
+
+@cache
+def builtin_registry() -> Registry:
     """Every built-in algorithm; built once per process (the algorithms are stateless)."""
     return Registry.of(
         [

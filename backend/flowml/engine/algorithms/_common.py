@@ -1,4 +1,4 @@
-"""Small helpers shared by the algorithm modules: task sets, task guards, target standardization, and what the
+"""Small helpers shared by the algorithm modules: task sets, target standardization, and what the
 boosted-tree wrappers (LightGBM, XGBoost, CatBoost) share: their own parameters, early stopping and budget checks.
 """
 
@@ -14,7 +14,8 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.preprocessing import StandardScaler
 
 from flowml.engine.deadline import Deadline
-from flowml.engine.registry import Algorithm, FitContext
+from flowml.engine.registry import FitContext
+from flowml.engine.space import Choice
 from flowml.engine.types import ProblemType
 
 CLASSIFICATION: frozenset[ProblemType] = frozenset({ProblemType.BINARY, ProblemType.MULTICLASS})
@@ -22,7 +23,7 @@ REGRESSION: frozenset[ProblemType] = frozenset({ProblemType.REGRESSION})
 ALL_TASKS: frozenset[ProblemType] = CLASSIFICATION | REGRESSION
 
 # None rather than a string so the value goes straight to scikit-learn's `class_weight`.
-CLASS_WEIGHTS: list[str | None] = [None, "balanced"]
+CLASS_WEIGHTS: list[Choice] = [None, "balanced"]
 
 # Early stopping: below MIN_ROWS_EARLY_STOPPING training rows a 10% validation part (< 20 rows) is too noisy to
 # choose the number of rounds, and too costly to hold out; those fits run the configured rounds.
@@ -31,13 +32,6 @@ VALIDATION_FRACTION = 0.1
 N_ITER_NO_CHANGE = 50
 # The deadline and cancel file are read at most this often inside a training loop.
 CHECK_SECONDS = 0.25
-
-
-def require_task(algorithm: Algorithm, task: ProblemType) -> None:
-    """Refuse a task the algorithm does not declare, instead of silently building the wrong kind of estimator."""
-    if task not in algorithm.tasks:
-        allowed = ", ".join(sorted(t.value for t in algorithm.tasks))
-        raise ValueError(f"algorithm {algorithm.name!r} does not support task {task.value!r}; supported: {allowed}")
 
 
 def standardized_target(regressor: Any) -> TransformedTargetRegressor:

@@ -7,8 +7,9 @@ from typing import Any
 
 from sklearn.naive_bayes import GaussianNB
 
-from flowml.engine.algorithms._common import CLASSIFICATION, require_task
-from flowml.engine.registry import Algorithm, Suggest
+from flowml.engine.algorithms._common import CLASSIFICATION
+from flowml.engine.registry import Algorithm
+from flowml.engine.space import FloatParam, SearchSpace
 from flowml.engine.types import ProblemType
 
 
@@ -18,14 +19,18 @@ class NaiveBayesAlgorithm(Algorithm):
     family = "bayes"
     tasks = CLASSIFICATION
     cost = 0.1
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
+    def space(self, task: ProblemType) -> SearchSpace:
         # The only knob: variance added for stability, as a fraction of the largest feature variance.
-        return {"var_smoothing": suggest.float("var_smoothing", 1e-12, 1e-1, log=True)}
+        return SearchSpace(params={"var_smoothing": FloatParam(low=1e-12, high=1e-1, log=True)})
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return 0.0  # per-class means and variances only
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"var_smoothing": 1e-9}
 
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         return GaussianNB(var_smoothing=params["var_smoothing"])

@@ -8,24 +8,29 @@ best iteration (see BoostingOptions).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 import pandas as pd
 from catboost import CatBoost, CatBoostClassifier, CatBoostRegressor
+from catboost.utils import get_gpu_device_count
 
 from flowml.engine.algorithms._common import (
     ALL_TASKS,
     BoostingOptions,
     RoundGuard,
     boosting_options,
-    require_task,
     rows,
 )
+from flowml.engine.algorithms._memory import histogram_boosting_bytes
 from flowml.engine.deadline import BudgetExhausted, Cancelled
-from flowml.engine.registry import Algorithm, FitContext, Suggest
+from flowml.engine.registry import Algorithm, FitContext, GpuSupport
+from flowml.engine.space import CategoricalParam, FloatParam, IntParam, Param, SearchSpace
 from flowml.engine.types import ProblemType
+
+if TYPE_CHECKING:  # the ONNX libraries load only when a model is exported
+    from flowml.engine.onnx import Converter
 
 _STATE_KEY = "__flowml_options"  # where BoostingOptions travel in CatBoost's pickled state
 _DEFAULT_OPTIONS = BoostingOptions()._options()
@@ -129,6 +134,13 @@ class _FlowCatBoost(BoostingOptions, CatBoost):
         return pd.concat([pd.DataFrame(codes, columns=range(n)), rest], axis=1)
 
 
+def _onnx_limitation(model: Any) -> str | None:
+    """CatBoost's own ONNX export, which the converter inlines, refuses models trained on categorical features."""
+    if model.is_fitted() and model.get_cat_feature_indices():
+        return "native categorical features, which CatBoost's ONNX export does not support"
+    return None
+
+
 class FlatCatBoostClassifier(_FlowCatBoost, CatBoostClassifier):
     """CatBoostClassifier whose class predictions are 1-D like every other scikit-learn classifier.
 
@@ -157,22 +169,62 @@ class CatBoostAlgorithm(Algorithm):
     label = "CatBoost"
     family = "boosting"
     tasks = ALL_TASKS
-    gpu_capable = True
     native_categorical = True
     cost = 4.0
+    gpu = GpuSupport(library="catboost", params={"task_type": "GPU", "devices": "0"})
+    requires = ("scikit-learn", "catboost")
+    # With native category codes CatBoost trains on `cat_features`, which its ONNX export refuses.
+    onnx = False
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        params: dict[str, Any] = {
+    def space(self, task: ProblemType) -> SearchSpace:
+        params: dict[str, Param] = {
             # An upper bound: early stopping picks the number of iterations (exactly this many below 200 rows).
-            "iterations": suggest.int("iterations", 100, 2000, log=True),
-            "learning_rate": suggest.float("learning_rate", 0.01, 0.3, log=True),
+            "iterations": IntParam(low=100, high=2000, log=True),
+            "learning_rate": FloatParam(low=0.01, high=0.3, log=True),
             # Oblivious trees have 2**depth leaves: beyond 8 the cost explodes for little gain on tabular data.
-            "depth": suggest.int("depth", 4, 8),
-            "l2_leaf_reg": suggest.float("l2_leaf_reg", 1.0, 10.0, log=True),
+            "depth": IntParam(low=4, high=8),
+            "l2_leaf_reg": FloatParam(low=1.0, high=10.0, log=True),
         }
         if task.is_classification:
-            params["auto_class_weights"] = suggest.categorical("auto_class_weights", [None, "Balanced"])
-        return params
+            params["auto_class_weights"] = CategoricalParam(choices=[None, "Balanced"])
+        return SearchSpace(params=params)
+
+    def fast_params(self, task: ProblemType) -> dict[str, Any]:
+        return {**self.default_params(task), "iterations": 30}
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return histogram_boosting_bytes(n_rows, n_cols, n_classes)
+
+    def onnx_converters(self) -> Sequence[Converter]:
+        # Imported here: the converter libraries load only when a model is exported.
+        from skl2onnx.common.shape_calculator import (
+            calculate_linear_classifier_output_shapes,
+            calculate_linear_regressor_output_shapes,
+        )
+
+        from flowml.engine.onnx import CLASSIFIER_OPTIONS, Converter
+        from flowml.engine.onnx._estimators import catboost_convert
+
+        return (
+            Converter(
+                CatBoostClassifier,
+                "FlowMLCatBoostClassifier",
+                calculate_linear_classifier_output_shapes,
+                catboost_convert,
+                CLASSIFIER_OPTIONS,
+                _onnx_limitation,
+            ),
+            Converter(
+                CatBoostRegressor,
+                "FlowMLCatBoostRegressor",
+                calculate_linear_regressor_output_shapes,
+                catboost_convert,
+                limitation=_onnx_limitation,
+            ),
+        )
+
+    def gpu_build_available(self) -> bool:
+        return bool(get_gpu_device_count() > 0)
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         # 300 iterations run in full below 200 rows; above them early stopping often ends sooner.
@@ -187,7 +239,7 @@ class CatBoostAlgorithm(Algorithm):
     def build_for(
         self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1, context: FitContext
     ) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         # allow_writing_files=False: CatBoost otherwise writes catboost_info/ into the worker's working directory.
         common: dict[str, Any] = {
             "random_seed": seed,

@@ -12,28 +12,31 @@ from sklearn.ensemble import (
     RandomForestRegressor,
 )
 
-from flowml.engine.algorithms._common import ALL_TASKS, CLASS_WEIGHTS, require_task
-from flowml.engine.registry import Algorithm, Suggest
+from flowml.engine.algorithms._common import ALL_TASKS, CLASS_WEIGHTS
+from flowml.engine.algorithms._memory import MAX_LEAVES, trees_bytes
+from flowml.engine.registry import Algorithm
+from flowml.engine.space import CategoricalParam, Choice, IntParam, Param, SearchSpace
 from flowml.engine.types import ProblemType
 
 # A few well-known settings rather than a continuous fraction: "sqrt" adapts to the number of features (which
 # one-hot encoding can inflate), 1.0 is plain bagging, 0.5 sits between.
-_MAX_FEATURES: list[str | float] = ["sqrt", 0.5, 1.0]
+_MAX_FEATURES: list[Choice] = ["sqrt", 0.5, 1.0]
 # Unbounded trees grow about one leaf per row: on a million rows, 200 of them take gigabytes in memory and in the
 # saved model. The cap (as in AutoGluon) only binds on large data.
-_MAX_LEAF_NODES = 15_000
+_MAX_LEAF_NODES = MAX_LEAVES
+FOREST_TREES = 500  # the top of the search range: without params the memory estimate is an upper bound
 
 
-def _forest_space(suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "n_estimators": suggest.int("n_estimators", 50, 500, log=True),
-        "max_features": suggest.categorical("max_features", _MAX_FEATURES),
-        "min_samples_leaf": suggest.int("min_samples_leaf", 1, 32, log=True),
+def _forest_space(task: ProblemType) -> SearchSpace:
+    params: dict[str, Param] = {
+        "n_estimators": IntParam(low=50, high=500, log=True),
+        "max_features": CategoricalParam(choices=_MAX_FEATURES),
+        "min_samples_leaf": IntParam(low=1, high=32, log=True),
     }
     if task.is_classification:
-        params["criterion"] = suggest.categorical("criterion", ["gini", "entropy"])
-        params["class_weight"] = suggest.categorical("class_weight", CLASS_WEIGHTS)
-    return params
+        params["criterion"] = CategoricalParam(choices=["gini", "entropy"])
+        params["class_weight"] = CategoricalParam(choices=CLASS_WEIGHTS)
+    return SearchSpace(params=params)
 
 
 def _forest_defaults(task: ProblemType) -> dict[str, Any]:
@@ -57,15 +60,22 @@ class _ForestAlgorithm(Algorithm):
     tasks = ALL_TASKS
     classifier: ClassVar[type[Any]]
     regressor: ClassVar[type[Any]]
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return _forest_space(suggest, task)
+    def space(self, task: ProblemType) -> SearchSpace:
+        return _forest_space(task)
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return trees_bytes(n_rows, n_cols, n_classes, params, default_trees=FOREST_TREES)
+
+    def fast_params(self, task: ProblemType) -> dict[str, Any]:
+        return {**self.default_params(task), "n_estimators": 15}
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return _forest_defaults(task)
 
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         estimator = self.classifier if task.is_classification else self.regressor
         return estimator(**params, max_leaf_nodes=_MAX_LEAF_NODES, random_state=seed, n_jobs=n_jobs)
 

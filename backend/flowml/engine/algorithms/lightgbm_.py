@@ -6,10 +6,11 @@ as missing. `n_estimators` is an upper bound: on enough rows training stops earl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Self
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Self
 
 import lightgbm
+import numpy as np
 from lightgbm import LGBMClassifier, LGBMModel, LGBMRegressor
 
 from flowml.engine.algorithms._common import (
@@ -18,11 +19,15 @@ from flowml.engine.algorithms._common import (
     BoostingOptions,
     RoundGuard,
     boosting_options,
-    require_task,
     rows,
 )
-from flowml.engine.registry import Algorithm, FitContext, Suggest
+from flowml.engine.algorithms._memory import histogram_boosting_bytes
+from flowml.engine.registry import Algorithm, FitContext, GpuSupport
+from flowml.engine.space import CategoricalParam, FloatParam, IntParam, Param, SearchSpace
 from flowml.engine.types import ProblemType
+
+if TYPE_CHECKING:  # the ONNX libraries load only when a model is exported
+    from flowml.engine.onnx import Converter
 
 MIN_DATA_PER_GROUP = 20  # rows per category group, when min_child_samples is not given (its own default)
 
@@ -85,27 +90,74 @@ class LightGBMAlgorithm(Algorithm):
     label = "LightGBM"
     family = "boosting"
     tasks = ALL_TASKS
-    gpu_capable = True
     native_categorical = True
     cost = 1.0  # the unit every other algorithm's cost is measured in
+    gpu = GpuSupport(library="lightgbm", params={"device_type": "cuda"})
+    requires = ("scikit-learn", "lightgbm")
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        params: dict[str, Any] = {
+    def space(self, task: ProblemType) -> SearchSpace:
+        params: dict[str, Param] = {
             # An upper bound: early stopping picks the number of rounds (exactly this many below 200 rows).
-            "n_estimators": suggest.int("n_estimators", 50, 3000, log=True),
-            "learning_rate": suggest.float("learning_rate", 0.01, 0.3, log=True),
-            "num_leaves": suggest.int("num_leaves", 8, 256, log=True),
-            "min_child_samples": suggest.int("min_child_samples", 5, 100, log=True),
-            "subsample": suggest.float("subsample", 0.5, 1.0),
-            "colsample_bytree": suggest.float("colsample_bytree", 0.5, 1.0),
-            "reg_lambda": suggest.float("reg_lambda", 1e-3, 10.0, log=True),
+            "n_estimators": IntParam(low=50, high=3000, log=True),
+            "learning_rate": FloatParam(low=0.01, high=0.3, log=True),
+            "num_leaves": IntParam(low=8, high=256, log=True),
+            "min_child_samples": IntParam(low=5, high=100, log=True),
+            "subsample": FloatParam(low=0.5, high=1.0),
+            "colsample_bytree": FloatParam(low=0.5, high=1.0),
+            "reg_lambda": FloatParam(low=1e-3, high=10.0, log=True),
             # Smoothing of per-category statistics: low values learn a driving category on small data, high values
             # resist a noisy many-valued one; no effect without category codes.
-            "cat_smooth": suggest.float("cat_smooth", 1.0, 50.0, log=True),
+            "cat_smooth": FloatParam(low=1.0, high=50.0, log=True),
         }
         if task.is_classification:
-            params["class_weight"] = suggest.categorical("class_weight", CLASS_WEIGHTS)
-        return params
+            params["class_weight"] = CategoricalParam(choices=CLASS_WEIGHTS)
+        return SearchSpace(params=params)
+
+    def fast_params(self, task: ProblemType) -> dict[str, Any]:
+        return {**self.default_params(task), "n_estimators": 30}
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return histogram_boosting_bytes(n_rows, n_cols, n_classes)
+
+    def onnx_converters(self) -> Sequence[Converter]:
+        # Imported here: the converter libraries load only when a model is exported.
+        from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
+        from skl2onnx.common.shape_calculator import (
+            calculate_linear_classifier_output_shapes,
+            calculate_linear_regressor_output_shapes,
+        )
+
+        from flowml.engine.onnx import CLASSIFIER_OPTIONS, Converter
+
+        return (
+            Converter(
+                LGBMClassifier,
+                "LightGbmLGBMClassifier",
+                calculate_linear_classifier_output_shapes,
+                convert_lightgbm,
+                CLASSIFIER_OPTIONS,
+            ),
+            Converter(
+                LGBMRegressor,
+                "LightGbmLGBMRegressor",
+                calculate_linear_regressor_output_shapes,
+                convert_lightgbm,
+                {"split": None},
+            ),
+        )
+
+    def gpu_build_available(self) -> bool:
+        """Whether LightGBM can train on CUDA with `gpu.params`: one tree on 10 rows.
+
+        LightGBM has no build-info call; a build without CUDA raises LightGBMError, which the prober turns into False.
+        """
+        assert self.gpu is not None
+        features = np.arange(20, dtype=np.float64).reshape(10, 2)
+        labels = np.arange(10, dtype=np.float64)
+        params = {**self.gpu.params, "num_iterations": 1, "min_data_in_leaf": 1, "verbose": -1}
+        lightgbm.train(params, lightgbm.Dataset(features, labels))
+        return True
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -131,7 +183,7 @@ class LightGBMAlgorithm(Algorithm):
     def build_for(
         self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1, context: FitContext
     ) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         # Row subsampling only happens when bagging is on: subsample_freq=1 resamples before every tree.
         common: dict[str, Any] = {
             "subsample_freq": 1,

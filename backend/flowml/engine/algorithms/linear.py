@@ -15,10 +15,11 @@ from flowml.engine.algorithms._common import (
     CLASS_WEIGHTS,
     CLASSIFICATION,
     REGRESSION,
-    require_task,
     standardized_target,
 )
-from flowml.engine.registry import Algorithm, Suggest
+from flowml.engine.algorithms._memory import copies_bytes
+from flowml.engine.registry import Algorithm
+from flowml.engine.space import CategoricalParam, FloatParam, SearchSpace
 from flowml.engine.types import ProblemType
 
 # scikit-learn 1.8 deprecated `penalty`; the penalty is now expressed by `l1_ratio` alone. We keep a readable
@@ -33,19 +34,25 @@ class LogisticRegressionAlgorithm(Algorithm):
     tasks = CLASSIFICATION
     needs_scaling = True
     cost = 0.5
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {
-            "C": suggest.float("C", 1e-3, 1e2, log=True),
-            "penalty": suggest.categorical("penalty", list(_PENALTY_L1_RATIO)),
-            "class_weight": suggest.categorical("class_weight", CLASS_WEIGHTS),
-        }
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace(
+            params={
+                "C": FloatParam(low=1e-3, high=1e2, log=True),
+                "penalty": CategoricalParam(choices=list(_PENALTY_L1_RATIO)),
+                "class_weight": CategoricalParam(choices=CLASS_WEIGHTS),
+            }
+        )
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return copies_bytes(1, n_rows, n_cols)
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"C": 1.0, "penalty": "l2", "class_weight": None}
 
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         l1_ratio = _PENALTY_L1_RATIO[params["penalty"]]
         # n_jobs is deliberately not passed: scikit-learn 1.8 deprecated it on LogisticRegression (no effect).
         return linear_model.LogisticRegression(
@@ -65,15 +72,19 @@ class RidgeAlgorithm(Algorithm):
     tasks = REGRESSION
     needs_scaling = True
     cost = 0.1
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {"alpha": suggest.float("alpha", 1e-3, 1e3, log=True)}
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace(params={"alpha": FloatParam(low=1e-3, high=1e3, log=True)})
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return copies_bytes(1, n_rows, n_cols)
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"alpha": 1.0}
 
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         # Ridge's objective scales with the target, so alpha needs no target standardization.
         return linear_model.Ridge(alpha=params["alpha"], random_state=seed)
 
@@ -85,15 +96,19 @@ class LassoAlgorithm(Algorithm):
     tasks = REGRESSION
     needs_scaling = True
     cost = 0.2
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {"alpha": suggest.float("alpha", 1e-4, 1.0, log=True)}
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace(params={"alpha": FloatParam(low=1e-4, high=1.0, log=True)})
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return copies_bytes(1, n_rows, n_cols)
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"alpha": 0.01}
 
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         return standardized_target(linear_model.Lasso(alpha=params["alpha"], max_iter=5000, random_state=seed))
 
 
@@ -104,19 +119,25 @@ class ElasticNetAlgorithm(Algorithm):
     tasks = REGRESSION
     needs_scaling = True
     cost = 0.2
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {
-            "alpha": suggest.float("alpha", 1e-4, 1.0, log=True),
-            # Below ~0.05 coordinate descent converges poorly; ridge covers that end.
-            "l1_ratio": suggest.float("l1_ratio", 0.05, 1.0),
-        }
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace(
+            params={
+                "alpha": FloatParam(low=1e-4, high=1.0, log=True),
+                # Below ~0.05 coordinate descent converges poorly; ridge covers that end.
+                "l1_ratio": FloatParam(low=0.05, high=1.0),
+            }
+        )
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return copies_bytes(1, n_rows, n_cols)
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"alpha": 0.01, "l1_ratio": 0.5}
 
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         estimator = linear_model.ElasticNet(
             alpha=params["alpha"], l1_ratio=params["l1_ratio"], max_iter=5000, random_state=seed
         )
@@ -130,18 +151,24 @@ class HuberAlgorithm(Algorithm):
     tasks = REGRESSION
     needs_scaling = True
     cost = 0.3
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {
-            "epsilon": suggest.float("epsilon", 1.05, 2.5),
-            "alpha": suggest.float("alpha", 1e-6, 1.0, log=True),
-        }
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace(
+            params={
+                "epsilon": FloatParam(low=1.05, high=2.5),
+                "alpha": FloatParam(low=1e-6, high=1.0, log=True),
+            }
+        )
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return copies_bytes(1, n_rows, n_cols)
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"epsilon": 1.35, "alpha": 1e-4}
 
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         # Deterministic (no random_state); robust to outliers in the target, unlike the squared-loss models.
         estimator = linear_model.HuberRegressor(epsilon=params["epsilon"], alpha=params["alpha"], max_iter=1000)
         return standardized_target(estimator)

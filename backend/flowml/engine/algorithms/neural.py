@@ -7,8 +7,10 @@ from typing import Any
 
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from flowml.engine.algorithms._common import ALL_TASKS, require_task, standardized_target
-from flowml.engine.registry import Algorithm, Suggest
+from flowml.engine.algorithms._common import ALL_TASKS, standardized_target
+from flowml.engine.algorithms._memory import copies_bytes
+from flowml.engine.registry import Algorithm
+from flowml.engine.space import CategoricalParam, FloatParam, IntParam, SearchSpace
 from flowml.engine.types import ProblemType
 
 
@@ -19,23 +21,32 @@ class MLPAlgorithm(Algorithm):
     tasks = ALL_TASKS
     needs_scaling = True
     cost = 3.0
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
+    def space(self, task: ProblemType) -> SearchSpace:
         # Width and depth as two integers: Optuna's categorical choices cannot hold tuples, and two ordered
         # integers let TPE learn which direction helps.
-        return {
-            "width": suggest.int("width", 16, 256, log=True),
-            "depth": suggest.int("depth", 1, 3),
-            "activation": suggest.categorical("activation", ["relu", "tanh"]),
-            "alpha": suggest.float("alpha", 1e-6, 1e-1, log=True),
-            "learning_rate_init": suggest.float("learning_rate_init", 1e-4, 1e-2, log=True),
-        }
+        return SearchSpace(
+            params={
+                "width": IntParam(low=16, high=256, log=True),
+                "depth": IntParam(low=1, high=3),
+                "activation": CategoricalParam(choices=["relu", "tanh"]),
+                "alpha": FloatParam(low=1e-6, high=1e-1, log=True),
+                "learning_rate_init": FloatParam(low=1e-4, high=1e-2, log=True),
+            }
+        )
+
+    def fast_params(self, task: ProblemType) -> dict[str, Any]:
+        return {**self.default_params(task), "width": 32}
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return copies_bytes(1, n_rows, n_cols)
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {"width": 128, "depth": 2, "activation": "relu", "alpha": 1e-4, "learning_rate_init": 1e-3}
 
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         settings = {
             "hidden_layer_sizes": (params["width"],) * params["depth"],
             "activation": params["activation"],

@@ -7,11 +7,12 @@ rows training stops early (see BoostingOptions) and predictions use the best rou
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
+import xgboost
 from xgboost import XGBClassifier, XGBModel, XGBRegressor
 from xgboost.callback import TrainingCallback
 
@@ -20,11 +21,15 @@ from flowml.engine.algorithms._common import (
     BoostingOptions,
     RoundGuard,
     boosting_options,
-    require_task,
     rows,
 )
-from flowml.engine.registry import Algorithm, FitContext, Suggest
+from flowml.engine.algorithms._memory import histogram_boosting_bytes
+from flowml.engine.registry import Algorithm, FitContext, GpuSupport
+from flowml.engine.space import FloatParam, IntParam, SearchSpace
 from flowml.engine.types import ProblemType
+
+if TYPE_CHECKING:  # the ONNX libraries load only when a model is exported
+    from flowml.engine.onnx import Converter
 
 
 class _BudgetCallback(TrainingCallback):
@@ -122,21 +127,55 @@ class XGBoostAlgorithm(Algorithm):
     label = "XGBoost"
     family = "boosting"
     tasks = ALL_TASKS
-    gpu_capable = True
     native_categorical = True
     cost = 1.5
+    gpu = GpuSupport(library="xgboost", params={"device": "cuda", "tree_method": "hist"})
+    requires = ("scikit-learn", "xgboost")
+    onnx = True
 
-    def search_space(self, suggest: Suggest, task: ProblemType) -> dict[str, Any]:
-        return {
-            # An upper bound: early stopping picks the number of rounds (exactly this many below 200 rows).
-            "n_estimators": suggest.int("n_estimators", 50, 3000, log=True),
-            "learning_rate": suggest.float("learning_rate", 0.01, 0.3, log=True),
-            "max_depth": suggest.int("max_depth", 3, 10),
-            "min_child_weight": suggest.float("min_child_weight", 0.5, 20.0, log=True),
-            "subsample": suggest.float("subsample", 0.5, 1.0),
-            "colsample_bytree": suggest.float("colsample_bytree", 0.5, 1.0),
-            "reg_lambda": suggest.float("reg_lambda", 1e-3, 10.0, log=True),
-        }
+    def space(self, task: ProblemType) -> SearchSpace:
+        return SearchSpace(
+            params={
+                # An upper bound: early stopping picks the number of rounds (exactly this many below 200 rows).
+                "n_estimators": IntParam(low=50, high=3000, log=True),
+                "learning_rate": FloatParam(low=0.01, high=0.3, log=True),
+                "max_depth": IntParam(low=3, high=10),
+                "min_child_weight": FloatParam(low=0.5, high=20.0, log=True),
+                "subsample": FloatParam(low=0.5, high=1.0),
+                "colsample_bytree": FloatParam(low=0.5, high=1.0),
+                "reg_lambda": FloatParam(low=1e-3, high=10.0, log=True),
+            }
+        )
+
+    def fast_params(self, task: ProblemType) -> dict[str, Any]:
+        return {**self.default_params(task), "n_estimators": 30}
+
+    def memory_bytes(self, n_rows: int, n_cols: int, params: Mapping[str, Any], *, n_classes: int = 1) -> float:
+        return histogram_boosting_bytes(n_rows, n_cols, n_classes)
+
+    def onnx_converters(self) -> Sequence[Converter]:
+        # Imported here: the converter libraries load only when a model is exported.
+        from skl2onnx.common.shape_calculator import (
+            calculate_linear_classifier_output_shapes,
+            calculate_linear_regressor_output_shapes,
+        )
+
+        from flowml.engine.onnx import CLASSIFIER_OPTIONS, Converter
+        from flowml.engine.onnx._estimators import xgboost_convert
+
+        return (
+            Converter(
+                XGBClassifier,
+                "XGBoostXGBClassifier",
+                calculate_linear_classifier_output_shapes,
+                xgboost_convert,
+                CLASSIFIER_OPTIONS,
+            ),
+            Converter(XGBRegressor, "XGBoostXGBRegressor", calculate_linear_regressor_output_shapes, xgboost_convert),
+        )
+
+    def gpu_build_available(self) -> bool:
+        return bool(xgboost.build_info().get("USE_CUDA"))
 
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         return {
@@ -156,7 +195,7 @@ class XGBoostAlgorithm(Algorithm):
     def build_for(
         self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1, context: FitContext
     ) -> Any:
-        require_task(self, task)
+        self.require_task(task)
         # The objective (binary:logistic, multi:softprob, reg:squarederror) follows from the estimator class and
         # the label-encoded target, so it is not a parameter here.
         common: dict[str, Any] = {

@@ -5,7 +5,7 @@ serving time. The graph's inputs and outputs are specified in `_schema`; the con
 and the boosting libraries in `_converters`; the rest is private.
 """
 
-from flowml.engine.onnx._converters import unsupported_parts
+from flowml.engine.onnx._converters import CLASSIFIER_OPTIONS, Converter, unsupported_parts
 from flowml.engine.onnx._graph import ExportableModel, UnsupportedModelError, build_graph
 from flowml.engine.onnx.export import (
     MAX_PARITY_ROWS,
@@ -21,11 +21,13 @@ from flowml.engine.onnx.threshold import THRESHOLD_METADATA, graph_threshold, wi
 ONNX_FILE = "model.onnx"
 
 __all__ = [
+    "CLASSIFIER_OPTIONS",
     "MAX_PARITY_ROWS",
     "ONNX_FILE",
     "PROBABILITY_TOLERANCE",
     "REGRESSION_RELATIVE_TOLERANCE",
     "THRESHOLD_METADATA",
+    "Converter",
     "ExportableModel",
     "OnnxExport",
     "OnnxPredictor",

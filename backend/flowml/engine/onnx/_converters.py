@@ -2,7 +2,8 @@
 
 To convert a new transformer of `preprocessing.py`: write its shape calculator and converter (in `_transformers`,
 or a module of its own like `_text`) and add one row to `CONVERTERS`. Until then `export_onnx` reports it by name
-as unsupported.
+as unsupported. An algorithm whose estimator skl2onnx does not know brings its own rows
+(`Algorithm.onnx_converters`, e.g. LightGBM's, XGBoost's and CatBoost's); they are registered with these.
 
 A subclass of a listed type (e.g. a LightGBM wrapper adding early stopping) is converted like its base: the first
 `register_for(estimator)` that meets it registers it under its own alias.
@@ -14,41 +15,40 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from catboost import CatBoostClassifier, CatBoostRegressor
-from lightgbm import LGBMClassifier, LGBMRegressor
-from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
 from skl2onnx import update_registered_converter
 from skl2onnx._supported_operators import (  # the lists update_registered_converter and the parser read
     sklearn_classifier_list,
     sklearn_operator_name_map,
 )
 from skl2onnx.common._registration import get_converter, get_shape_calculator
-from skl2onnx.common.shape_calculator import (
-    calculate_linear_classifier_output_shapes,
-    calculate_linear_regressor_output_shapes,
-)
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, TargetEncoder
-from xgboost import XGBClassifier, XGBRegressor
 
+from flowml.engine.algorithms import default_registry
 from flowml.engine.onnx import _estimators as est
 from flowml.engine.onnx import _text as text
 from flowml.engine.onnx import _transformers as tr
 from flowml.engine.preprocessing import CategoryCodes, DatetimeFeatures, TextFeatures
 
-_CLASSIFIER = {"nocl": [True, False], "zipmap": [True, False, "columns"]}
+# The options a classifier's converter must accept (skl2onnx's parser passes them to every classifier).
+CLASSIFIER_OPTIONS: dict[str, Any] = {"nocl": [True, False], "zipmap": [True, False, "columns"]}
 
 
 class Converter(NamedTuple):
+    """How skl2onnx converts one fitted type: `alias` names it in the graph; `options` must include
+    CLASSIFIER_OPTIONS for a classifier; `limitation(fitted)` says why a fitted instance cannot be converted
+    although its type can (None when it can)."""
+
     model_type: type
     alias: str
     shape: Callable[[Any], None]
     convert: Callable[[Any, Any, Any], None]
     options: dict[str, Any] | None = None
+    limitation: Callable[[Any], str | None] | None = None
 
 
 # SimpleImputer, OneHotEncoder and FunctionTransformer replace skl2onnx's own converters process-wide; they convert
@@ -68,38 +68,6 @@ CONVERTERS: tuple[Converter, ...] = (
         est.target_regressor_shape,
         est.target_regressor_convert,
     ),
-    Converter(
-        LGBMClassifier,
-        "LightGbmLGBMClassifier",
-        calculate_linear_classifier_output_shapes,
-        convert_lightgbm,
-        _CLASSIFIER,
-    ),
-    Converter(
-        LGBMRegressor,
-        "LightGbmLGBMRegressor",
-        calculate_linear_regressor_output_shapes,
-        convert_lightgbm,
-        {"split": None},
-    ),
-    Converter(
-        XGBClassifier,
-        "XGBoostXGBClassifier",
-        calculate_linear_classifier_output_shapes,
-        est.xgboost_convert,
-        _CLASSIFIER,
-    ),
-    Converter(XGBRegressor, "XGBoostXGBRegressor", calculate_linear_regressor_output_shapes, est.xgboost_convert),
-    Converter(
-        CatBoostClassifier,
-        "FlowMLCatBoostClassifier",
-        calculate_linear_classifier_output_shapes,
-        est.catboost_convert,
-        _CLASSIFIER,
-    ),
-    Converter(
-        CatBoostRegressor, "FlowMLCatBoostRegressor", calculate_linear_regressor_output_shapes, est.catboost_convert
-    ),
 )
 
 _lock = threading.Lock()
@@ -112,7 +80,7 @@ def register_converters() -> None:
     with _lock:
         if _registered:
             return
-        for converter in CONVERTERS:
+        for converter in all_converters():
             _register(converter, converter.model_type, converter.alias)
         for model_type in (HistGradientBoostingClassifier, HistGradientBoostingRegressor):
             _register(_with_plain_attributes(model_type), model_type, sklearn_operator_name_map[model_type])
@@ -127,9 +95,14 @@ def register_for(estimator: Any) -> None:
             model_type = type(part)
             if model_type in sklearn_operator_name_map:
                 continue
-            base = next((c for c in CONVERTERS if isinstance(part, c.model_type)), None)
+            base = next((c for c in all_converters() if isinstance(part, c.model_type)), None)
             if base is not None:
                 _register(base, model_type, f"FlowML{model_type.__qualname__}")
+
+
+def all_converters() -> tuple[Converter, ...]:
+    """CONVERTERS and those the registered algorithms bring for their own estimators."""
+    return (*CONVERTERS, *(c for algo in default_registry() for c in algo.onnx_converters()))
 
 
 def _register(converter: Converter, model_type: type, alias: str) -> None:
@@ -188,6 +161,9 @@ def unsupported_parts(estimator: Any) -> list[str]:
 
 def _limitation(part: Any) -> str | None:
     """Why a part whose type has a converter still cannot be converted, or None."""
-    if isinstance(part, CatBoostClassifier | CatBoostRegressor) and part.is_fitted() and part.get_cat_feature_indices():
-        return "native categorical features, which CatBoost's ONNX export does not support"
+    for converter in all_converters():
+        if converter.limitation is not None and isinstance(part, converter.model_type):
+            why = converter.limitation(part)
+            if why is not None:
+                return why
     return None

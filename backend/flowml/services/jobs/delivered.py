@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from flowml.core.model_card import ModelCard
 from flowml.db.tables import Job, TrainedModel, Trial
+from flowml.engine.metrics import MetricSpec, better
 from flowml.services.model_names import algorithm_label
 
 
@@ -47,12 +49,12 @@ class DeliveredModel(BaseModel):
 
 
 def delivered_model(
-    job: Job, model: TrainedModel | None, trials: Sequence[Trial], greater_is_better: bool
+    job: Job, model: TrainedModel | None, trials: Sequence[Trial], metric: MetricSpec
 ) -> DeliveredModel | None:
     """None while the job has no model (running, failed, cancelled)."""
     if model is None or job.model_id != model.id:
         return None
-    card: dict[str, Any] = model.card if isinstance(model.card, dict) else {}
+    card = ModelCard.from_dict(model.card)
     ensemble = model.algorithm == "ensemble"
     members = _members(card, model, trials)
     by_number = {t.trial_number: t for t in trials}
@@ -61,13 +63,12 @@ def delivered_model(
     scored = [t.score for t in trials if t.status == "completed" and t.score is not None]
     rank = None
     if score is not None:
-        better = sum(1 for s in scored if (s > score if greater_is_better else s < score))
-        rank = better + 1
+        rank = sum(1 for s in scored if better(metric, s, score)) + 1
     fit_time = sum(by_number[m.trial_number].fit_time for m in members if m.trial_number in by_number)
     return DeliveredModel(
         kind="ensemble" if ensemble else "trial",
         model_id=model.id,
-        name=model.name or str(card.get("default_name") or f"{model.algorithm} · {model.target}"),
+        name=model.name or card.default_name or f"{model.algorithm} · {model.target}",
         algorithm=model.algorithm,
         label=f"Ensemble of {len(members)}" if ensemble else algorithm_label(model.algorithm),
         score=score,
@@ -81,28 +82,21 @@ def delivered_model(
     )
 
 
-def _other_metrics(card: dict[str, Any], trial: Trial | None) -> dict[str, float]:
+def _other_metrics(card: ModelCard, trial: Trial | None) -> dict[str, float]:
     if trial is not None:
         return dict(trial.other_metrics)
-    recorded = card.get("ensemble_metrics")
-    if not isinstance(recorded, dict):
-        return {}
-    return {str(k): float(v) for k, v in recorded.items() if isinstance(v, int | float)}
+    return dict(card.ensemble_metrics or {})
 
 
-def _members(card: dict[str, Any], model: TrainedModel, trials: Sequence[Trial]) -> list[DeliveredMember]:
+def _members(card: ModelCard, model: TrainedModel, trials: Sequence[Trial]) -> list[DeliveredMember]:
     """From the card's `delivered` entry (jobs since it is recorded); older models: the card's ensemble members
     without trial numbers, or the single trial whose settings the model has."""
-    delivered = card.get("delivered")
-    if isinstance(delivered, dict) and isinstance(delivered.get("members"), list) and delivered["members"]:
-        return [DeliveredMember.model_validate(m) for m in delivered["members"]]
-    params = card.get("params") if isinstance(card.get("params"), dict) else {}
-    assert isinstance(params, dict)
+    if card.delivered is not None and card.delivered.members:
+        return [DeliveredMember.model_validate(m.to_dict()) for m in card.delivered.members]
     if model.algorithm == "ensemble":
         return [
             DeliveredMember(trial_number=None, algorithm=str(m.get("algorithm", "")), weight=float(m.get("weight", 0)))
-            for m in params.get("members", [])
-            if isinstance(m, dict)
+            for m in card.ensemble_members
         ]
-    same = next((t for t in trials if t.algorithm == model.algorithm and t.params == params), None)
+    same = next((t for t in trials if t.algorithm == model.algorithm and t.params == card.params), None)
     return [DeliveredMember(trial_number=same.trial_number if same else None, algorithm=model.algorithm, weight=1.0)]

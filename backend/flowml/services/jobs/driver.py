@@ -19,20 +19,18 @@ from sqlmodel import col, or_, select, update
 
 from flowml.core.errors import FlowMLError
 from flowml.core.validation import validation_folds
-from flowml.db.tables import Dataset, Job, JobStatus, Trial
-from flowml.db.types import utcnow
-from flowml.engine.algorithms import default_registry
-from flowml.engine.features import load_frame, plan_features
-from flowml.engine.final_choice import choose_validation, final_choice
+from flowml.db.tables import Dataset, Job, JobStatus, Trial, TrialState
+from flowml.db.types import new_id, utcnow
+from flowml.engine.features import load_frame
 from flowml.engine.metrics import get_metric
-from flowml.engine.problem import validate_target
-from flowml.engine.search import PriorTrial, SearchConfig, SearchLoop
-from flowml.engine.types import FeaturePlan, ProblemType, TrialResult, TrialStatus
-from flowml.events.schemas import EventType
+from flowml.engine.run import FileControl, PreparedData, RunCancelled, RunPorts, RunRequest, prepare_data, run_training
+from flowml.engine.search import PriorTrial
+from flowml.engine.types import FeaturePlan, ProblemType, TrialStatus
+from flowml.events.schemas import EventType, JobData, TrainingProgressData, job_finished
 from flowml.services.context import AppContext
 from flowml.services.datasets import local_parquet
 from flowml.services.jobs.listener import JobListener
-from flowml.services.jobs.packaging import finalize
+from flowml.services.jobs.packaging import JobStorage, record_model, trial_result
 from flowml.services.jobs.paths import cancel_file, oof_dir, stop_file
 from flowml.services.jobs.views import job_view
 from flowml.services.logs import job_log_sink
@@ -123,14 +121,14 @@ async def _start(ctx: AppContext, job_id: str, *, resume: bool) -> Job | None:
         await session.commit()
         await session.refresh(job)
     logger.info("job {} {} (deadline {})", job_id, "resumed" if resume else "started", job.deadline)
-    await ctx.events.emit(EventType.TRAINING_STARTED, job_id, {"job": job_view(job).model_dump(mode="json")})
+    await ctx.events.emit(EventType.TRAINING_STARTED, job_id, JobData(job=job_view(job)))
     return job
 
 
 async def _interrupt_running_trials(session: Any, job_id: str) -> None:
     trials = (await session.exec(select(Trial).where(Trial.job_id == job_id, Trial.status == "running"))).all()
     for trial in trials:
-        trial.status, trial.error, trial.finished_at = "failed", "interrupted by a server restart", utcnow()
+        trial.status, trial.error, trial.finished_at = TrialState.FAILED, "interrupted by a server restart", utcnow()
         session.add(trial)
 
 
@@ -151,18 +149,13 @@ async def _tick(ctx: AppContext, job: Job) -> None:
                 row.progress = round(max(row.progress, min(95.0, 100 * elapsed / max(total, 1e-6))), 1)
             session.add(row)
             await session.commit()
-            data = {
-                "progress": row.progress,
-                "stage": row.stage,
-                "message": row.message,
-                "n_trials": row.n_trials,
-                "best_score": row.best_score,
-                "best_algorithm": row.best_algorithm,
-            }
+            data = TrainingProgressData.of(row)
         await ctx.events.emit(EventType.TRAINING_PROGRESS, job.id, data)
 
 
 async def _train(ctx: AppContext, job: Job) -> str:
+    """The job's run (engine/run.py) with the server's ports: SQL and events, the artifact store, cancel and stop
+    files, the process's executor, and the trials recorded before a restart."""
     assert job.deadline is not None and job.started_at is not None
     async with ctx.sessions() as session:
         dataset = await session.get(Dataset, job.dataset_id)
@@ -170,65 +163,59 @@ async def _train(ctx: AppContext, job: Job) -> str:
         raise FlowMLError("the job's dataset was deleted")
     path = await local_parquet(ctx, dataset)
     problem = ProblemType(job.problem_type)
-    plan, n_rows, folds = await asyncio.to_thread(_plan, path, job, dataset, problem)
+    prepared = await asyncio.to_thread(_prepare, path, job, dataset, problem)
+    for note in prepared.notes:
+        logger.info("target: {}", note)
     # Decided once here and recorded, so every page reports the validation the trials really used.
-    validation = choose_validation(n_rows, len(plan.features), job.time_budget * 60)
-    job.validation, job.validation_folds = validation, validation_folds(validation, folds)
-    await _save_plan(ctx, job, plan)
-    listener = JobListener(ctx, job.id, get_metric(job.metric, problem).greater_is_better)
-    await listener.progress(0.0, "searching", f"searching {len(job.algorithms)} algorithms")
+    job.validation = prepared.validation.value
+    job.validation_folds = validation_folds(prepared.validation.value, prepared.n_folds)
+    await _save_plan(ctx, job, prepared.plan)
     assert ctx.executor is not None, "this process has no executor to run trials"
-    config = SearchConfig(
+    model_id = new_id()
+    storage = JobStorage(ctx, job.id, model_id)
+    request = RunRequest(
         job_id=job.id,
         dataset_path=str(path),
-        problem_type=problem,
-        feature_plan=plan,
+        dataset_sha256=dataset.sha256,
+        problem=problem,
+        plan=prepared.plan,
+        n_rows=prepared.n_rows,
         metric=job.metric,
         algorithms=job.algorithms,
         n_folds=job.n_folds,
+        folds_used=prepared.n_folds,
         seed=job.seed,
         started_at=job.started_at.timestamp(),
         deadline=job.deadline.timestamp(),
-        n_rows=n_rows,
+        validation=prepared.validation,
         max_trials=job.max_trials,
         max_trials_per_algorithm=job.max_trials_per_algorithm,
-        cancel_path=str(cancel_file(ctx, job.id)),
-        oof_dir=str(oof_dir(ctx, job.id)),
-        stop_path=str(stop_file(ctx, job.id)),
-        validation=validation,
-        dataset_sha256=dataset.sha256,
-        priority=job.priority,
         deterministic=job.reproducible,
+        priority=job.priority,
+        model_id=model_id,
     )
-    loop = SearchLoop(config, default_registry(), ctx.executor, listener)
-    loop.restore(await _prior_trials(ctx, job.id))
-    outcome = await loop.run()
-    if outcome.cancelled or listener.cancelled():
-        raise JobCancelled()
-    if outcome.best is None:
-        raise FlowMLError(outcome.failure_message())
-    choice = await asyncio.to_thread(final_choice, config, outcome)
-    what = f"an ensemble of {len(choice.ensemble)} models" if choice.ensemble else outcome.best.algorithm
-    if choice.note:
-        logger.info(choice.note)
-    if outcome.stopped:
-        logger.info("search stopped early by the user after {} trials", len(outcome.results))
-    await listener.progress(96.0, "finalizing", f"fitting {what} on all rows")
-    return await finalize(ctx, job, dataset, path, plan, choice)
+    ports = RunPorts(
+        executor=ctx.executor,
+        storage=storage,
+        events=JobListener(ctx, job.id, get_metric(job.metric, problem)),
+        control=FileControl(cancel_path=str(cancel_file(ctx, job.id)), stop_path=str(stop_file(ctx, job.id))),
+        prior=await _prior_trials(ctx, job.id),
+    )
+    try:
+        outcome = await run_training(request, ports)
+        await record_model(ctx, model_id, job, outcome.final, outcome.cv_score)
+    except RunCancelled:
+        raise JobCancelled() from None
+    finally:
+        storage.discard()
+    return model_id
 
 
-def _plan(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> tuple[FeaturePlan, int, int]:
-    """The feature plan, the rows with a target, and the folds cross-validation can use (fewer than asked when a
-    class is too small; the trials lower them the same way)."""
+def _prepare(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> PreparedData:
+    """The run's view of the table (engine/run.py prepare_data), from the stored Parquet and the upload's kinds."""
     frame: pd.DataFrame = load_frame(str(path))
     kinds = {c["name"]: c["kind"] for c in dataset.columns}
-    check = validate_target(frame[job.target_column], problem, job.n_folds)
-    for note in check.notes:
-        logger.info("target: {}", note)
-    plan = plan_features(frame, job.target_column, kinds)
-    if not plan.column_kinds:
-        raise FlowMLError("no usable feature columns remain after dropping ids, constants and empty columns")
-    return plan, int(frame[job.target_column].notna().sum()), check.n_folds
+    return prepare_data(frame, job.target_column, problem, kinds, job.n_folds, job.time_budget * 60)
 
 
 async def _save_plan(ctx: AppContext, job: Job, plan: FeaturePlan) -> None:
@@ -255,21 +242,7 @@ def _prior(row: Trial, oof_dir: Path) -> PriorTrial:
     completed = row.status == TrialStatus.COMPLETED and row.score is not None
     result = None
     if completed:
-        result = TrialResult(
-            job_id=row.job_id,
-            trial_number=row.trial_number,
-            algorithm=row.algorithm,
-            params=row.params,
-            status=row.status,
-            metric="",
-            score=row.score,
-            score_std=row.score_std,
-            fold_scores=row.fold_scores,
-            other_metrics=row.other_metrics,
-            fit_time=row.fit_time,
-            predict_time_per_row=row.predict_time_per_row,
-            worker=row.worker,
-        )
+        result = trial_result(row)
         oof = oof_dir / f"{row.trial_number}.npy"
         result.oof_path = str(oof) if oof.exists() else None
     return PriorTrial(
@@ -302,17 +275,9 @@ async def _finish(
         session.add(job)
         await session.commit()
         await session.refresh(job)
-    payload: dict[str, Any] = {"job": job_view(job).model_dump(mode="json")}
-    event = {
-        JobStatus.COMPLETED: EventType.TRAINING_COMPLETED,
-        JobStatus.FAILED: EventType.TRAINING_FAILED,
-        JobStatus.CANCELLED: EventType.TRAINING_CANCELLED,
-    }[status]
-    if model_id:
-        payload["model_id"] = model_id
     if error:
-        payload["error"] = error
         logger.error("job {} failed: {}", job_id, error)
     else:
         logger.info("job {} {}", job_id, status.value)
-    await ctx.events.emit(event, job_id, payload)
+    event, data = job_finished(job_view(job), model_id=model_id, error=error)
+    await ctx.events.emit(event, job_id, data)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
-from typing import Any
 
 from loguru import logger
 from sqlmodel import select
 
-from flowml.db.tables import Job, Trial
+from flowml.db.tables import Job, Trial, TrialPublic, TrialState
 from flowml.db.types import utcnow
+from flowml.engine.metrics import MetricSpec, better
 from flowml.engine.search import TrialTicket
 from flowml.engine.types import TrialResult, TrialStatus
-from flowml.events.schemas import EventType
+from flowml.events.schemas import EventType, TrainingProgressData
 from flowml.services.context import AppContext
 from flowml.services.jobs.paths import cancel_file
 from flowml.services.jobs.views import trial_view
@@ -24,13 +24,13 @@ PROGRESS_INTERVAL_SECONDS = 2.0
 
 
 class JobListener:
-    def __init__(self, ctx: AppContext, job_id: str, greater_is_better: bool) -> None:
+    def __init__(self, ctx: AppContext, job_id: str, metric: MetricSpec) -> None:
         self.ctx = ctx
         self.job_id = job_id
-        self.greater_is_better = greater_is_better
+        self.metric = metric
         self.cancel_file = cancel_file(ctx, job_id)
         self._last_progress = 0.0
-        self._pending_trial: dict[str, Any] | None = None
+        self._pending_trial: TrialPublic | None = None
 
     def cancelled(self) -> bool:
         return Path(self.cancel_file).exists()
@@ -47,7 +47,7 @@ class JobListener:
                     params=spec.params,
                     optuna_params=ticket.optuna_params,
                     optuna_distributions=ticket.distributions,
-                    status="running",
+                    status=TrialState.RUNNING,
                     validation=spec.validation,
                 )
             )
@@ -67,7 +67,7 @@ class JobListener:
             ).one()
             if trial.status != "running":
                 return  # a duplicate delivery of a result already recorded: counted once (ARCHITECTURE.md §3)
-            trial.status = result.status
+            trial.status = TrialState(result.status)
             trial.score = score
             trial.score_std = result.score_std
             trial.fold_scores = [s for s in result.fold_scores if math.isfinite(s)]
@@ -81,15 +81,12 @@ class JobListener:
             job = await session.get(Job, self.job_id)
             assert job is not None
             job.n_trials += 1
-            if score is not None and (job.best_score is None or self._better(score, job.best_score)):
+            if score is not None and (job.best_score is None or better(self.metric, score, job.best_score)):
                 job.best_score, job.best_algorithm = score, result.algorithm
             session.add(job)
             await session.commit()
             await session.refresh(trial)
-        self._pending_trial = trial_view(trial).model_dump(mode="json")
-
-    def _better(self, a: float, b: float) -> bool:
-        return a > b if self.greater_is_better else a < b
+        self._pending_trial = trial_view(trial)
 
     async def progress(self, progress: float, stage: str, message: str) -> None:
         trial, self._pending_trial = self._pending_trial, None
@@ -103,14 +100,5 @@ class JobListener:
             job.progress, job.stage, job.message = round(progress, 1), stage, message[:1000]
             session.add(job)
             await session.commit()
-            data: dict[str, Any] = {
-                "progress": job.progress,
-                "stage": stage,
-                "message": job.message,
-                "n_trials": job.n_trials,
-                "best_score": job.best_score,
-                "best_algorithm": job.best_algorithm,
-            }
-        if trial is not None:
-            data["trial"] = trial
+            data = TrainingProgressData.of(job, trial)
         await self.ctx.events.emit(EventType.TRAINING_PROGRESS, self.job_id, data)

@@ -12,7 +12,7 @@ from sqlmodel import col, or_, select
 
 from flowml.db.tables import Job, JobStatus
 from flowml.db.types import utcnow
-from flowml.events.schemas import EventType
+from flowml.events.schemas import EventType, JobData
 from flowml.services.context import AppContext
 from flowml.services.jobs import limits
 from flowml.services.jobs.driver import run_job
@@ -101,7 +101,7 @@ class JobManager:
             await session.commit()
             await session.refresh(job)
         cancel_file(self.ctx, job_id).unlink(missing_ok=True)
-        await self.ctx.events.emit(EventType.TRAINING_CANCELLED, job_id, {"job": job_view(job).model_dump(mode="json")})
+        await self.ctx.events.emit(EventType.TRAINING_CANCELLED, job_id, JobData(job=job_view(job)))
         return job
 
     async def recover(self) -> None:

@@ -1,112 +1,97 @@
-"""The job's last step: the final fit in a worker, the package into the artifact store, the model row in SQL."""
+"""The job's artifacts: where its run writes out-of-fold predictions and the package, the package into the
+artifact store, the model row in SQL, and the leaderboard and card facts a kept trial's package shares with it."""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from loguru import logger
-from sqlmodel import select
+from sqlmodel import col, select
 
-from flowml.db.tables import Dataset, Job, TrainedModel, Trial
-from flowml.db.types import new_id
-from flowml.engine.evaluation import attach_evaluation, evaluated_members
-from flowml.engine.executor import run_final_with_fallback
+from flowml.core.model_card import ModelCard
+from flowml.db.tables import Job, TrainedModel, Trial
+from flowml.engine import card_facts
+from flowml.engine.algorithms import default_registry
 from flowml.engine.final_choice import FinalChoice
-from flowml.engine.types import FeaturePlan, FinalResult, FinalSpec, ProblemType
+from flowml.engine.metrics import get_metric
+from flowml.engine.run import leaderboard_rows
+from flowml.engine.types import FinalResult, LeaderboardRow, ProblemType, TrialResult, TrialStatus, Validation
 from flowml.services.context import AppContext
-from flowml.services.jobs.paths import cancel_file, oof_dir
-from flowml.services.jobs.views import trial_view
-from flowml.services.model_names import default_model_name
+from flowml.services.jobs.paths import oof_dir
 
 
-async def finalize(
-    ctx: AppContext, job: Job, dataset: Dataset, path: Path, plan: FeaturePlan, choice: FinalChoice
-) -> str:
-    assert ctx.executor is not None
-    model_id = new_id()
-    workdir = ctx.settings.cache_dir / "packages" / model_id
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        spec = FinalSpec(
-            job_id=job.id,
-            dataset_path=str(path),
-            dataset_sha256=dataset.sha256,
-            problem_type=job.problem_type,
-            feature_plan=plan.to_dict(),
-            metric=job.metric,
-            seed=job.seed,
-            output_dir=str(workdir),
-            leaderboard=await leaderboard_of(ctx, job.id),
-            model_id=model_id,
-            cancel_path=str(cancel_file(ctx, job.id)),
-            **choice.spec_fields(),
-        )
-        result = await run_final_with_fallback(ctx.executor, spec)
-        # Held-out evaluation for the Results page, from the search's out-of-fold predictions (still on disk
-        # until the job is final), for the configuration the final fit delivered.
-        result.card = await asyncio.to_thread(
-            attach_evaluation,
-            workdir,
-            result.card,
-            dataset_path=path,
-            plan=plan,
-            task=ProblemType(job.problem_type),
-            n_folds=job.n_folds,
-            oof_dir=oof_dir(ctx, job.id),
-            best_trial=choice.best.trial_number,
-            ensemble=choice.ensemble,
-            validation=job.validation,
-        )
-        result.card = {**result.card, **delivery_facts(job, choice, result.card)}
-        await store_package(ctx, model_id, workdir)
-        await record_model(ctx, model_id, job, result, spec.cv_score)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return model_id
+@dataclass(frozen=True)
+class JobStorage:
+    """The run's ArtifactStorage (engine/run.py) for a job: out-of-fold predictions under the job's folder (a
+    resumed job still finds them), the package in a scratch folder, then into the artifact store."""
+
+    ctx: AppContext
+    job_id: str
+    model_id: str
+
+    def oof_dir(self) -> Path:
+        return oof_dir(self.ctx, self.job_id)
+
+    def package_dir(self) -> Path:
+        return self.ctx.settings.cache_dir / "packages" / self.model_id
+
+    async def keep(self, package_dir: Path) -> str:
+        await store_package(self.ctx, self.model_id, package_dir)
+        return f"models/{self.model_id}"
+
+    def discard(self) -> None:
+        """Remove the scratch package folder (stored or not)."""
+        shutil.rmtree(self.package_dir(), ignore_errors=True)
 
 
-def delivery_facts(job: Job, choice: FinalChoice, card: dict[str, Any]) -> dict[str, Any]:
-    """What the card adds for the dashboard: the validation the search used, the model's default name, and which
-    trials it is made of (the leaderboard marks them; the final fit may have dropped planned members, so the card's
-    members, matched back to trials, are the truth)."""
-    try:
-        members = evaluated_members(choice.best.trial_number, choice.ensemble, card)
-    except ValueError as exc:  # a member the plan does not know: say what is known rather than guess numbers
-        logger.warning("delivered members not matched to trials: {}", exc)
-        members = []
-    algorithms = {int(e["trial_number"]): str(e["algorithm"]) for e in choice.ensemble}
-    algorithms.setdefault(choice.best.trial_number, choice.best.algorithm)
-    ensemble = card.get("algorithm") == "ensemble"
-    return {
-        **_naming_facts(job, card),
-        "delivered": {
-            "kind": "ensemble" if ensemble else "trial",
-            "members": [
-                {"trial_number": number, "algorithm": algorithms.get(number, ""), "weight": weight}
-                for number, weight in members
-            ],
-        },
-    }
+def delivery_facts(job: Job, choice: FinalChoice, card: ModelCard) -> dict[str, Any]:
+    """The card facts every package of the job carries (engine/card_facts.py), for a package made outside the run
+    (a kept trial, services/refits.py)."""
+    return card_facts.delivery_facts(
+        card,
+        best_trial=choice.best.trial_number,
+        best_algorithm=choice.best.algorithm,
+        ensemble=choice.ensemble,
+        validation=job.validation,
+        folds=job.validation_folds,
+        target=job.target_column,
+        registry=default_registry(),
+    )
 
 
-def _naming_facts(job: Job, card: dict[str, Any]) -> dict[str, Any]:
-    """What every model's card records for the dashboard: the validation its score comes from (the job's) and the
-    name it goes by until the analyst names it."""
-    algorithm = str(card.get("algorithm", ""))
-    members = card.get("params", {}).get("members", []) if algorithm == "ensemble" else []
-    return {
-        "validation": {"method": job.validation, "folds": job.validation_folds},
-        "default_name": default_model_name(algorithm, len(members), job.target_column),
-    }
+def trial_result(row: Trial) -> TrialResult:
+    """A recorded trial as the engine's result (its out-of-fold file is not known here)."""
+    return TrialResult(
+        job_id=row.job_id,
+        trial_number=row.trial_number,
+        algorithm=row.algorithm,
+        params=row.params,
+        status=row.status,
+        metric="",
+        score=row.score,
+        score_std=row.score_std,
+        fold_scores=row.fold_scores,
+        other_metrics=row.other_metrics,
+        fit_time=row.fit_time,
+        predict_time_per_row=row.predict_time_per_row,
+        worker=row.worker,
+    )
 
 
-async def leaderboard_of(ctx: AppContext, job_id: str) -> list[dict[str, Any]]:
+async def leaderboard_of(ctx: AppContext, job_id: str) -> list[LeaderboardRow]:
+    """The job's leaderboard from its recorded trials, made as the run makes it (engine/run.py leaderboard_rows)."""
     async with ctx.sessions() as session:
-        rows = (await session.exec(select(Trial).where(Trial.job_id == job_id, Trial.status == "completed"))).all()
-    return [trial_view(t).model_dump(mode="json") for t in rows]
+        job = await session.get(Job, job_id)
+        rows = (await session.exec(select(Trial).where(Trial.job_id == job_id).order_by(col(Trial.trial_number)))).all()
+    if job is None:
+        return []
+    metric = get_metric(job.metric, ProblemType(job.problem_type))
+    completed = [trial_result(r) for r in rows if r.status == TrialStatus.COMPLETED]
+    return leaderboard_rows(completed, metric, Validation(job.validation) if job.validation else None)
 
 
 async def store_package(ctx: AppContext, model_id: str, workdir: Path) -> None:
@@ -127,7 +112,7 @@ async def record_model(
     trial_number: int | None = None,
 ) -> None:
     """The model row; `trial_number` for a leaderboard trial kept as its own model (services/refits.py)."""
-    card = dict(result.card)
+    card = result.card
     size = await asyncio.to_thread(lambda: Path(result.model_path).stat().st_size)
     async with ctx.sessions() as session:
         session.add(
@@ -137,25 +122,25 @@ async def record_model(
                 owner_id=job.owner_id,
                 project_id=job.project_id,  # a project's job makes a model in that project
                 dataset_id=job.dataset_id,
-                algorithm=card.get("algorithm", ""),
+                algorithm=card.algorithm,
                 problem_type=job.problem_type,
                 target=job.target_column,
                 metric=job.metric,
-                cv_score=card.get("cv_score", cv_score),
+                cv_score=card.cv_score if card.cv_score is not None else cv_score,
                 sha256=result.model_sha256,
                 size_bytes=size,
                 storage_prefix=f"models/{model_id}",
-                classes=card.get("classes"),
+                classes=card.classes,
                 feature_importance=result.feature_importance,
-                card=card,
+                card=card.to_dict(),
                 trial_number=trial_number,
             )
         )
-        if card.get("algorithm") == "ensemble":
+        if card.algorithm == "ensemble":
             # The job's headline result is what it delivers: the ensemble, scored out of fold.
             row = await session.get(Job, job.id)
-            if row is not None and card.get("cv_score") is not None:
-                row.best_algorithm, row.best_score = "ensemble", float(card["cv_score"])
+            if row is not None and card.cv_score is not None:
+                row.best_algorithm, row.best_score = "ensemble", float(card.cv_score)
                 session.add(row)
         await session.commit()
     logger.info(

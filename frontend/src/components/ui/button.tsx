@@ -14,6 +14,8 @@ export const buttonVariants = cva(
         outline: "border border-line bg-transparent text-fg hover:bg-raised",
         ghost: "text-muted hover:bg-raised hover:text-fg",
         destructive: "bg-danger text-white hover:opacity-90",
+        // The quiet form of destructive: a trigger that opens a confirmation, not the confirmation itself.
+        danger: "border border-danger/50 text-danger hover:bg-danger/10",
       },
       size: {
         default: "h-9 px-3 py-2",

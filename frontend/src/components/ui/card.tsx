@@ -5,8 +5,20 @@ export function Card({ className, ...props }: ComponentProps<"section">) {
   return <section className={cn("min-w-0 rounded-lg border border-line bg-surface text-fg", className)} {...props} />;
 }
 
+// A header with a CardAction becomes two columns: title (and description) on the left, the action on the right,
+// spanning both rows (the shadcn layout). minmax(0, 1fr) lets a long title wrap instead of pushing the action out.
 export function CardHeader({ className, ...props }: ComponentProps<"div">) {
-  return <div className={cn("flex flex-col gap-1 border-b border-line px-4 py-3", className)} {...props} />;
+  return (
+    <div
+      data-slot="card-header"
+      className={cn(
+        "grid auto-rows-min items-center gap-x-3 gap-y-1 border-b border-line px-4 py-3",
+        "has-data-[slot=card-action]:grid-cols-[minmax(0,1fr)_auto]",
+        className,
+      )}
+      {...props}
+    />
+  );
 }
 
 export function CardTitle({ className, ...props }: ComponentProps<"h2">) {
@@ -18,7 +30,13 @@ export function CardDescription({ className, ...props }: ComponentProps<"p">) {
 }
 
 export function CardAction({ className, ...props }: ComponentProps<"div">) {
-  return <div className={cn("ml-auto flex items-center gap-2", className)} {...props} />;
+  return (
+    <div
+      data-slot="card-action"
+      className={cn("col-start-2 row-span-2 row-start-1 flex items-center gap-2 justify-self-end", className)}
+      {...props}
+    />
+  );
 }
 
 export function CardContent({ className, ...props }: ComponentProps<"div">) {

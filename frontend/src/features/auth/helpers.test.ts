@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../api/client";
 import { apiKeyUsage, maskedKey, shellQuote } from "./keys";
 import { loginErrorMessage } from "./loginError";
-import { newPasswordProblem } from "./password";
-import { isAdmin } from "./useAuth";
+import { newPasswordProblem } from "../../lib/password";
+import { isAdmin } from "../../api/hooks/session";
 import { makeUser } from "../../test/factories";
 
 describe("loginErrorMessage", () => {

@@ -4,12 +4,12 @@ import {
   bestOf,
   bestPerMetric,
   type ComparedModel,
-  compareUrl,
   importanceScale,
   lowestOf,
   parseCompareTarget,
   toggleSelection,
 } from "./compare";
+import { compareUrl } from "../../lib/links";
 
 function model(id: string, metrics: Record<string, number>, importance: Record<string, number> = {}, extra: Partial<ComparedModel> = {}): ComparedModel {
   return {
@@ -87,8 +87,12 @@ describe("what to compare", () => {
     expect(parseCompareTarget(new URLSearchParams(""))).toBeNull();
   });
 
-  it("builds the URL and toggles a selection in picking order", () => {
+  it("builds the URL the page parses, and toggles a selection in picking order", () => {
     expect(compareUrl("models", ["a", "b"])).toBe("/compare?models=a,b");
+    expect(parseCompareTarget(new URLSearchParams(compareUrl("jobs", ["x", "y z"]).split("?")[1]))).toEqual({
+      kind: "jobs",
+      ids: ["x", "y z"],
+    });
     expect(toggleSelection(["a"], "b")).toEqual(["a", "b"]);
     expect(toggleSelection(["a", "b"], "a")).toEqual(["b"]);
   });

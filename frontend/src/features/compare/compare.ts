@@ -26,10 +26,6 @@ export function parseCompareTarget(search: URLSearchParams): CompareTarget | nul
   return jobs.length >= MIN_COMPARE ? { kind: "jobs", ids: jobs } : null;
 }
 
-export function compareUrl(kind: CompareTarget["kind"], ids: readonly string[]): string {
-  return `/compare?${kind}=${ids.map(encodeURIComponent).join(",")}`;
-}
-
 /** Selection for "pick models, then Compare": toggles one id, keeping the order they were picked in. */
 export function toggleSelection(selected: readonly string[], id: string): string[] {
   return selected.includes(id) ? selected.filter((value) => value !== id) : [...selected, id];

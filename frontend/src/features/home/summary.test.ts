@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MetricInfo, Model, Stats } from "../../api/types";
 import { makeJob } from "../../test/factories";
-import type { WorkerStatus } from "./api";
+import type { Worker } from "../../api/hooks/workers";
 import { bestModelsByTask, jobCounts, lastActivity, nextStep, recentActivity, workerSummary } from "./summary";
 
 function makeModel(overrides: Partial<Model>): Model {
@@ -68,7 +68,7 @@ describe("home counts", () => {
 
   it("workerSummary counts online workers and their running trials", () => {
     const worker = (status: "online" | "offline", trials: number) =>
-      ({ status, current_trials: Array.from({ length: trials }, () => ({})) }) as WorkerStatus;
+      ({ status, current_trials: Array.from({ length: trials }, () => ({})) }) as Worker;
     expect(workerSummary([worker("online", 2), worker("offline", 1), worker("online", 0)])).toEqual({
       online: 2,
       total: 3,

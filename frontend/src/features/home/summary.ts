@@ -1,7 +1,7 @@
 // What the home page summarises, from the raw API answers. Pure.
 import type { Job, MetricInfo, Model, ProblemType, Stats } from "../../api/types";
 import { parseUtc } from "../../lib/time";
-import type { WorkerStatus } from "./api";
+import type { Worker } from "../../api/hooks/workers";
 
 export interface JobCounts {
   running: number;
@@ -29,7 +29,7 @@ export interface WorkerSummary {
   busy: number;
 }
 
-export function workerSummary(workers: readonly WorkerStatus[]): WorkerSummary {
+export function workerSummary(workers: readonly Worker[]): WorkerSummary {
   const online = workers.filter((worker) => worker.status === "online");
   return {
     online: online.length,

@@ -17,7 +17,7 @@ describe("reconnect", () => {
 
 describe("jobTiming", () => {
   it("counts elapsed from start and time left to the deadline while running", async () => {
-    const { jobTiming } = await import("./timing");
+    const { jobTiming } = await import("../../lib/jobTiming");
     const { makeJob } = await import("../../test/factories");
     const now = Date.parse("2025-01-01T10:00:31Z");
     expect(jobTiming(makeJob(), now)).toEqual({ elapsed: 30, remaining: 30 });

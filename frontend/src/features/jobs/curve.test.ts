@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeTrial } from "../../test/factories";
 import { curveChartPoints, extendCurve } from "./curve";
-import type { Curve } from "./types";
+import type { Curve } from "../../api/hooks/jobs";
 
 const START = Date.parse("2025-01-01T10:00:00Z");
 

@@ -2,7 +2,7 @@
 import type { Trial } from "../../api/types";
 import { parseUtc } from "../../lib/time";
 import { hasScore } from "./trials";
-import type { Curve } from "./types";
+import type { Curve } from "../../api/hooks/jobs";
 
 function improves(curve: Curve, score: number): boolean {
   const last = curve.points.at(-1);

@@ -5,7 +5,7 @@ import { queryKeys } from "../../api/queryKeys";
 import type { Id, Job, Leaderboard, Page, Trial } from "../../api/types";
 import { type JobCache, type MonitorEvent, isTerminalEvent, parseJobEvent, reduceJobEvent } from "./events";
 import { AUTH_CLOSE_CODE, FINAL_CLOSE_CODES, backoffDelay, jobSocketUrl, socketProtocols } from "./reconnect";
-import type { Curve } from "./types";
+import type { Curve } from "../../api/hooks/jobs";
 
 export type SocketState = "connecting" | "live" | "reconnecting" | "closed";
 

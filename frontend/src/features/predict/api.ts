@@ -1,10 +1,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { authFetch } from "../../api/auth";
-import { ApiError, errorMessage, networkError, parseJson } from "../../api/client";
+import { api, parseJson, unwrap, unwrapWithResponse } from "../../api/client";
 import { resultsApi } from "../../api/endpoints";
 import { queryKeys } from "../../api/queryKeys";
 import type { BatchAccepted, Id, PredictRow } from "../../api/types";
-import { type BatchResult, type ScoreOptions, batchResult, batchUrl, BATCH_POLL_MS } from "./batch";
+import { type BatchResult, type ScoreOptions, batchQuery, batchResult, BATCH_POLL_MS } from "./batch";
 
 /** Errors (an unknown category, a wrong type) show under the form (`meta.silent`). Each answer carries the row's
  *  explanation (`explain: true`): milliseconds for tree models, well under a second for the others. */
@@ -18,47 +17,43 @@ export function usePredict(modelId: Id) {
 /** Scored at once (the CSV), or accepted to be scored in the background (with explanations: 202 and a batch). */
 export type ScoreAnswer = { kind: "done"; result: BatchResult } | { kind: "accepted"; batch: BatchAccepted };
 
-async function send(url: string, init: RequestInit): Promise<Response> {
-  let response: Response;
-  try {
-    response = await authFetch(url, init);
-  } catch (cause) {
-    networkError(cause);
-  }
-  return response;
-}
+// The batch endpoints answer CSV (text), so their calls parse the body as text; a 202's body is JSON all the same.
+const asText = { parseAs: "text", headers: { Accept: "text/csv, application/json" } } as const;
 
-async function failure(response: Response): Promise<never> {
-  const text = await response.text();
-  throw new ApiError(response.status, errorMessage(response.status, parseJson(text), response.statusText));
-}
-
-/** POST the file as multipart `file`; the answer is CSV text, or JSON for a background batch (client.request expects
- *  JSON only, hence authFetch here). */
+/** POST the file as multipart `file`; the answer is CSV text, or JSON for a background batch (202). */
 export async function scoreFile(
   modelId: Id,
   file: File,
   options: ScoreOptions = { keep: [], explain: false },
   signal?: AbortSignal,
 ): Promise<ScoreAnswer> {
-  const form = new FormData();
-  form.append("file", file);
-  const response = await send(batchUrl(modelId, options), {
-    method: "POST",
-    headers: { Accept: "text/csv, application/json" },
-    body: form,
-    signal,
-  });
-  if (!response.ok) return failure(response);
-  if (response.status === 202) return { kind: "accepted", batch: (await response.json()) as BatchAccepted };
-  return { kind: "done", result: batchResult(await response.text(), file.name, response.headers.get("X-FlowML-Warnings")) };
+  const { data, response } = await unwrapWithResponse(
+    api.POST("/api/results/model/{model_id}/predict/batch", {
+      params: { path: { model_id: modelId }, query: batchQuery(options) },
+      // The schema types a file part as a string (its binary format); the serializer sends the File itself.
+      body: { file: file as unknown as string },
+      bodySerializer: ({ file: part }) => {
+        const form = new FormData();
+        form.append("file", part as unknown as File);
+        return form;
+      },
+      signal,
+      ...asText,
+    }),
+  );
+  if (response.status === 202) return { kind: "accepted", batch: parseJson(data) as BatchAccepted };
+  return { kind: "done", result: batchResult(data, file.name, response.headers.get("X-FlowML-Warnings")) };
 }
 
 /** The finished background batch's CSV. */
-export async function fetchBatchResult(resultUrl: string, uploadName: string, warnings: string[]): Promise<BatchResult> {
-  const response = await send(resultUrl, { headers: { Accept: "text/csv, application/json" } });
-  if (!response.ok) return failure(response);
-  return batchResult(await response.text(), uploadName, warnings.join(" | "), true);
+export async function fetchBatchResult(modelId: Id, batchId: string, uploadName: string, warnings: string[]): Promise<BatchResult> {
+  const csv = await unwrap(
+    api.GET("/api/results/model/{model_id}/predict/batch/{batch_id}/result", {
+      params: { path: { model_id: modelId, batch_id: batchId } },
+      ...asText,
+    }),
+  );
+  return batchResult(csv, uploadName, warnings.join(" | "), true);
 }
 
 /** Failures toast with the server's message (the query client's default for mutations). */

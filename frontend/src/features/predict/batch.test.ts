@@ -3,7 +3,7 @@ import {
   PREVIEW_ROWS,
   batchProgress,
   batchResult,
-  batchUrl,
+  batchQuery,
   countCsvRows,
   initialKeep,
   isExplanationColumn,
@@ -66,11 +66,12 @@ describe("batch result", () => {
 });
 
 describe("batch options", () => {
-  it("builds the query: keep_columns once per column, explain only when asked", () => {
-    expect(batchUrl("m 1", { keep: [], explain: false })).toBe("/api/results/model/m%201/predict/batch");
-    expect(batchUrl("m", { keep: ["EmployeeNumber", "Dept & Team"], explain: true })).toBe(
-      "/api/results/model/m/predict/batch?keep_columns=EmployeeNumber&keep_columns=Dept+%26+Team&explain=true",
-    );
+  it("builds the query: the kept columns, explain only when asked", () => {
+    expect(batchQuery({ keep: [], explain: false })).toEqual({});
+    expect(batchQuery({ keep: ["EmployeeNumber", "Dept & Team"], explain: true })).toEqual({
+      keep_columns: ["EmployeeNumber", "Dept & Team"],
+      explain: true,
+    });
   });
 
   it("starts from the suggested id columns the model knows, in its order", () => {

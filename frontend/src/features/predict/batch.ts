@@ -85,13 +85,12 @@ export interface ScoreOptions {
 
 export const BATCH_POLL_MS = 1000;
 
-/** The batch endpoint with its query: `keep_columns` once per column, `explain=true` only when asked. */
-export function batchUrl(modelId: string, options: ScoreOptions): string {
-  const query = new URLSearchParams();
-  for (const column of options.keep) query.append("keep_columns", column);
-  if (options.explain) query.set("explain", "true");
-  const text = query.toString();
-  return `/api/results/model/${encodeURIComponent(modelId)}/predict/batch${text ? `?${text}` : ""}`;
+/** The scoring request's query: the columns to carry over, and whether to explain (left out when not). */
+export function batchQuery(options: ScoreOptions): { keep_columns?: string[]; explain?: boolean } {
+  return {
+    ...(options.keep.length > 0 ? { keep_columns: [...options.keep] } : {}),
+    ...(options.explain ? { explain: true } : {}),
+  };
 }
 
 /** Percent done of a background batch, 0-100 (a batch of 0 rows is done). */

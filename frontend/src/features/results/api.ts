@@ -1,7 +1,6 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "../../api/client";
 import { downloadFile } from "../../api/download";
-import { resultsApi } from "../../api/endpoints";
 import { queryKeys } from "../../api/queryKeys";
 import type { Id } from "../../api/types";
 import type { Evaluation } from "./evaluation";
@@ -42,20 +41,7 @@ export async function fetchEvaluation(id: Id): Promise<EvaluationResult> {
   }
 }
 
-export function useModels() {
-  return useQuery({ queryKey: queryKeys.models.list(), queryFn: resultsApi.models });
-}
-
-export function useModel(id: Id) {
-  return useQuery({ queryKey: queryKeys.models.detail(id), queryFn: () => resultsApi.model(id), staleTime: Infinity });
-}
-
 /** A finished model's evaluation never changes. */
 export function useEvaluation(id: Id) {
   return useQuery({ queryKey: queryKeys.models.evaluation(id), queryFn: () => fetchEvaluation(id), staleTime: Infinity });
-}
-
-/** Every trial of the job, failed ones included (the leaderboard endpoint lists only the scored ones). */
-export function useTrials(jobId: Id) {
-  return useQuery({ queryKey: queryKeys.jobs.trials(jobId), queryFn: () => resultsApi.trials(jobId) });
 }

@@ -15,7 +15,7 @@ function model(card: Record<string, unknown>): Model {
     cv_score: 0.87,
     classes: [0, 1],
     feature_importance: {},
-    card: { input_schema: [], ...card },
+    card: { input_schema: [], problem_type: "binary", target: "Survived", metric: "roc_auc", algorithm: "ensemble", ...card },
     sha256: "s".repeat(64),
     size_bytes: 1024,
     created_at: "2025-01-01T10:00:00Z",

@@ -5,7 +5,6 @@ import {
   accuracyPct,
   cellIntensity,
   maxCell,
-  niceRange,
   normalizeConfusion,
   residualBars,
   rocSeries,
@@ -115,13 +114,6 @@ describe("residualBars", () => {
   });
 });
 
-describe("niceRange", () => {
-  it("rounds outwards to half a power of ten of the span", () => {
-    expect(niceRange(0.12, 0.93)).toEqual({ min: 0.1, max: 0.95 });
-    expect(niceRange(-3.2, 7.7)).toEqual({ min: -5, max: 10 });
-    expect(niceRange(2, 2)).toEqual({ min: 2, max: 3 });
-  });
-});
 
 describe("scatterData", () => {
   it("shares one range between both axes so y = x is the diagonal", () => {

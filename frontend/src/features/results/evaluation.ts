@@ -1,6 +1,7 @@
 // The shape of GET /api/results/model/{id}/evaluation (generated from the OpenAPI schema), and pure functions
 // turning it into chart data.
 import type { components } from "../../api/schema";
+import { niceRange } from "../../lib/axis";
 
 type Schemas = components["schemas"];
 export type RocPoint = Schemas["RocPoint"];
@@ -128,14 +129,4 @@ export function scatterData(points: readonly { actual: number; predicted: number
   if (finite.length === 0) [min, max] = [0, 1];
   if (max <= min) max = min + 1;
   return { points: shown, ...niceRange(min, max), sampled: shown.length < finite.length };
-}
-
-/** Widens [min, max] to round numbers (37.5..423.6 -> 0..450) so the axis ticks read well. */
-export function niceRange(min: number, max: number): { min: number; max: number } {
-  const span = max - min;
-  if (!(span > 0)) return { min, max: min + 1 };
-  const step = 10 ** Math.floor(Math.log10(span)) / 2;
-  // toPrecision drops float noise (0.95 rather than 0.9500000000000001) from the tick labels.
-  const clean = (value: number) => Number(value.toPrecision(12));
-  return { min: clean(Math.floor(min / step) * step), max: clean(Math.ceil(max / step) * step) };
 }

@@ -15,7 +15,7 @@ function model(id: string, overrides: Partial<Model>): Model {
     cv_score: 0.8,
     classes: null,
     feature_importance: {},
-    card: { input_schema: [] },
+    card: { input_schema: [], problem_type: "binary", target: "Survived", metric: "roc_auc", algorithm: "lightgbm" },
     sha256: "",
     size_bytes: 0,
     created_at: "2025-01-01T10:00:00Z",

@@ -1,7 +1,7 @@
 // Filtering and sorting the list of models. Pure.
 import type { Model } from "../../api/types";
 import { parseUtc } from "../../lib/time";
-import type { SortDirection } from "./leaderboard";
+import type { SortDirection } from "../../lib/leaderboard";
 
 export type ModelSortKey = "algorithm" | "target" | "score" | "created";
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { AlgorithmInfo } from "../../api/types";
+import { makeAlgorithm } from "../../test/factories";
 import { groupByFamily } from "./algorithmGroups";
 
 function algorithm(name: string, family: string, label = name): AlgorithmInfo {
-  return { name, label, family, tasks: ["binary"], gpu_capable: false };
+  return makeAlgorithm({ name, label, family });
 }
 
 describe("groupByFamily", () => {

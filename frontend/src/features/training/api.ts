@@ -1,23 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { metaApi, trainingApi } from "../../api/endpoints";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { trainingApi } from "../../api/endpoints";
 import { queryKeys } from "../../api/queryKeys";
-import type { ProblemType, TrainingRequest } from "../../api/types";
-
-export function useAlgorithms(task: ProblemType | undefined) {
-  return useQuery({
-    queryKey: queryKeys.catalogue.algorithms(task),
-    queryFn: () => metaApi.algorithms(task),
-    staleTime: Infinity,
-  });
-}
-
-export function useMetrics(task: ProblemType | undefined) {
-  return useQuery({
-    queryKey: queryKeys.catalogue.metrics(task),
-    queryFn: () => metaApi.metrics(task),
-    staleTime: Infinity,
-  });
-}
+import type { TrainingRequest } from "../../api/types";
 
 /** A refusal is toasted with the server's message by the query client (not `meta.silent`); the form shows it too. */
 export function useStartTraining() {

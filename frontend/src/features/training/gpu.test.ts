@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Worker } from "../workers/cluster";
+import type { Worker } from "../../api/hooks/workers";
 import { clusterHasGpu } from "./gpu";
 
 function worker(status: "online" | "offline", capabilities: Record<string, unknown>): Worker {

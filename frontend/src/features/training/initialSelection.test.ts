@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { trainLink } from "../../lib/links";
 import { initialSelection, preselectedTarget } from "./initialSelection";
 
 const titanic = {
@@ -58,5 +59,17 @@ describe("preselectedTarget", () => {
     expect(preselectedTarget([], titanic.columns)).toBe("");
     expect(preselectedTarget(undefined, titanic.columns)).toBe("");
     expect(preselectedTarget([{ name: "price", confidence: "high" }], titanic.columns)).toBe("");
+  });
+});
+
+describe("a Train link from the Data page", () => {
+  it("round-trips a column name with spaces and symbols into the preselection", () => {
+    const target = "income >50K & more";
+    const params = new URLSearchParams(trainLink("d1", target).split("?")[1]);
+    const dataset = { id: "d1", name: "adult", suggested_target: null, columns: [{ name: target, kind: "categorical" as const, dtype: "String" }] };
+    expect(initialSelection([dataset], { dataset: params.get("dataset"), target: params.get("target") })).toMatchObject({
+      datasetId: "d1",
+      target,
+    });
   });
 });

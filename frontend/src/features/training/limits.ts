@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { request } from "../../api/client";
+import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 
 export type TrainingLimits = components["schemas"]["TrainingLimits"];
@@ -10,7 +10,7 @@ const LIMITS_KEY = ["training", "limits"] as const;
 export function useTrainingLimits() {
   return useQuery({
     queryKey: LIMITS_KEY,
-    queryFn: () => request<TrainingLimits>("/api/training/limits"),
+    queryFn: (): Promise<TrainingLimits> => unwrap(api.GET("/api/training/limits")),
     staleTime: Infinity,
     meta: { silent: true },
   });

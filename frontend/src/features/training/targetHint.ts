@@ -3,7 +3,7 @@
 // comes from the server's dataset stats (each column's `target`, whose `checks` are training's own verdicts, and the
 // ranked `target_candidates`); this only phrases it.
 import type { DatasetStats } from "../../api/types";
-import { PROBLEM_TYPE_TEXT } from "./problemType";
+import { PROBLEM_TYPE_TEXT } from "../../lib/problemType";
 
 export const DEFAULT_TARGET_HINT = "The column whose values the model learns to predict.";
 

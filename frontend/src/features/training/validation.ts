@@ -1,6 +1,6 @@
 // The Train form's values, their validation, and their translation into a TrainingRequest. Pure functions.
 import type { ProblemTypeChoice, TargetChecks, TrainingRequest } from "../../api/types";
-import { targetProblem } from "./problemType";
+import { targetProblem } from "../../lib/problemType";
 
 /** The server's default MAX_TIME_BUDGET, used until GET /api/training/limits answers with this server's own. */
 export const MAX_TIME_BUDGET_MINUTES = 240;

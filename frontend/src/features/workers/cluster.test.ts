@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  formatLatency,
-  queueLabel,
-  remoteWorkers,
-  runningTrialCount,
-  serviceHealth,
-  sortTokens,
-  sortWorkers,
-  type JoinToken,
-  type Worker,
-} from "./cluster";
+import { formatLatency, queueLabel, remoteWorkers, runningTrialCount, serviceHealth, sortTokens, sortWorkers } from "./cluster";
+import { type JoinToken, type Worker } from "../../api/hooks/workers";
 
 function worker(name: string, kind: Worker["kind"], status: Worker["status"], trials = 0): Worker {
   return {

@@ -1,11 +1,4 @@
-import type { components } from "../../api/schema";
-
-type Schemas = components["schemas"];
-export type Worker = Schemas["WorkerStatus"];
-export type ClusterInfo = Schemas["ClusterInfo"];
-export type QueueInfo = Schemas["QueueInfo"];
-export type JoinToken = Schemas["JoinTokenPublic"];
-export type TokenCreated = Schemas["TokenCreated"];
+import type { JoinToken, Worker } from "../../api/hooks/workers";
 
 export type Tone = "ok" | "warn" | "danger" | "muted";
 

@@ -1,7 +1,7 @@
 import { ShieldAlert } from "lucide-react";
 import type { ReactNode } from "react";
 import { EmptyState } from "../../../components/States";
-import { useIsAdmin } from "../useAuth";
+import { useIsAdmin } from "../../../api/hooks/session";
 
 /**
  * `children` for administrators; for members, a plain explanation instead of requests the server would refuse with

@@ -3,8 +3,8 @@ import { ErrorBanner } from "../../../components/States";
 import { Button } from "../../../components/ui/button";
 import { endSession } from "../../../api/auth";
 import { useChangePassword } from "../api";
-import { PASSWORD_CHANGED, newPasswordProblem } from "../password";
-import { NewPasswordFields, PasswordField } from "./NewPasswordFields";
+import { PASSWORD_CHANGED, newPasswordProblem } from "../../../lib/password";
+import { NewPasswordFields, PasswordField } from "../../../components/NewPasswordFields";
 
 interface ChangePasswordFormProps {
   /** Called after the server accepted the new password (a dialog closes), just before the session ends. */

@@ -1,8 +1,8 @@
 import { KeyRound } from "lucide-react";
 import type { ApiKeyCreated } from "../../../api/types";
 import { CreateSecretDialog } from "../../../components/CreateSecretDialog";
-import { CommandBlock } from "../../workers/components/CommandBlock";
-import { SecretOnce } from "../../workers/components/SecretOnce";
+import { CommandBlock } from "../../../components/CommandBlock";
+import { SecretOnce } from "../../../components/SecretOnce";
 import { useCreateApiKey } from "../api";
 import { apiKeyUsage } from "../keys";
 

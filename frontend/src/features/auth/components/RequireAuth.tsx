@@ -5,7 +5,7 @@ import { UNREACHABLE_NOTICE, restoreSession, watchOtherTabs } from "../../../api
 import { Loading } from "../../../components/States";
 import { Button } from "../../../components/ui/button";
 import { LOGIN_PATH, loginPath } from "../next";
-import { useAuth } from "../useAuth";
+import { useAuth } from "../../../api/hooks/session";
 
 /** A page of its own, before the layout exists: centred on the screen. */
 export function FullScreen({ children }: { children: ReactNode }) {

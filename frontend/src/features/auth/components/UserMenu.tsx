@@ -1,7 +1,7 @@
 import { ChevronDown, CircleUser, KeyRound, LockKeyhole, LogOut, Users } from "lucide-react";
 import { useState } from "react";
 import { Link } from "react-router";
-import { Badge } from "../../../components/ui/badge";
+import { RoleBadge } from "../../../components/RoleBadge";
 import { Button } from "../../../components/ui/button";
 import {
   DropdownMenu,
@@ -11,14 +11,9 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "../../../components/ui/dropdown-menu";
-import type { Role } from "../../../api/types";
 import { signOut } from "../api";
-import { isAdmin, useUser } from "../useAuth";
+import { isAdmin, useUser } from "../../../api/hooks/session";
 import { ChangePasswordDialog } from "./ChangePasswordDialog";
-
-export function RoleBadge({ role }: { role: Role }) {
-  return <Badge variant={role === "admin" ? "default" : "secondary"}>{role === "admin" ? "Admin" : "Member"}</Badge>;
-}
 
 /** Who is signed in, and what they can do about their account. */
 export function UserMenu() {

@@ -1,7 +1,8 @@
 import { ArrowRightLeft } from "lucide-react";
 import { Link } from "react-router";
 import { Button } from "../../../components/ui/button";
-import { type CompareTarget, compareUrl, MAX_COMPARE, MIN_COMPARE } from "../compare";
+import { compareUrl } from "../../../lib/links";
+import { type CompareTarget, MAX_COMPARE, MIN_COMPARE } from "../compare";
 
 /** The list pages' "Compare N" action: a link to /compare once between MIN and MAX items are ticked, else a
  * disabled button that says how many to tick. */

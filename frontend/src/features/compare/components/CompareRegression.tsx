@@ -2,7 +2,7 @@ import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChar
 import { ScrollRegion } from "../../../components/ScrollRegion";
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
-import { axisProps, seriesColour, tooltipStyle } from "../../results/components/chartStyle";
+import { axisProps, seriesColour, tooltipStyle } from "../../../components/chartStyle";
 import type { ComparedModel } from "../compare";
 
 type WithRegression = ComparedModel & { regression: NonNullable<ComparedModel["regression"]> };

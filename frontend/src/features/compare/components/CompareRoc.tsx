@@ -2,7 +2,7 @@ import { useState } from "react";
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
-import { axisProps, seriesColour, tooltipStyle } from "../../results/components/chartStyle";
+import { axisProps, seriesColour, tooltipStyle } from "../../../components/chartStyle";
 import type { ComparedModel } from "../compare";
 
 /** The models' held-out ROC curves on one chart: binary, the positive class; multiclass, the class picked. */

@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { ScrollRegion } from "../../../components/ScrollRegion";
 import { formatBytes, formatNumber, formatSeconds } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
-import { useLabels } from "../../meta/useLabels";
+import { useLabels } from "../../../api/hooks/catalogue";
 import { type Comparison, type ComparedModel, bestPerMetric, lowestOf } from "../compare";
 
 /** Per-row predict times are often microseconds, below what formatSeconds shows. */

@@ -2,15 +2,15 @@ import { FlaskConical } from "lucide-react";
 import { useState } from "react";
 import { Link } from "react-router";
 import type { Dataset } from "../../../api/types";
-import { secondaryLinkClass } from "../../../components/Button";
-import { Card } from "../../../components/Card";
+import { buttonVariants } from "../../../components/ui/button";
+import { Card, CardAction, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
 import { QueryView } from "../../../components/QueryView";
 import { Notice } from "../../../components/States";
 import { formatBytes } from "../../../lib/format";
 import { formatDateTime } from "../../../lib/time";
-import { DatasetProject } from "../../history/components/DatasetProject";
-import { useDatasetPreview, useDatasetStats } from "../api";
-import { trainLink } from "../links";
+import { DatasetProject } from "./DatasetProject";
+import { useDatasetPreview, useDatasetStats } from "../../../api/hooks/datasets";
+import { trainLink } from "../../../lib/links";
 import { ColumnStatsTable } from "./ColumnStatsTable";
 import { DeleteDatasetButton } from "./DeleteDatasetButton";
 import { PreviewTable } from "./PreviewTable";
@@ -53,36 +53,40 @@ export function DatasetDetail({ dataset, onDeleted }: { dataset: Dataset; onDele
 
   return (
     <div className="space-y-4">
-      <Card
-        title={dataset.name}
-        actions={
-          <div className="flex gap-2">
-            <DeleteDatasetButton dataset={dataset} onDeleted={onDeleted} />
-            <Link to={trainLink(dataset.id)} className={secondaryLinkClass}>
-              <FlaskConical className="size-4" aria-hidden /> Train a model
-            </Link>
+      <Card>
+        <CardHeader>
+          <CardTitle>{dataset.name}</CardTitle>
+          <CardAction>
+            <div className="flex gap-2">
+              <DeleteDatasetButton dataset={dataset} onDeleted={onDeleted} />
+              <Link to={trainLink(dataset.id)} className={buttonVariants({ variant: "secondary" })}>
+                <FlaskConical className="size-4" aria-hidden /> Train a model
+              </Link>
+            </div>
+          </CardAction>
+        </CardHeader>
+        <CardContent>
+          <div className="space-y-4">
+            <Facts dataset={dataset} />
+            <DatasetProject dataset={dataset} />
+            <SuggestedTarget dataset={dataset} stats={stats.data} />
+            {dataset.notes.length > 0 && (
+              <Notice>
+                <p className="mb-1 font-medium">What FlowML adjusted while reading the file</p>
+                <ul className="list-inside list-disc space-y-0.5">
+                  {dataset.notes.map((note) => (
+                    <li key={note}>{note}</li>
+                  ))}
+                </ul>
+              </Notice>
+            )}
           </div>
-        }
-      >
-        <div className="space-y-4">
-          <Facts dataset={dataset} />
-          <DatasetProject dataset={dataset} />
-          <SuggestedTarget dataset={dataset} stats={stats.data} />
-          {dataset.notes.length > 0 && (
-            <Notice>
-              <p className="mb-1 font-medium">What FlowML adjusted while reading the file</p>
-              <ul className="list-inside list-disc space-y-0.5">
-                {dataset.notes.map((note) => (
-                  <li key={note}>{note}</li>
-                ))}
-              </ul>
-            </Notice>
-          )}
-        </div>
+        </CardContent>
       </Card>
 
-      <Card
-        title={
+      <Card>
+        <CardHeader>
+          <CardTitle>{
           <div role="tablist" aria-label="Dataset views" className="flex gap-1">
             {TABS.map((item) => (
               <button
@@ -99,20 +103,22 @@ export function DatasetDetail({ dataset, onDeleted }: { dataset: Dataset; onDele
               </button>
             ))}
           </div>
-        }
-      >
-        <div role="tabpanel" id={`dataset-panel-${tab}`} aria-labelledby={`dataset-tab-${tab}`}>
-          {tab === "columns" && (
-            <QueryView query={stats} loadingLabel="Profiling columns…">
-              {(data) => <ColumnStatsTable columns={data.columns} target={data.target_candidates?.[0]?.name ?? null} nRows={dataset.n_rows} />}
-            </QueryView>
-          )}
-          {tab === "preview" && (
-            <QueryView query={preview} loadingLabel="Loading rows…">
-              {(data) => <PreviewTable preview={data} />}
-            </QueryView>
-          )}
-        </div>
+        }</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <div role="tabpanel" id={`dataset-panel-${tab}`} aria-labelledby={`dataset-tab-${tab}`}>
+            {tab === "columns" && (
+              <QueryView query={stats} loadingLabel="Profiling columns…">
+                {(data) => <ColumnStatsTable columns={data.columns} target={data.target_candidates?.[0]?.name ?? null} nRows={dataset.n_rows} />}
+              </QueryView>
+            )}
+            {tab === "preview" && (
+              <QueryView query={preview} loadingLabel="Loading rows…">
+                {(data) => <PreviewTable preview={data} />}
+              </QueryView>
+            )}
+          </div>
+        </CardContent>
       </Card>
     </div>
   );

@@ -1,7 +1,7 @@
 import { Trash2 } from "lucide-react";
 import { useState } from "react";
 import type { Dataset } from "../../../api/types";
-import { Button } from "../../../components/Button";
+import { Button } from "../../../components/ui/button";
 import { ErrorBanner } from "../../../components/States";
 import {
   AlertDialog,
@@ -14,7 +14,7 @@ import {
   AlertDialogTrigger,
 } from "../../../components/ui/alert-dialog";
 import { buttonVariants } from "../../../components/ui/button";
-import { useDeleteDataset } from "../api";
+import { useDeleteDataset } from "../../../api/hooks/datasets";
 
 /** Delete behind a confirmation; the server's refusal (a job still training on it) stays in the dialog. */
 export function DeleteDatasetButton({ dataset, onDeleted }: { dataset: Dataset; onDeleted: () => void }) {
@@ -37,7 +37,8 @@ export function DeleteDatasetButton({ dataset, onDeleted }: { dataset: Dataset; 
   return (
     <AlertDialog open={open} onOpenChange={onOpenChange}>
       <AlertDialogTrigger asChild>
-        <Button variant="danger" icon={<Trash2 className="size-4" aria-hidden />}>
+        <Button variant="danger">
+          <Trash2 className="size-4" aria-hidden />
           Delete
         </Button>
       </AlertDialogTrigger>

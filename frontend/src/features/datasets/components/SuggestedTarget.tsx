@@ -1,9 +1,9 @@
 import { FlaskConical, Lightbulb } from "lucide-react";
 import { Link } from "react-router";
 import type { Dataset, DatasetStats, TargetCandidate } from "../../../api/types";
-import { primaryLinkClass } from "../../../components/Button";
-import { PROBLEM_TYPE_TEXT } from "../../training/problemType";
-import { trainLink } from "../links";
+import { buttonVariants } from "../../../components/ui/button";
+import { PROBLEM_TYPE_TEXT } from "../../../lib/problemType";
+import { trainLink } from "../../../lib/links";
 
 /** Other candidates listed under the first: enough to show the alternatives without a wall of text. */
 const MORE_CANDIDATES = 3;
@@ -27,7 +27,7 @@ export function SuggestedTarget({ dataset, stats }: { dataset: Dataset; stats: D
     return (
       <div className="flex flex-wrap items-center justify-between gap-3 rounded-md border border-line bg-raised/50 px-4 py-3 text-sm">
         <p className="text-muted">FlowML found no column it would suggest predicting. You can still pick one yourself.</p>
-        <Link to={trainLink(dataset.id)} className={primaryLinkClass}>
+        <Link to={trainLink(dataset.id)} className={buttonVariants()}>
           <FlaskConical className="size-4" aria-hidden /> Train a model
         </Link>
       </div>
@@ -65,7 +65,7 @@ export function SuggestedTarget({ dataset, stats }: { dataset: Dataset; stats: D
           )}
         </div>
       </div>
-      <Link to={trainLink(dataset.id, first.name)} className={primaryLinkClass}>
+      <Link to={trainLink(dataset.id, first.name)} className={buttonVariants()}>
         <FlaskConical className="size-4" aria-hidden /> Train on this
       </Link>
     </section>

@@ -1,6 +1,6 @@
 import { Table2 } from "lucide-react";
 import { type FormEvent, useId, useState } from "react";
-import { Button } from "../../../components/Button";
+import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/Field";
 
 interface TablePickerProps {

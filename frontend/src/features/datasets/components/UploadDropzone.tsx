@@ -2,16 +2,16 @@ import { FileUp, Upload } from "lucide-react";
 import { type DragEvent, useId, useRef, useState } from "react";
 import { ApiError } from "../../../api/client";
 import type { Dataset } from "../../../api/types";
-import { Button } from "../../../components/Button";
+import { Button } from "../../../components/ui/button";
 import { ProgressBar } from "../../../components/ProgressBar";
 import { ErrorBanner } from "../../../components/States";
-import { useUploadDataset } from "../api";
-import { ACCEPTED_EXTENSIONS, SUPPORTED_FORMATS, unsupportedFileMessage } from "../formats";
+import { useUploadDataset } from "../../../api/hooks/datasets";
+import { ACCEPTED_EXTENSIONS, SUPPORTED_FORMATS, unsupportedFileMessage } from "../../../lib/fileFormats";
 import { needsTableChoice, tableNamesFromMessage } from "../tableChoice";
 import { TablePicker } from "./TablePicker";
 
 // Kept for features/predict's BatchPanel, which imports it from here; formats.ts is its home now.
-export { ACCEPTED_EXTENSIONS } from "../formats";
+export { ACCEPTED_EXTENSIONS } from "../../../lib/fileFormats";
 
 interface PendingTable {
   file: File;

@@ -1,8 +1,8 @@
 import { Search, X } from "lucide-react";
 import { useEffect, useId, useState } from "react";
 import { useSearchParams } from "react-router";
-import { Button } from "../../../components/Button";
-import { useProjects } from "../../projects/api";
+import { Button } from "../../../components/ui/button";
+import { useProjects } from "../../../api/hooks/projects";
 import { type HistoryFilters, PRIVATE, isFiltered, readFilters, writeFilters } from "../filters";
 
 const SEARCH_DELAY_MS = 300;
@@ -81,12 +81,12 @@ export function HistoryFilterBar({ kind, tags }: HistoryFilterBarProps) {
       {isFiltered(filters) && (
         <Button
           variant="ghost"
-          icon={<X className="size-4" aria-hidden />}
           onClick={() => {
             setText("");
             set({ q: "", tag: "", status: "", project: "" });
           }}
         >
+          <X className="size-4" aria-hidden />
           Clear filters
         </Button>
       )}

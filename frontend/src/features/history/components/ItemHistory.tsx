@@ -3,8 +3,8 @@
 import { Copy } from "lucide-react";
 import { Link } from "react-router";
 import type { Job, Model } from "../../../api/types";
-import { secondaryLinkClass } from "../../../components/Button";
-import { useEditJob, useEditModel, useJobAccess, useModelAccess } from "../api";
+import { buttonVariants } from "../../../components/ui/button";
+import { useEditJob, useEditModel, useJobAccess, useModelAccess } from "../../../api/hooks/items";
 import { InlineRename } from "./InlineRename";
 import { NotesTagsCard } from "./NotesTagsCard";
 
@@ -87,7 +87,7 @@ export function CloneJobLink({ jobId }: { jobId: string }) {
   const access = useJobAccess(jobId);
   if (!access.data?.can_change) return null;
   return (
-    <Link to={`/train?clone=${encodeURIComponent(jobId)}`} className={secondaryLinkClass}>
+    <Link to={`/train?clone=${encodeURIComponent(jobId)}`} className={buttonVariants({ variant: "secondary" })}>
       <Copy className="size-4" aria-hidden />
       Clone job
     </Link>

@@ -1,12 +1,12 @@
 import { Save } from "lucide-react";
 import { type KeyboardEvent, useState } from "react";
 import type { HistoryEdit, ItemAccess } from "../../../api/types";
-import { Button } from "../../../components/Button";
-import { Card } from "../../../components/Card";
-import { useProjects } from "../../projects/api";
+import { Button } from "../../../components/ui/button";
+import { Card, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
+import { useProjects } from "../../../api/hooks/projects";
 import { addTags, removeTag, sameTags } from "../tags";
-import { MoveToProject } from "./MoveToProject";
-import { TagList } from "./TagList";
+import { MoveToProject } from "../../../components/MoveToProject";
+import { TagList } from "../../../components/TagList";
 
 interface NotesTagsCardProps {
   kind: string;
@@ -32,13 +32,18 @@ export function NotesTagsCard({ kind, notes, tags, projectId, access, pending, o
 
   if (!canEdit) {
     return (
-      <Card title="Notes and tags">
-        <div className="space-y-2 text-sm">
-          {notes ? <p className="whitespace-pre-wrap">{notes}</p> : <p className="text-muted">No notes.</p>}
-          <TagList tags={tags} />
-          {project && <p className="text-xs text-muted">Shared in project “{project.name}”.</p>}
-          {access?.reason && <p className="text-xs text-muted">{access.reason}</p>}
-        </div>
+      <Card>
+        <CardHeader>
+          <CardTitle>Notes and tags</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <div className="space-y-2 text-sm">
+            {notes ? <p className="whitespace-pre-wrap">{notes}</p> : <p className="text-muted">No notes.</p>}
+            <TagList tags={tags} />
+            {project && <p className="text-xs text-muted">Shared in project “{project.name}”.</p>}
+            {access?.reason && <p className="text-xs text-muted">{access.reason}</p>}
+          </div>
+        </CardContent>
       </Card>
     );
   }
@@ -66,39 +71,45 @@ export function NotesTagsCard({ kind, notes, tags, projectId, access, pending, o
     );
   };
   return (
-    <Card title="Notes and tags">
-      <div className="space-y-3">
-        <label className="block space-y-1.5">
-          <span className="block text-sm font-medium">Notes</span>
-          <textarea
-            className="input min-h-24"
-            value={draftNotes}
-            maxLength={5000}
-            placeholder={`What is this ${kind} for, what did you learn from it?`}
-            onChange={(event) => setDraftNotes(event.target.value)}
-          />
-        </label>
-        <div className="space-y-1.5">
-          <label htmlFor={`${kind}-tag-input`} className="block text-sm font-medium">
-            Tags
+    <Card>
+      <CardHeader>
+        <CardTitle>Notes and tags</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <div className="space-y-3">
+          <label className="block space-y-1.5">
+            <span className="block text-sm font-medium">Notes</span>
+            <textarea
+              className="input min-h-24"
+              value={draftNotes}
+              maxLength={5000}
+              placeholder={`What is this ${kind} for, what did you learn from it?`}
+              onChange={(event) => setDraftNotes(event.target.value)}
+            />
           </label>
-          <TagList tags={draftTags} onRemove={(tag) => setDraftTags((current) => removeTag(current, tag))} />
-          <input
-            id={`${kind}-tag-input`}
-            className="input"
-            value={typed}
-            placeholder="Add a tag, then Enter (commas separate several)"
-            onChange={(event) => setTyped(event.target.value)}
-            onKeyDown={onTagKey}
-          />
+          <div className="space-y-1.5">
+            <label htmlFor={`${kind}-tag-input`} className="block text-sm font-medium">
+              Tags
+            </label>
+            <TagList tags={draftTags} onRemove={(tag) => setDraftTags((current) => removeTag(current, tag))} />
+            <input
+              id={`${kind}-tag-input`}
+              className="input"
+              value={typed}
+              placeholder="Add a tag, then Enter (commas separate several)"
+              onChange={(event) => setTyped(event.target.value)}
+              onKeyDown={onTagKey}
+            />
+          </div>
+          <Button variant="secondary" onClick={save} disabled={!changed || pending}>
+            <Save className="size-4" aria-hidden />
+            {pending ? "Saving…" : "Save notes and tags"}
+          </Button>
+          {access?.can_move && (
+            <MoveToProject id={`${kind}-project`} projectId={projectId} pending={pending} onMove={(next) => void onSave({ project_id: next }).catch(() => undefined)} />
+          )}
         </div>
-        <Button variant="secondary" icon={<Save className="size-4" aria-hidden />} onClick={save} disabled={!changed || pending}>
-          {pending ? "Saving…" : "Save notes and tags"}
-        </Button>
-        {access?.can_move && (
-          <MoveToProject id={`${kind}-project`} projectId={projectId} pending={pending} onMove={(next) => void onSave({ project_id: next }).catch(() => undefined)} />
-        )}
-      </div>
+      </CardContent>
     </Card>
   );
 }

@@ -1,12 +1,12 @@
 import { Boxes, Trophy } from "lucide-react";
 import { Link } from "react-router";
-import { Card } from "../../../components/Card";
+import { Card, CardAction, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
 import { EmptyState, ErrorBanner } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
-import { useModels } from "../../results/api";
-import { useLabels } from "../../meta/useLabels";
-import { useMetrics } from "../../training/api";
+import { useModels } from "../../../api/hooks/models";
+import { useLabels } from "../../../api/hooks/catalogue";
+import { useMetrics } from "../../../api/hooks/catalogue";
 import { bestModelsByTask, type ModelGroup } from "../summary";
 import { ListSkeleton } from "./Skeleton";
 
@@ -73,15 +73,18 @@ export function BestModels() {
       );
   }
   return (
-    <Card
-      title="Best models"
-      actions={
-        <Link to="/models" className="text-sm text-accent hover:underline">
-          All models
-        </Link>
-      }
-    >
-      {body}
+    <Card>
+      <CardHeader>
+        <CardTitle>Best models</CardTitle>
+        <CardAction>
+          <Link to="/models" className="text-sm text-accent hover:underline">
+            All models
+          </Link>
+        </CardAction>
+      </CardHeader>
+      <CardContent>
+        {body}
+      </CardContent>
     </Card>
   );
 }

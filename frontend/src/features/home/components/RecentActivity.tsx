@@ -1,12 +1,12 @@
 import { ListChecks } from "lucide-react";
 import { Link } from "react-router";
-import { Card } from "../../../components/Card";
+import { Card, CardAction, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
 import { EmptyState, ErrorBanner } from "../../../components/States";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
-import { useJobs } from "../../jobs/api";
-import { useLabels } from "../../meta/useLabels";
+import { useJobs } from "../../../api/hooks/jobs";
+import { useLabels } from "../../../api/hooks/catalogue";
 import { lastActivity, recentActivity } from "../summary";
 import { ListSkeleton } from "./Skeleton";
 
@@ -62,15 +62,18 @@ export function RecentActivity() {
     );
   }
   return (
-    <Card
-      title="Recent activity"
-      actions={
-        <Link to="/jobs" className="text-sm text-accent hover:underline">
-          All jobs
-        </Link>
-      }
-    >
-      {body}
+    <Card>
+      <CardHeader>
+        <CardTitle>Recent activity</CardTitle>
+        <CardAction>
+          <Link to="/jobs" className="text-sm text-accent hover:underline">
+            All jobs
+          </Link>
+        </CardAction>
+      </CardHeader>
+      <CardContent>
+        {body}
+      </CardContent>
     </Card>
   );
 }

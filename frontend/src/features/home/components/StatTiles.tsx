@@ -2,7 +2,8 @@ import { Boxes, CheckCircle2, Clock, Database, LoaderCircle, Server } from "luci
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { ErrorBanner } from "../../../components/States";
-import { useStats, useWorkerList } from "../api";
+import { useWorkers } from "../../../api/hooks/workers";
+import { HOME_POLL_MS, useStats } from "../api";
 import { jobCounts, workerSummary } from "../summary";
 import { Skeleton } from "./Skeleton";
 
@@ -44,7 +45,7 @@ function Grid({ children }: { children: ReactNode }) {
 /** Counts at a glance, each a link to where they are listed; skeletons while they load. */
 export function StatTiles() {
   const stats = useStats();
-  const workers = useWorkerList();
+  const workers = useWorkers(HOME_POLL_MS);
   const jobs = stats.data && jobCounts(stats.data);
   const pool = workers.data && workerSummary(workers.data);
   return (

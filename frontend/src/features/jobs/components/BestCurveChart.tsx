@@ -1,10 +1,10 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { EmptyState } from "../../../components/States";
 import { formatDuration, formatNumber } from "../../../lib/format";
-import { useLabels } from "../../meta/useLabels";
+import { useLabels } from "../../../api/hooks/catalogue";
 import { scoreDomain } from "../chart";
 import { curveChartPoints } from "../curve";
-import type { Curve } from "../types";
+import type { Curve } from "../../../api/hooks/jobs";
 
 interface BestCurveChartProps {
   curve: Curve;

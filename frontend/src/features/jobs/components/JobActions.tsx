@@ -1,10 +1,10 @@
 import { FastForward, Square } from "lucide-react";
 import type { Job } from "../../../api/types";
-import { useLabels } from "../../meta/useLabels";
-import { useCancelJob, useStopJob } from "../api";
-import { isActive } from "../status";
+import { useLabels } from "../../../api/hooks/catalogue";
+import { useCancelJob, useStopJob } from "../../../api/hooks/jobs";
+import { isActive } from "../../../lib/jobStatus";
 import { ConfirmAction } from "../../../components/ConfirmAction";
-import { useJobAccess } from "../../history/api";
+import { useJobAccess } from "../../../api/hooks/items";
 
 /** Stop (keep the best model so far) and Cancel (no model), each behind a question. Errors toast via the client.
  * Offered only to who may change the job (the server's answer, GET .../access): a project viewer watches. */

@@ -1,15 +1,15 @@
 import { Boxes, CheckCircle2 } from "lucide-react";
 import { Link } from "react-router";
 import type { Job } from "../../../api/types";
-import { primaryLinkClass } from "../../../components/Button";
+import { buttonVariants } from "../../../components/ui/button";
 import { ProgressBar } from "../../../components/ProgressBar";
 import { ErrorBanner, Notice } from "../../../components/States";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { formatDuration, formatNumber } from "../../../lib/format";
 import { useNow } from "../../../lib/time";
-import { useLabels } from "../../meta/useLabels";
-import { isActive } from "../status";
-import { etaLabel, jobEta, jobTiming } from "../timing";
+import { useLabels } from "../../../api/hooks/catalogue";
+import { isActive } from "../../../lib/jobStatus";
+import { etaLabel, jobEta, jobTiming } from "../../../lib/jobTiming";
 import type { SocketState } from "../useJobEvents";
 import { JobActions } from "./JobActions";
 import { StageSteps } from "./StageSteps";
@@ -56,7 +56,7 @@ function Outcome({ job }: { job: Job }) {
             .
           </span>
         </p>
-        <Link to={`/models/${job.model_id}`} className={primaryLinkClass}>
+        <Link to={`/models/${job.model_id}`} className={buttonVariants()}>
           <Boxes className="size-4" aria-hidden /> Open results
         </Link>
       </div>

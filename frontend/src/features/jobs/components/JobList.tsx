@@ -4,11 +4,11 @@ import { ProgressBar } from "../../../components/ProgressBar";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
-import { useLabels } from "../../meta/useLabels";
-import { PROBLEM_TYPE_TEXT } from "../../training/problemType";
-import { isActive } from "../status";
+import { useLabels } from "../../../api/hooks/catalogue";
+import { PROBLEM_TYPE_TEXT } from "../../../lib/problemType";
+import { isActive } from "../../../lib/jobStatus";
 import { ScrollRegion } from "../../../components/ScrollRegion";
-import { TagList } from "../../history/components/TagList";
+import { TagList } from "../../../components/TagList";
 
 /** Ticked jobs (in picking order) and how to tick one: the Jobs page's "Compare" selection. Only a job that
  * delivered a model can be ticked: the comparison is of the models jobs deliver. */

@@ -1,11 +1,11 @@
-import type { Job } from "../../../api/types";
-import { Card } from "../../../components/Card";
+import type { ReactNode } from "react";
+import type { Job, Trial } from "../../../api/types";
+import { Card, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
 import { QueryView } from "../../../components/QueryView";
 import { parseUtc, useNow } from "../../../lib/time";
-import { useLabels } from "../../meta/useLabels";
-import { useJobCurve, useJobTrials, useLeaderboard } from "../api";
-import { KeepModelButton } from "../../results/components/KeepModelButton";
-import { isActive } from "../status";
+import { useLabels } from "../../../api/hooks/catalogue";
+import { useJobCurve, useJobTrials, useLeaderboard } from "../../../api/hooks/jobs";
+import { isActive } from "../../../lib/jobStatus";
 import { useJobEvents } from "../useJobEvents";
 import { BestCurveChart } from "./BestCurveChart";
 import { JobHeader } from "./JobHeader";
@@ -21,7 +21,13 @@ function useSecondsRunning(job: Job): number | null {
   return active && start !== null ? Math.max(0, (now - start) / 1000) : null;
 }
 
-export function JobMonitor({ job }: { job: Job }) {
+interface JobMonitorProps {
+  job: Job;
+  /** What a finished job's leaderboard row offers (the Job page passes "keep this trial as a model"). */
+  trialActions?: (trial: Trial) => ReactNode;
+}
+
+export function JobMonitor({ job, trialActions }: JobMonitorProps) {
   const active = isActive(job.status);
   const socket = useJobEvents(job.id, active);
   const trials = useJobTrials(job.id, active);
@@ -36,34 +42,49 @@ export function JobMonitor({ job }: { job: Job }) {
     <div className="space-y-6">
       <JobHeader job={job} socket={socket} />
       <div className="grid gap-6 xl:grid-cols-5">
-        <Card title="Leaderboard" className="xl:col-span-3">
-          <QueryView query={trials} loadingLabel="Loading trials…">
-            {(page) => (
-              // The curve knows the metric's direction, which orders the board.
-              <QueryView query={curve} loadingLabel="Loading trials…">
-                {(data) => (
-                  <LiveLeaderboard
-                    trials={page.items}
-                    metric={job.metric}
-                    greaterIsBetter={data.greater_is_better}
-                    delivered={delivered}
-                    validationLabel={job.validation_label}
-                    // Once the job has ended, any completed trial can be kept as a model of its own.
-                    renderActions={active ? undefined : (trial) => <KeepModelButton jobId={job.id} trial={trial} jobModelId={job.model_id} />}
-                  />
-                )}
-              </QueryView>
-            )}
-          </QueryView>
+        <Card className="xl:col-span-3">
+          <CardHeader>
+            <CardTitle>Leaderboard</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <QueryView query={trials} loadingLabel="Loading trials…">
+              {(page) => (
+                // The curve knows the metric's direction, which orders the board.
+                <QueryView query={curve} loadingLabel="Loading trials…">
+                  {(data) => (
+                    <LiveLeaderboard
+                      trials={page.items}
+                      metric={job.metric}
+                      greaterIsBetter={data.greater_is_better}
+                      delivered={delivered}
+                      validationLabel={job.validation_label}
+                      // Once the job has ended, any completed trial can be kept as a model of its own.
+                      renderActions={active ? undefined : trialActions}
+                    />
+                  )}
+                </QueryView>
+              )}
+            </QueryView>
+          </CardContent>
         </Card>
-        <Card title={`Best ${metric} over time`} className="xl:col-span-2">
-          <QueryView query={curve}>{(data) => <BestCurveChart curve={data} nowSeconds={nowSeconds} />}</QueryView>
+        <Card className="xl:col-span-2">
+          <CardHeader>
+            <CardTitle>{`Best ${metric} over time`}</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <QueryView query={curve}>{(data) => <BestCurveChart curve={data} nowSeconds={nowSeconds} />}</QueryView>
+          </CardContent>
         </Card>
       </div>
-      <Card title={`${metric} of each trial`}>
-        <QueryView query={trials}>
-          {(page) => <TrialChart trials={page.items} algorithms={job.algorithms} metric={job.metric} />}
-        </QueryView>
+      <Card>
+        <CardHeader>
+          <CardTitle>{`${metric} of each trial`}</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <QueryView query={trials}>
+            {(page) => <TrialChart trials={page.items} algorithms={job.algorithms} metric={job.metric} />}
+          </QueryView>
+        </CardContent>
       </Card>
       <JobLogs jobId={job.id} live={active} />
     </div>

@@ -5,8 +5,8 @@ import { ScrollRegion } from "../../../components/ScrollRegion";
 import { EmptyState } from "../../../components/States";
 import { Button } from "../../../components/ui/button";
 import { formatNumber, formatSeconds } from "../../../lib/format";
-import { AlgorithmName } from "../../meta/components/Names";
-import { useLabels } from "../../meta/useLabels";
+import { AlgorithmName } from "../../../components/Names";
+import { useLabels } from "../../../api/hooks/catalogue";
 import {
   type Delivered,
   deliveredRowIndex,
@@ -15,7 +15,7 @@ import {
   membersSummary,
   scoresCaption,
   trialsValidation,
-} from "../../results/leaderboard";
+} from "../../../lib/leaderboard";
 import { type LeaderboardRow, leaderboardRows, topRows, workerLabel } from "../trials";
 
 const TOP = 10;

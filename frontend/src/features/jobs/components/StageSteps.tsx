@@ -1,6 +1,6 @@
 import { Check } from "lucide-react";
 import type { Job } from "../../../api/types";
-import { STAGES, stageIndex } from "../timing";
+import { STAGES, stageIndex } from "../../../lib/jobTiming";
 
 /**
  * The job's stages as a row of steps: done ones ticked, the current one highlighted. Meant for queued, running and

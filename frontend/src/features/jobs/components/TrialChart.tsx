@@ -2,7 +2,7 @@ import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tool
 import type { Trial } from "../../../api/types";
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
-import { useLabels } from "../../meta/useLabels";
+import { useLabels } from "../../../api/hooks/catalogue";
 import { type FailedMark, type TrialDot, scoreDomain, trialChartData } from "../chart";
 
 interface TrialChartProps {

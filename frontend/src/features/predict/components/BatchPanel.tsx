@@ -3,11 +3,11 @@ import { FileSpreadsheet, LoaderCircle, Upload } from "lucide-react";
 import { type DragEvent, useId, useState } from "react";
 import { queryKeys } from "../../../api/queryKeys";
 import type { Id } from "../../../api/types";
-import { Card } from "../../../components/Card";
+import { Card, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
 import { ProgressBar } from "../../../components/ProgressBar";
 import { EmptyState, ErrorBanner } from "../../../components/States";
 import { toast } from "../../../lib/toast";
-import { ACCEPTED_EXTENSIONS, SUPPORTED_FORMATS, unsupportedFileMessage } from "../../datasets/formats";
+import { ACCEPTED_EXTENSIONS, SUPPORTED_FORMATS, unsupportedFileMessage } from "../../../lib/fileFormats";
 import { fetchBatchResult, useBatchPredict, useBatchStatus, usePassThrough } from "../api";
 import { batchProgress, initialKeep, toggleKeep } from "../batch";
 import { BatchResultView } from "./BatchResultView";
@@ -92,7 +92,7 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
   const done = status.data?.state === "done" ? status.data : null;
   const explained = useQuery({
     queryKey: queryKeys.models.batchResult(modelId, done?.batch_id ?? ""),
-    queryFn: () => fetchBatchResult(accepted?.result_url as string, upload ?? "data", done?.warnings ?? []),
+    queryFn: () => fetchBatchResult(modelId, done?.batch_id ?? "", upload ?? "data", done?.warnings ?? []),
     enabled: done !== null && accepted !== null,
     staleTime: Infinity,
   });
@@ -120,62 +120,67 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
   const result = score.data?.kind === "done" ? score.data.result : (explained.data ?? null);
   const progress = status.data ? batchProgress(status.data) : 0;
   return (
-    <Card title="Score a file">
-      <div className="space-y-4">
-        <ScoreOptionsForm columns={columns} kept={kept} onKeep={setPicked} explain={explain} onExplain={setExplain} disabled={busy} />
-        <label
-          htmlFor={inputId}
-          onDragOver={(event) => {
-            event.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={onDrop}
-          className={`flex cursor-pointer flex-col items-center gap-2 rounded-lg border-2 border-dashed px-6 py-6 text-center transition ${
-            dragging ? "border-accent bg-accent/10" : "border-line hover:border-accent/60"
-          }`}
-        >
-          {busy ? <LoaderCircle className="size-7 animate-spin text-accent" aria-hidden /> : <Upload className="size-7 text-muted" aria-hidden />}
-          <span className="font-medium">{busy ? `Scoring ${upload ?? "the file"}…` : "Drop a file with rows to score, or click to choose one"}</span>
-          <span className="text-xs text-muted">
-            Same columns as the training data (the target column may be missing). {SUPPORTED_FORMATS.map((f) => f.label).join(", ")}.
-          </span>
-          <input
-            id={inputId}
-            type="file"
-            accept={ACCEPTED_EXTENSIONS}
-            className="sr-only"
-            aria-label="Choose a file to score"
-            disabled={busy}
-            onChange={(event) => {
-              const file = event.target.files?.[0];
-              if (file) send(file);
-              event.target.value = "";
+    <Card>
+      <CardHeader>
+        <CardTitle>Score a file</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <div className="space-y-4">
+          <ScoreOptionsForm columns={columns} kept={kept} onKeep={setPicked} explain={explain} onExplain={setExplain} disabled={busy} />
+          <label
+            htmlFor={inputId}
+            onDragOver={(event) => {
+              event.preventDefault();
+              setDragging(true);
             }}
-          />
-        </label>
-        {running && status.data && (
-          <div className="space-y-1.5" aria-live="polite">
-            <ProgressBar value={progress} label="Explaining rows" />
-            <p className="text-xs text-muted tabular-nums">
-              Explained {status.data.rows_done.toLocaleString()} of {status.data.rows_total.toLocaleString()} rows ({progress}%).
-            </p>
-          </div>
-        )}
-        {status.data?.state === "failed" && <ErrorBanner message={`Scoring ${upload ?? "the file"} failed: ${status.data.error ?? "no reason given"}`} />}
-        {status.isError && <ErrorBanner message={`The scoring status could not be read: ${status.error.message}`} />}
-        {explained.isError && <ErrorBanner message={explained.error.message} />}
-        {result && upload && !busy ? (
-          <BatchResultView result={result} source={upload} />
-        ) : (
-          !busy &&
-          status.data?.state !== "failed" && (
-            <EmptyState title="No file scored yet" icon={<FileSpreadsheet className="size-8" aria-hidden />}>
-              The predictions come back as a CSV file with one row per input row, in the same order.
-            </EmptyState>
-          )
-        )}
-      </div>
+            onDragLeave={() => setDragging(false)}
+            onDrop={onDrop}
+            className={`flex cursor-pointer flex-col items-center gap-2 rounded-lg border-2 border-dashed px-6 py-6 text-center transition ${
+              dragging ? "border-accent bg-accent/10" : "border-line hover:border-accent/60"
+            }`}
+          >
+            {busy ? <LoaderCircle className="size-7 animate-spin text-accent" aria-hidden /> : <Upload className="size-7 text-muted" aria-hidden />}
+            <span className="font-medium">{busy ? `Scoring ${upload ?? "the file"}…` : "Drop a file with rows to score, or click to choose one"}</span>
+            <span className="text-xs text-muted">
+              Same columns as the training data (the target column may be missing). {SUPPORTED_FORMATS.map((f) => f.label).join(", ")}.
+            </span>
+            <input
+              id={inputId}
+              type="file"
+              accept={ACCEPTED_EXTENSIONS}
+              className="sr-only"
+              aria-label="Choose a file to score"
+              disabled={busy}
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                if (file) send(file);
+                event.target.value = "";
+              }}
+            />
+          </label>
+          {running && status.data && (
+            <div className="space-y-1.5" aria-live="polite">
+              <ProgressBar value={progress} label="Explaining rows" />
+              <p className="text-xs text-muted tabular-nums">
+                Explained {status.data.rows_done.toLocaleString()} of {status.data.rows_total.toLocaleString()} rows ({progress}%).
+              </p>
+            </div>
+          )}
+          {status.data?.state === "failed" && <ErrorBanner message={`Scoring ${upload ?? "the file"} failed: ${status.data.error ?? "no reason given"}`} />}
+          {status.isError && <ErrorBanner message={`The scoring status could not be read: ${status.error.message}`} />}
+          {explained.isError && <ErrorBanner message={explained.error.message} />}
+          {result && upload && !busy ? (
+            <BatchResultView result={result} source={upload} />
+          ) : (
+            !busy &&
+            status.data?.state !== "failed" && (
+              <EmptyState title="No file scored yet" icon={<FileSpreadsheet className="size-8" aria-hidden />}>
+                The predictions come back as a CSV file with one row per input row, in the same order.
+              </EmptyState>
+            )
+          )}
+        </div>
+      </CardContent>
     </Card>
   );
 }

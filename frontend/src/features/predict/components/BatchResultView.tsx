@@ -1,6 +1,6 @@
 import { CheckCircle2, Download } from "lucide-react";
 import { useEffect, useState } from "react";
-import { primaryLinkClass } from "../../../components/Button";
+import { buttonVariants } from "../../../components/ui/button";
 import { ScrollRegion } from "../../../components/ScrollRegion";
 import { Notice } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
@@ -36,7 +36,7 @@ export function BatchResultView({ result, source }: { result: BatchResult; sourc
           </span>
         </p>
         {url && (
-          <a href={url} download={result.filename} className={primaryLinkClass}>
+          <a href={url} download={result.filename} className={buttonVariants()}>
             <Download className="size-4" aria-hidden /> Download predictions (.csv)
           </a>
         )}

@@ -1,11 +1,11 @@
 import { Eraser, Sparkles, Wand2 } from "lucide-react";
 import { type FormEvent, useId, useMemo, useState } from "react";
 import type { Model } from "../../../api/types";
-import { Button } from "../../../components/Button";
-import { Card } from "../../../components/Card";
+import { Button } from "../../../components/ui/button";
+import { Card, CardAction, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
 import { Field } from "../../../components/Field";
 import { EmptyState, ErrorBanner, Notice } from "../../../components/States";
-import { useDatasetPreview } from "../../datasets/api";
+import { useDatasetPreview } from "../../../api/hooks/datasets";
 import { usePredict } from "../api";
 import { buildRow, emptyValues, fieldHint, fieldsFromSchema, type FormValues, valuesFromRow } from "../schema";
 import { InputControl } from "./InputControl";
@@ -54,8 +54,13 @@ export function PredictPanel({ model }: { model: Model }) {
 
   if (fields.length === 0) {
     return (
-      <Card title="Try the model">
-        <EmptyState title="This model card lists no inputs">The model cannot be tried from this page.</EmptyState>
+      <Card>
+        <CardHeader>
+          <CardTitle>Try the model</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <EmptyState title="This model card lists no inputs">The model cannot be tried from this page.</EmptyState>
+        </CardContent>
       </Card>
     );
   }
@@ -65,72 +70,78 @@ export function PredictPanel({ model }: { model: Model }) {
   return (
     // lg:items-start lets the answer's card stick beside the form: it stays in view next to the Predict button.
     <div className="grid gap-6 lg:grid-cols-5 lg:items-start">
-      <Card
-        title="Try the model"
-        className="lg:col-span-3"
-        actions={
-          <div className="flex gap-1">
-            {example && (
-              <Button variant="ghost" icon={<Wand2 className="size-4" aria-hidden />} onClick={() => setValues(valuesFromRow(fields, example))}>
-                Fill with an example
+      <Card className="lg:col-span-3">
+        <CardHeader>
+          <CardTitle>Try the model</CardTitle>
+          <CardAction>
+            <div className="flex gap-1">
+              {example && (
+                <Button variant="ghost" onClick={() => setValues(valuesFromRow(fields, example))}>
+                  <Wand2 className="size-4" aria-hidden />
+                  Fill with an example
+                </Button>
+              )}
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  setValues(emptyValues(fields));
+                  setErrors({});
+                }}
+              >
+                <Eraser className="size-4" aria-hidden />
+                Clear
               </Button>
+            </div>
+          </CardAction>
+        </CardHeader>
+        <CardContent>
+          <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Model inputs">
+            <div className="grid gap-4 sm:grid-cols-2">
+              {fields.map((field) => (
+                <Field key={field.name} label={field.name} htmlFor={inputId(field.name)} error={errors[field.name]} hint={fieldHint(field)}>
+                  <InputControl
+                    field={field}
+                    id={inputId(field.name)}
+                    value={values[field.name] ?? ""}
+                    invalid={Boolean(errors[field.name])}
+                    onChange={(value) => edit(field.name, value)}
+                  />
+                </Field>
+              ))}
+            </div>
+            {errorCount > 0 && (
+              <ErrorBanner message={`${errorCount === 1 ? "One field needs" : `${errorCount} fields need`} fixing before the model can predict.`} />
             )}
-            <Button
-              variant="ghost"
-              icon={<Eraser className="size-4" aria-hidden />}
-              onClick={() => {
-                setValues(emptyValues(fields));
-                setErrors({});
-              }}
-            >
-              Clear
+            <p className="text-xs text-muted">Leave a field blank to treat it as missing; the model fills it in as it did in training.</p>
+            <Button type="submit" disabled={predict.isPending}>
+              <Sparkles className="size-4" aria-hidden />
+              {predict.isPending ? "Predicting…" : "Predict"}
             </Button>
-          </div>
-        }
-      >
-        <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Model inputs">
-          <div className="grid gap-4 sm:grid-cols-2">
-            {fields.map((field) => (
-              <Field key={field.name} label={field.name} htmlFor={inputId(field.name)} error={errors[field.name]} hint={fieldHint(field)}>
-                <InputControl
-                  field={field}
-                  id={inputId(field.name)}
-                  value={values[field.name] ?? ""}
-                  invalid={Boolean(errors[field.name])}
-                  onChange={(value) => edit(field.name, value)}
-                />
-              </Field>
-            ))}
-          </div>
-          {errorCount > 0 && (
-            <ErrorBanner message={`${errorCount === 1 ? "One field needs" : `${errorCount} fields need`} fixing before the model can predict.`} />
-          )}
-          <p className="text-xs text-muted">Leave a field blank to treat it as missing; the model fills it in as it did in training.</p>
-          <Button type="submit" icon={<Sparkles className="size-4" aria-hidden />} disabled={predict.isPending}>
-            {predict.isPending ? "Predicting…" : "Predict"}
-          </Button>
-        </form>
+          </form>
+        </CardContent>
       </Card>
-      <Card
-        title="Prediction"
-        className="lg:sticky lg:top-4 lg:col-span-2 lg:max-h-[calc(100vh-2rem)] lg:overflow-y-auto"
-      >
-        {predict.isError && <ErrorBanner message={predict.error.message} />}
-        {predict.data && predictedFrom && changedSince(predictedFrom, values) && (
-          <Notice>The inputs changed since this prediction: press Predict again to update it.</Notice>
-        )}
-        {predict.data && <PredictionResult result={predict.data} target={model.target} />}
-        {explanation && (
-          <div className="mt-4 space-y-2 border-t border-line pt-4">
-            <h3 className="text-sm font-semibold">Why: what pushed this prediction up or down</h3>
-            <Waterfall explanation={explanation} target={model.target} />
-          </div>
-        )}
-        {!predict.data && !predict.isError && (
-          <EmptyState title="No prediction yet" icon={<Sparkles className="size-8" aria-hidden />}>
-            Fill in the inputs and press Predict.
-          </EmptyState>
-        )}
+      <Card className="lg:sticky lg:top-4 lg:col-span-2 lg:max-h-[calc(100vh-2rem)] lg:overflow-y-auto">
+        <CardHeader>
+          <CardTitle>Prediction</CardTitle>
+        </CardHeader>
+        <CardContent>
+          {predict.isError && <ErrorBanner message={predict.error.message} />}
+          {predict.data && predictedFrom && changedSince(predictedFrom, values) && (
+            <Notice>The inputs changed since this prediction: press Predict again to update it.</Notice>
+          )}
+          {predict.data && <PredictionResult result={predict.data} target={model.target} />}
+          {explanation && (
+            <div className="mt-4 space-y-2 border-t border-line pt-4">
+              <h3 className="text-sm font-semibold">Why: what pushed this prediction up or down</h3>
+              <Waterfall explanation={explanation} target={model.target} />
+            </div>
+          )}
+          {!predict.data && !predict.isError && (
+            <EmptyState title="No prediction yet" icon={<Sparkles className="size-8" aria-hidden />}>
+              Fill in the inputs and press Predict.
+            </EmptyState>
+          )}
+        </CardContent>
       </Card>
     </div>
   );

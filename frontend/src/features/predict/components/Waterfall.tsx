@@ -1,6 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from "recharts";
 import type { RowExplanation } from "../../../api/types";
-import { axisProps } from "../../results/components/chartStyle";
+import { axisProps } from "../../../components/chartStyle";
 import { axisStart, explanationSummary, formatOutput, scaleLabel, type StepKind, waterfallSteps } from "../explanation";
 
 // Up and down read apart by colour AND by the ▲/▼ and sign in each bar's label (WCAG 1.4.1: not colour alone).

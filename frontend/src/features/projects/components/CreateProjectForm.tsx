@@ -1,8 +1,8 @@
 import { Plus } from "lucide-react";
 import { type FormEvent, useState } from "react";
-import { Button } from "../../../components/Button";
+import { Button } from "../../../components/ui/button";
 import { ErrorBanner } from "../../../components/States";
-import { useCreateProject } from "../api";
+import { useCreateProject } from "../../../api/hooks/projects";
 
 /** Name and description of a new project; the creator becomes its owner. */
 export function CreateProjectForm() {
@@ -33,7 +33,8 @@ export function CreateProjectForm() {
         <textarea className="input min-h-16" value={description} maxLength={5000} onChange={(event) => setDescription(event.target.value)} />
       </label>
       {create.isError && <ErrorBanner message={`The project could not be created: ${create.error.message}`} />}
-      <Button type="submit" icon={<Plus className="size-4" aria-hidden />} disabled={!name.trim() || create.isPending}>
+      <Button type="submit" disabled={!name.trim() || create.isPending}>
+        <Plus className="size-4" aria-hidden />
         {create.isPending ? "Creating…" : "Create project"}
       </Button>
     </form>

@@ -1,10 +1,10 @@
 import { Trash2 } from "lucide-react";
 import { Link } from "react-router";
 import type { Project } from "../../../api/types";
-import { Card } from "../../../components/Card";
+import { Card, CardAction, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
 import { ConfirmAction } from "../../../components/ConfirmAction";
-import { useDeleteProject } from "../api";
-import { managesProject } from "../roles";
+import { useDeleteProject } from "../../../api/hooks/projects";
+import { managesProject } from "../../../lib/projectRoles";
 import { ProjectMembers } from "./ProjectMembers";
 
 const ROLE_WORDS: Record<string, string> = {
@@ -19,10 +19,10 @@ export function ProjectCard({ project }: { project: Project }) {
   const remove = useDeleteProject();
   const filtered = (page: string) => `/${page}?project=${encodeURIComponent(project.id)}`;
   return (
-    <Card
-      title={project.name}
-      actions={
-        managesProject(project) && (
+    <Card>
+      <CardHeader>
+        <CardTitle>{project.name}</CardTitle>
+        <CardAction>{managesProject(project) && (
           <ConfirmAction
             label="Delete"
             hiddenLabel={`project ${project.name}`}
@@ -36,25 +36,26 @@ export function ProjectCard({ project }: { project: Project }) {
             pending={remove.isPending}
             onConfirm={() => remove.mutate(project)}
           />
-        )
-      }
-    >
-      <div className="space-y-4">
-        {project.description && <p className="text-sm whitespace-pre-wrap">{project.description}</p>}
-        <p className="text-sm text-muted">{ROLE_WORDS[project.my_role] ?? project.my_role}.</p>
-        <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
-          <span>
-            {project.counts.datasets} dataset{project.counts.datasets === 1 ? "" : "s"}
-          </span>
-          <Link to={filtered("jobs")} className="text-accent hover:underline">
-            {project.counts.jobs} job{project.counts.jobs === 1 ? "" : "s"}
-          </Link>
-          <Link to={filtered("models")} className="text-accent hover:underline">
-            {project.counts.models} model{project.counts.models === 1 ? "" : "s"}
-          </Link>
-        </p>
-        <ProjectMembers project={project} />
-      </div>
+        )}</CardAction>
+      </CardHeader>
+      <CardContent>
+        <div className="space-y-4">
+          {project.description && <p className="text-sm whitespace-pre-wrap">{project.description}</p>}
+          <p className="text-sm text-muted">{ROLE_WORDS[project.my_role] ?? project.my_role}.</p>
+          <p className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+            <span>
+              {project.counts.datasets} dataset{project.counts.datasets === 1 ? "" : "s"}
+            </span>
+            <Link to={filtered("jobs")} className="text-accent hover:underline">
+              {project.counts.jobs} job{project.counts.jobs === 1 ? "" : "s"}
+            </Link>
+            <Link to={filtered("models")} className="text-accent hover:underline">
+              {project.counts.models} model{project.counts.models === 1 ? "" : "s"}
+            </Link>
+          </p>
+          <ProjectMembers project={project} />
+        </div>
+      </CardContent>
     </Card>
   );
 }

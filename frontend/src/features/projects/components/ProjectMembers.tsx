@@ -1,9 +1,9 @@
 import { UserPlus, UserMinus } from "lucide-react";
 import { type FormEvent, useState } from "react";
 import type { Project, ProjectRole } from "../../../api/types";
-import { Button } from "../../../components/Button";
-import { useRemoveMember, useSetMember } from "../api";
-import { PROJECT_ROLES, managesProject } from "../roles";
+import { Button } from "../../../components/ui/button";
+import { useRemoveMember, useSetMember } from "../../../api/hooks/projects";
+import { PROJECT_ROLES, managesProject } from "../../../lib/projectRoles";
 
 function RoleSelect({ id, value, label, onChange }: { id?: string; value: ProjectRole; label: string; onChange: (role: ProjectRole) => void }) {
   return (
@@ -67,10 +67,11 @@ export function ProjectMembers({ project }: { project: Project }) {
                   <Button
                     variant="ghost"
                     aria-label={`Remove ${member.username}`}
-                    icon={<UserMinus className="size-4" aria-hidden />}
                     disabled={removeMember.isPending}
                     onClick={() => removeMember.mutate(member.user_id)}
-                  />
+                  >
+                    <UserMinus className="size-4" aria-hidden />
+                  </Button>
                 </td>
               )}
             </tr>
@@ -87,7 +88,8 @@ export function ProjectMembers({ project }: { project: Project }) {
             <span className="block text-xs text-muted">Role</span>
             <RoleSelect value={role} label="Role for the new member" onChange={setRole} />
           </label>
-          <Button type="submit" variant="secondary" icon={<UserPlus className="size-4" aria-hidden />} disabled={!username.trim() || setMember.isPending}>
+          <Button type="submit" variant="secondary" disabled={!username.trim() || setMember.isPending}>
+            <UserPlus className="size-4" aria-hidden />
             Add member
           </Button>
         </form>

@@ -2,9 +2,9 @@ import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Too
 import type { Trial } from "../../../api/types";
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
-import { useLabels } from "../../meta/useLabels";
-import { bestPerAlgorithm, scoreAxisDomain } from "../leaderboard";
-import { axisProps, tooltipStyle } from "./chartStyle";
+import { useLabels } from "../../../api/hooks/catalogue";
+import { bestPerAlgorithm, scoreAxisDomain } from "../../../lib/leaderboard";
+import { axisProps, tooltipStyle } from "../../../components/chartStyle";
 
 interface AlgorithmChartProps {
   trials: readonly Trial[];

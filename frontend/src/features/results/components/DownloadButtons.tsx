@@ -1,6 +1,6 @@
 import { Download, FileBox, LoaderCircle } from "lucide-react";
 import type { Model } from "../../../api/types";
-import { Button } from "../../../components/Button";
+import { Button } from "../../../components/ui/button";
 import { Tooltip, TooltipContent, TooltipTrigger } from "../../../components/ui/tooltip";
 import { type ModelFile, useModelDownload } from "../api";
 import { onnxStatus } from "../card";
@@ -22,21 +22,21 @@ export function DownloadButtons({ model }: { model: Model }) {
     <div className="flex flex-wrap gap-2">
       <Button
         variant="secondary"
-        icon={icon("package", Download)}
         disabled={busy("package")}
         onClick={() => download.mutate("package")}
         title="The model for Python (joblib), its card and its leaderboard, zipped"
       >
+        {icon("package", Download)}
         {busy("package") ? "Downloading…" : "Download model (.zip)"}
       </Button>
       {onnx.available ? (
         <Button
           variant="secondary"
-          icon={icon("onnx", FileBox)}
           disabled={busy("onnx")}
           onClick={() => download.mutate("onnx")}
           title="The model as an ONNX graph, usable from any language with ONNX Runtime"
         >
+          {icon("onnx", FileBox)}
           {busy("onnx") ? "Downloading…" : "Download ONNX"}
         </Button>
       ) : (

@@ -1,6 +1,6 @@
 import { ChartNoAxesColumn } from "lucide-react";
 import type { Model } from "../../../api/types";
-import { Card } from "../../../components/Card";
+import { Card, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
 import { EmptyState, ErrorBanner } from "../../../components/States";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { formatNumber } from "../../../lib/format";
@@ -40,8 +40,13 @@ function EvaluationCharts({ evaluation, model }: { evaluation: Evaluation; model
       return (
         <div className="space-y-6">
           <ThresholdPanel model={model} table={thresholds} />
-          <Card title="ROC curve">
-            <RocChart curves={roc} />
+          <Card>
+            <CardHeader>
+              <CardTitle>ROC curve</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <RocChart curves={roc} />
+            </CardContent>
           </Card>
         </div>
       );
@@ -55,11 +60,21 @@ function EvaluationCharts({ evaluation, model }: { evaluation: Evaluation; model
           </p>
         )}
         <div className="grid gap-6 xl:grid-cols-2">
-          <Card title="Confusion matrix">
-            <ConfusionMatrix labels={labels} matrix={confusion_matrix} />
+          <Card>
+            <CardHeader>
+              <CardTitle>Confusion matrix</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <ConfusionMatrix labels={labels} matrix={confusion_matrix} />
+            </CardContent>
           </Card>
-          <Card title="ROC curve">
-            <RocChart curves={roc} />
+          <Card>
+            <CardHeader>
+              <CardTitle>ROC curve</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <RocChart curves={roc} />
+            </CardContent>
           </Card>
         </div>
       </div>
@@ -68,15 +83,30 @@ function EvaluationCharts({ evaluation, model }: { evaluation: Evaluation; model
   if (evaluation.regression) {
     return (
       <div className="space-y-6">
-        <Card title="Error summary">
-          <RegressionStats regression={evaluation.regression} />
+        <Card>
+          <CardHeader>
+            <CardTitle>Error summary</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <RegressionStats regression={evaluation.regression} />
+          </CardContent>
         </Card>
         <div className="grid gap-6 xl:grid-cols-2">
-          <Card title="Predicted vs actual">
-            <PredictedVsActual points={evaluation.regression.points} target={target} />
+          <Card>
+            <CardHeader>
+              <CardTitle>Predicted vs actual</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <PredictedVsActual points={evaluation.regression.points} target={target} />
+            </CardContent>
           </Card>
-          <Card title="Residuals">
-            <ResidualsHistogram bins={evaluation.regression.residual_bins} />
+          <Card>
+            <CardHeader>
+              <CardTitle>Residuals</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <ResidualsHistogram bins={evaluation.regression.residual_bins} />
+            </CardContent>
           </Card>
         </div>
       </div>
@@ -99,10 +129,15 @@ export function EvaluationPanel({ model }: { model: Model }) {
   if (query.isError) return <ErrorBanner message={query.error.message} />;
   if (query.data.status === "missing") {
     return (
-      <Card title="Evaluation">
-        <EmptyState title="No evaluation for this model" icon={<ChartNoAxesColumn className="size-8" aria-hidden />}>
-          {query.data.reason}
-        </EmptyState>
+      <Card>
+        <CardHeader>
+          <CardTitle>Evaluation</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <EmptyState title="No evaluation for this model" icon={<ChartNoAxesColumn className="size-8" aria-hidden />}>
+            {query.data.reason}
+          </EmptyState>
+        </CardContent>
       </Card>
     );
   }

@@ -2,7 +2,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContain
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
 import { type GainsPoint, gainsMarker, gainsRows, type ThresholdPoint } from "../threshold";
-import { axisProps, seriesColour, tooltipStyle } from "./chartStyle";
+import { axisProps, seriesColour, tooltipStyle } from "../../../components/chartStyle";
 
 const TICKS = [0, 25, 50, 75, 100];
 

@@ -2,8 +2,8 @@ import { ArrowRightLeft, LoaderCircle, PackagePlus, RotateCcw } from "lucide-rea
 import { Link } from "react-router";
 import type { Id, Trial } from "../../../api/types";
 import { Button } from "../../../components/ui/button";
-import { compareUrl } from "../../compare/compare";
-import { useJobAccess } from "../../history/api";
+import { compareUrl } from "../../../lib/links";
+import { useJobAccess } from "../../../api/hooks/items";
 import { refitsByTrial, useJobRefits, useKeepTrial } from "../refits";
 
 interface KeepModelButtonProps {

@@ -1,11 +1,10 @@
 import type { Model } from "../../../api/types";
-import { Card } from "../../../components/Card";
+import { Card, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
 import { formatNumber } from "../../../lib/format";
 import { QueryView } from "../../../components/QueryView";
-import { useLeaderboard } from "../../jobs/api";
-import { useTrials } from "../api";
+import { useJobTrials, useLeaderboard } from "../../../api/hooks/jobs";
 import { readCard } from "../card";
-import { useLabels } from "../../meta/useLabels";
+import { useLabels } from "../../../api/hooks/catalogue";
 import { AlgorithmChart } from "./AlgorithmChart";
 import { KeepModelButton } from "./KeepModelButton";
 import { TrialsTable } from "./TrialsTable";
@@ -13,15 +12,20 @@ import { TrialsTable } from "./TrialsTable";
 /** Every trial of the training job, sortable, and the best score each algorithm reached. */
 export function LeaderboardPanel({ model }: { model: Model }) {
   const board = useLeaderboard(model.job_id);
-  const trials = useTrials(model.job_id);
+  const trials = useJobTrials(model.job_id);
   const card = readCard(model);
   const labels = useLabels();
   return (
     <QueryView query={board} loadingLabel="Loading the leaderboard…">
       {(leaderboard) => (
         <div className="space-y-6">
-          <Card title="Best score per algorithm">
-            <AlgorithmChart trials={leaderboard.items} metric={leaderboard.metric} greaterIsBetter={leaderboard.greater_is_better} />
+          <Card>
+            <CardHeader>
+              <CardTitle>Best score per algorithm</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <AlgorithmChart trials={leaderboard.items} metric={leaderboard.metric} greaterIsBetter={leaderboard.greater_is_better} />
+            </CardContent>
           </Card>
           {card.members.length > 0 && (
             <p className="text-sm text-muted">
@@ -30,19 +34,24 @@ export function LeaderboardPanel({ model }: { model: Model }) {
               {formatNumber(leaderboard.delivered?.score ?? model.cv_score)} {labels.metric(model.metric)}.
             </p>
           )}
-          <Card title="Leaderboard">
-            <QueryView query={trials} loadingLabel="Loading trials…">
-              {(page) => (
-                <TrialsTable
-                  trials={page.items}
-                  metric={leaderboard.metric}
-                  greaterIsBetter={leaderboard.greater_is_better}
-                  delivered={leaderboard.delivered}
-                  validationLabel={model.validation_label}
-                  renderActions={(trial) => <KeepModelButton jobId={model.job_id} trial={trial} jobModelId={model.trial_number === null ? model.id : undefined} />}
-                />
-              )}
-            </QueryView>
+          <Card>
+            <CardHeader>
+              <CardTitle>Leaderboard</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <QueryView query={trials} loadingLabel="Loading trials…">
+                {(page) => (
+                  <TrialsTable
+                    trials={page.items}
+                    metric={leaderboard.metric}
+                    greaterIsBetter={leaderboard.greater_is_better}
+                    delivered={leaderboard.delivered}
+                    validationLabel={model.validation_label}
+                    renderActions={(trial) => <KeepModelButton jobId={model.job_id} trial={trial} jobModelId={model.trial_number === null ? model.id : undefined} />}
+                  />
+                )}
+              </QueryView>
+            </CardContent>
           </Card>
         </div>
       )}

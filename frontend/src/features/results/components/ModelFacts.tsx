@@ -3,8 +3,8 @@ import { Link } from "react-router";
 import type { Job, Model } from "../../../api/types";
 import { formatBytes, formatDuration, formatNumber } from "../../../lib/format";
 import { formatDateTime } from "../../../lib/time";
-import { jobTiming } from "../../jobs/timing";
-import { useLabels } from "../../meta/useLabels";
+import { jobTiming } from "../../../lib/jobTiming";
+import { useLabels } from "../../../api/hooks/catalogue";
 import type { CardView, OnnxStatus } from "../card";
 import { describeThreshold, readSavedThreshold } from "../threshold";
 

@@ -6,7 +6,7 @@ import { EmptyState } from "../../../components/States";
 import { Badge } from "../../../components/ui/badge";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
-import { useLabels } from "../../meta/useLabels";
+import { useLabels } from "../../../api/hooks/catalogue";
 import { onnxStatus } from "../card";
 import { filterModels, type ModelSort, type ModelSortKey, nextModelSort, sortModels } from "../models";
 import { ScrollRegion } from "../../../components/ScrollRegion";

@@ -1,7 +1,7 @@
 import { Info } from "lucide-react";
 import type { Model } from "../../../api/types";
-import { Card } from "../../../components/Card";
-import { useJob } from "../../jobs/api";
+import { Card, CardContent, CardHeader, CardTitle } from "../../../components/ui/card";
+import { useJob } from "../../../api/hooks/jobs";
 import { readCard } from "../card";
 import { FeatureImportance } from "./FeatureImportance";
 import { InputSchemaTable } from "./InputSchemaTable";
@@ -27,22 +27,42 @@ export function ModelOverview({ model }: { model: Model }) {
   return (
     <div className="space-y-6">
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="Model card">
-          <ModelFacts model={model} card={card} job={job.data} />
+        <Card>
+          <CardHeader>
+            <CardTitle>Model card</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ModelFacts model={model} card={card} job={job.data} />
+          </CardContent>
         </Card>
-        <Card title="What drives the prediction">
-          <FeatureImportance importance={model.feature_importance} />
-          <p className="mt-3 text-xs text-muted">
-            How much the score drops when a column&apos;s values are shuffled: the longer the bar, the more the model relies on it.
-          </p>
+        <Card>
+          <CardHeader>
+            <CardTitle>What drives the prediction</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <FeatureImportance importance={model.feature_importance} />
+            <p className="mt-3 text-xs text-muted">
+              How much the score drops when a column&apos;s values are shuffled: the longer the bar, the more the model relies on it.
+            </p>
+          </CardContent>
         </Card>
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="Input columns">
-          <InputSchemaTable schema={model.card?.input_schema ?? []} dropped={card.dropped.filter((column) => column.name !== model.target)} />
+        <Card>
+          <CardHeader>
+            <CardTitle>Input columns</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <InputSchemaTable schema={model.card?.input_schema ?? []} dropped={card.dropped.filter((column) => column.name !== model.target)} />
+          </CardContent>
         </Card>
-        <Card title="Notes from training">
-          {card.notes.length > 0 ? <Notes notes={card.notes} /> : <p className="text-sm text-muted">Training left no notes.</p>}
+        <Card>
+          <CardHeader>
+            <CardTitle>Notes from training</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {card.notes.length > 0 ? <Notes notes={card.notes} /> : <p className="text-sm text-muted">Training left no notes.</p>}
+          </CardContent>
         </Card>
       </div>
     </div>

@@ -2,7 +2,7 @@ import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChar
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
 import { scatterData } from "../evaluation";
-import { axisProps, tooltipStyle } from "./chartStyle";
+import { axisProps, tooltipStyle } from "../../../components/chartStyle";
 
 /** Each dot is a row; on the dashed line (y = x) the prediction equals the real value. */
 export function PredictedVsActual({ points, target }: { points: { actual: number; predicted: number }[]; target: string }) {

@@ -2,7 +2,7 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
 import { type ResidualBin, residualBars } from "../evaluation";
-import { axisProps, tooltipStyle } from "./chartStyle";
+import { axisProps, tooltipStyle } from "../../../components/chartStyle";
 
 /** How big the prediction errors are: a tall narrow peak around 0 is what a good model shows. */
 export function ResidualsHistogram({ bins }: { bins: ResidualBin[] }) {

@@ -2,7 +2,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import { EmptyState } from "../../../components/States";
 import { formatNumber } from "../../../lib/format";
 import { type RocCurve, rocSeries } from "../evaluation";
-import { axisProps, seriesColour, tooltipStyle } from "./chartStyle";
+import { axisProps, seriesColour, tooltipStyle } from "../../../components/chartStyle";
 
 /** One curve per class (one for a yes/no target); the dashed diagonal is what guessing at random would give. */
 export function RocChart({ curves }: { curves: RocCurve[] }) {

@@ -5,8 +5,8 @@ import { ScrollRegion } from "../../../components/ScrollRegion";
 import { EmptyState } from "../../../components/States";
 import { Button } from "../../../components/ui/button";
 import { formatNumber, formatSeconds } from "../../../lib/format";
-import { AlgorithmName } from "../../meta/components/Names";
-import { useLabels } from "../../meta/useLabels";
+import { AlgorithmName } from "../../../components/Names";
+import { useLabels } from "../../../api/hooks/catalogue";
 import {
   type Delivered,
   deliveredRowIndex,
@@ -22,7 +22,7 @@ import {
   type TrialSort,
   type TrialSortKey,
   trialsValidation,
-} from "../leaderboard";
+} from "../../../lib/leaderboard";
 
 /** Per-row predict times are often microseconds, below what formatSeconds shows. */
 function formatPerRow(seconds: number): string {

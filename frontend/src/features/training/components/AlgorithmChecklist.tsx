@@ -1,19 +1,21 @@
-import { useQuery } from "@tanstack/react-query";
-import type { AlgorithmInfo } from "../../../api/types";
-import { queryKeys } from "../../../api/queryKeys";
-import { workersApi } from "../../workers/api";
+import type { AlgorithmInfo, ProblemType } from "../../../api/types";
+import { useWorkersGlance } from "../../../api/hooks/workers";
+import { Badge } from "../../../components/ui/badge";
 import { groupByFamily } from "../algorithmGroups";
+import { isPlugin, originText } from "../algorithmDetails";
+import { AlgorithmDetails } from "./AlgorithmDetails";
 import { clusterHasGpu } from "../gpu";
 import { GPU_EXPLAIN, GPU_NOTE_ID, GpuBadge } from "./GpuBadge";
 
 /** Whether a GPU worker exists: asked from the worker list once a minute (the Workers page polls it faster). */
 function useGpuAvailable(): boolean {
-  const workers = useQuery({ queryKey: queryKeys.workers.list(), queryFn: workersApi.list, staleTime: 60_000, meta: { silent: true } });
-  return clusterHasGpu(workers.data);
+  return clusterHasGpu(useWorkersGlance().data);
 }
 
 interface AlgorithmChecklistProps {
   algorithms: AlgorithmInfo[];
+  /** The task the form trains for (undefined until it is known): the details show its search space first. */
+  task: ProblemType | undefined;
   selected: readonly string[];
   onChange: (names: readonly string[], checked: boolean) => void;
 }
@@ -38,17 +40,22 @@ function AlgorithmRow({ algorithm, checked, gpuBadge, onChange }: AlgorithmRowPr
         />
         <span className="truncate">{algorithm.label}</span>
       </label>
+      {isPlugin(algorithm.origin) && (
+        <Badge variant="outline" className="shrink-0" title={originText(algorithm.origin)}>
+          Plugin
+        </Badge>
+      )}
       {gpuBadge && <GpuBadge />}
     </div>
   );
 }
 
 /** Every algorithm the server offers for the task, grouped by family; all start selected. */
-export function AlgorithmChecklist({ algorithms, selected, onChange }: AlgorithmChecklistProps) {
+export function AlgorithmChecklist({ algorithms, task, selected, onChange }: AlgorithmChecklistProps) {
   const all = algorithms.map((item) => item.name);
   // GPU badges only where a GPU exists: on a CPU-only server they would promise something that cannot happen.
   const gpu = useGpuAvailable();
-  const anyGpuBadge = gpu && algorithms.some((item) => item.gpu_capable);
+  const anyGpuBadge = gpu && algorithms.some((item) => item.gpu !== null);
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-3 text-xs">
@@ -61,6 +68,7 @@ export function AlgorithmChecklist({ algorithms, selected, onChange }: Algorithm
         <span className="text-muted" aria-live="polite">
           {selected.length} of {algorithms.length} selected
         </span>
+        <AlgorithmDetails algorithms={algorithms} task={task} />
       </div>
       {groupByFamily(algorithms).map((group) => {
         const names = group.algorithms.map((item) => item.name);
@@ -89,7 +97,7 @@ export function AlgorithmChecklist({ algorithms, selected, onChange }: Algorithm
                   key={algorithm.name}
                   algorithm={algorithm}
                   checked={selected.includes(algorithm.name)}
-                  gpuBadge={gpu && algorithm.gpu_capable}
+                  gpuBadge={gpu && algorithm.gpu !== null}
                   onChange={(checked) => onChange([algorithm.name], checked)}
                 />
               ))}

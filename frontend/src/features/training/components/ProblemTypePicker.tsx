@@ -1,5 +1,5 @@
 import type { ProblemTypeChoice } from "../../../api/types";
-import { autoTask, type DetectionState, describeDetection, PROBLEM_TYPE_TEXT } from "../problemType";
+import { autoTask, type DetectionState, describeDetection, PROBLEM_TYPE_TEXT } from "../../../lib/problemType";
 
 const CHOICES: { value: ProblemTypeChoice; label: string }[] = [
   { value: "auto", label: "Auto" },

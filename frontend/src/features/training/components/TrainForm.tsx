@@ -2,16 +2,17 @@ import { Play } from "lucide-react";
 import { type FormEvent, useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 import type { Dataset } from "../../../api/types";
-import { Button } from "../../../components/Button";
+import { Button } from "../../../components/ui/button";
 import { Field } from "../../../components/Field";
 import { QueryView } from "../../../components/QueryView";
 import { ErrorBanner, Notice } from "../../../components/States";
-import { useDatasetStats } from "../../datasets/api";
-import { useAlgorithms, useMetrics, useStartTraining } from "../api";
+import { useDatasetStats } from "../../../api/hooks/datasets";
+import { useStartTraining } from "../api";
+import { useAlgorithms, useMetrics } from "../../../api/hooks/catalogue";
 import { type InitialSelection, preselectedTarget } from "../initialSelection";
 import { useTrainingLimits } from "../limits";
 import { isDefaultMetric, metricOptionLabel } from "../metrics";
-import { type DetectionState, effectiveTask } from "../problemType";
+import { type DetectionState, effectiveTask } from "../../../lib/problemType";
 import {
   DEFAULT_TRAIN_FORM,
   hasErrors,
@@ -20,7 +21,7 @@ import {
   validateTrainForm,
   visibleErrors,
 } from "../validation";
-import { ProjectPicker } from "../../projects/components/ProjectPicker";
+import { ProjectPicker } from "../../../components/ProjectPicker";
 import { type CloneDefaults, historyFields, useCloneAlgorithms } from "../useCloneDefaults";
 import { AdvancedOptions } from "./AdvancedOptions";
 import { AlgorithmChecklist } from "./AlgorithmChecklist";
@@ -153,6 +154,7 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
           {(list) => (
             <AlgorithmChecklist
               algorithms={list}
+              task={task}
               selected={values.algorithms}
               onChange={(names, checked) => {
                 setTouched((current) => new Set([...current, "algorithms"]));
@@ -171,7 +173,8 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
 
       {start.isError && <ErrorBanner message={`Training could not start: ${start.error.message}`} />}
       {submitted && hasErrors(errors) && <p className="text-sm text-danger">Fix the fields marked above to start training.</p>}
-      <Button type="submit" icon={<Play className="size-4" aria-hidden />} disabled={start.isPending}>
+      <Button type="submit" disabled={start.isPending}>
+        <Play className="size-4" aria-hidden />
         {start.isPending ? "Starting…" : "Start training"}
       </Button>
     </form>

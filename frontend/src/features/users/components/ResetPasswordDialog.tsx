@@ -2,8 +2,8 @@ import { type FormEvent, useId, useState } from "react";
 import type { UserPublic } from "../../../api/types";
 import { FormDialog } from "../../../components/FormDialog";
 import { Button } from "../../../components/ui/button";
-import { NewPasswordFields } from "../../auth/components/NewPasswordFields";
-import { newPasswordProblem } from "../../auth/password";
+import { NewPasswordFields } from "../../../components/NewPasswordFields";
+import { newPasswordProblem } from "../../../lib/password";
 import { useUpdateUser } from "../api";
 
 /** An admin sets a new password for someone who forgot theirs. */

@@ -6,7 +6,7 @@ import { ActionsCell, ListTable, MomentCell, NameCell } from "../../../component
 import { Badge } from "../../../components/ui/badge";
 import { Button } from "../../../components/ui/button";
 import { TableCell, TableRow } from "../../../components/ui/table";
-import { RoleBadge } from "../../auth/components/UserMenu";
+import { RoleBadge } from "../../../components/RoleBadge";
 import { useDeleteUser, useUpdateUser } from "../api";
 import { sortUsers } from "../roles";
 import { ResetPasswordDialog } from "./ResetPasswordDialog";

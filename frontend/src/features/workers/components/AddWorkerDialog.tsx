@@ -1,6 +1,6 @@
 import { CreateSecretDialog } from "../../../components/CreateSecretDialog";
 import { Notice } from "../../../components/States";
-import { useCreateToken } from "../api";
+import { useCreateToken } from "../../../api/hooks/workers";
 import { JoinInstructions } from "./JoinInstructions";
 
 interface AddWorkerDialogProps {

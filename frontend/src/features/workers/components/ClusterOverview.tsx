@@ -3,8 +3,9 @@ import { Card, CardContent } from "../../../components/ui/card";
 import { Skeleton } from "../../../components/ui/skeleton";
 import { ErrorBanner } from "../../../components/States";
 import { cn } from "../../../lib/cn";
-import { useCluster } from "../api";
-import { runningTrialCount, serviceHealth, type ClusterInfo, type Tone, type Worker } from "../cluster";
+import { useCluster } from "../../../api/hooks/workers";
+import { runningTrialCount, serviceHealth, type Tone } from "../cluster";
+import { type ClusterInfo, type Worker } from "../../../api/hooks/workers";
 
 const TONE_TEXT: Record<Tone, string> = { ok: "text-ok", warn: "text-warn", danger: "text-danger", muted: "text-muted" };
 

@@ -1,6 +1,6 @@
 import { Cpu, Gpu, MemoryStick } from "lucide-react";
-import { formatCpu, formatGpus, formatRam, readHardware } from "../hardware";
-import type { Worker } from "../cluster";
+import { formatCpu, formatGpus, formatRam, readHardware } from "../../../lib/hardware";
+import type { Worker } from "../../../api/hooks/workers";
 
 /** CPUs, memory and graphics cards of one worker, one line each. */
 export function HardwareSummary({ worker }: { worker: Worker }) {

@@ -1,7 +1,7 @@
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "../../../components/ui/tabs";
 import { installLines, workerCommand, type Platform } from "../joinCommand";
-import { CommandBlock } from "./CommandBlock";
-import { SecretOnce } from "./SecretOnce";
+import { CommandBlock } from "../../../components/CommandBlock";
+import { SecretOnce } from "../../../components/SecretOnce";
 
 const PLATFORMS: { value: Platform; label: string }[] = [
   { value: "unix", label: "Linux or macOS" },

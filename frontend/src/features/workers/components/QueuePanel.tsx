@@ -1,6 +1,7 @@
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "../../../components/ui/table";
 import { cn } from "../../../lib/cn";
-import { formatLatency, queueLabel, type ClusterInfo } from "../cluster";
+import { formatLatency, queueLabel } from "../cluster";
+import { type ClusterInfo } from "../../../api/hooks/workers";
 
 function count(value: number | null): string {
   return value === null ? "—" : String(value);

@@ -1,6 +1,6 @@
 import { ConfirmAction } from "../../../components/ConfirmAction";
-import { useRevokeToken } from "../api";
-import type { JoinToken } from "../cluster";
+import { useRevokeToken } from "../../../api/hooks/workers";
+import type { JoinToken } from "../../../api/hooks/workers";
 
 export function RevokeTokenButton({ token }: { token: JoinToken }) {
   const revoke = useRevokeToken();

@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import { shortId } from "../../../lib/format";
-import type { Worker } from "../cluster";
+import type { Worker } from "../../../api/hooks/workers";
 
 /** "2 of 4" slots busy, and links to the jobs whose trials run there. */
 export function RunningTrials({ worker }: { worker: Worker }) {

@@ -4,7 +4,7 @@ import { EmptyState, ErrorBanner } from "../../../components/States";
 import { Badge } from "../../../components/ui/badge";
 import { TableCell, TableRow } from "../../../components/ui/table";
 import { formatDateTime } from "../../../lib/time";
-import { useJoinTokens } from "../api";
+import { useJoinTokens } from "../../../api/hooks/workers";
 import { sortTokens } from "../cluster";
 import { RevokeTokenButton } from "./RevokeTokenButton";
 

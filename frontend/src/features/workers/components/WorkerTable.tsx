@@ -2,8 +2,9 @@ import { CircleCheck, CircleOff, Server } from "lucide-react";
 import { Badge } from "../../../components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "../../../components/ui/table";
 import { formatDateTime } from "../../../lib/time";
-import { queueLabel, sortWorkers, type Worker } from "../cluster";
-import { formatHeartbeatAge } from "../hardware";
+import { queueLabel, sortWorkers } from "../cluster";
+import { type Worker } from "../../../api/hooks/workers";
+import { formatHeartbeatAge } from "../../../lib/hardware";
 import { HardwareSummary } from "./HardwareSummary";
 import { RunningTrials } from "./RunningTrials";
 

@@ -1,10 +1,11 @@
 import { ErrorBanner } from "../../../components/States";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "../../../components/ui/card";
 import { Skeleton } from "../../../components/ui/skeleton";
-import { useCluster, useWorkers } from "../api";
+import { useCluster, useWorkers } from "../../../api/hooks/workers";
 import { remoteWorkers } from "../cluster";
 import { ClusterOverview } from "./ClusterOverview";
 import { NoRemoteWorkers } from "./NoRemoteWorkers";
+import { PluginsPanel } from "./PluginsPanel";
 import { QueuePanel } from "./QueuePanel";
 import { TokenList } from "./TokenList";
 import { WorkerTable } from "./WorkerTable";
@@ -80,6 +81,7 @@ export function WorkersView({ clusterMode, canManage }: WorkersViewProps) {
           </Card>
         )}
       </div>
+      <PluginsPanel />
     </div>
   );
 }

@@ -1,0 +1,141 @@
+"""A training run on this machine (engine/run.py with a local process pool), from a typed table: what
+`flowml.AutoML.fit` runs, and the same steps `flowml train` takes from a file.
+
+The table is staged as the server stores an upload (the same Parquet bytes, so the same hash) and read back from
+those bytes, so a DataFrame handed to AutoML and the same rows in a file given to `flowml train` make the same
+request, and with the same seed and max_trials the same leaderboard and model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from flowml.core.errors import InvalidInputError
+from flowml.data.formats import sha256_of_bytes, write_parquet_bytes
+from flowml.data.ingest import IngestedTable
+from flowml.engine.algorithms import default_registry
+from flowml.engine.executor import LocalExecutor
+from flowml.engine.metrics import MetricSpec, default_metric, get_metric
+from flowml.engine.pool import LocalProcessPool
+from flowml.engine.problem import check_target
+from flowml.engine.run import (
+    DirectoryStorage,
+    PreparedData,
+    RunEvents,
+    RunOutcome,
+    RunPorts,
+    RunRequest,
+    prepare_data,
+    run_training,
+)
+from flowml.engine.types import ProblemType
+
+
+@dataclass(frozen=True)
+class LocalRunSpec:
+    """What the user chose; `time_budget` in seconds from `started_at` (unix time), final fit included."""
+
+    target: str
+    task: str
+    metric: str | None
+    algorithms: list[str] | None
+    folds: int
+    max_trials: int | None
+    seed: int
+    time_budget: float
+    started_at: float
+    workers: int
+
+
+@dataclass(frozen=True)
+class StagedTable:
+    path: Path
+    sha256: str
+    problem: ProblemType
+    data: PreparedData
+    notes: list[str]  # the read's and the target check's
+
+
+@dataclass(frozen=True)
+class LocalPlan:
+    """The run as decided before it starts: shown to the user (notes, dropped columns, what is optimized)."""
+
+    table: StagedTable
+    metric: MetricSpec
+    algorithms: list[str]
+
+
+def stage_table(ingested: IngestedTable, spec: LocalRunSpec, workdir: Path) -> StagedTable:
+    """The table as Parquet in `workdir`, the resolved problem type and the run's view of the table (blocking)."""
+    if spec.target not in ingested.df.columns:
+        raise InvalidInputError(
+            f"column {spec.target!r} is not in the table; columns: {', '.join(ingested.df.columns)}"
+        )
+    path = workdir / "data.parquet"
+    parquet = write_parquet_bytes(ingested.df)
+    path.write_bytes(parquet)
+    frame = pl.read_parquet(path).to_pandas()
+    problem, _ = check_target(frame[spec.target], spec.task, spec.folds)
+    kinds = {column: str(kind) for column, kind in ingested.kinds.items()}
+    data = prepare_data(frame, spec.target, problem, kinds, spec.folds, spec.time_budget)
+    return StagedTable(path, sha256_of_bytes(parquet), problem, data, [*ingested.notes, *data.notes])
+
+
+def plan_run(ingested: IngestedTable, spec: LocalRunSpec, workdir: Path) -> LocalPlan:
+    table = stage_table(ingested, spec, workdir)
+    metric = get_metric(spec.metric, table.problem) if spec.metric else default_metric(table.problem)
+    return LocalPlan(table, metric, default_registry().choose(spec.algorithms, table.problem))
+
+
+async def run_local(
+    ingested: IngestedTable,
+    spec: LocalRunSpec,
+    *,
+    output: Path,
+    workdir: Path,
+    events: RunEvents,
+    planned: Callable[[LocalPlan], None] | None = None,
+) -> tuple[LocalPlan, RunOutcome]:
+    """Stage, plan, then run with `spec.workers` local processes; the package goes to `output`. `planned` sees the
+    plan before the search starts. The pool starts first: importing the ML stack in it overlaps the staging."""
+    pool = LocalProcessPool(spec.workers)
+    pool_ready = asyncio.create_task(pool.start())
+    try:
+        try:
+            plan = await asyncio.to_thread(plan_run, ingested, spec, workdir)
+        finally:
+            await pool_ready
+        if planned is not None:
+            planned(plan)
+        request = RunRequest(
+            job_id=uuid.uuid4().hex,
+            dataset_path=str(plan.table.path),
+            dataset_sha256=plan.table.sha256,
+            problem=plan.table.problem,
+            plan=plan.table.data.plan,
+            n_rows=plan.table.data.n_rows,
+            metric=plan.metric.name,
+            algorithms=plan.algorithms,
+            n_folds=spec.folds,
+            folds_used=plan.table.data.n_folds,
+            seed=spec.seed,
+            started_at=spec.started_at,
+            deadline=spec.started_at + spec.time_budget,
+            validation=plan.table.data.validation,
+            max_trials=spec.max_trials,
+        )
+        ports = RunPorts(
+            executor=LocalExecutor(pool),
+            storage=DirectoryStorage(package=output, scratch=workdir),
+            events=events,
+            registry=default_registry(),
+        )
+        return plan, await run_training(request, ports)
+    finally:
+        await pool.close(graceful=False)
