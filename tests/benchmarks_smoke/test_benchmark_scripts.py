@@ -92,3 +92,19 @@ def test_cluster_benchmark_runs_a_job_on_a_worker(tmp_path: Path) -> None:
     assert "trials/minute" in out.lower() or "trials/min" in out.lower(), out
     result = json.loads(rows.read_text())
     assert result["runs"] and result["hub_events_per_s"] > 0
+
+
+def test_parity_benchmark_finds_automl_and_flowml_train_the_same(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.json"
+    out = _run(
+        [
+            str(BENCHMARKS / "parity.py"),
+            *("--manifest", str(DATASETS / "manifest.json"), "--datasets", "iris", "--budget", "30"),
+            *("--max-trials", "2", "--cv-trials", "1", "--flowml", str(FLOWML), "--json", str(rows)),
+        ],
+        tmp_path,
+    )
+    assert "Identical leaderboard and test score: 1 of 1 datasets" in out, out
+    (row,) = json.loads(rows.read_text())
+    assert row["same_leaderboard"] and row["max_prediction_diff"] == 0.0
+    assert row["cv_mean"] is not None

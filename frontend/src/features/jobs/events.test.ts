@@ -183,7 +183,7 @@ describe("reduceJobEvent: trial list and curve", () => {
       type: "trial_running" as const,
       job_id: job.id,
       timestamp: "2025-01-01T10:00:09Z",
-      data: { trial_number: 3, algorithm: "xgboost", worker: "gpu-box", device: "cuda" },
+      data: { trial_number: 3, algorithm: "xgboost", worker: "gpu-box", device: "cuda" as const },
     };
     const result = reduceJobEvent({ job, leaderboard: undefined, trials }, event);
     expect(result.job).toBe(job);
@@ -198,7 +198,7 @@ describe("reduceJobEvent: trial list and curve", () => {
       type: "trial_running" as const,
       job_id: null,
       timestamp: "2025-01-01T10:00:09Z",
-      data: { trial_number: 3, algorithm: "xgboost", worker: "gpu-box" },
+      data: { trial_number: 3, algorithm: "xgboost", worker: "gpu-box", device: "cpu" as const },
     };
     expect(reduceJobEvent({ job: undefined, leaderboard: undefined }, event).trials).toBeUndefined();
   });

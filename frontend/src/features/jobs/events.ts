@@ -4,7 +4,7 @@ import type { Job, JobEvent, Leaderboard, Page, ProgressData, ServerEvent, Trial
 import { parseUtc } from "../../lib/time";
 import { extendCurve } from "./curve";
 import { markTrialRunning, upsertTrial } from "./trials";
-import type { TrialRunningEvent } from "./types";
+import type { TrialRunningEvent } from "../../api/types";
 import type { Curve } from "../../api/hooks/jobs";
 
 /** Every event the monitor acts on: the durable job events and the workers' `trial_running` announcements. */

@@ -59,7 +59,7 @@ describe("trial list patches", () => {
   it("markTrialRunning adds a running placeholder with its worker", () => {
     const next = markTrialRunning(
       page([]),
-      { trial_number: 4, algorithm: "xgboost", worker: "gpu-box" },
+      { trial_number: 4, algorithm: "xgboost", worker: "gpu-box", device: "cpu" },
       "2025-01-01T10:00:09Z",
     );
     expect(next.items[0]).toMatchObject({
@@ -74,7 +74,7 @@ describe("trial list patches", () => {
 
   it("markTrialRunning sets the worker of a running trial but never touches a finished one", () => {
     const running = page([makeTrial({ trial_number: 4, status: "running", worker: "local" })]);
-    const data = { trial_number: 4, algorithm: "lightgbm", worker: "gpu-box" };
+    const data = { trial_number: 4, algorithm: "lightgbm", worker: "gpu-box", device: "cpu" as const };
     expect(markTrialRunning(running, data, "t").items[0]?.worker).toBe("gpu-box");
     const finished = page([makeTrial({ trial_number: 4, worker: "other" })]);
     expect(markTrialRunning(finished, data, "t")).toBe(finished);

@@ -1,7 +1,7 @@
 // The job's full trial list (GET /api/results/job/{id}/trials, running and failed trials included), patched live,
 // and the live leaderboard's rows built from it. Pure.
 import type { IsoTime, Page, Trial } from "../../api/types";
-import type { TrialRunningData } from "./types";
+import type { TrialRunningData } from "../../api/types";
 
 /** Adds a trial, or replaces the copy with the same number (a running placeholder, a replayed event). */
 export function upsertTrial(page: Page<Trial>, trial: Trial): Page<Trial> {
