@@ -3,7 +3,8 @@
 Why not ProcessPoolExecutor: a running task there cannot be stopped, so a runaway SVM fit would outlive its job's
 budget and a cancel could not reach it. Here each slot is one process with its own pipe; killing a task kills its
 process and the slot is respawned. Processes use the spawn start method so the pool is safe to create from a
-threaded, asyncio-running server and behaves the same on Windows.
+threaded, asyncio-running server and behaves the same on Windows. A worker never runs the caller's main module
+(`_without_main_module`), so a plain script that calls `AutoML().fit` needs no `if __name__ == "__main__":` guard.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import asyncio
 import contextlib
 import multiprocessing as mp
 import os
+import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+import types
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -30,6 +33,30 @@ TASKS: dict[str, str] = {
 }
 
 _THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+
+_SPAWN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _without_main_module() -> Iterator[None]:
+    """Start a spawned process without the caller's `__main__`.
+
+    Spawn re-imports the parent's main module in every child (by its file or module name), so a script calling
+    `AutoML().fit` at top level would run again in each worker and recurse. The workers need nothing from it (their
+    target and tasks live in flowml), so while `start()` records what the child must import, `__main__` is an empty
+    module; the lock keeps two pools of one process from swapping it at once.
+    """
+    with _SPAWN_LOCK:
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is None:
+                del sys.modules["__main__"]
+            else:
+                sys.modules["__main__"] = main
 
 
 class TaskKilled(Exception):
@@ -88,7 +115,8 @@ class LocalProcessPool:
     def _spawn(self, index: int) -> _Slot:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_worker_main, args=(child,), daemon=True, name=f"flowml-worker-{index}")
-        process.start()
+        with _without_main_module():
+            process.start()
         child.close()
         return _Slot(index=index, process=process, conn=parent)
 
@@ -105,10 +133,7 @@ class LocalProcessPool:
                 try:
                     await asyncio.to_thread(slot.conn.recv)
                 except (EOFError, OSError) as exc:
-                    raise RuntimeError(
-                        "a worker process failed to start; if this is a script, guard its entry point with "
-                        "`if __name__ == '__main__':` (processes are spawned)"
-                    ) from exc
+                    raise RuntimeError("a worker process failed to start") from exc
             self._free.put_nowait(slot)
 
     @property
