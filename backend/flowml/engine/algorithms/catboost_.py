@@ -197,30 +197,11 @@ class CatBoostAlgorithm(Algorithm):
 
     def onnx_converters(self) -> Sequence[Converter]:
         # Imported here: the converter libraries load only when a model is exported.
-        from skl2onnx.common.shape_calculator import (
-            calculate_linear_classifier_output_shapes,
-            calculate_linear_regressor_output_shapes,
-        )
-
-        from flowml.engine.onnx import CLASSIFIER_OPTIONS, Converter
+        from flowml.engine.onnx import converter_pair
         from flowml.engine.onnx._estimators import catboost_convert
 
-        return (
-            Converter(
-                CatBoostClassifier,
-                "FlowMLCatBoostClassifier",
-                calculate_linear_classifier_output_shapes,
-                catboost_convert,
-                CLASSIFIER_OPTIONS,
-                _onnx_limitation,
-            ),
-            Converter(
-                CatBoostRegressor,
-                "FlowMLCatBoostRegressor",
-                calculate_linear_regressor_output_shapes,
-                catboost_convert,
-                limitation=_onnx_limitation,
-            ),
+        return converter_pair(
+            CatBoostClassifier, CatBoostRegressor, "FlowML", catboost_convert, limitation=_onnx_limitation
         )
 
     def gpu_build_available(self) -> bool:

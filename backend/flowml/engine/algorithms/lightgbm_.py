@@ -123,28 +123,11 @@ class LightGBMAlgorithm(Algorithm):
     def onnx_converters(self) -> Sequence[Converter]:
         # Imported here: the converter libraries load only when a model is exported.
         from onnxmltools.convert.lightgbm.operator_converters.LightGbm import convert_lightgbm
-        from skl2onnx.common.shape_calculator import (
-            calculate_linear_classifier_output_shapes,
-            calculate_linear_regressor_output_shapes,
-        )
 
-        from flowml.engine.onnx import CLASSIFIER_OPTIONS, Converter
+        from flowml.engine.onnx import converter_pair
 
-        return (
-            Converter(
-                LGBMClassifier,
-                "LightGbmLGBMClassifier",
-                calculate_linear_classifier_output_shapes,
-                convert_lightgbm,
-                CLASSIFIER_OPTIONS,
-            ),
-            Converter(
-                LGBMRegressor,
-                "LightGbmLGBMRegressor",
-                calculate_linear_regressor_output_shapes,
-                convert_lightgbm,
-                {"split": None},
-            ),
+        return converter_pair(
+            LGBMClassifier, LGBMRegressor, "LightGbm", convert_lightgbm, regressor_options={"split": None}
         )
 
     def gpu_build_available(self) -> bool:

@@ -155,24 +155,10 @@ class XGBoostAlgorithm(Algorithm):
 
     def onnx_converters(self) -> Sequence[Converter]:
         # Imported here: the converter libraries load only when a model is exported.
-        from skl2onnx.common.shape_calculator import (
-            calculate_linear_classifier_output_shapes,
-            calculate_linear_regressor_output_shapes,
-        )
-
-        from flowml.engine.onnx import CLASSIFIER_OPTIONS, Converter
+        from flowml.engine.onnx import converter_pair
         from flowml.engine.onnx._estimators import xgboost_convert
 
-        return (
-            Converter(
-                XGBClassifier,
-                "XGBoostXGBClassifier",
-                calculate_linear_classifier_output_shapes,
-                xgboost_convert,
-                CLASSIFIER_OPTIONS,
-            ),
-            Converter(XGBRegressor, "XGBoostXGBRegressor", calculate_linear_regressor_output_shapes, xgboost_convert),
-        )
+        return converter_pair(XGBClassifier, XGBRegressor, "XGBoost", xgboost_convert)
 
     def gpu_build_available(self) -> bool:
         return bool(xgboost.build_info().get("USE_CUDA"))

@@ -5,7 +5,7 @@ serving time. The graph's inputs and outputs are specified in `_schema`; the con
 and the boosting libraries in `_converters`; the rest is private.
 """
 
-from flowml.engine.onnx._converters import CLASSIFIER_OPTIONS, Converter, unsupported_parts
+from flowml.engine.onnx._converters import CLASSIFIER_OPTIONS, Converter, converter_pair, unsupported_parts
 from flowml.engine.onnx._graph import ExportableModel, UnsupportedModelError, build_graph
 from flowml.engine.onnx.export import (
     MAX_PARITY_ROWS,
@@ -34,6 +34,7 @@ __all__ = [
     "UnsupportedModelError",
     "build_graph",
     "check_parity",
+    "converter_pair",
     "create_session",
     "export_onnx",
     "graph_threshold",

@@ -33,6 +33,7 @@ from flowml.engine.onnx import _estimators as est
 from flowml.engine.onnx import _text as text
 from flowml.engine.onnx import _transformers as tr
 from flowml.engine.preprocessing import CategoryCodes, DatetimeFeatures, TextFeatures
+from flowml.engine.preprocessor import default_preprocessors
 
 # The options a classifier's converter must accept (skl2onnx's parser passes them to every classifier).
 CLASSIFIER_OPTIONS: dict[str, Any] = {"nocl": [True, False], "zipmap": [True, False, "columns"]}
@@ -49,6 +50,42 @@ class Converter(NamedTuple):
     convert: Callable[[Any, Any, Any], None]
     options: dict[str, Any] | None = None
     limitation: Callable[[Any], str | None] | None = None
+
+
+def converter_pair(
+    classifier: type,
+    regressor: type,
+    prefix: str,
+    convert: Callable[[Any, Any, Any], None],
+    *,
+    regressor_options: dict[str, Any] | None = None,
+    limitation: Callable[[Any], str | None] | None = None,
+) -> tuple[Converter, Converter]:
+    """A boosting library's classifier and regressor: one converter, skl2onnx's linear output shapes, and graph
+    aliases `<prefix><class name>` (what onnxmltools and skl2onnx call them)."""
+    from skl2onnx.common.shape_calculator import (
+        calculate_linear_classifier_output_shapes,
+        calculate_linear_regressor_output_shapes,
+    )
+
+    return (
+        Converter(
+            classifier,
+            prefix + classifier.__name__,
+            calculate_linear_classifier_output_shapes,
+            convert,
+            CLASSIFIER_OPTIONS,
+            limitation,
+        ),
+        Converter(
+            regressor,
+            prefix + regressor.__name__,
+            calculate_linear_regressor_output_shapes,
+            convert,
+            regressor_options,
+            limitation,
+        ),
+    )
 
 
 # SimpleImputer, OneHotEncoder and FunctionTransformer replace skl2onnx's own converters process-wide; they convert
@@ -101,8 +138,12 @@ def register_for(estimator: Any) -> None:
 
 
 def all_converters() -> tuple[Converter, ...]:
-    """CONVERTERS and those the registered algorithms bring for their own estimators."""
-    return (*CONVERTERS, *(c for algo in default_registry() for c in algo.onnx_converters()))
+    """CONVERTERS and those the registered algorithms and preprocessors bring for their own estimators."""
+    return (
+        *CONVERTERS,
+        *(c for algo in default_registry() for c in algo.onnx_converters()),
+        *(c for step in default_preprocessors() for c in step.onnx_converters()),
+    )
 
 
 def _register(converter: Converter, model_type: type, alias: str) -> None:
