@@ -209,6 +209,9 @@ def test_server_errors_are_the_servers_detail(server: Server, trained: Trained, 
     assert "--budget must be more than 0" in user_error(
         flowml(server, "jobs", "start", "-d", trained.dataset_id, "-t", "target", "--budget", "0")
     )
+    assert "unknown preprocessor(s): umap; available: pca" in user_error(
+        flowml(server, "jobs", "start", "-d", trained.dataset_id, "-t", "target", "--preprocessors", "pca,umap")
+    )
     assert "already completed" in user_error(flowml(server, "jobs", "cancel", trained.job_id))
     assert "not found" in user_error(flowml(server, "models", "download", unknown, "-o", "x.zip", cwd=tmp_path))
     assert not list(tmp_path.iterdir())  # a refused download leaves no file behind

@@ -82,8 +82,11 @@ def test_the_api_lists_the_plugin_and_its_broken_neighbour(server: Server) -> No
     [broken] = plugins["broken"]
     assert (broken["entry_point"], broken["package"]) == ("exploding", "flowml-broken-plugin")
     assert "RuntimeError: this plugin fails on import" in broken["error"]  # the admin sees why
-    [clip] = plugins["preprocessors"]
-    assert clip["name"] == "quantile_clip" and clip["space"]["params"]["quantile"]["kind"] == "float"
+    steps = {p["name"]: p for p in plugins["preprocessors"]}
+    assert set(steps) == {"pca", "select_percentile", "quantile_clip"}  # the built-ins and the plugin's
+    clip = steps["quantile_clip"]
+    assert clip["space"]["params"]["quantile"]["kind"] == "float" and clip["origin"]["source"] == "plugin"
+    assert steps["pca"]["origin"]["source"] == "builtin"
 
     algorithms = httpx.get(f"{server.url}/api/algorithms", headers=server.headers, timeout=30).json()
     by_name = {a["name"]: a for a in algorithms}

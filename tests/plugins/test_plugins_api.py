@@ -28,8 +28,9 @@ def test_members_see_that_a_plugin_broke_and_admins_see_why(site: Path, data_dir
             ("shrunk_linear", "good-plugin"),
             ("times", "good-plugin"),
         }
-        assert [p["name"] for p in body["preprocessors"]] == ["times"]
-        assert body["preprocessors"][0]["origin"] == {"source": "plugin", "package": "good-plugin", "version": "1.2.0"}
+        steps = {p["name"]: p["origin"] for p in body["preprocessors"]}  # the built-ins first, then the plugins'
+        assert list(steps) == ["pca", "select_percentile", "times"]
+        assert steps["times"] == {"source": "plugin", "package": "good-plugin", "version": "1.2.0"}
         errors = {b["entry_point"]: b["error"] for b in body["broken"]}
         assert "RuntimeError: boom while importing" in errors["raises"]
 

@@ -139,6 +139,15 @@ def test_typed_errors(client: Client, server: tuple[str, str]) -> None:
         next(iter(client.events(unknown)))
 
 
+def test_a_job_names_its_preprocessors(client: Client) -> None:
+    dataset = client.upload(rows(60, seed=6), name="steps")
+    job = client.train(dataset.id, "label", preprocessors=["pca"], **{**TINY, "max_trials": 1})
+    assert job.preprocessors == ["pca"] and client.job(job.id).preprocessors == ["pca"]
+    client.cancel(job.id)
+    with pytest.raises(BadRequestError, match=r"unknown preprocessor.*umap.*available: pca, select_percentile"):
+        client.train(dataset.id, "label", preprocessors=["umap"])
+
+
 def test_sign_in_with_a_password(server: tuple[str, str]) -> None:
     url, _ = server
     from tests.conftest import TEST_ADMIN_PASSWORD, TEST_ADMIN_USERNAME

@@ -131,6 +131,7 @@ class World:
     targets: list[tuple[str, str]]
     algorithms: list[str]
     metrics: list[str]
+    preprocessors: list[str]
     # The model's card.input_schema: its input columns, with categories where it has them.
     inputs: list[dict[str, Any]]
     # Trial capabilities as a task carries them (cluster/signing.py): dataset hash -> one for a trial using it.
@@ -232,6 +233,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             targets=[(d["id"], c["name"]) for d in (titanic, iris) for c in d["columns"]],
             algorithms=[a["name"] for a in client.get("/api/algorithms").json()],
             metrics=[m["name"] for m in client.get("/api/metrics").json()],
+            preprocessors=[p["name"] for p in client.get("/api/preprocessors").json()],
             inputs=model["card"]["input_schema"],
             capabilities={
                 d["sha256"]: TrialCapability.for_trial(job["id"], 0, d["sha256"], time.time() + 3600).issue(
@@ -316,6 +318,10 @@ def _training_body(draw: st.DrawFn, world: World) -> dict[str, Any]:
         "seed": st.one_of(st.integers(-(2**63), 2**63 - 1), _HOSTILE),
         "priority": st.booleans(),
         "name": st.one_of(st.text(max_size=20), _HOSTILE),
+        # Mostly real steps (each junk name is a 422, and the operation must succeed sometimes), now and then junk.
+        "preprocessors": st.one_of(
+            st.lists(st.sampled_from(world.preprocessors), max_size=2, unique=True), st.lists(_JUNK, max_size=1)
+        ),
     }
     body = {"dataset_id": dataset_id, "target_column": target}
     for name, strategy in options.items():

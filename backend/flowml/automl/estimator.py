@@ -66,7 +66,8 @@ class AutoML(BaseEstimator):
 
     Parameters are plain values, as scikit-learn expects (`get_params`, `set_params`, `clone`):
     time_budget: seconds for the whole fit, final fit included. metric: what to optimize (default: the task's, e.g.
-    roc_auc for two classes, rmse for regression). algorithms: names to search (default: all for the task). n_jobs:
+    roc_auc for two classes, rmse for regression). algorithms: names to search (default: all for the task).
+    preprocessors: preprocessing steps every trial runs before its model, in order (e.g. ["pca"]; default none). n_jobs:
     trials at once, -1 for one per CPU. seed, max_trials: the same seed and max_trials give the same leaderboard.
     task: "auto" decides from y. folds: cross-validation folds. verbose: 0 silent, 1 a progress bar and notes.
     """
@@ -76,6 +77,7 @@ class AutoML(BaseEstimator):
         time_budget: float = 60.0,
         metric: str | None = None,
         algorithms: Sequence[str] | None = None,
+        preprocessors: Sequence[str] | None = None,
         n_jobs: int = -1,
         seed: int = 0,
         max_trials: int | None = None,
@@ -86,6 +88,7 @@ class AutoML(BaseEstimator):
         self.time_budget = time_budget
         self.metric = metric
         self.algorithms = algorithms
+        self.preprocessors = preprocessors
         self.n_jobs = n_jobs
         self.seed = seed
         self.max_trials = max_trials
@@ -118,6 +121,7 @@ class AutoML(BaseEstimator):
             task=self.task,
             metric=self.metric,
             algorithms=list(self.algorithms) if self.algorithms else None,
+            preprocessors=list(self.preprocessors) if self.preprocessors else [],
             folds=self.folds,
             max_trials=self.max_trials,
             seed=self.seed,
@@ -160,6 +164,8 @@ class AutoML(BaseEstimator):
             raise InvalidInputError("max_trials must be at least 1")
         if isinstance(self.algorithms, str):
             raise InvalidInputError("algorithms must be a list of names, e.g. ['lightgbm']")
+        if isinstance(self.preprocessors, str):
+            raise InvalidInputError("preprocessors must be a list of names, e.g. ['pca']")
 
     def _set_fitted(
         self,
@@ -331,3 +337,5 @@ def _announce(console: Console, plan: LocalPlan, spec: LocalRunSpec) -> None:
         f"[bold]{plan.table.problem.value}[/] on {plan.table.data.n_rows} rows, optimizing [bold]{plan.metric.name}[/]"
         f" for {spec.time_budget:g} s with {len(plan.algorithms)} algorithms"
     )
+    if (steps := plan.steps_line()) is not None:
+        console.print(escape(steps))

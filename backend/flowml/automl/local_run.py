@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +23,7 @@ from flowml.engine.algorithms import default_registry
 from flowml.engine.executor import LocalExecutor
 from flowml.engine.metrics import MetricSpec, default_metric, get_metric
 from flowml.engine.pool import LocalProcessPool
+from flowml.engine.preprocessor import default_preprocessors
 from flowml.engine.problem import check_target
 from flowml.engine.run import (
     DirectoryStorage,
@@ -51,6 +52,8 @@ class LocalRunSpec:
     time_budget: float
     started_at: float
     workers: int
+    # Preprocessors every trial runs before its estimator, in order (engine/preprocessor.py); none by default.
+    preprocessors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,11 @@ class LocalPlan:
     table: StagedTable
     metric: MetricSpec
     algorithms: list[str]
+    preprocessors: list[str]
+
+    def steps_line(self) -> str | None:
+        """What `flowml train` and `AutoML(verbose=1)` print about the preprocessing steps; None without any."""
+        return f"preprocessing before each model: {', then '.join(self.preprocessors)}" if self.preprocessors else None
 
 
 def stage_table(ingested: IngestedTable, spec: LocalRunSpec, workdir: Path) -> StagedTable:
@@ -88,9 +96,11 @@ def stage_table(ingested: IngestedTable, spec: LocalRunSpec, workdir: Path) -> S
 
 
 def plan_run(ingested: IngestedTable, spec: LocalRunSpec, workdir: Path) -> LocalPlan:
+    # The names are checked before the table is staged: a mistyped step fails at once, not after the read.
+    preprocessors = default_preprocessors().choose(spec.preprocessors)
     table = stage_table(ingested, spec, workdir)
     metric = get_metric(spec.metric, table.problem) if spec.metric else default_metric(table.problem)
-    return LocalPlan(table, metric, default_registry().choose(spec.algorithms, table.problem))
+    return LocalPlan(table, metric, default_registry().choose(spec.algorithms, table.problem), preprocessors)
 
 
 async def run_local(
@@ -122,6 +132,7 @@ async def run_local(
             n_rows=plan.table.data.n_rows,
             metric=plan.metric.name,
             algorithms=plan.algorithms,
+            preprocessors=plan.preprocessors,
             n_folds=spec.folds,
             folds_used=plan.table.data.n_folds,
             seed=spec.seed,

@@ -35,6 +35,10 @@ def start(
     ] = None,
     metric: Annotated[str | None, typer.Option(help="Metric to optimize (default depends on the task)")] = None,
     algorithms: Annotated[str | None, typer.Option(help="Comma-separated algorithm names (default: all)")] = None,
+    preprocessors: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated preprocessing steps every trial runs, in order, e.g. pca,select_percentile"),
+    ] = None,
     task: Annotated[Literal["auto", "binary", "multiclass", "regression"], typer.Option(help="The kind of task")] = (
         "auto"
     ),
@@ -59,6 +63,7 @@ def start(
             metric=metric,
             budget_minutes=budget,
             algorithms=_names(algorithms),
+            preprocessors=_names(preprocessors),
             folds=folds,
             name=name or None,
         )

@@ -84,6 +84,10 @@ def train(
     time_budget: Annotated[float, typer.Option("--time-budget", help="Seconds for the whole job")] = 60.0,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the model package")] = Path("flowml-model"),
     algorithms: Annotated[str | None, typer.Option(help="Comma-separated algorithm names (default: all)")] = None,
+    preprocessors: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated preprocessing steps every trial runs, in order, e.g. pca,select_percentile"),
+    ] = None,
     folds: Annotated[int, typer.Option(help="Cross-validation folds")] = 5,
     max_trials: Annotated[int | None, typer.Option(help="Stop after this many trials")] = None,
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
@@ -100,13 +104,19 @@ def train(
             metric=metric,
             time_budget=time_budget,
             output=output,
-            algorithms=[a.strip() for a in algorithms.split(",") if a.strip()] if algorithms else None,
+            algorithms=_names(algorithms) if algorithms else None,
+            preprocessors=_names(preprocessors) if preprocessors else [],
             folds=folds,
             max_trials=max_trials,
             seed=seed,
             table=table,
         )
     )
+
+
+def _names(listed: str) -> list[str]:
+    """A comma-separated option's names, blanks left out ("pca, select_percentile," -> two names)."""
+    return [name.strip() for name in listed.split(",") if name.strip()]
 
 
 @app.command()

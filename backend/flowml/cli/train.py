@@ -38,6 +38,7 @@ class TrainOptions:
     time_budget: float
     output: Path
     algorithms: list[str] | None
+    preprocessors: list[str]
     folds: int
     max_trials: int | None
     seed: int
@@ -98,6 +99,8 @@ def _show(plan: LocalPlan, options: TrainOptions) -> None:
         f"[bold]{plan.table.problem.value}[/] on {plan.table.data.n_rows} rows, optimizing [bold]{plan.metric.name}[/] "
         f"for {options.time_budget:g} s with {len(plan.algorithms)} algorithms"
     )
+    if (steps := plan.steps_line()) is not None:
+        console.print(steps)
 
 
 async def _train(options: TrainOptions) -> None:
@@ -112,6 +115,7 @@ async def _train(options: TrainOptions) -> None:
         task=options.task,
         metric=options.metric,
         algorithms=options.algorithms,
+        preprocessors=options.preprocessors,
         folds=options.folds,
         max_trials=options.max_trials,
         seed=options.seed,

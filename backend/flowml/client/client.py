@@ -147,12 +147,14 @@ class Client:
         seed: int | None = None,
         name: str | None = None,
         project_id: str | None = None,
+        preprocessors: Sequence[str] | None = None,
     ) -> JobPublic:
         """Start a training job (the API's POST /api/training/start); returns it as recorded, `pending`."""
         options: dict[str, Any] = {
             "metric": metric,
             "time_budget": budget_minutes,
             "algorithms": list(algorithms) if algorithms else None,
+            "preprocessors": list(preprocessors) if preprocessors else None,
             "n_folds": folds,
             "max_trials": max_trials,
             "seed": seed,

@@ -14,6 +14,7 @@ from loguru import logger
 
 from flowml.core.model_card import ModelCard
 from flowml.engine.evaluation import evaluated_members
+from flowml.engine.preprocessor import step_labels
 from flowml.engine.registry import Registry
 
 
@@ -23,10 +24,14 @@ def algorithm_label(name: str, registry: Registry) -> str:
     return algorithm.label if algorithm is not None else name
 
 
-def default_model_name(algorithm: str, n_members: int, target: str, registry: Registry) -> str:
-    """'Ensemble of 3 · Attrition' or 'Random forest · delivery_minutes'."""
+def default_model_name(
+    algorithm: str, n_members: int, target: str, registry: Registry, steps: Sequence[str] = ()
+) -> str:
+    """'Ensemble of 3 · Attrition', 'Random forest · delivery_minutes', or with preprocessors (`steps`, their
+    labels) 'Random forest after PCA (principal components) · delivery_minutes'."""
     what = f"Ensemble of {n_members}" if algorithm == "ensemble" else algorithm_label(algorithm, registry)
-    return f"{what} · {target}"
+    after = f" after {' + '.join(steps)}" if steps else ""
+    return f"{what}{after} · {target}"
 
 
 def naming_facts(
@@ -36,7 +41,9 @@ def naming_facts(
     `validation_folds`; None for jobs from before it was recorded) and the model's default name."""
     return {
         "validation": {"method": validation, "folds": folds},
-        "default_name": default_model_name(card.algorithm, len(card.ensemble_members), target, registry),
+        "default_name": default_model_name(
+            card.algorithm, len(card.ensemble_members), target, registry, step_labels(card.params)
+        ),
     }
 
 

@@ -13,6 +13,11 @@ Two ways to compute them, picked once per model by `Explainer`:
   any model (linear, SVM, k-NN, MLP, naive Bayes, AdaBoost) and always adds up exactly (each permutation's sum
   telescopes), on the probability scale for classifiers.
 
+Models whose pipeline runs preprocessors (engine/preprocessor.py: PCA, feature selection, a plugin's step) use the
+sampled explainer too: a step may mix, drop or reorder the encoded columns (PCA's components each mix all of
+them), so the trees' features are no longer any one input's and their SHAP values cannot be summed back to the
+columns. The sampled explainer works on the inputs themselves and is exact in sum whatever the pipeline does.
+
 Ensembles use the sampled explainer on the ensemble's own probabilities. Combining the members' tree SHAP values by
 their weights would be exact only if every member explained on the same scale, and they do not: a blend of a forest
 (probability) and a booster (log-odds) averages probabilities, and log-odds do not average to the blend's output.
@@ -37,6 +42,7 @@ import pandas as pd
 from flowml.core.errors import InvalidInputError
 from flowml.engine.ensemble import EnsembleModel
 from flowml.engine.model import FlowMLModel
+from flowml.engine.preprocessor import pipeline_steps
 
 OutputScale = Literal["probability", "log_odds", "margin", "value"]
 Method = Literal["tree", "sampled"]
@@ -95,7 +101,7 @@ class Explainer:
         self.model = model
         self.columns = list(model.plan.features)
         self.seed = seed
-        self._tree = None if isinstance(model, EnsembleModel) else _tree_explainer(model)
+        self._tree = None if _sampled_only(model) else _tree_explainer(model)
         self._sources = source_columns(model) if self._tree is not None else None
         self._background = None if background is None else _sample(background, self.columns, seed)
 
@@ -303,6 +309,11 @@ def permutation_shap(
             values[start : start + len(part), order] += deltas[:, w]
     values /= len(walks)
     return values, base
+
+
+def _sampled_only(model: FlowMLModel) -> bool:
+    """An ensemble, or a pipeline with preprocessors between the encoding and the estimator (see the module doc)."""
+    return isinstance(model, EnsembleModel) or bool(pipeline_steps(model.pipeline))
 
 
 def _tree_explainer(model: FlowMLModel) -> Any | None:

@@ -25,6 +25,7 @@ from flowml.engine.metrics import MetricSpec, get_metric, score, signed_score
 from flowml.engine.model import FlowMLModel
 from flowml.engine.onnx import export_onnx
 from flowml.engine.package import build_model_card, onnx_sha256, save_package
+from flowml.engine.preprocessor import step_labels
 from flowml.engine.problem import encode_target, validate_target
 from flowml.engine.registry import Algorithm, Registry
 from flowml.engine.trial import builtin_registry, one_line_error
@@ -82,6 +83,9 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
 
     deadline.check_cancelled()
     notes = [*check.notes, *spec.notes]
+    steps = step_labels(spec.params)  # an ensemble's members run the same steps: the job names them for every trial
+    if steps:
+        notes.append(f"preprocessing between the encoding and the estimator: {', then '.join(steps)}")
     model, kept = _ensemble(spec, df, plan, task, best, registry, deadline, notes)
     # The optional steps below stop early enough to leave time for writing the package: a large forest's pickle
     # and graph take a second or more, and the job as a whole must end by the deadline.

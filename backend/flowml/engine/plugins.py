@@ -97,18 +97,23 @@ class PluginError(Exception):
 def load_plugins(builtin: Registry, entry_points: Iterable[metadata.EntryPoint] | None = None) -> InstalledPlugins:
     """Load and check every entry point of both groups (`entry_points`: the installed ones by default).
 
-    `builtin`: the built-in algorithms, whose names no plugin may take. Never raises for a plugin's fault.
+    `builtin`: the built-in algorithms, whose names no plugin may take (nor the built-in preprocessors' names).
+    Never raises for a plugin's fault.
     """
+    from flowml.engine.preprocessors import builtin_preprocessors  # the built-ins implement the contract here
+
     found = list(entry_points) if entry_points is not None else _installed_entry_points()
     report = PluginReport()
     registries: list[Registry] = []
-    taken: set[str] = set(builtin.names())
+    builtin_names = {n: "preprocessor" for n in builtin_preprocessors().names()}
+    builtin_names |= {n: "algorithm" for n in builtin.names()}
+    taken: set[str] = set(builtin_names)
     for ep in (e for e in found if e.group == ALGORITHM_GROUP):
         entry = _entry(ep, PluginKind.ALGORITHM)
         try:
             algorithm: Algorithm = _load(ep, Algorithm)
             check_algorithm_basics(algorithm)
-            _check_free(algorithm.name, taken, builtin)
+            _check_free(algorithm.name, taken, builtin_names)
             registries.append(Registry.of([algorithm], origin=_origin(entry)))
         except Exception as exc:  # a plugin's fault of any kind is reported, never raised
             _broken(report, entry, exc)
@@ -122,7 +127,7 @@ def load_plugins(builtin: Registry, entry_points: Iterable[metadata.EntryPoint] 
             preprocessor: Preprocessor = _load(ep, Preprocessor)
             check_preprocessor_basics(preprocessor)
             # Preprocessors share the algorithms' name space: both prefix their Optuna names in one study.
-            _check_free(preprocessor.name, taken, builtin)
+            _check_free(preprocessor.name, taken, builtin_names)
             preprocessor.origin = _origin(entry)
         except Exception as exc:
             _broken(report, entry, exc)
@@ -221,9 +226,10 @@ def _check_space(space: object, defaults: object, owner: str) -> None:
         raise PluginError(f"default_params() of {owner} lie outside its space: {'; '.join(problems)}")
 
 
-def _check_free(name: str, taken: set[str], builtin: Registry) -> None:
-    if name in builtin:
-        raise PluginError(f"name clash: {name!r} is a built-in algorithm (built-ins win)")
+def _check_free(name: str, taken: set[str], builtin_names: Mapping[str, str]) -> None:
+    """`builtin_names`: every built-in's name -> "algorithm" or "preprocessor" (they share one name space)."""
+    if name in builtin_names:
+        raise PluginError(f"name clash: {name!r} is a built-in {builtin_names[name]} (built-ins win)")
     if name in taken:
         raise PluginError(f"name clash: another plugin already provides {name!r}")
 

@@ -20,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import optuna
 from pydantic import BaseModel
@@ -29,10 +29,14 @@ from flowml.core.errors import InvalidInputError
 from flowml.engine.registry import BUILTIN, AlgorithmOrigin
 from flowml.engine.space import SearchSpace
 
+if TYPE_CHECKING:  # the ONNX libraries load only when a model is exported
+    from flowml.engine.onnx import Converter
+
 STEPS_KEY = "preprocessors"
 STEP_SEPARATOR = ","
 SEPARATOR = "__"  # between a preprocessor's name and its parameter's, as in Optuna's names
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+STEP_PREFIX = "step:"  # a pipeline's step that runs a preprocessor is called "step:<name>"
 
 
 class PreprocessorInfo(BaseModel):
@@ -69,6 +73,12 @@ class Preprocessor(ABC):
     def build(self, params: Mapping[str, Any], *, seed: int) -> Any:
         """An unfitted transformer for `params`."""
 
+    def onnx_converters(self) -> Sequence[Converter]:
+        """skl2onnx converters for the transformer types `build` returns that skl2onnx does not know; none by
+        default (a step without one makes the model's ONNX export report it as unsupported, by name). Only called
+        when a model is exported: import the converters inside."""
+        return ()
+
     @property
     def optuna_prefix(self) -> str:
         return f"{self.name}{SEPARATOR}"
@@ -99,6 +109,11 @@ class Preprocessors:
                 raise ValueError(f"duplicate preprocessor name {item.name!r}")
             found[item.name] = item
         return cls(found)
+
+    @classmethod
+    def merged(cls, *many: Preprocessors) -> Preprocessors:
+        """One mapping of them all; ValueError on a name in two of them."""
+        return cls.of(step for each in many for step in each)
 
     def __iter__(self) -> Iterator[Preprocessor]:
         return iter(self.items.values())
@@ -162,12 +177,26 @@ def build_steps(
     if not steps:
         return []
     known = preprocessors if preprocessors is not None else default_preprocessors()
-    return [(f"step:{name}", known.get(name).build(params, seed=seed)) for name, params in steps]
+    return [(f"{STEP_PREFIX}{name}", known.get(name).build(params, seed=seed)) for name, params in steps]
+
+
+def pipeline_steps(pipeline: Any) -> list[str]:
+    """The preprocessors a fitted or unfitted pipeline (engine/model.py `build_pipeline`) runs, in order."""
+    return [name.removeprefix(STEP_PREFIX) for name, _ in pipeline.steps if name.startswith(STEP_PREFIX)]
+
+
+def step_labels(params: Mapping[str, Any], preprocessors: Preprocessors | None = None) -> list[str]:
+    """What a person reads for the steps in a trial's `params` ("PCA (principal components)"); a step no longer
+    installed is shown by its name."""
+    known = preprocessors if preprocessors is not None else default_preprocessors()
+    return [known.get(name).label if name in known else name for name, _ in split_params(params)[1]]
 
 
 @cache
 def default_preprocessors() -> Preprocessors:
-    """Every installed preprocessor (all come from plugins today); found once per process."""
+    """The built-in preprocessors and every installed plugin's (engine/plugins.py: a plugin never replaces a
+    built-in); found once per process."""
     from flowml.engine.plugins import installed_plugins  # plugins import this module's contract
+    from flowml.engine.preprocessors import builtin_preprocessors  # the built-ins implement this contract
 
-    return installed_plugins().preprocessors
+    return Preprocessors.merged(builtin_preprocessors(), installed_plugins().preprocessors)

@@ -227,6 +227,7 @@ def clone_request(job: Job) -> TrainingRequest:
         metric=job.metric,
         time_budget=job.time_budget,
         algorithms=list(job.algorithms),
+        preprocessors=list(job.preprocessors),
         n_folds=job.n_folds,
         max_trials=job.max_trials,
         max_trials_per_algorithm=job.max_trials_per_algorithm,

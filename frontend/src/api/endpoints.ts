@@ -18,6 +18,7 @@ import type {
   PassThroughColumns,
   PredictRequest,
   Prediction,
+  PreprocessorInfo,
   ProblemType,
   Stats,
   TrainingRequest,
@@ -68,6 +69,7 @@ export const metaApi = {
     unwrap(api.GET("/api/algorithms", { params: { query: { task } } })),
   metrics: (task?: ProblemType): Promise<MetricInfo[]> =>
     unwrap(api.GET("/api/metrics", { params: { query: { task } } })),
+  preprocessors: (): Promise<PreprocessorInfo[]> => unwrap(api.GET("/api/preprocessors")),
   stats: (): Promise<Stats> => unwrap(api.GET("/api/stats")),
   /** A degraded server answers 503 with the same report: that is an answer to show, not an error. */
   health: (): Promise<Health> => unwrap(api.GET("/health"), [503]),

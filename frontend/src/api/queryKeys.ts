@@ -45,6 +45,7 @@ export const queryKeys = {
   catalogue: {
     algorithms: (task: ProblemType | undefined) => ["catalogue", "algorithms", task ?? "all"] as const,
     metrics: (task: ProblemType | undefined) => ["catalogue", "metrics", task ?? "all"] as const,
+    preprocessors: ["catalogue", "preprocessors"] as const,
   },
   workers: {
     all: ["workers"] as const,

@@ -459,6 +459,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/preprocessors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preprocessors
+         * @description Every preprocessing step a job may name (`preprocessors` of POST /api/training/start), built-in or from a
+         *     plugin: its label, search space, defaults and origin.
+         */
+        get: operations["preprocessors_api_preprocessors_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects": {
         parameters: {
             query?: never;
@@ -2636,6 +2657,11 @@ export interface components {
             /** Owner Id */
             owner_id: string | null;
             /**
+             * Preprocessors
+             * @default []
+             */
+            preprocessors: string[];
+            /**
              * Priority
              * @default false
              */
@@ -2752,6 +2778,11 @@ export interface components {
             notes: string;
             /** Owner Id */
             owner_id: string | null;
+            /**
+             * Preprocessors
+             * @default []
+             */
+            preprocessors: string[];
             /**
              * Priority
              * @default false
@@ -4207,6 +4238,11 @@ export interface components {
             n_trials_per_model?: number | null;
             /** Name */
             name?: string | null;
+            /**
+             * Preprocessors
+             * @description Preprocessing steps every trial runs between FlowML's encoding and the estimator, in this order, their settings tuned with the algorithm's (GET /api/preprocessors lists them, e.g. pca, select_percentile). Default: none
+             */
+            preprocessors?: string[];
             /**
              * Priority
              * @default false
@@ -6050,6 +6086,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PluginsInfo"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    preprocessors_api_preprocessors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreprocessorInfo"][];
                 };
             };
             /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */

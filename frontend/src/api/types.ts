@@ -117,6 +117,7 @@ export type PassThroughColumns = Schemas["PassThroughColumns"];
 // ---------------------------------------------------------------- catalogues and status
 
 export type AlgorithmInfo = Schemas["AlgorithmInfo"];
+export type PreprocessorInfo = Schemas["PreprocessorInfo"];
 export type MetricInfo = Schemas["MetricInfo"];
 /** by_status is keyed by job status; OpenAPI cannot say so for a map's keys, hence the narrowing. */
 export type Stats = Omit<Schemas["Stats"], "jobs"> & {

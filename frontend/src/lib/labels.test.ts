@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AlgorithmInfo, MetricInfo } from "../api/types";
+import type { AlgorithmInfo, MetricInfo, PreprocessorInfo } from "../api/types";
 import { makeAlgorithm } from "../test/factories";
-import { makeLabels } from "./labels";
+import { makeLabels, stepsText } from "./labels";
 
 const algorithms: AlgorithmInfo[] = [
   makeAlgorithm({ name: "logistic_regression", label: "Logistic regression", family: "linear" }),
@@ -12,8 +12,20 @@ const metrics: MetricInfo[] = [
   { name: "rmse", label: "RMSE", tasks: ["regression"], greater_is_better: false, default_for: [], lower: 0, upper: null },
 ];
 
+const origin = { source: "builtin" as const, package: null, version: null };
+const steps: PreprocessorInfo[] = [
+  { name: "pca", label: "PCA (principal components)", space: { params: {} }, defaults: {}, origin },
+  { name: "select_percentile", label: "Feature selection (top percentile)", space: { params: {} }, defaults: {}, origin },
+];
+
 describe("makeLabels", () => {
-  const labels = makeLabels(algorithms, metrics);
+  const labels = makeLabels(algorithms, metrics, steps);
+
+  it("names a job's preprocessing steps in the order they run, and no steps as None", () => {
+    expect(stepsText(["select_percentile", "pca"], labels)).toBe("Feature selection (top percentile) → PCA (principal components)");
+    expect(stepsText(["my_plugin_step"], labels)).toBe("my_plugin_step");
+    expect(stepsText([], labels)).toBe("None");
+  });
 
   it("gives the API's labels for algorithms and metrics", () => {
     expect(labels.algorithm("logistic_regression")).toBe("Logistic regression");

@@ -15,6 +15,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     message: "Trial 1",
     time_budget: 1,
     algorithms: ["lightgbm", "logistic_regression"],
+    preprocessors: [],
     n_folds: 5,
     max_trials: null,
     max_trials_per_algorithm: null,

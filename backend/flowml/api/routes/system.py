@@ -1,4 +1,4 @@
-"""Health, stats, logs, and the registries a UI lists (algorithms, metrics)."""
+"""Health, stats, logs, and the registries a UI lists (algorithms, preprocessors, metrics)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from flowml.api.routes.responses import error_responses, signed_in
 from flowml.db.tables import Dataset, Job, JobStatus, TrainedModel, Worker
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, metrics_for
+from flowml.engine.preprocessor import PreprocessorInfo, default_preprocessors
 from flowml.engine.registry import AlgorithmInfo
 from flowml.engine.types import ProblemType
 from flowml.services import access
@@ -133,6 +134,13 @@ async def algorithms(task: ProblemType | None = None) -> list[AlgorithmInfo]:
     registry = default_registry()
     chosen = registry.for_task(task) if task else list(registry)
     return [a.describe() for a in chosen]
+
+
+@router.get("/api/preprocessors", response_model=list[PreprocessorInfo])
+async def preprocessors() -> list[PreprocessorInfo]:
+    """Every preprocessing step a job may name (`preprocessors` of POST /api/training/start), built-in or from a
+    plugin: its label, search space, defaults and origin."""
+    return [step.describe() for step in default_preprocessors()]
 
 
 @router.get("/api/metrics", response_model=list[MetricInfo], responses=error_responses(422))

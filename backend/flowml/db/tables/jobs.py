@@ -85,6 +85,8 @@ class Job(JobBase, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=32)
     algorithms: list[str] = Field(default_factory=list, sa_column=json_column())
+    # The preprocessors every trial runs between the encoding and the estimator, in order (engine/preprocessor.py).
+    preprocessors: list[str] = Field(default_factory=list, sa_column=json_column())
     tags: list[str] = Field(default_factory=list, sa_column=json_column())
     # The user it belongs to (users.id); None for rows from before accounts existed, which admins see.
     owner_id: str | None = Field(default=None, max_length=32, index=True)
@@ -116,6 +118,7 @@ class JobPublic(JobBase):
     problem_type: ProblemTypeValue
     stage: JobStage = "queued"
     algorithms: list[str]
+    preprocessors: list[str] = []
     tags: list[str] = []
     owner_id: str | None = None
     created_at: datetime

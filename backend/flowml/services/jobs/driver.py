@@ -182,6 +182,7 @@ async def _train(ctx: AppContext, job: Job) -> str:
         n_rows=prepared.n_rows,
         metric=job.metric,
         algorithms=job.algorithms,
+        preprocessors=job.preprocessors,
         n_folds=job.n_folds,
         folds_used=prepared.n_folds,
         seed=job.seed,

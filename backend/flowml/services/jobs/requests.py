@@ -34,6 +34,12 @@ class TrainingRequest(BaseModel):
         description='Seed-compatible name of `algorithms` (the same algorithm names); "auto": every algorithm for '
         "the task. Send one of the two",
     )
+    preprocessors: list[str] = Field(
+        default_factory=list,
+        description="Preprocessing steps every trial runs between FlowML's encoding and the estimator, in this order, "
+        "their settings tuned with the algorithm's (GET /api/preprocessors lists them, e.g. pca, select_percentile). "
+        "Default: none",
+    )
     n_folds: int = Field(default=5, ge=2, le=10)
     # Upper bounds keep both in the database's 32-bit INTEGER columns, and the seed in NumPy's and Optuna's range
     # (0 to 2**32 - 1, with one added per algorithm).

@@ -12,6 +12,7 @@ from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
 from flowml.db.tables import Dataset, Job, JobStatus, Trial, User
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, get_metric
+from flowml.engine.preprocessor import default_preprocessors
 from flowml.engine.problem import check_target
 from flowml.engine.types import ProblemType
 from flowml.services import access, history
@@ -47,6 +48,7 @@ async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | No
     problem = await _problem_type(ctx, request, dataset_path=await local_parquet(ctx, dataset))
     metric = get_metric(request.metric, problem).name if request.metric else default_metric(problem).name
     algorithms = default_registry().choose(request.algorithms, problem)
+    preprocessors = default_preprocessors().choose(request.preprocessors)
     job = Job(
         name=storable_text(request.name, "name") if request.name else f"{dataset.name} -> {request.target_column}",
         dataset_id=dataset.id,
@@ -56,6 +58,7 @@ async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | No
         metric=metric,
         time_budget=budget,
         algorithms=algorithms,
+        preprocessors=preprocessors,
         n_folds=request.n_folds,
         max_trials=request.max_trials,
         max_trials_per_algorithm=request.max_trials_per_algorithm,

@@ -1,4 +1,4 @@
-// The server's catalogues (algorithms, metrics) and the labels made from them: read by most pages, fixed while the
+// The server's catalogues (algorithms, preprocessing steps, metrics) and the labels made from them: read by most pages, fixed while the
 // server runs, so cached for the session.
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
@@ -23,9 +23,18 @@ export function useMetrics(task: ProblemType | undefined) {
   });
 }
 
-/** The labels of every algorithm and metric. Until the catalogues load, names show as they are. */
+/** The preprocessing steps a job may name (built-in and plugins'), with their labels and search spaces. */
+export function usePreprocessors() {
+  return useQuery({ queryKey: queryKeys.catalogue.preprocessors, queryFn: metaApi.preprocessors, staleTime: Infinity });
+}
+
+/** The labels of every algorithm, metric and preprocessing step. Until the catalogues load, names show as they are. */
 export function useLabels(): Labels {
   const algorithms = useAlgorithms(undefined);
   const metrics = useMetrics(undefined);
-  return useMemo(() => makeLabels(algorithms.data, metrics.data), [algorithms.data, metrics.data]);
+  const steps = usePreprocessors();
+  return useMemo(
+    () => makeLabels(algorithms.data, metrics.data, steps.data),
+    [algorithms.data, metrics.data, steps.data],
+  );
 }

@@ -38,6 +38,7 @@ export function cloneToForm(settings: TrainingRequest, sourceId: Id): CloneDefau
       maxTrials: settings.max_trials != null ? String(settings.max_trials) : "",
       seed: String(settings.seed ?? 0),
       reproducible: settings.reproducible == null ? "auto" : settings.reproducible ? "on" : "off",
+      preprocessors: settings.preprocessors ?? [],
       name: settings.name ?? "",
     },
     algorithms: settings.algorithms ?? [],

@@ -27,6 +27,8 @@ export interface TrainFormValues {
   metric: string;
   timeBudget: string;
   algorithms: string[];
+  /** Preprocessing steps every trial runs before its model, in the order chosen; none by default. */
+  preprocessors: string[];
   nFolds: string;
   /** "" means no limit. */
   maxTrials: string;
@@ -58,6 +60,7 @@ export const DEFAULT_TRAIN_FORM: TrainFormValues = {
   metric: "",
   timeBudget: "1",
   algorithms: [],
+  preprocessors: [],
   nFolds: "5",
   maxTrials: "",
   seed: "0",
@@ -136,6 +139,7 @@ export function toTrainingRequest(values: TrainFormValues, availableAlgorithms: 
   };
   if (values.metric) request.metric = values.metric;
   if (chosen.length > 0 && chosen.length < availableAlgorithms.length) request.algorithms = chosen;
+  if (values.preprocessors.length > 0) request.preprocessors = [...values.preprocessors];
   if (values.maxTrials.trim() !== "") request.max_trials = Number(values.maxTrials);
   if (values.priority) request.priority = true;
   if (values.reproducible !== "auto") request.reproducible = values.reproducible === "on";

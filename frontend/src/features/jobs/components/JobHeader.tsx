@@ -8,6 +8,7 @@ import { StatusBadge } from "../../../components/StatusBadge";
 import { formatDuration, formatNumber } from "../../../lib/format";
 import { useNow } from "../../../lib/time";
 import { useLabels } from "../../../api/hooks/catalogue";
+import { stepsText } from "../../../lib/labels";
 import { isActive } from "../../../lib/jobStatus";
 import { etaLabel, jobEta, jobTiming } from "../../../lib/jobTiming";
 import type { SocketState } from "../useJobEvents";
@@ -113,6 +114,7 @@ export function JobHeader({ job, socket }: { job: Job; socket: SocketState }) {
         <Stat label="Trials finished" value={String(job.n_trials)} />
         <Stat label={`Best ${labels.metric(job.metric)}`} value={formatNumber(job.best_score)} />
         <Stat label="Best algorithm" value={job.best_algorithm ? labels.algorithm(job.best_algorithm) : "—"} />
+        <Stat label="Preprocessing" value={stepsText(job.preprocessors, labels)} testId="job-preprocessing" />
         <Stat
           label="Validation"
           // A job records its validation once its data is read; until then there is nothing to report yet.

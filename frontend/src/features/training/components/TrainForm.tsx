@@ -8,7 +8,7 @@ import { QueryView } from "../../../components/QueryView";
 import { ErrorBanner, Notice } from "../../../components/States";
 import { useDatasetStats } from "../../../api/hooks/datasets";
 import { useStartTraining } from "../api";
-import { useAlgorithms, useMetrics } from "../../../api/hooks/catalogue";
+import { useAlgorithms, useMetrics, usePreprocessors } from "../../../api/hooks/catalogue";
 import { type InitialSelection, preselectedTarget } from "../initialSelection";
 import { useTrainingLimits } from "../limits";
 import { isDefaultMetric, metricOptionLabel } from "../metrics";
@@ -26,6 +26,7 @@ import { type CloneDefaults, historyFields, useCloneAlgorithms } from "../useClo
 import { AdvancedOptions } from "./AdvancedOptions";
 import { AlgorithmChecklist } from "./AlgorithmChecklist";
 import { DatasetTargetFields } from "./DatasetTargetFields";
+import { PreprocessingPicker } from "./PreprocessingPicker";
 import { TimeBudgetField } from "./TimeBudgetField";
 import { ProblemTypePicker } from "./ProblemTypePicker";
 
@@ -80,6 +81,7 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
   const task = effectiveTask(form.problemType, detection);
   const algorithms = useAlgorithms(task);
   const metrics = useMetrics(task);
+  const preprocessors = usePreprocessors();
   const available = algorithms.data?.map((item) => item.name) ?? [];
   useCloneAlgorithms(clone, available, setExcluded);
   const metric = metrics.data?.some((item) => item.name === form.metric) ? form.metric : "";
@@ -162,6 +164,15 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
               }}
             />
           )}
+        </QueryView>
+      </Field>
+
+      <Field
+        label="Preprocessing (optional)"
+        hint="Steps every model's input goes through, in the order checked, after FlowML's own encoding; their settings are tuned with the model's."
+      >
+        <QueryView query={preprocessors} loadingLabel="Loading preprocessing steps…">
+          {(steps) => <PreprocessingPicker steps={steps} chosen={form.preprocessors} onChange={(chosen) => patch({ preprocessors: chosen })} />}
         </QueryView>
       </Field>
 
