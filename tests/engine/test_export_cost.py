@@ -61,7 +61,17 @@ def test_models_without_trees_cost_the_fixed_part(data: tuple[np.ndarray, np.nda
 
 def test_the_search_reserve_grows_with_the_trees_to_export() -> None:
     def result(nodes: int) -> TrialResult:
-        return TrialResult("j", 0, "random_forest", {}, "completed", "r2", score=0.5, fit_time=1.0, model_nodes=nodes)
+        return TrialResult(
+            job_id="j",
+            trial_number=0,
+            algorithm="random_forest",
+            params={},
+            status="completed",
+            metric="r2",
+            score=0.5,
+            fit_time=1.0,
+            model_nodes=nodes,
+        )
 
     small, large = result(0), result(1_000_000)
     assert final_fit_seconds(large, 5) - final_fit_seconds(small, 5) == pytest.approx(SECONDS_PER_NODE * 1.25e6)
