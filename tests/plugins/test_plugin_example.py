@@ -6,6 +6,7 @@ reported while the server serves normally."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -134,3 +135,42 @@ def _wait_final(client: httpx.Client, job_id: str, timeout: float = 180) -> Any:
             return job
         time.sleep(0.5)
     raise AssertionError(f"job {job_id} did not finish in {timeout:.0f} s: {job}")
+
+
+AUTOML_WITH_PLUGIN = """
+import json
+
+import numpy as np
+import pandas as pd
+
+from flowml import AutoML
+
+rng = np.random.default_rng(3)
+X = pd.DataFrame({"a": rng.normal(size=150), "b": rng.normal(size=150)})
+y = np.where(X["a"] ** 2 + X["b"] > 0.8, "high", "low")
+model = AutoML(time_budget=60, max_trials=2, algorithms=["random_features"], n_jobs=1, verbose=0).fit(X, y)
+print(json.dumps({
+    "algorithms": sorted(set(model.leaderboard_["algorithm"])),
+    "delivered": model.model_card_.algorithm,
+    "predictions": sorted(set(model.predict(X.head(20)).tolist())),
+}))
+"""
+
+
+def test_automl_trains_with_the_plugin_algorithm(site: Path, tmp_path: Path) -> None:
+    """`AutoML(algorithms=[<plugin algorithm>])` in a Python where the plugin is installed."""
+    env = {**with_site(site), "FLOWML_HOME": str(tmp_path / "home")}
+    result = subprocess.run(
+        [sys.executable, "-c", AUTOML_WITH_PLUGIN],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert found["algorithms"] == ["random_features"]
+    assert found["delivered"] == "random_features"
+    assert set(found["predictions"]) <= {"high", "low"}
