@@ -27,7 +27,8 @@ PHONE = {"width": 390, "height": 844}
 # From the target column to "Start training" on the HR table: problem type (one stop for the radio group), metric,
 # budget, select/clear all, one toggle per family of two or more algorithms, one checkbox per algorithm (15 for a
 # binary task), the project and the advanced options. 37 when the analyst counted it (each problem type and GPU badge
-# a stop, a toggle for every family), 27 since.
+# a stop, a toggle for every family), 27 since, 28 with the "Algorithm details" button (preprocessing steps sit in
+# the advanced options).
 MAX_TAB_STOPS_TARGET_TO_START = 28
 # What may take focus on that path: form controls and links, never a decorative badge or a plain text element.
 FOCUSABLE_TAGS = {"INPUT", "SELECT", "BUTTON", "A", "SUMMARY", "TEXTAREA"}

@@ -1,3 +1,4 @@
+import { useState, type ReactNode } from "react";
 import { Field } from "../../../components/Field";
 import type { Reproducible, TrainFormErrors, TrainFormValues } from "../validation";
 
@@ -5,6 +6,8 @@ interface AdvancedOptionsProps {
   values: TrainFormValues;
   errors: TrainFormErrors;
   onChange: (patch: Partial<TrainFormValues>) => void;
+  /** More advanced settings below the grid (the preprocessing steps). */
+  children?: ReactNode;
 }
 
 const REPRODUCIBLE: { value: Reproducible; label: string }[] = [
@@ -30,10 +33,16 @@ function NumberField({ id, label, hint, error, value, min, max, onChange }: {
   );
 }
 
-export function AdvancedOptions({ values, errors, onChange }: AdvancedOptionsProps) {
+export function AdvancedOptions({ values, errors, onChange, children }: AdvancedOptionsProps) {
+  const steps = values.preprocessors.length;
+  // Open from the start when a clone brought preprocessing steps, so none is chosen out of sight; read once, so the
+  // person opens and closes it from then on.
+  const [openAtStart] = useState(steps > 0);
   return (
-    <details className="rounded-md border border-line px-4 py-3 open:pb-4">
-      <summary className="cursor-pointer text-sm font-medium">Advanced options</summary>
+    <details className="rounded-md border border-line px-4 py-3 open:pb-4" open={openAtStart || undefined}>
+      <summary className="cursor-pointer text-sm font-medium">
+        Advanced options{steps > 0 ? ` (${steps} preprocessing step${steps === 1 ? "" : "s"})` : ""}
+      </summary>
       <div className="mt-4 grid gap-4 sm:grid-cols-3">
         <NumberField
           id="train-folds"
@@ -96,6 +105,7 @@ export function AdvancedOptions({ values, errors, onChange }: AdvancedOptionsPro
           </label>
         </div>
       </div>
+      {children && <div className="mt-4">{children}</div>}
     </details>
   );
 }

@@ -167,20 +167,21 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
         </QueryView>
       </Field>
 
-      <Field
-        label="Preprocessing (optional)"
-        hint="Steps every model's input goes through, in the order checked, after FlowML's own encoding; their settings are tuned with the model's."
-      >
-        <QueryView query={preprocessors} loadingLabel="Loading preprocessing steps…">
-          {(steps) => <PreprocessingPicker steps={steps} chosen={form.preprocessors} onChange={(chosen) => patch({ preprocessors: chosen })} />}
-        </QueryView>
-      </Field>
-
       <div className="max-w-md">
         <ProjectPicker id="train-project" value={projectId} onChange={setProjectId} lockedTo={dataset?.project_id} />
       </div>
 
-      <AdvancedOptions values={form} errors={errors} onChange={patch} />
+      {/* Preprocessing sits with the advanced options: most jobs need none, and the keyboard path stays short. */}
+      <AdvancedOptions values={form} errors={errors} onChange={patch}>
+        <Field
+          label="Preprocessing (optional)"
+          hint="Steps every model's input goes through, in the order checked, after FlowML's own encoding; their settings are tuned with the model's."
+        >
+          <QueryView query={preprocessors} loadingLabel="Loading preprocessing steps…">
+            {(steps) => <PreprocessingPicker steps={steps} chosen={form.preprocessors} onChange={(chosen) => patch({ preprocessors: chosen })} />}
+          </QueryView>
+        </Field>
+      </AdvancedOptions>
 
       {start.isError && <ErrorBanner message={`Training could not start: ${start.error.message}`} />}
       {submitted && hasErrors(errors) && <p className="text-sm text-danger">Fix the fields marked above to start training.</p>}
