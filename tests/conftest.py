@@ -16,8 +16,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# Small real tables the tests use, shipped with the repository (sources in its README.md); ../shared/datasets is
-# for benchmarks only, since a user's clone has no ../shared.
+# Small real tables the tests use, shipped with the repository (sources in its README.md); the benchmark sets
+# beside the checkout are for benchmarks only, since a user's clone has none.
 DATASETS = FIXTURES / "datasets"
 
 # Keep numeric libraries from fighting over the 2 cores the tests run on.

@@ -23,6 +23,6 @@ def adult_csv() -> Path:
 
 @pytest.fixture
 def manifest() -> list[dict[str, Any]]:
-    """The shipped tables, described like ../shared/datasets/manifest.json (the benchmark sets) describes its own."""
+    """The shipped tables, described as the benchmark sets' manifest.json describes its own."""
     entries: list[dict[str, Any]] = json.loads(dataset_path("manifest.json").read_text(encoding="utf-8"))
     return entries
