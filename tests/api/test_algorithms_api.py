@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from flowml.engine.algorithms import default_registry
 from flowml.engine.space import SearchSpace
+from flowml.engine.types import ProblemType
 
 
 def test_algorithms_carry_their_space_defaults_and_origin(client: TestClient) -> None:
@@ -36,4 +37,9 @@ def test_algorithms_for_one_task_are_those_that_serve_it(client: TestClient) -> 
     listed = client.get("/api/algorithms", params={"task": "regression"}).json()
     assert listed and all("regression" in a["tasks"] for a in listed)
     assert "logistic_regression" not in {a["name"] for a in listed}
-    assert client.get("/api/algorithms", params={"task": "clustering"}).status_code == 422
+    clustering = client.get("/api/algorithms", params={"task": "clustering"}).json()
+    assert {a["name"] for a in clustering} == {a.name for a in default_registry().for_task(ProblemType.CLUSTERING)}
+    kmeans = next(a for a in clustering if a["name"] == "kmeans")
+    assert kmeans["tasks"] == ["clustering"] and "n_clusters" in kmeans["space"]["clustering"]["params"]
+    assert not {a["name"] for a in clustering} & {a["name"] for a in listed}  # no clustering in a supervised list
+    assert client.get("/api/algorithms", params={"task": "ranking"}).status_code == 422

@@ -39,7 +39,7 @@ def test_lists_and_system_log(client: TestClient) -> None:
     assert client.get("/api/results/models").json()["count"] >= 0
     assert isinstance(client.get("/api/logs", params={"tail": 10}).json()["lines"], list)
     assert client.get("/api/logs", params={"tail": 0}).status_code == 422
-    assert client.get("/api/algorithms", params={"task": "clustering"}).status_code == 422
+    assert client.get("/api/algorithms", params={"task": "ranking"}).status_code == 422
 
 
 @pytest.mark.slow

@@ -240,3 +240,22 @@ def test_users_made_on_the_masters_database_use_the_server(server: Server) -> No
 
     ok(flowml(server, "users", "deactivate", "bob", key=""))
     assert "rejected" in user_error(flowml(server, "whoami", key=bob_key))
+
+
+def test_a_clustering_job_from_the_cli(server: Server, trained: Trained, tmp_path: Path) -> None:
+    """No --target, the species as the reference; the leaderboard counts clusters, a scored file names them."""
+    start = ["jobs", "start", "-d", trained.dataset_id, "--task", "clustering", "--reference", "target"]
+    started = ok(flowml(server, *start, "--budget", "0.1", "--algorithms", "kmeans,gaussian_mixture"))
+    assert "clustering, metric silhouette" in started, started
+    job_id = ID.findall(started)[0]
+    watched = ok(flowml(server, "jobs", "watch", job_id, "--interval", "0.5"))
+    model = re.search(r"Model ([0-9a-f]{32})", watched)
+    assert "completed" in watched and model, watched
+    shown = ok(flowml(server, "jobs", "show", job_id))
+    assert "reference" in shown and "CLUSTERS" in shown and "Leaderboard (silhouette)" in shown, shown
+    rows = tmp_path / "flowers.csv"
+    rows.write_text("sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n5.0,3.4,1.5,0.2\n")
+    ok(flowml(server, "models", "predict", model.group(1), "--input", str(rows), "--output", str(tmp_path / "o.csv")))
+    with (tmp_path / "o.csv").open(newline="") as handle:
+        assert set(next(csv.DictReader(handle))) >= {"cluster", "cluster_name"}
+    assert "clustering takes no target column" in user_error(flowml(server, *start, "-t", "target"))

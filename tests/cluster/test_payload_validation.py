@@ -52,7 +52,10 @@ def payload(spec: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"problem_type": "clustering"}, "spec.problem_type: Input should be 'binary', 'multiclass' or 'regression'"),
+        (
+            {"problem_type": "ranking"},
+            "spec.problem_type: Input should be 'binary', 'multiclass', 'regression' or 'clustering'",
+        ),
         ({"device": "tpu"}, "spec.device: Input should be 'cpu' or 'cuda'"),
         ({"validation": "bootstrap"}, "spec.validation: Input should be 'cv' or 'holdout'"),
         ({"n_folds": "many"}, "spec.n_folds: Input should be a valid integer"),

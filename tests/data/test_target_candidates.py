@@ -147,3 +147,12 @@ def test_runners_up_are_medium_or_low_never_high() -> None:
     assert analysis.candidates[0].name == "churn"
     assert analysis.candidates[0].confidence == "high"  # 4.0 against the last column's 2.5
     assert [c.confidence for c in analysis.candidates[1:]] == ["medium", "low"]
+
+
+def test_a_table_with_no_clear_outcome_hints_at_clustering(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    measurements = pd.DataFrame({name: rng.normal(size=120).round(3) for name in ("spend", "visits", "tenure")})
+    hint = analyse(measurements).clustering_hint
+    assert hint is not None and "clustering finds groups in the rows without a target" in hint
+    hr = analyse_table(inspect_file(write_csv(hr_attrition(), tmp_path / "hr.csv"), extension=".csv"))
+    assert hr.candidates[0].confidence == "high" and hr.clustering_hint is None

@@ -26,7 +26,17 @@ def _listed_names(tree: ast.AST, names: set[str]) -> list[tuple[int, str]]:
             return node.value
         return None
 
+    # A Literal[...] type names allowed values, not a table about algorithms ("knn" is also the name of a clustering
+    # model's nearest-rows assigner, engine/clustering/model.py).
+    typed = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Subscript) and _is_literal(node.value)
+        for inner in ast.walk(node.slice)
+    }
     for node in ast.walk(tree):
+        if id(node) in typed:
+            continue
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             found += [(node.lineno, name) for item in node.elts if (name := named(item))]
         elif isinstance(node, ast.Dict):
@@ -34,6 +44,12 @@ def _listed_names(tree: ast.AST, names: set[str]) -> list[tuple[int, str]]:
         elif isinstance(node, ast.Compare):
             found += [(node.lineno, name) for side in [node.left, *node.comparators] if (name := named(side))]
     return found
+
+
+def _is_literal(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Name) and node.id == "Literal") or (
+        isinstance(node, ast.Attribute) and node.attr == "Literal"
+    )
 
 
 def test_no_module_outside_the_algorithms_keeps_a_list_of_their_names() -> None:
@@ -52,3 +68,8 @@ def test_the_scan_finds_a_name_table() -> None:
     source = 'GPU = {"xgboost": {"device": "cuda"}}\nFAST = ["lightgbm"]\nif name == "catboost": pass\n'
     found = _listed_names(ast.parse(source), {"xgboost", "lightgbm", "catboost"})
     assert [name for _, name in found] == ["xgboost", "lightgbm", "catboost"]
+
+
+def test_the_scan_lets_a_literal_type_name_a_value_but_not_a_table() -> None:
+    source = 'Mode = Literal["knn", "native"]\nx: typing.Literal["knn"]\nTABLE = {"knn": Literal["a"]}\n'
+    assert [name for _, name in _listed_names(ast.parse(source), {"knn"})] == ["knn"]

@@ -45,10 +45,12 @@ KINDS = {
     "note": "text",
 }
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "café", "naïve", "x9", "data_set"]
+# Supervised tasks: clustering models have their own contract (tests/engine/clustering/test_onnx_clustering.py).
 CASES = [
     pytest.param(algo, task, id=f"{algo.name}-{task.value}")
     for algo in default_registry().algorithms.values()
     for task in sorted(algo.tasks)
+    if task.is_supervised
 ]
 
 

@@ -45,6 +45,8 @@ from tests.engine.test_pipeline import (
 )
 from tests.engine.test_trial import make_spec, real_registry
 
+# The tasks with a target to encode and predict; clustering's encoding is tested in tests/engine/clustering.
+SUPERVISED = [task for task in ProblemType if task.is_supervised]
 WORDS = [
     *("red", "green", "blue", "quick", "slow", "lazy", "dog", "cat", "fox", "jumps"),
     *("runs", "sleeps", "over", "under", "the", "a", "big", "small", "old", "new"),
@@ -199,7 +201,7 @@ def test_category_codes_cap_rare_categories_into_one_other_code() -> None:
 # --- target encoding -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("task", list(ProblemType))
+@pytest.mark.parametrize("task", SUPERVISED)
 def test_target_encoding_is_fitted_on_the_training_fold_only(task: ProblemType) -> None:
     _, plan, X, y = mixed(task)
     assert len(plan.categories["big"]) > 20
@@ -298,7 +300,7 @@ def test_datetime_parts_and_missing_dates() -> None:
 # --- the whole pipeline --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("task", list(ProblemType))
+@pytest.mark.parametrize("task", SUPERVISED)
 @pytest.mark.parametrize("algorithm", [LocalLinear(), LocalForest(), LocalNative()], ids=lambda a: a.name)
 def test_every_kind_round_trips_through_joblib(tmp_path: Path, task: ProblemType, algorithm: Algorithm) -> None:
     df = mixed_frame(task)

@@ -85,6 +85,8 @@ NO_SUCCESS_HERE = {
     "GET /api/results/compare": "needs two models of one target; the one job here has one (tests/api/test_refits.py)",
     "GET /api/results/job/{job_id}/trials/{trial_number}/model": "a trial is kept only by the POST beside it, which "
     "may run later; tests/api/test_refits.py follows a refit",
+    "GET /api/results/model/{model_id}/clusters": "the one model here has a target (404); tests/api/clustering/ "
+    "reads a clustering model's clusters",
 }
 # Under /api/workers/ but for people (an admin or any user), not for workers with a join token.
 USER_ROUTES_UNDER_WORKERS = {

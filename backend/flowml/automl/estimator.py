@@ -128,6 +128,7 @@ class AutoML(BaseEstimator):
             time_budget=float(self.time_budget),
             started_at=started,
             workers=_workers(self.n_jobs),
+            quiet=not self.verbose,
         )
         console = Console(stderr=True)
         with _engine_logs(self.verbose), tempfile.TemporaryDirectory(prefix="flowml-automl-") as tmp:

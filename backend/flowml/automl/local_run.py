@@ -40,9 +40,10 @@ from flowml.engine.types import ProblemType
 
 @dataclass(frozen=True)
 class LocalRunSpec:
-    """What the user chose; `time_budget` in seconds from `started_at` (unix time), final fit included."""
+    """What the user chose; `time_budget` in seconds from `started_at` (unix time), final fit included. Task
+    "clustering" has no `target` and may name a `reference` grouping to compare the clusters with."""
 
-    target: str
+    target: str | None
     task: str
     metric: str | None
     algorithms: list[str] | None
@@ -52,8 +53,12 @@ class LocalRunSpec:
     time_budget: float
     started_at: float
     workers: int
+    # The worker processes keep libraries' warnings (convergence, deprecation) to themselves: AutoML(verbose=0).
+    quiet: bool = False
     # Preprocessors every trial runs before its estimator, in order (engine/preprocessor.py); none by default.
     preprocessors: list[str] = field(default_factory=list)
+    # Clustering only: a known grouping kept out of the features, compared with the clusters in the model card.
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,22 +86,45 @@ class LocalPlan:
 
 def stage_table(ingested: IngestedTable, spec: LocalRunSpec, workdir: Path) -> StagedTable:
     """The table as Parquet in `workdir`, the resolved problem type and the run's view of the table (blocking)."""
-    if spec.target not in ingested.df.columns:
-        raise InvalidInputError(
-            f"column {spec.target!r} is not in the table; columns: {', '.join(ingested.df.columns)}"
-        )
+    check_columns(spec, list(ingested.df.columns))
     path = workdir / "data.parquet"
     parquet = write_parquet_bytes(ingested.df)
     path.write_bytes(parquet)
     frame = pl.read_parquet(path).to_pandas()
-    problem, _ = check_target(frame[spec.target], spec.task, spec.folds)
+    if spec.target is None:  # check_columns let this through for clustering only
+        problem = ProblemType.CLUSTERING
+    else:
+        problem, _ = check_target(frame[spec.target], spec.task, spec.folds)
     kinds = {column: str(kind) for column, kind in ingested.kinds.items()}
-    data = prepare_data(frame, spec.target, problem, kinds, spec.folds, spec.time_budget)
+    data = prepare_data(frame, spec.target, problem, kinds, spec.folds, spec.time_budget, reference=spec.reference)
     return StagedTable(path, sha256_of_bytes(parquet), problem, data, [*ingested.notes, *data.notes])
+
+
+def check_columns(spec: LocalRunSpec, columns: list[str]) -> None:
+    """The target (none for clustering, one otherwise) and the reference column name columns of the table."""
+    clustering = spec.task == ProblemType.CLUSTERING.value
+    if clustering and spec.target is not None:
+        raise InvalidInputError(
+            "clustering takes no target column; name a known grouping as the reference to compare the clusters with"
+        )
+    if not clustering and spec.target is None:
+        raise InvalidInputError(
+            f"task {spec.task} needs a target column to predict; to find groups in a table with no target, choose "
+            "the clustering task"
+        )
+    if not clustering and spec.reference is not None:
+        raise InvalidInputError("a reference column is for clustering only; a model with a target learns the target")
+    for what, name in (("target", spec.target), ("reference", spec.reference)):
+        if name is not None and name not in columns:
+            raise InvalidInputError(f"{what} column {name!r} is not in the table; columns: {', '.join(columns)}")
 
 
 def plan_run(ingested: IngestedTable, spec: LocalRunSpec, workdir: Path) -> LocalPlan:
     # The names are checked before the table is staged: a mistyped step fails at once, not after the read.
+    if spec.task == ProblemType.CLUSTERING.value and spec.preprocessors:
+        raise InvalidInputError(
+            "preprocessing steps are for tasks with a target; clustering searches its own PCA reduction"
+        )
     preprocessors = default_preprocessors().choose(spec.preprocessors)
     table = stage_table(ingested, spec, workdir)
     metric = get_metric(spec.metric, table.problem) if spec.metric else default_metric(table.problem)
@@ -114,7 +142,7 @@ async def run_local(
 ) -> tuple[LocalPlan, RunOutcome]:
     """Stage, plan, then run with `spec.workers` local processes; the package goes to `output`. `planned` sees the
     plan before the search starts. The pool starts first: importing the ML stack in it overlaps the staging."""
-    pool = LocalProcessPool(spec.workers)
+    pool = LocalProcessPool(spec.workers, quiet=spec.quiet)
     pool_ready = asyncio.create_task(pool.start())
     try:
         try:

@@ -12,7 +12,22 @@ from rich.text import Text
 # Ids are what the next command takes: never cut or wrapped, however narrow the terminal.
 ID_WIDTH = 32
 # Columns that hold numbers, in whichever table they appear.
-NUMERIC = {"ROWS", "COLS", "SIZE", "PROGRESS", "TRIALS", "BEST", "CV SCORE", "SCORE", "STD", "FIT S/FOLD", "RANK"}
+NUMERIC = {
+    "ROWS",
+    "COLS",
+    "SIZE",
+    "PROGRESS",
+    "TRIALS",
+    "BEST",
+    "CV SCORE",
+    "SCORE",
+    "STD",
+    "FIT S/FOLD",
+    "FIT S",
+    "RANK",
+    "CLUSTERS",
+    "NOISE",
+}
 SIZE_UNITS = ("B", "KB", "MB", "GB", "TB")
 
 

@@ -29,7 +29,9 @@ JobState = Literal["pending", "queued", "running", "completed", "failed", "cance
 @app.command()
 def start(
     dataset: Annotated[str, typer.Option("--dataset", "-d", help="The dataset's id (`flowml datasets list`)")],
-    target: Annotated[str, typer.Option("--target", "-t", help="The column to predict")],
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="The column to predict (none with --task clustering)")
+    ] = None,
     budget: Annotated[
         float | None, typer.Option(help="Minutes for the whole search; fractions allowed (default: the server's)")
     ] = None,
@@ -39,9 +41,14 @@ def start(
         str | None,
         typer.Option(help="Comma-separated preprocessing steps every trial runs, in order, e.g. pca,select_percentile"),
     ] = None,
-    task: Annotated[Literal["auto", "binary", "multiclass", "regression"], typer.Option(help="The kind of task")] = (
-        "auto"
-    ),
+    task: Annotated[
+        Literal["auto", "binary", "multiclass", "regression", "clustering"],
+        typer.Option(help="The kind of task; clustering finds groups in a table with no target"),
+    ] = "auto",
+    reference: Annotated[
+        str | None,
+        typer.Option(help="Clustering: a known grouping column, left out of training and compared with the clusters"),
+    ] = None,
     folds: Annotated[int | None, typer.Option(help="Cross-validation folds (default: 5)", min=2, max=10)] = None,
     name: Annotated[str | None, typer.Option(help="The job's name (default: made from the dataset and target)")] = None,
     watch: Annotated[bool, typer.Option("--watch", help="Then follow it as `flowml jobs watch` does")] = False,
@@ -66,6 +73,7 @@ def start(
             preprocessors=_names(preprocessors),
             folds=folds,
             name=name or None,
+            reference=reference,
         )
         chosen = ", ".join(job.algorithms) or "every algorithm"
         console.print(
@@ -156,7 +164,8 @@ def _details(job: JobPublic) -> Table:
         ("name", job.name),
         ("status", f"{job.status.value} ({job.stage}, {job.progress:.0f}%)"),
         ("dataset", job.dataset_id),
-        ("target", job.target_column),
+        ("target", display.text(job.target_column)),
+        *([("reference", job.reference_column)] if job.reference_column is not None else []),
         ("task", job.problem_type),
         ("metric", job.metric),
         ("budget", f"{job.time_budget:g} min, {job.n_folds} folds"),
@@ -178,6 +187,8 @@ def _details(job: JobPublic) -> Table:
 
 
 def _leaderboard(items: list[TrialPublic], metric: str) -> Table:
+    if any(trial.cluster_sizes for trial in items):
+        return _clusterings(items, metric)
     grid = display.table(
         "RANK", "ALGORITHM", "SCORE", "STD", "FIT S/FOLD", title=f"Leaderboard ({metric})", id_first=False
     )
@@ -188,6 +199,24 @@ def _leaderboard(items: list[TrialPublic], metric: str) -> Table:
             trial.algorithm,
             display.score(trial.score),
             display.score(trial.score_std),
+            f"{trial.fit_time:.2f}",
+        )
+    return grid
+
+
+def _clusterings(items: list[TrialPublic], metric: str) -> Table:
+    """A clustering job's leaderboard: one fit per trial (no spread), the clusters found and the noise left."""
+    grid = display.table(
+        "RANK", "ALGORITHM", "SCORE", "CLUSTERS", "NOISE", "FIT S", title=f"Leaderboard ({metric})", id_first=False
+    )
+    for trial in items[:LEADERBOARD_ROWS]:
+        display.add_row(
+            grid,
+            str(trial.rank),
+            trial.algorithm,
+            display.score(trial.score),
+            str(len(trial.cluster_sizes)),
+            f"{trial.other_metrics.get('noise_fraction', 0.0):.1%}",
             f"{trial.fit_time:.2f}",
         )
     return grid

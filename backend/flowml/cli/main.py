@@ -78,8 +78,16 @@ def worker(
 @app.command()
 def train(
     data: Annotated[Path, typer.Argument(help="A table: csv, xlsx, parquet, json, sqlite, ...")],
-    target: Annotated[str, typer.Option("--target", "-t", help="The column to predict")],
-    task: Annotated[str, typer.Option(help="auto, binary, multiclass or regression")] = "auto",
+    target: Annotated[
+        str | None, typer.Option("--target", "-t", help="The column to predict (none with --task clustering)")
+    ] = None,
+    task: Annotated[
+        str, typer.Option(help="auto, binary, multiclass, regression, or clustering (find groups, no target)")
+    ] = "auto",
+    reference: Annotated[
+        str | None,
+        typer.Option(help="Clustering: a known grouping column, left out of training and compared with the clusters"),
+    ] = None,
     metric: Annotated[str | None, typer.Option(help="Metric to optimize (default depends on the task)")] = None,
     time_budget: Annotated[float, typer.Option("--time-budget", help="Seconds for the whole job")] = 60.0,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the model package")] = Path("flowml-model"),
@@ -110,6 +118,7 @@ def train(
             max_trials=max_trials,
             seed=seed,
             table=table,
+            reference=reference,
         )
     )
 
@@ -133,7 +142,8 @@ def predict(
         ),
     ] = False,
 ) -> None:
-    """Predict with a model package; writes `prediction` and, for classifiers, `proba_<class>` columns."""
+    """Predict with a model package; writes `prediction` and, for classifiers, `proba_<class>` columns (a clustering
+    model: `cluster`, `cluster_name` and, for mixtures, `proba_<cluster>`)."""
     from flowml.cli.predict import run_predict
 
     run_predict(model_dir, data, output, trust=trust)

@@ -31,7 +31,7 @@ def list_(server: ServerOption = DEFAULT_SERVER) -> None:
             grid,
             model.id,
             model.algorithm,
-            model.target,
+            display.text(model.target),
             model.problem_type,
             model.metric,
             display.score(model.cv_score),

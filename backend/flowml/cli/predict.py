@@ -13,7 +13,7 @@ from flowml.cli.startup import load_settings
 from flowml.core.errors import InvalidInputError
 from flowml.data.formats import extension_of, read_table
 from flowml.engine.package import MODEL_FILE, file_sha256, load_package
-from flowml.engine.predict import card_threshold, predict_frame, predictions_table
+from flowml.engine.predict import card_cluster_names, card_threshold, predict_frame, predictions_table
 
 console = Console(stderr=True)
 
@@ -35,6 +35,8 @@ def run_predict(model_dir: Path, data: Path, output: Path, *, trust: bool = Fals
         frame = read_table(data, extension=extension_of(data.name), min_columns=1).to_pandas()
         # A binary model's saved decision threshold (in its card) decides the class, as the server's predict does.
         result = predict_frame(model, frame, threshold=card_threshold(card))
+        if result.clustering:  # the names the card gave the clusters go beside their ids
+            result.cluster_names = card_cluster_names(card)
         for warning in result.warnings:
             console.print(f"[yellow]warning:[/] {warning}")
         predictions_table(result).to_csv(output, index=False)

@@ -12,6 +12,7 @@ from typing import Any
 
 import psutil
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -20,19 +21,21 @@ from flowml.cli.errors import user_errors
 from flowml.cli.model_trust import remember
 from flowml.cli.startup import load_settings
 from flowml.core.errors import InvalidInputError
+from flowml.core.model_card import ModelCard
 from flowml.data.formats import extension_of
 from flowml.data.ingest import IngestedTable, inspect_file
 from flowml.engine.search import TrialTicket
-from flowml.engine.types import LeaderboardRow, TrialResult
+from flowml.engine.types import LeaderboardRow, ProblemType, TrialResult
 
 console = Console()
-TASKS = ("auto", "binary", "multiclass", "regression")
+TASKS = ("auto", "binary", "multiclass", "regression", "clustering")
+CLUSTERING = "clustering"
 
 
 @dataclass
 class TrainOptions:
     data: Path
-    target: str
+    target: str | None
     task: str
     metric: str | None
     time_budget: float
@@ -43,6 +46,7 @@ class TrainOptions:
     max_trials: int | None
     seed: int
     table: str | None
+    reference: str | None = None
 
 
 class ConsoleEvents:
@@ -73,6 +77,18 @@ def _validate(options: TrainOptions) -> None:
         raise InvalidInputError(f"file not found: {options.data}")
     if options.task not in TASKS:
         raise InvalidInputError(f"--task must be one of {', '.join(TASKS)}; got {options.task!r}")
+    if options.task == CLUSTERING and options.target is not None:
+        raise InvalidInputError(
+            "--task clustering takes no --target: it finds groups without one; to compare the clusters with a "
+            "known grouping, name it with --reference"
+        )
+    if options.task != CLUSTERING and options.target is None:
+        raise InvalidInputError(
+            "--target is required: the column to predict; to find groups in a table with no target, use "
+            "--task clustering"
+        )
+    if options.task != CLUSTERING and options.reference is not None:
+        raise InvalidInputError("--reference is for --task clustering only")
     if options.time_budget < 5:
         raise InvalidInputError("--time-budget must be at least 5 seconds")
     if not 2 <= options.folds <= 10:
@@ -82,10 +98,11 @@ def _validate(options: TrainOptions) -> None:
 def _read(options: TrainOptions) -> IngestedTable:
     """The file read and typed as a server upload of it is (blocking)."""
     ingested = inspect_file(options.data, extension=extension_of(options.data.name), table=options.table)
-    if options.target not in ingested.df.columns:
-        raise InvalidInputError(
-            f"column {options.target!r} is not in {options.data.name}; columns: {', '.join(ingested.df.columns)}"
-        )
+    for name in (options.target, options.reference):
+        if name is not None and name not in ingested.df.columns:
+            raise InvalidInputError(
+                f"column {name!r} is not in {options.data.name}; columns: {', '.join(ingested.df.columns)}"
+            )
     return ingested
 
 
@@ -122,6 +139,7 @@ async def _train(options: TrainOptions) -> None:
         time_budget=options.time_budget,
         started_at=started,
         workers=settings.LOCAL_WORKERS,
+        reference=options.reference,
     )
     with (
         tempfile.TemporaryDirectory(prefix="flowml-train-") as tmp,
@@ -145,7 +163,11 @@ async def _train(options: TrainOptions) -> None:
         remember(settings, outcome.final.model_sha256)  # so `flowml predict` loads it without a warning
         progress.update(task_id, completed=100, description="done")
     metric = plan.metric.name
-    _print_leaderboard(outcome.leaderboard, metric)
+    if plan.table.problem is ProblemType.CLUSTERING:
+        _print_clusterings(outcome.leaderboard, metric)
+        _print_clusters(outcome.card)
+    else:
+        _print_leaderboard(outcome.leaderboard, metric)
     if outcome.choice.ensemble:
         members = ", ".join(f"{m['algorithm']} x{m['weight']:.2f}" for m in outcome.choice.ensemble)
         console.print(f"ensemble ({metric} {outcome.choice.ensemble_score:.5f} out of fold): {members}")
@@ -169,3 +191,42 @@ def _print_leaderboard(rows: list[LeaderboardRow], metric: str) -> None:
             f"{row.predict_time_per_row * 1e6:.1f}",
         )
     console.print(table)
+
+
+def _print_clusterings(rows: list[LeaderboardRow], metric: str) -> None:
+    """A clustering search's leaderboard: the score is the validity index (weighted by the rows assigned), with
+    the number of clusters each trial found and their sizes."""
+    table = Table(title="Leaderboard")
+    for column in ("rank", "algorithm", metric, "clusters", "noise", "sizes", "fit s"):
+        table.add_column(column, justify="left" if column in ("algorithm", "sizes") else "right")
+    for row in rows[:20]:
+        noise = row.other_metrics.get("noise_fraction", 0.0)
+        table.add_row(
+            str(row.rank),
+            row.algorithm,
+            f"{row.score or 0:.5f}",
+            str(len(row.cluster_sizes)),
+            f"{noise:.1%}",
+            _sizes(row.cluster_sizes),
+            f"{row.fit_time:.2f}",
+        )
+    console.print(table)
+
+
+def _sizes(sizes: list[int], shown: int = 6) -> str:
+    more = f" +{len(sizes) - shown}" if len(sizes) > shown else ""
+    return ", ".join(str(size) for size in sizes[:shown]) + more
+
+
+def _print_clusters(card: ModelCard) -> None:
+    """The delivered model's clusters by name, and how well they match the reference grouping when one was named."""
+    entry = card.clustering
+    if entry is None:
+        return
+    for cluster in entry.clusters:
+        console.print(
+            f"cluster {cluster.id}: [bold]{escape(cluster.name)}[/] ({cluster.size} rows, {cluster.share:.0%})"
+        )
+    if entry.reference_column is not None and entry.reference_agreement:
+        scores = ", ".join(f"{name} {value:.3f}" for name, value in entry.reference_agreement.items())
+        console.print(f"agreement with {escape(repr(entry.reference_column))}: {scores}")

@@ -38,6 +38,7 @@ from flowml.db.tables.datasets import DatasetPublic
 from flowml.db.tables.jobs import JobPublic, JobStatus, TrialPublic
 from flowml.db.tables.models import TrainedModelPublic
 from flowml.db.tables.users import UserPublic
+from flowml.engine.clustering.report_models import ClusterReport
 from flowml.services.jobs.requests import TrainingRequest
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 WARNINGS_HEADER = "X-FlowML-Warnings"
-Task = Literal["auto", "binary", "multiclass", "regression"]
+Task = Literal["auto", "binary", "multiclass", "regression", "clustering"]
 Table = pd.DataFrame | pl.DataFrame
 
 
@@ -136,7 +137,7 @@ class Client:
     def train(
         self,
         dataset_id: str,
-        target: str,
+        target: str | None,
         *,
         task: Task = "auto",
         metric: str | None = None,
@@ -148,9 +149,13 @@ class Client:
         name: str | None = None,
         project_id: str | None = None,
         preprocessors: Sequence[str] | None = None,
+        reference: str | None = None,
     ) -> JobPublic:
-        """Start a training job (the API's POST /api/training/start); returns it as recorded, `pending`."""
+        """Start a training job (the API's POST /api/training/start); returns it as recorded, `pending`. Task
+        "clustering" takes `target` None and, optionally, a `reference` grouping to compare the clusters with."""
         options: dict[str, Any] = {
+            "target_column": target,
+            "reference_column": reference,
             "metric": metric,
             "time_budget": budget_minutes,
             "algorithms": list(algorithms) if algorithms else None,
@@ -161,7 +166,7 @@ class Client:
             "name": name,
             "project_id": project_id,
         }
-        body = {"dataset_id": dataset_id, "target_column": target, "problem_type": task}
+        body = {"dataset_id": dataset_id, "problem_type": task}
         body.update({key: value for key, value in options.items() if value is not None})
         try:  # the server's own request model: a bad value is refused here, in the same words
             request = TrainingRequest.model_validate(body)
@@ -234,7 +239,8 @@ class Client:
 
     def predict(self, model_id: str, rows: Table, *, keep_columns: Sequence[str] = ()) -> pd.DataFrame:
         """Predict every row on the server: the `keep_columns`, then `prediction` and, for classifiers, one
-        `proba_<class>` column per class. What could not be encoded faithfully comes back as a UserWarning."""
+        `proba_<class>` column per class (a clustering model: `cluster` and `cluster_name`). What could not be
+        encoded faithfully comes back as a UserWarning."""
         upload = ("rows.parquet", write_parquet_bytes(as_polars(rows)))
         response = self.http.send(
             "POST",
@@ -250,6 +256,10 @@ class Client:
         """Predict every row of a file on the server into a CSV at `output`; returns the server's warnings."""
         path = f"/api/results/model/{segment(model_id)}/predict/batch"
         return split_warnings(self.http.download(path, output, upload=rows))
+
+    def clusters(self, model_id: str) -> ClusterReport:
+        """A clustering model's clusters: profiles and names, a 2-D projection, silhouettes, the elbow."""
+        return ClusterReport.model_validate(self.http.get(f"/api/results/model/{segment(model_id)}/clusters"))
 
     def _leaderboard_path(self, job_id: str) -> str:
         return f"/api/results/job/{segment(job_id)}/leaderboard"

@@ -8,7 +8,9 @@ from the worker only what it can check:
   reserve and deadline);
 - out-of-fold predictions: only the file the master stored from the worker's upload, matching the hash the report
   declares, with the fold plan's rows and one column per class (one for regression), float, finite exactly where
-  the folds predict, and probabilities within [0, 1].
+  the folds predict, and probabilities within [0, 1];
+- clustering trials: their counts (clusters, noise share) in range, cluster sizes largest first and one per cluster
+  counted, and no out-of-fold predictions (a clustering trial makes none).
 Any failed check raises RejectedReport with the reason: the executor fails that trial with it, never the job.
 """
 
@@ -28,12 +30,19 @@ import numpy as np
 import polars as pl
 from pydantic import ValidationError
 
-from flowml.cluster.trial_report import TrialReport, bounded
+from flowml.cluster.trial_report import MAX_CLUSTER_SIZES, TrialReport, bounded
 from flowml.engine.metrics import MetricSpec, get_metric, metrics_for
 from flowml.engine.problem import encode_target, validate_target
 from flowml.engine.trial import make_folds
 from flowml.engine.types import ProblemType, TrialResult, TrialSpec, TrialStatus, describe_invalid
 
+# What a clustering trial reports in other_metrics beside the validity indices (engine/clustering/trial.py), with
+# the values each may take: counts and shares, not metrics, so they have no MetricSpec to take bounds from.
+CLUSTERING_FACTS: dict[str, tuple[float, float]] = {
+    "n_clusters": (0.0, math.inf),
+    "noise_fraction": (0.0, 1.0),
+    "degenerate": (0.0, 1.0),
+}
 # Float noise allowed on range and mean checks (a score is the mean of float64 fold scores, sent as JSON).
 TOLERANCE = 1e-9
 # Clock granularity between the worker's timer and the master's: an honest fit always takes less than the trial.
@@ -59,6 +68,8 @@ def oof_layout(spec: TrialSpec) -> OofLayout:
     """The layout of `spec`'s predictions: its labelled rows and fold plan, as the trial computes them."""
     task = spec.problem_type
     target = spec.feature_plan.target
+    if target is None:  # _checked_oof refuses a clustering trial's predictions before asking for a layout
+        raise RejectedReport("a clustering trial has no target, so no out-of-fold predictions")
     column = pl.read_parquet(spec.dataset_path, columns=[target]).to_pandas()[target]
     check = validate_target(column, task, spec.n_folds)
     y, classes = encode_target(column[check.keep], task)
@@ -102,6 +113,7 @@ def accept_report(spec: TrialSpec, payload: object, elapsed_seconds: float, layo
     _check_scores(spec, report, completed)
     _check_timings(report, elapsed_seconds)
     oof_path = _checked_oof(spec, report, layouts) if completed else None
+    _check_cluster_sizes(spec, report)
     return TrialResult(
         job_id=spec.job_id,
         trial_number=spec.trial_number,
@@ -119,6 +131,7 @@ def accept_report(spec: TrialSpec, payload: object, elapsed_seconds: float, layo
         worker=report.worker,
         oof_path=str(oof_path) if oof_path is not None else None,
         model_nodes=report.model_nodes,
+        cluster_sizes=list(report.cluster_sizes),
     )
 
 
@@ -164,18 +177,39 @@ def _check_scores(spec: TrialSpec, report: TrialReport, completed: bool) -> None
         mean = float(np.mean(report.fold_scores))
         if not math.isclose(report.score, mean, rel_tol=TOLERANCE, abs_tol=TOLERANCE):
             raise RejectedReport(f"score {report.score:g} is not the mean of its fold scores ({mean:g})")
-    allowed = {m.name: m for m in metrics_for(ProblemType(spec.problem_type))}
+    task = ProblemType(spec.problem_type)
+    allowed: dict[str, tuple[float, float]] = {m.name: m.bounds for m in metrics_for(task)}
+    if task is ProblemType.CLUSTERING:
+        allowed |= CLUSTERING_FACTS
     for name, value in report.other_metrics.items():
-        other = allowed.get(name)
-        if other is None:
+        bounds = allowed.get(name)
+        if bounds is None:
             raise RejectedReport(f"unknown metric {name[:64]!r} in other_metrics; allowed: {', '.join(allowed)}")
-        _check_range(other, value)
+        _check_bounds(name, bounds, value)
+
+
+def _check_cluster_sizes(spec: TrialSpec, report: TrialReport) -> None:
+    """Cluster sizes only from a clustering trial, largest first, and as many as the clusters it counts."""
+    sizes = report.cluster_sizes
+    if not sizes:
+        return
+    if ProblemType(spec.problem_type) is not ProblemType.CLUSTERING:
+        raise RejectedReport(f"it reports cluster sizes for a {spec.problem_type} trial")
+    if sizes != sorted(sizes, reverse=True):
+        raise RejectedReport("its cluster sizes are not largest first")
+    counted = report.other_metrics.get("n_clusters")
+    if counted is not None and len(sizes) != min(int(counted), MAX_CLUSTER_SIZES):
+        raise RejectedReport(f"it reports {len(sizes)} cluster sizes for {counted:g} clusters")
 
 
 def _check_range(metric: MetricSpec, value: float) -> None:
-    low, high = metric.bounds
+    _check_bounds(metric.name, metric.bounds, value)
+
+
+def _check_bounds(name: str, bounds: tuple[float, float], value: float) -> None:
+    low, high = bounds
     if not low - TOLERANCE <= value <= high + TOLERANCE:
-        raise RejectedReport(f"{metric.name} {value:g} is outside the metric's range [{low:g}, {high:g}]")
+        raise RejectedReport(f"{name} {value:g} is outside the metric's range [{low:g}, {high:g}]")
 
 
 def _check_timings(report: TrialReport, elapsed_seconds: float) -> None:
@@ -188,6 +222,8 @@ def _checked_oof(spec: TrialSpec, report: TrialReport, layouts: OofLayouts) -> P
     """The stored predictions the report vouches for by hash, once checked; None when it declares none."""
     if report.oof_sha256 is None:
         return None
+    if ProblemType(spec.problem_type) is ProblemType.CLUSTERING:
+        raise RejectedReport("it declares out-of-fold predictions, but a clustering trial makes none")
     path = stored_oof_path(spec)
     if path is None:
         raise RejectedReport("it declares out-of-fold predictions, but none were asked for")

@@ -24,6 +24,8 @@ MAX_NAME_CHARS = 255  # worker and algorithm names; the registry's limit (servic
 MAX_FOLD_SCORES = 100
 MAX_OTHER_METRICS = 32
 MAX_MODEL_NODES = 2**31
+# A clustering trial's sizes, one per cluster: a labelling gone to pieces can have thousands; the largest come first.
+MAX_CLUSTER_SIZES = 10_000
 
 
 class TrialReport(BaseModel):
@@ -50,6 +52,11 @@ class TrialReport(BaseModel):
         default=None,
         pattern=SHA256_PATTERN,
         description="Hash of the out-of-fold predictions uploaded for this trial; null or absent: none",
+    )
+    cluster_sizes: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list,
+        max_length=MAX_CLUSTER_SIZES,
+        description="Clustering trials: rows per cluster, largest first; empty for every other trial",
     )
 
     @classmethod
@@ -78,6 +85,8 @@ class TrialReport(BaseModel):
             worker=worker,
             model_nodes=result.model_nodes,
             oof_sha256=oof_sha256 if completed else None,
+            # Largest first, so a cut keeps the clusters that matter; n_clusters in other_metrics still counts all.
+            cluster_sizes=list(result.cluster_sizes[:MAX_CLUSTER_SIZES]),
         )
 
 

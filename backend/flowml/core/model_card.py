@@ -29,7 +29,7 @@ def plain_scalar(value: Any) -> Any:
 JsonScalar = Annotated[str | int | float | bool, BeforeValidator(plain_scalar)]
 # A value the card records for an input (a category's typed spelling, a range end, a typical value).
 CardValue = JsonScalar
-CardProblemType = Literal["binary", "multiclass", "regression"]
+CardProblemType = Literal["binary", "multiclass", "regression", "clustering"]
 CardColumnKind = Literal["numeric", "categorical", "boolean", "datetime", "text"]
 # A hyperparameter's value, or an ensemble's `members` list.
 CardParam = JsonScalar | None | list[Any]
@@ -142,6 +142,39 @@ class ThresholdEntry(CardPart):
     set_by: str | None = None
 
 
+class ClusterEntry(CardPart):
+    """One cluster of a clustering model: its id (what `predict` returns), the name made from what sets it apart,
+    and its share of the training rows."""
+
+    id: int
+    name: str
+    size: int
+    share: float
+
+
+class ClusteringEntry(CardPart):
+    """What a clustering model found and how it assigns new rows (engine/clustering)."""
+
+    n_clusters: int
+    clusters: list[ClusterEntry] = Field(default_factory=list)
+    assigner: Literal["native", "nearest_centroid", "knn"] = Field(
+        description="How new rows get a cluster: the algorithm's own predict, the nearest cluster centre, or the "
+        "clusters of their nearest training rows"
+    )
+    probabilistic: bool = Field(default=False, description="predict_proba gives membership probabilities")
+    noise_fraction: float = Field(default=0.0, description="Training rows the algorithm left unassigned (noise)")
+    scores: dict[str, float] = Field(default_factory=dict, description="Validity scores of the final fit")
+    stability: float | None = Field(
+        default=None, description="Mean adjusted Rand index between refits on bootstrap resamples (1 = stable)"
+    )
+    stability_resamples: int | None = None
+    reduction: str | None = Field(default=None, description="A projection before clustering, e.g. 'PCA, 5 components'")
+    reference_column: str | None = None
+    reference_agreement: dict[str, float] | None = Field(
+        default=None, description="Adjusted Rand and mutual information against the reference column"
+    )
+
+
 class ModelCard(CardPart):
     """What the model needs as input, what it predicts, how well, from what data, with which libraries."""
 
@@ -149,7 +182,7 @@ class ModelCard(CardPart):
     model_id: str | None = None
     created_at: str | None = None
     problem_type: CardProblemType
-    target: str
+    target: str | None = Field(description="null for clustering: no target")
     classes: list[CardValue] | None = None
     metric: str
     cv_score: float | None = None
@@ -173,6 +206,7 @@ class ModelCard(CardPart):
     default_name: str | None = None
     trial_number: int | None = Field(default=None, description="Set when the model refits one leaderboard trial")
     decision_threshold: ThresholdEntry | None = None
+    clustering: ClusteringEntry | None = None
 
     def updated(self, facts: Mapping[str, Any]) -> Self:
         """A copy with `facts` set (parts as models or as their JSON form), validated like a card read from disk:

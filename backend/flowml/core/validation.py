@@ -14,6 +14,8 @@ ValidationMethod = Literal["cv", "holdout"]
 # checks agrees with this.
 HOLDOUT_PERCENT = 20
 NOT_RECORDED = "not recorded"
+# A clustering job has no target to hold out: each trial's score describes the groups it found in every row.
+CLUSTERING_VALIDATION = "no held-out rows: each trial is scored by a validity index on all rows"
 
 
 def validation_label(method: str | None, folds: int | None) -> str:

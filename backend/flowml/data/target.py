@@ -132,6 +132,19 @@ class TargetAnalysis:
     def suggested(self) -> TargetCandidate | None:
         return self.candidates[0] if self.candidates else None
 
+    @property
+    def clustering_hint(self) -> str | None:
+        """Why the table may be one to find groups in rather than to predict from, or None when a column clearly
+        is the outcome (the dashboard then pre-selects it, see `_confidence`)."""
+        if not self.candidates:
+            return "no column can be trained on as a target; clustering finds groups in the rows without one"
+        if self.candidates[0].confidence != "high":
+            return (
+                "no column stands out as the outcome to predict; if the table has none, clustering finds groups in "
+                "the rows without a target"
+            )
+        return None
+
 
 def analyse_targets(
     profiles: Sequence[Mapping[str, Any]], n_rows: int, auto: Mapping[str, AutoTarget]

@@ -19,7 +19,9 @@ RESPONSE_CONFIG = SQLModelConfig(json_schema_serialization_defaults_required=Tru
 # The values of data.schema.ColumnKind and engine.types.ProblemType, spelled out because db imports only core
 # (docs/architecture.md); tests/api/test_openapi_client.py checks that they agree.
 ColumnKindValue = Literal["numeric", "categorical", "boolean", "datetime", "text", "id"]
-ProblemTypeValue = Literal["binary", "multiclass", "regression"]
+ProblemTypeValue = Literal["binary", "multiclass", "regression", "clustering"]
+# What a column can be trained as when it is the target: every problem type but clustering, which has no target.
+TargetProblemTypeValue = Literal["binary", "multiclass", "regression"]
 
 
 def utcnow() -> datetime:

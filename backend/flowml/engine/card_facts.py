@@ -28,23 +28,33 @@ def default_model_name(
     algorithm: str, n_members: int, target: str, registry: Registry, steps: Sequence[str] = ()
 ) -> str:
     """'Ensemble of 3 · Attrition', 'Random forest · delivery_minutes', or with preprocessors (`steps`, their
-    labels) 'Random forest after PCA (principal components) · delivery_minutes'."""
+    labels) 'Random forest after PCA (principal components) · delivery_minutes'. A clustering model's `target` is
+    what it found ('k-means · 4 clusters', see `naming_facts`)."""
     what = f"Ensemble of {n_members}" if algorithm == "ensemble" else algorithm_label(algorithm, registry)
     after = f" after {' + '.join(steps)}" if steps else ""
     return f"{what}{after} · {target}"
 
 
 def naming_facts(
-    card: ModelCard, *, validation: str | None, folds: int | None, target: str, registry: Registry
+    card: ModelCard, *, validation: str | None, folds: int | None, target: str | None, registry: Registry
 ) -> dict[str, Any]:
     """The validation the model's score comes from (`folds`: the fits a score averages, core.validation
-    `validation_folds`; None for jobs from before it was recorded) and the model's default name."""
+    `validation_folds`; None for jobs from before it was recorded, and for clustering, whose score is a validity
+    index of one fit on all rows) and the model's default name (`target` None: a clustering model)."""
+    subject = target if target is not None else _clusters_found(card)
     return {
         "validation": {"method": validation, "folds": folds},
         "default_name": default_model_name(
-            card.algorithm, len(card.ensemble_members), target, registry, step_labels(card.params)
+            card.algorithm, len(card.ensemble_members), subject, registry, step_labels(card.params)
         ),
     }
+
+
+def _clusters_found(card: ModelCard) -> str:
+    if card.clustering is None:
+        return "clusters"
+    n = card.clustering.n_clusters
+    return f"{n} cluster{'s' if n != 1 else ''}"
 
 
 def delivery_facts(
@@ -55,7 +65,7 @@ def delivery_facts(
     ensemble: Sequence[Mapping[str, Any]],
     validation: str | None,
     folds: int | None,
-    target: str,
+    target: str | None,
     registry: Registry,
 ) -> dict[str, Any]:
     """`naming_facts` plus which trials the model is made of (the leaderboard marks them). The final fit may have

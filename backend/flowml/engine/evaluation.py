@@ -43,6 +43,7 @@ MAX_SCATTER_POINTS = 500
 MAX_RESIDUAL_BINS = 30
 # The scatter sample is drawn with a fixed seed: the same model always shows the same points.
 SAMPLE_SEED = 0
+NO_TARGET_REASON = "clustering has no target to evaluate predictions against; the cluster report describes the groups"
 
 
 def blend(predictions: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
@@ -316,8 +317,14 @@ def attach_evaluation(
     validation: str | None = None,
 ) -> ModelCard:
     """Write evaluation.json into the package and say in the card whether it exists (and if not, why); returns
-    the card. Never raises for the evaluation itself: it is informational, the model is what the job delivers."""
+    the card. Never raises for the evaluation itself: it is informational, the model is what the job delivers.
+    A clustering model has no target to score predictions against: its card says so, and its report
+    (clusters.json) describes the clusters instead."""
     evaluation: dict[str, Any] | None = None
+    if not task.is_supervised:
+        updated = card.updated({"evaluation": EvaluationEntry(available=False, reason=NO_TARGET_REASON)})
+        add_evaluation(Path(output_dir), updated, None)
+        return updated
     try:
         members = evaluated_members(best_trial, ensemble, card)
         evaluation = oof_evaluation(dataset_path, plan, task, n_folds, oof_dir, members, validation)

@@ -42,23 +42,27 @@ _frame_cache: OrderedDict[tuple[str, int, int], pd.DataFrame] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def plan_features(df: pd.DataFrame, target: str, column_kinds: Mapping[str, str]) -> FeaturePlan:
-    """Keep every usable column with its kind; drop the rest, each with the reason shown to the user."""
-    if target not in df.columns:
-        raise InvalidInputError(f"target column {target!r} is not in the data")
-    unknown = {col: kind for col, kind in column_kinds.items() if kind not in KINDS}
-    if unknown:
-        raise InvalidInputError(f"unknown column kind(s) {unknown}; allowed: {', '.join(KINDS)}")
-    missing_kind = [str(c) for c in df.columns if c != target and c not in column_kinds]
-    if missing_kind:
-        raise InvalidInputError(f"no column kind given for: {', '.join(missing_kind)}")
+REFERENCE_REASON = "reference grouping, used only to report agreement"
 
+
+def plan_features(
+    df: pd.DataFrame, target: str | None, column_kinds: Mapping[str, str], *, reference: str | None = None
+) -> FeaturePlan:
+    """Keep every usable column with its kind; drop the rest, each with the reason shown to the user.
+
+    `target` None plans a clustering job: every usable column is a feature. There `reference` names a known
+    grouping (a species, a segment) that must not shape the clusters: it is left out of the features and recorded
+    as `plan.reference`, so the final fit can report how well the clusters agree with it.
+    """
+    _check_columns(df, target, column_kinds, reference)
     kept: dict[str, str] = {}
-    dropped: dict[str, str] = {target: "prediction target"}
+    dropped: dict[str, str] = {target: "prediction target"} if target is not None else {}
+    if reference is not None:
+        dropped[reference] = REFERENCE_REASON
     categories: dict[str, list[str]] = {}
     for column in df.columns:
         name = str(column)
-        if name == target:
+        if name in (target, reference):
             continue
         kind = column_kinds[name]
         reason = _drop_reason(df[column], kind)
@@ -72,7 +76,27 @@ def plan_features(df: pd.DataFrame, target: str, column_kinds: Mapping[str, str]
             categories[name] = vocabulary(df[column])
     if not kept:
         raise InvalidInputError(f"no usable feature columns; dropped: {dropped}")
-    return FeaturePlan(target=target, column_kinds=kept, dropped=dropped, categories=categories)
+    return FeaturePlan(target=target, column_kinds=kept, dropped=dropped, categories=categories, reference=reference)
+
+
+def _check_columns(
+    df: pd.DataFrame, target: str | None, column_kinds: Mapping[str, str], reference: str | None
+) -> None:
+    """Refuse a plan request that names columns the data lacks, kinds we do not know, or columns without a kind."""
+    if target is not None and target not in df.columns:
+        raise InvalidInputError(f"target column {target!r} is not in the data")
+    if reference is not None:
+        if target is not None:
+            # A supervised model learns the target; a second "known grouping" has no meaning there.
+            raise InvalidInputError("a reference column is only for clustering (a job without a target column)")
+        if reference not in df.columns:
+            raise InvalidInputError(f"reference column {reference!r} is not in the data")
+    unknown = {col: kind for col, kind in column_kinds.items() if kind not in KINDS}
+    if unknown:
+        raise InvalidInputError(f"unknown column kind(s) {unknown}; allowed: {', '.join(KINDS)}")
+    missing_kind = [str(c) for c in df.columns if c not in (target, reference) and c not in column_kinds]
+    if missing_kind:
+        raise InvalidInputError(f"no column kind given for: {', '.join(missing_kind)}")
 
 
 def _drop_reason(series: pd.Series, kind: str) -> str | None:

@@ -68,8 +68,14 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
 
     Errors propagate (bad spec, an estimator that cannot fit all rows): the driver marks the job failed with them.
     """
-    deadline = Deadline(spec.deadline, spec.cancel_path)
     task = ProblemType(spec.problem_type)
+    if task is ProblemType.CLUSTERING:
+        # Imported here: the clustering final shares this module's ONNX step, so importing it at the top would be
+        # circular.
+        from flowml.engine.clustering.final import fit_cluster_final
+
+        return fit_cluster_final(spec, registry or builtin_registry())
+    deadline = Deadline(spec.deadline, spec.cancel_path)
     plan = spec.feature_plan
     metric = get_metric(spec.metric, task)
     algorithm = (registry or builtin_registry()).get(spec.algorithm)
@@ -91,7 +97,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
     # and graph take a second or more, and the job as a whole must end by the deadline.
     deadline = Deadline(spec.deadline - write_seconds(model), spec.cancel_path)
     # ONNX before importance: serving needs the graph, importance is informational.
-    onnx_bytes, onnx_entry = _export_onnx(model, df, spec, deadline)
+    onnx_bytes, onnx_entry = export_onnx_entry(model, df, spec, deadline)
     importance: dict[str, float] = {}
     try:
         if deadline.remaining() > IMPORTANCE_SAFETY * fit_time:
@@ -180,11 +186,11 @@ def _ensemble(
     return EnsembleModel(members, [k["weight"] for k in kept]), kept
 
 
-def _export_onnx(
+def export_onnx_entry(
     model: FlowMLModel, df: pd.DataFrame, spec: FinalSpec, deadline: Deadline
 ) -> tuple[bytes | None, OnnxEntry]:
     """The model as one ONNX graph, served instead of the pickle when its parity check passed, and the card's
-    entry saying whether it is there and why not."""
+    entry saying whether it is there and why not (the clustering final, engine/clustering/final.py, uses it too)."""
     needed = max(ONNX_MIN_SECONDS, EXPORT_SAFETY * export_seconds(model))
     if deadline.remaining() < needed:
         reason = f"skipped: the export would take about {needed:.0f} s and the time budget ran out"

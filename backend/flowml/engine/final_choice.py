@@ -75,6 +75,10 @@ def final_choice(config: SearchConfig, outcome: SearchOutcome) -> FinalChoice:
     assert outcome.best is not None
     best = outcome.best
     single_deadline = max(config.deadline, time.time() + final_fit_seconds(best, config.n_folds))
+    if not config.problem_type.is_supervised:
+        # Clustering: labelings of different models do not average (cluster 0 of one is not cluster 0 of another),
+        # and there are no out-of-fold predictions to blend: the best configuration is the model.
+        return FinalChoice(best, [], None, single_deadline)
     selection = _prepare_selection(config, outcome.results)
     if selection is None:
         return FinalChoice(best, [], None, single_deadline)
@@ -197,8 +201,9 @@ def choose_ensemble(config: SearchConfig, results: list[TrialResult]) -> Ensembl
 def _prepare_selection(
     config: SearchConfig, results: list[TrialResult]
 ) -> tuple[list[TrialResult], np.ndarray, MetricSpec] | None:
-    """The trials with out-of-fold predictions (restricted to a row subset on large data) and the targets."""
-    if not config.oof_dir:
+    """The trials with out-of-fold predictions (restricted to a row subset on large data) and the targets; None
+    without out-of-fold predictions, and for clustering (no target)."""
+    if not config.oof_dir or not config.problem_type.is_supervised:
         return None
     frame = load_frame(config.dataset_path)
     target = frame[config.feature_plan.target]

@@ -25,18 +25,22 @@ BINARY = frozenset({ProblemType.BINARY})
 MULTICLASS = frozenset({ProblemType.MULTICLASS})
 CLASSIFICATION = BINARY | MULTICLASS
 REGRESSION = frozenset({ProblemType.REGRESSION})
+CLUSTERING = frozenset({ProblemType.CLUSTERING})
 
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """One metric: `fn(y_true, y_pred, y_proba)` returns the value in its natural orientation."""
+    """One metric: `fn(y_true, y_pred, y_proba)` returns the value in its natural orientation.
+
+    Clustering's internal validity indices have no `fn`: they score rows against their labels, not predictions
+    against a target, and engine/clustering/validity.py computes them by name."""
 
     name: str
     label: str
     tasks: frozenset[ProblemType]
     greater_is_better: bool
     needs_proba: bool
-    fn: MetricFn
+    fn: MetricFn | None
     # The values the metric can take: the master refuses a worker's score outside them (cluster/result_check.py).
     bounds: tuple[float, float] = (-math.inf, math.inf)
 
@@ -131,12 +135,16 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("rmse", "RMSE", REGRESSION, False, False, _rmse, bounds=NON_NEGATIVE),
     MetricSpec("mae", "MAE", REGRESSION, False, False, _mae, bounds=NON_NEGATIVE),
     MetricSpec("mape", "MAPE", REGRESSION, False, False, _mape, bounds=NON_NEGATIVE),
+    MetricSpec("silhouette", "Silhouette", CLUSTERING, True, False, None, bounds=(-1.0, 1.0)),
+    MetricSpec("calinski_harabasz", "Calinski-Harabasz", CLUSTERING, True, False, None, bounds=NON_NEGATIVE),
+    MetricSpec("davies_bouldin", "Davies-Bouldin", CLUSTERING, False, False, None, bounds=NON_NEGATIVE),
 )
 _BY_NAME: dict[str, MetricSpec] = {m.name: m for m in METRICS}
 _DEFAULTS: dict[ProblemType, str] = {
     ProblemType.BINARY: "roc_auc",
     ProblemType.MULTICLASS: "log_loss",
     ProblemType.REGRESSION: "r2",
+    ProblemType.CLUSTERING: "silhouette",
 }
 
 
@@ -163,6 +171,8 @@ def score(metric: MetricSpec, y_true: np.ndarray, y_pred: np.ndarray, y_proba: n
     """The metric's value in its natural orientation (higher AUC is better, lower RMSE is better)."""
     if metric.needs_proba and y_proba is None:
         raise ValueError(f"metric {metric.name!r} needs predicted probabilities")
+    if metric.fn is None:
+        raise ValueError(f"metric {metric.name!r} scores clusters, not predictions (engine/clustering/validity.py)")
     return metric.fn(np.asarray(y_true), np.asarray(y_pred), y_proba)
 
 

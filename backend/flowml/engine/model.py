@@ -93,17 +93,31 @@ class FlowMLModel:
         seed: int,
         n_jobs: int = 1,
     ) -> FlowMLModel:
-        """Fit on every row of `df` whose target is present (the caller validated the target)."""
+        """Fit on every row of `df` whose target is present (the caller validated the target); for clustering, on
+        every row, and `classes` are the cluster ids 0..k-1 (what `predict` returns)."""
+        pipeline = build_pipeline(plan, algorithm, params, problem_type, seed=seed, n_jobs=n_jobs)
+        if problem_type is ProblemType.CLUSTERING:
+            X, _ = prepare_X(df, plan)
+            pipeline.fit(X)
+            clusters: list[Any] = list(range(int(pipeline[-1].n_clusters_)))
+            return cls(plan, problem_type, pipeline, clusters, _known_categories(X, plan))
         labelled = df[df[plan.target].notna()]
         X, _ = prepare_X(labelled, plan)
         y, classes = encode_target(labelled[plan.target], problem_type)
-        pipeline = build_pipeline(plan, algorithm, params, problem_type, seed=seed, n_jobs=n_jobs)
         pipeline.fit(X, y)
         return cls(plan, problem_type, pipeline, classes, _known_categories(X, plan))
 
     @property
     def is_classifier(self) -> bool:
         return self.problem_type.is_classification
+
+    @property
+    def has_probabilities(self) -> bool:
+        """Whether `predict_proba` answers: a classifier's class probabilities, or a mixture model's cluster
+        memberships (engine/clustering/model.py `ClusterModel.probabilistic`); never for regression."""
+        if self.problem_type is ProblemType.CLUSTERING:
+            return bool(getattr(self.pipeline[-1], "probabilistic", False))
+        return self.is_classifier
 
     def prepare(self, df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         """The frame the pipeline expects, and warnings: missing columns, unreadable and unseen values."""
@@ -123,13 +137,13 @@ class FlowMLModel:
         return X, warnings
 
     def predict(self, df: pd.DataFrame) -> np.ndarray:
-        """Predictions for raw rows: original class labels, or numbers for regression."""
+        """Predictions for raw rows: original class labels, numbers for regression, cluster ids for clustering."""
         X, _ = self.prepare(df)
         return self.predict_prepared(X)
 
     def predict_proba(self, df: pd.DataFrame) -> np.ndarray | None:
-        """One column per class in `classes` order; None for regression."""
-        if not self.is_classifier:
+        """One column per class (or cluster) in `classes` order; None when the model has none (`has_probabilities`)."""
+        if not self.has_probabilities:
             return None
         X, _ = self.prepare(df)
         return self.predict_proba_prepared(X)
@@ -141,7 +155,7 @@ class FlowMLModel:
         return np.asarray(self.classes)[raw.astype(np.int64).ravel()]
 
     def predict_proba_prepared(self, X: pd.DataFrame) -> np.ndarray | None:
-        if not self.is_classifier:
+        if not self.has_probabilities:
             return None
         return np.asarray(self.pipeline.predict_proba(X), dtype=np.float64)
 

@@ -1,5 +1,5 @@
-"""The model package on disk: model.joblib, model_card.json and (optionally) leaderboard.json, model.onnx and
-evaluation.json in one folder.
+"""The model package on disk: model.joblib, model_card.json and (optionally) leaderboard.json, model.onnx,
+evaluation.json and, for a clustering model, clusters.json (its report) in one folder.
 
 Unpickling runs code, so a package is only loaded after model.joblib's SHA-256 matches the one recorded for it
 (by the caller's database, or else by the card). The card holds model.joblib's hash, never its own: it is written
@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from flowml.core.errors import ModelIntegrityError, NotFoundError
 from flowml.core.model_card import DroppedColumn, InputColumn, ModelCard
 from flowml.engine.algorithms import default_registry
+from flowml.engine.clustering.report_models import ClusterReport
 from flowml.engine.features import CATEGORICAL_KINDS, VOCABULARY_KINDS, to_category_strings
 from flowml.engine.model import FlowMLModel
 
@@ -37,6 +38,7 @@ ONNX_FILE = "model.onnx"
 CARD_FILE = "model_card.json"
 LEADERBOARD_FILE = "leaderboard.json"
 EVALUATION_FILE = "evaluation.json"
+CLUSTERS_FILE = "clusters.json"
 # Distributions whose versions must match for a pickle to load and behave the same, besides those each algorithm
 # declares (`Algorithm.requires`); recorded when installed.
 BASE_LIBRARIES = ("scikit-learn", "numpy", "pandas", "scipy", "joblib", "polars", "optuna")
@@ -57,11 +59,13 @@ def save_package(
     *,
     leaderboard: Sequence[Mapping[str, Any]] = (),
     onnx_bytes: bytes | None = None,
+    cluster_report: ClusterReport | None = None,
 ) -> tuple[Path, str]:
     """Write the package into `output_dir`; returns model.joblib's path and SHA-256 (also set in the card).
 
     `onnx_bytes`: the same model as an ONNX graph that passed parity, written as model.onnx; the caller records its
-    SHA-256 in the card as `onnx_sha256` (see `onnx_sha256`).
+    SHA-256 in the card as `onnx_sha256` (see `onnx_sha256`). `cluster_report`: a clustering model's report,
+    written as clusters.json (`read_cluster_report`).
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -73,7 +77,23 @@ def save_package(
     _write_json(output_dir / CARD_FILE, card.updated({"model_sha256": sha256}).to_dict())
     if leaderboard:
         _write_json(output_dir / LEADERBOARD_FILE, list(leaderboard))
+    if cluster_report is not None:
+        _write_json(output_dir / CLUSTERS_FILE, cluster_report.model_dump(mode="json"))
     return model_path, sha256
+
+
+def read_cluster_report(model_dir: Path) -> ClusterReport | None:
+    """A clustering package's report (clusters.json); None when the package has none (a supervised model, or a
+    final fit that ran out of time before the report)."""
+    path = Path(model_dir) / CLUSTERS_FILE
+    if not path.is_file():
+        return None
+    try:
+        return ClusterReport.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        raise ModelIntegrityError(
+            f"{CLUSTERS_FILE} is not a valid cluster report: {exc.error_count()} problem(s)"
+        ) from exc
 
 
 def add_evaluation(output_dir: Path, card: ModelCard, evaluation: Mapping[str, Any] | None) -> None:

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import types
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -70,10 +71,14 @@ def _resolve(path: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return func
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, quiet: bool = False) -> None:
     # One thread per library: trials get parallelism from the pool, not from BLAS/OpenMP oversubscription.
     for name in _THREAD_ENV:
         os.environ.setdefault(name, "1")
+    if quiet:
+        # A silent run (AutoML(verbose=0)) promises nothing on the terminal: a trial's ConvergenceWarning is the
+        # search's business, and its result already says whether the trial worked.
+        warnings.simplefilter("ignore")
     while True:
         try:
             message = conn.recv()
@@ -102,10 +107,12 @@ class _Slot:
 class LocalProcessPool:
     """`size` worker processes; `submit` runs one task on a free one and awaits its dict result."""
 
-    def __init__(self, size: int, tasks: Mapping[str, str] | None = None) -> None:
+    def __init__(self, size: int, tasks: Mapping[str, str] | None = None, *, quiet: bool = False) -> None:
+        """`quiet`: the worker processes ignore Python warnings instead of printing them to stderr."""
         if size < 1:
             raise ValueError("pool size must be at least 1")
         self.size = size
+        self.quiet = quiet
         self._tasks = {**TASKS, **(tasks or {})}
         self._ctx = mp.get_context("spawn")
         self._slots: list[_Slot] = []
@@ -114,7 +121,9 @@ class LocalProcessPool:
 
     def _spawn(self, index: int) -> _Slot:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child,), daemon=True, name=f"flowml-worker-{index}")
+        process = self._ctx.Process(
+            target=_worker_main, args=(child, self.quiet), daemon=True, name=f"flowml-worker-{index}"
+        )
         with _without_main_module():
             process.start()
         child.close()

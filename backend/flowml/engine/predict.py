@@ -1,7 +1,9 @@
 """Batch prediction on a raw frame, and its table form (the CLI's `flowml predict` output contract).
 
 The table has a `prediction` column and, for classifiers, one `proba_<class>` column per class in the model's
-class order, where <class> is the label as text (`proba_0`, `proba_yes`, `proba_True`).
+class order, where <class> is the label as text (`proba_0`, `proba_yes`, `proba_True`). A clustering model's table
+has a `cluster` column (the cluster id) instead, `cluster_name` when the names are known (from the model card), and
+`proba_<id>` membership probabilities when the model is probabilistic (a mixture).
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ from flowml.core.errors import InvalidInputError
 from flowml.core.model_card import ModelCard
 from flowml.engine.features import match_flag_spellings
 from flowml.engine.model import FlowMLModel
+from flowml.engine.types import ProblemType
 
 PREDICTION_COLUMN = "prediction"
+CLUSTER_COLUMN = "cluster"
+CLUSTER_NAME_COLUMN = "cluster_name"
 PROBA_PREFIX = "proba_"
 
 
@@ -28,12 +33,17 @@ class PredictionOutput:
 
     `probabilities` has one dict per row keyed by the class label as text (JSON object keys are text anyway),
     in the model's class order; None for regression. `warnings` tell the user what could not be encoded faithfully.
+    For a clustering model (`clustering`), `predictions` are cluster ids, `classes` the ids 0..k-1, `probabilities`
+    memberships keyed by the id as text (mixtures only), and `cluster_names` the names from the model card, set by
+    a caller that has the card (`card_cluster_names`).
     """
 
     predictions: list[Any]
     probabilities: list[dict[str, float]] | None
     classes: list[Any] | None
     warnings: list[str] = field(default_factory=list)
+    clustering: bool = False
+    cluster_names: dict[int, str] | None = None
 
 
 # Predictions and probabilities from a prepared frame: another engine for the same model (ONNX Runtime).
@@ -43,6 +53,13 @@ Runner = Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray | None]]
 def card_threshold(card: ModelCard) -> float | None:
     """The decision threshold saved in a model card, or None (the most likely class wins)."""
     return card.decision_threshold.value if card.decision_threshold is not None else None
+
+
+def card_cluster_names(card: ModelCard) -> dict[int, str] | None:
+    """Each cluster's name by id, as the model card has them; None for a supervised model or a card without names."""
+    if card.clustering is None or not card.clustering.clusters:
+        return None
+    return {entry.id: entry.name for entry in card.clustering.clusters}
 
 
 def apply_threshold(proba: np.ndarray, classes: list[Any], threshold: float) -> np.ndarray:
@@ -63,6 +80,9 @@ def predict_frame(
     The model always validates and prepares the input (and reports unseen values); `runner`, when given, computes
     the predictions from the prepared frame instead of the model's own pipeline. `threshold` (binary models only,
     see `card_threshold`) turns the probabilities into the predicted class, whichever engine computed them."""
+    clustering = model.problem_type is ProblemType.CLUSTERING
+    if threshold is not None and clustering:
+        raise ValueError("a decision threshold applies to two-class models only, not to clustering")
     if len(df) == 0:
         raise InvalidInputError("no rows to predict")
     expected = model.plan.features
@@ -86,14 +106,22 @@ def predict_frame(
         probabilities=probabilities,
         classes=model.classes,
         warnings=warnings,
+        clustering=clustering,
     )
 
 
 def predictions_table(output: PredictionOutput, keep: pd.DataFrame | None = None) -> pd.DataFrame:
-    """`prediction` plus `proba_<class>` per class, one row per input row, in input order.
+    """`prediction` plus `proba_<class>` per class, one row per input row, in input order; for clustering,
+    `cluster` and `cluster_name` (when `output.cluster_names` is set) instead of `prediction`.
 
     `keep`: input columns passed through first (an id column, so the scored rows join back to their source)."""
-    table = pd.DataFrame({PREDICTION_COLUMN: output.predictions})
+    if output.clustering:
+        table = pd.DataFrame({CLUSTER_COLUMN: pd.Series(output.predictions, dtype=np.int64)})
+        if output.cluster_names is not None:
+            names = output.cluster_names
+            table[CLUSTER_NAME_COLUMN] = [names.get(int(c), f"cluster {c}") for c in output.predictions]
+    else:
+        table = pd.DataFrame({PREDICTION_COLUMN: output.predictions})
     if output.probabilities is not None and output.classes is not None:
         for label in output.classes:
             key = str(label)

@@ -15,6 +15,11 @@ How each kind becomes numbers:
   (CategoryCodes; `n_categorical` says how many); otherwise one-hot up to MAX_ONEHOT_CATEGORIES categories and
   target encoding above that (scikit-learn's TargetEncoder, cross-fitted within the training fold).
 Algorithms with `needs_scaling` get every non-code column standardized.
+
+Clustering has no target to encode with: every categorical column is one-hot, its rarer values grouped into one
+"infrequent" column beyond MAX_ONEHOT_CATEGORIES, and numeric, datetime and text columns are always standardized
+(distances between unscaled columns mean nothing, whatever the algorithm declares). One-hot columns stay 0/1:
+standardizing them would blow a rare category up to a large value and let it dominate every distance.
 """
 
 from __future__ import annotations
@@ -121,9 +126,9 @@ def build_preprocessor(
 
     With `algorithm.native_categorical` the first `n_categorical(plan, algorithm)` columns are the category codes of
     `categorical_columns(plan)`, in that order. `task` picks the target encoding; `seed` fixes its cross-fitting
-    folds and the text SVD.
+    folds and the text SVD. CLUSTERING has no target: no target encoding, always scaled (see the module).
     """
-    scale = algorithm.needs_scaling
+    scale = algorithm.needs_scaling or not task.is_supervised
     kinds = plan.column_kinds
     categorical = categorical_columns(plan)
     native = algorithm.native_categorical
@@ -138,8 +143,11 @@ def build_preprocessor(
     if texts := [c for c, k in kinds.items() if k == TEXT_KIND]:
         transformers.append(("text", _scaled(TextFeatures(seed=seed), scale), texts))
     if categorical and not native:
-        few = [c for c in categorical if len(plan.categories.get(c, [])) <= MAX_ONEHOT_CATEGORIES]
-        many = [c for c in categorical if c not in few]
+        # Without a target (clustering) the one-hot encoder's grouping of infrequent values stands in for it.
+        many = [
+            c for c in categorical if task.is_supervised and len(plan.categories.get(c, [])) > MAX_ONEHOT_CATEGORIES
+        ]
+        few = [c for c in categorical if c not in many]
         if few:
             transformers.append(("onehot", _onehot_steps(), few))
         if many:

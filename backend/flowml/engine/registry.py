@@ -123,6 +123,21 @@ class Algorithm(ABC):
     def default_params(self, task: ProblemType) -> dict[str, Any]:
         """A good first configuration; `space(task).problems(...)` of it must be empty."""
 
+    def space_for(self, task: ProblemType, n_rows: int) -> SearchSpace:
+        """The space a job on `n_rows` rows searches: `space(task)` unless a range depends on the data (clustering's
+        number of clusters grows with the rows). `space(task)` is what GET /api/algorithms shows."""
+        return self.space(task)
+
+    def default_params_for(self, task: ProblemType, n_rows: int) -> dict[str, Any]:
+        """The first configuration a job on `n_rows` rows tries; must lie in `space_for(task, n_rows)`."""
+        return self.default_params(task)
+
+    def warm_starts(self, task: ProblemType, n_rows: int) -> list[dict[str, Any]]:
+        """The configurations a job tries before the sampler takes over, in order: the defaults alone, unless a
+        cheap algorithm is worth a sweep (k-means over every number of clusters, so that the elbow is complete and
+        the right k is never left to chance on a short budget). Each must lie in `space_for(task, n_rows)`."""
+        return [self.default_params_for(task, n_rows)]
+
     @abstractmethod
     def build(self, params: Mapping[str, Any], task: ProblemType, *, seed: int, n_jobs: int = 1) -> Any:
         """An unfitted estimator for `params`."""
@@ -162,9 +177,11 @@ class Algorithm(ABC):
         """What this algorithm's parameter names carry in an Optuna study ("lightgbm__n_estimators")."""
         return f"{self.name}__"
 
-    def sample(self, trial: optuna.Trial, task: ProblemType) -> dict[str, Any]:
-        """One configuration from `space(task)`, drawn through `trial` under this algorithm's prefix."""
-        return self.space(task).sample(trial, self.optuna_prefix)
+    def sample(self, trial: optuna.Trial, task: ProblemType, n_rows: int | None = None) -> dict[str, Any]:
+        """One configuration from `space_for(task, n_rows)` (`space(task)` without rows), drawn through `trial` under
+        this algorithm's prefix."""
+        space = self.space(task) if n_rows is None else self.space_for(task, n_rows)
+        return space.sample(trial, self.optuna_prefix)
 
     def require_task(self, task: ProblemType) -> None:
         """Refuse a task the algorithm does not declare, instead of silently building the wrong kind of estimator.

@@ -48,6 +48,8 @@ from flowml.engine.types import (
 
 # Where the run's progress stands when the final fit starts (the search reports 0-95 by time).
 FINALIZING_PROGRESS = 96.0
+# Fewer rows than this cannot form two clusters of more than one row and a meaningful silhouette.
+MIN_CLUSTERING_ROWS = 10
 
 
 class RunCancelled(Exception):
@@ -61,24 +63,33 @@ class PreparedData(BaseModel):
     """What a run needs to know about its table before it starts, decided the same way for every front end."""
 
     plan: FeaturePlan
-    n_rows: int = Field(description="Rows with a target")
-    n_folds: int = Field(description="The folds cross-validation can use: fewer than asked when a class is small")
+    n_rows: int = Field(description="Rows with a target (every row, for clustering)")
+    n_folds: int = Field(
+        description="The folds cross-validation can use: fewer than asked when a class is small; 1 for clustering"
+    )
     validation: Validation
     notes: list[str] = Field(default_factory=list, description="What was adjusted (dropped rows, fewer folds)")
 
 
 def prepare_data(
     frame: pd.DataFrame,
-    target: str,
+    target: str | None,
     problem: ProblemType,
     kinds: Mapping[str, str],
     n_folds: int,
     budget_seconds: float,
+    reference: str | None = None,
 ) -> PreparedData:
     """Check the target for `problem`, plan the features and choose the validation (blocking: call in a thread).
 
     `problem` is already resolved (engine/problem.py `check_target` turns "auto" into a type); `kinds` are the
-    columns' kinds as the upload inferred them. Raises InvalidInputError for a target or table training refuses."""
+    columns' kinds as the upload inferred them. Clustering takes no `target`; its `reference` is a known grouping
+    kept out of the features, which the final fit compares the clusters with. Raises InvalidInputError for a target
+    or table training refuses."""
+    if problem is ProblemType.CLUSTERING:
+        return _prepare_clustering(frame, target, kinds, reference)
+    if target is None:
+        raise InvalidInputError(f"a {problem.value} model needs a target column; without one, choose clustering")
     check = validate_target(frame[target], problem, n_folds)
     plan = plan_features(frame, target, dict(kinds))
     if not plan.column_kinds:
@@ -86,6 +97,25 @@ def prepare_data(
     n_rows = int(check.keep.sum())
     validation = Validation(choose_validation(n_rows, len(plan.features), budget_seconds))
     return PreparedData(plan=plan, n_rows=n_rows, n_folds=check.n_folds, validation=validation, notes=check.notes)
+
+
+def _prepare_clustering(
+    frame: pd.DataFrame, target: str | None, kinds: Mapping[str, str], reference: str | None
+) -> PreparedData:
+    """Every row and every usable column but the reference. A clustering trial fits once on all rows (its score is
+    an internal validity index, not a held-out one): recorded as one-fold cross-validation, so that the final
+    refit's time is estimated as one trial's fit (search.py `final_fit_seconds` scales by k/(k-1), 1 here) and no
+    holdout split is claimed that never existed."""
+    if target is not None:
+        raise InvalidInputError(
+            "clustering takes no target column; name a known grouping as reference_column to compare with it"
+        )
+    plan = plan_features(frame, None, dict(kinds), reference=reference)
+    if not plan.column_kinds:
+        raise InvalidInputError("no usable feature columns remain after dropping ids, constants and empty columns")
+    if len(frame) < MIN_CLUSTERING_ROWS:
+        raise InvalidInputError(f"clustering needs at least {MIN_CLUSTERING_ROWS} rows; the table has {len(frame)}")
+    return PreparedData(plan=plan, n_rows=len(frame), n_folds=1, validation=Validation.CV)
 
 
 class RunRequest(BaseModel):
@@ -253,6 +283,7 @@ def leaderboard_rows(
             predict_time_per_row=r.predict_time_per_row,
             worker=r.worker,
             validation=validation,
+            cluster_sizes=list(r.cluster_sizes),
         )
         for rank, r in enumerate(done, start=1)
     ]
@@ -283,6 +314,7 @@ class _Listener:
 
 def search_config(request: RunRequest, control: RunControl, oof_dir: Path) -> SearchConfig:
     """The search loop's configuration for `request`, with the control's signal files and the out-of-fold folder."""
+    supervised = request.problem.is_supervised
     return SearchConfig(
         job_id=request.job_id,
         dataset_path=request.dataset_path,
@@ -290,7 +322,8 @@ def search_config(request: RunRequest, control: RunControl, oof_dir: Path) -> Se
         feature_plan=request.plan,
         metric=request.metric,
         algorithms=list(request.algorithms),
-        n_folds=request.n_folds,
+        # A clustering trial fits once on all rows whatever the folds asked (see `_prepare_clustering`).
+        n_folds=request.n_folds if supervised else 1,
         seed=request.seed,
         started_at=request.started_at,
         deadline=request.deadline,
@@ -331,7 +364,10 @@ async def run_training(request: RunRequest, ports: RunPorts) -> RunOutcome:
         logger.info(choice.note)
     what = f"an ensemble of {len(choice.ensemble)} models" if choice.ensemble else best.algorithm
     await ports.events.progress(FINALIZING_PROGRESS, "finalizing", f"fitting {what} on all rows")
-    leaderboard = leaderboard_rows(searched.results, metric, request.validation)
+    # Clustering scores come from one fit on all rows: no validation to name on the leaderboard.
+    leaderboard = leaderboard_rows(
+        searched.results, metric, request.validation if request.problem.is_supervised else None
+    )
     package_dir = ports.storage.package_dir()
     package_dir.mkdir(parents=True, exist_ok=True)
     spec = FinalSpec(
@@ -370,16 +406,18 @@ def _finish_card(
     registry: Registry,
 ) -> ModelCard:
     """The card's delivery facts, then the held-out evaluation from the search's out-of-fold predictions (still on
-    disk), both written into the package (blocking)."""
+    disk), both written into the package (blocking). A clustering model has neither a validation nor a held-out
+    evaluation (attach_evaluation says so in the card); its delivered trial is recorded all the same."""
     folds = request.folds_used if request.folds_used is not None else request.n_folds
+    supervised = request.problem.is_supervised
     card = final.card.updated(
         delivery_facts(
             final.card,
             best_trial=choice.best.trial_number,
             best_algorithm=choice.best.algorithm,
             ensemble=choice.ensemble,
-            validation=request.validation.value,
-            folds=validation_folds(request.validation.value, folds),
+            validation=request.validation.value if supervised else None,
+            folds=validation_folds(request.validation.value, folds) if supervised else None,
             target=request.plan.target,
             registry=registry,
         )

@@ -3,7 +3,8 @@
 One Optuna study per algorithm (TPE, multivariate, constant liar for trials in flight) rather than one study with
 the algorithm as a categorical: TPE learns each space on its own, and the choice between algorithms becomes an
 explicit, cost-aware policy (the idea behind FLAML's small-budget strength):
-1. warm start: every algorithm's known-good defaults once, cheapest first;
+1. warm start: every algorithm's known-good defaults once, cheapest first, then the further warm starts an
+   algorithm asks for (`Algorithm.warm_starts`: k-means over every number of clusters);
 2. then algorithms are drawn with weights that fall with their rank (by best score so far) and with the square
    root of their measured cost per trial, so winners get most trials and cheap near-winners keep some.
 The draw uses a seeded generator, so the same seed and the same results give the same choices. An algorithm that
@@ -45,6 +46,7 @@ class _Arm:
     best: float | None = None
     costs: list[float] = field(default_factory=list)
     cap: int | None = None  # trials this algorithm may be asked for in the job; None: no cap
+    warm: int = 1  # the first this many trials are its queued warm starts (Algorithm.warm_starts)
 
     @property
     def cost(self) -> float:
@@ -76,8 +78,11 @@ class AlgorithmScheduler:
         *,
         max_trials_per_algorithm: int | None = None,
         preprocessors: Sequence[Preprocessor] = (),
+        n_rows: int | None = None,
     ) -> None:
+        """`n_rows`: the job's rows, for spaces whose ranges depend on them (`Algorithm.space_for`)."""
         self.task = task
+        self.n_rows = n_rows
         # Every trial runs these steps (engine/preprocessor.py); their parameters are searched in each algorithm's
         # study next to the algorithm's own, since the best clipping or projection depends on the model.
         self.preprocessors = list(preprocessors)
@@ -93,11 +98,11 @@ class AlgorithmScheduler:
                     seed=seed + index, multivariate=True, constant_liar=True, n_startup_trials=4
                 )
             study = optuna.create_study(direction=direction, sampler=sampler)
-            defaults = {algo.optuna_prefix + k: v for k, v in algo.default_params(task).items()}
-            for step in self.preprocessors:
-                defaults.update({step.optuna_prefix + k: v for k, v in step.default_params().items()})
-            study.enqueue_trial(defaults)
-            self.arms[algo.name] = _Arm(algo, study, cap=max_trials_per_algorithm)
+            starts = [algo.default_params(task)] if n_rows is None else algo.warm_starts(task, n_rows)
+            steps = {step.optuna_prefix + k: v for step in self.preprocessors for k, v in step.default_params().items()}
+            for start in starts:
+                study.enqueue_trial({**{algo.optuna_prefix + k: v for k, v in start.items()}, **steps})
+            self.arms[algo.name] = _Arm(algo, study, cap=max_trials_per_algorithm, warm=len(starts))
 
     def _better(self, a: float, b: float) -> bool:
         return better(self.direction, a, b)
@@ -114,6 +119,7 @@ class AlgorithmScheduler:
         finite = value is not None and math.isfinite(value)
         if arm.asked == 0:
             arm.study = _without_queue(arm.study)
+            arm.warm = 0  # resumed: the sampler takes over from the trials recorded
         arm.study.add_trial(
             optuna.trial.create_trial(
                 params=params,
@@ -134,7 +140,7 @@ class AlgorithmScheduler:
             return None
         trial = arm.study.ask()
         steps = [(step.name, step.sample(trial)) for step in self.preprocessors]
-        params = join_params(arm.algorithm.sample(trial, self.task), steps)
+        params = join_params(arm.algorithm.sample(trial, self.task, self.n_rows), steps)
         arm.asked += 1
         return Proposal(
             algorithm=arm.algorithm,
@@ -160,9 +166,11 @@ class AlgorithmScheduler:
         usable = [a for a in self.arms.values() if a.usable]
         if not usable:
             return None
-        fresh = [a for a in usable if a.asked == 0]
+        fresh = [a for a in usable if a.asked < a.warm]
         if fresh:
-            return fresh[0]  # warm start, cheapest first (arms are in cost order)
+            # Round by round: every algorithm's first warm start, cheapest first (arms are in cost order), before
+            # any algorithm's second.
+            return min(fresh, key=lambda a: a.asked)
         scored = [a for a in usable if a.best is not None]
         if not scored:
             return min(usable, key=lambda a: a.asked)

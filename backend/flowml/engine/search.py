@@ -156,6 +156,7 @@ class SearchLoop:
             config.seed,
             max_trials_per_algorithm=config.max_trials_per_algorithm,
             preprocessors=[(preprocessors or default_preprocessors()).get(n) for n in config.preprocessors],
+            n_rows=config.n_rows,
         )
         self.results: list[TrialResult] = []
         self.best: TrialResult | None = None

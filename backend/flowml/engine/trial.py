@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,8 @@ Folds = list[tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
-class _FoldLog:
-    """What the finished folds measured; becomes the TrialResult."""
+class TrialLog:
+    """What the finished folds measured (one "fold" for a clustering trial's single fit); becomes the TrialResult."""
 
     scores: list[float] = field(default_factory=list)
     others: list[dict[str, float]] = field(default_factory=list)
@@ -50,21 +51,35 @@ class _FoldLog:
     oof: np.ndarray | None = None  # rows x classes (probabilities) or rows (regression); NaN where not predicted
     oof_path: str | None = None
     model_nodes: int = 0
+    cluster_sizes: list[int] = field(default_factory=list)  # clustering: rows per cluster, largest first
 
 
 def run_trial(spec: TrialSpec, registry: Registry | None = None) -> TrialResult:
-    """Cross-validate `spec.algorithm` with `spec.params`; `registry` defaults to the built-in algorithms."""
-    log = _FoldLog()
+    """Cross-validate `spec.algorithm` with `spec.params`; `registry` defaults to the built-in algorithms.
+
+    A clustering trial has no target to cross-validate against: engine/clustering/trial.py fits it once and scores
+    its labelling."""
+    if ProblemType(spec.problem_type) is ProblemType.CLUSTERING:
+        # Imported here: that module builds on this one's helpers.
+        from flowml.engine.clustering.trial import run_cluster_trial
+
+        return run_cluster_trial(spec, registry or builtin_registry())
+    log = TrialLog()
+    return guarded_trial(spec, log, lambda: _cross_validate(spec, registry or builtin_registry(), log))
+
+
+def guarded_trial(spec: TrialSpec, log: TrialLog, body: Callable[[], None]) -> TrialResult:
+    """Run `body` (which fills `log`) and turn how it ended into the TrialResult: never raises."""
     try:
-        _cross_validate(spec, registry or builtin_registry(), log)
+        body()
     except Cancelled:
-        return _result(spec, log, TrialStatus.CANCELLED)
+        return trial_result(spec, log, TrialStatus.CANCELLED)
     except BudgetExhausted:
-        return _result(spec, log, TrialStatus.TIMEOUT)
+        return trial_result(spec, log, TrialStatus.TIMEOUT)
     except Exception as exc:  # a trial reports every failure as data; the driver decides what to do next
         logger.debug("trial %s/%s failed", spec.job_id, spec.trial_number, exc_info=True)
-        return _result(spec, log, TrialStatus.FAILED, error=one_line_error(exc))
-    return _result(spec, log, TrialStatus.COMPLETED)
+        return trial_result(spec, log, TrialStatus.FAILED, error=one_line_error(exc))
+    return trial_result(spec, log, TrialStatus.COMPLETED)
 
 
 def run_trial_dict(payload: dict[str, Any]) -> dict[str, Any]:
@@ -123,16 +138,20 @@ _ENCODED_WIDTH = {"numeric": 2, "boolean": 1, "categorical": 21, "datetime": 8, 
 
 
 def _memory_plan(spec: TrialSpec, plan: FeaturePlan, n_rows: int, n_classes: int) -> ShrinkPlan:
-    """Subsample and use float32 rather than let the kernel kill the worker. Memory is shared by the trials
-    running at once, about one per core."""
-    width = sum(_ENCODED_WIDTH.get(kind, 2) for kind in plan.column_kinds.values())
     train_rows = n_rows if spec.validation == "holdout" else n_rows * (spec.n_folds - 1) // max(1, spec.n_folds)
+    return memory_plan(spec, plan, train_rows, n_classes)
+
+
+def memory_plan(spec: TrialSpec, plan: FeaturePlan, train_rows: int, n_classes: int) -> ShrinkPlan:
+    """Subsample and use float32 rather than let the kernel kill the worker, for a fit on `train_rows` rows. Memory
+    is shared by the trials running at once, about one per core."""
+    width = sum(_ENCODED_WIDTH.get(kind, 2) for kind in plan.column_kinds.values())
     estimate = estimate_trial_bytes(train_rows, width, spec.algorithm, n_classes, params=spec.params)
     available = psutil.virtual_memory().available // max(1, os.cpu_count() or 1)
     return shrink_for_memory(train_rows, estimate, available)
 
 
-def _cross_validate(spec: TrialSpec, registry: Registry, log: _FoldLog) -> None:
+def _cross_validate(spec: TrialSpec, registry: Registry, log: TrialLog) -> None:
     deadline = Deadline(spec.deadline, spec.cancel_path)
     deadline.check()
     setup = _setup(spec, registry)
@@ -175,7 +194,7 @@ def _setup(spec: TrialSpec, registry: Registry) -> _Setup:
     return _Setup(spec, task, plan, metric, algorithm, X.reset_index(drop=True), y, check.n_folds, n_classes, shrink)
 
 
-def _run_fold(setup: _Setup, train_idx: np.ndarray, test_idx: np.ndarray, log: _FoldLog) -> None:
+def _run_fold(setup: _Setup, train_idx: np.ndarray, test_idx: np.ndarray, log: TrialLog) -> None:
     spec, task = setup.spec, setup.task
     pipeline = build_pipeline(
         setup.plan,
@@ -213,7 +232,7 @@ def _run_fold(setup: _Setup, train_idx: np.ndarray, test_idx: np.ndarray, log: _
     log.others.append(all_scores(task, y_test, y_pred, y_proba))
 
 
-def _result(spec: TrialSpec, log: _FoldLog, status: TrialStatus, error: str | None = None) -> TrialResult:
+def trial_result(spec: TrialSpec, log: TrialLog, status: TrialStatus, error: str | None = None) -> TrialResult:
     complete = status is TrialStatus.COMPLETED
     common = set.intersection(*(set(o) for o in log.others)) if log.others else set()
     return TrialResult(
@@ -232,6 +251,7 @@ def _result(spec: TrialSpec, log: _FoldLog, status: TrialStatus, error: str | No
         error=error,
         oof_path=log.oof_path if complete else None,
         model_nodes=log.model_nodes,
+        cluster_sizes=log.cluster_sizes if complete else [],
     )
 
 

@@ -21,10 +21,17 @@ class ProblemType(StrEnum):
     BINARY = "binary"
     MULTICLASS = "multiclass"
     REGRESSION = "regression"
+    # No target: find the groups in the rows (engine/clustering). Scored by an internal validity index.
+    CLUSTERING = "clustering"
 
     @property
     def is_classification(self) -> bool:
-        return self is not ProblemType.REGRESSION
+        return self in (ProblemType.BINARY, ProblemType.MULTICLASS)
+
+    @property
+    def is_supervised(self) -> bool:
+        """Learns a target column (everything but clustering)."""
+        return self is not ProblemType.CLUSTERING
 
 
 class TrialStatus(StrEnum):
@@ -103,10 +110,13 @@ class FeaturePlan(Contract):
     # Tolerant: the plan is stored on the job's row, and a row written by an older version must still load.
     model_config = ConfigDict(extra="ignore")
 
-    target: str
+    # None for clustering: no target, every kept column is a feature.
+    target: str | None
     column_kinds: dict[str, ColumnKind]
     dropped: dict[str, str] = Field(default_factory=dict)
     categories: dict[str, list[str]] = Field(default_factory=dict)
+    # Clustering only: a known grouping left out of the features, compared with the clusters after training.
+    reference: str | None = None
 
     @property
     def features(self) -> list[str]:
@@ -160,6 +170,8 @@ class TrialResult(Contract):
     oof_path: str | None = None
     # Tree nodes of the last fold's model: the final fit's ONNX export time grows with it (engine/export_cost.py).
     model_nodes: int = 0
+    # Clustering: rows per cluster, largest first (noise not included; other_metrics has noise_fraction).
+    cluster_sizes: list[int] = Field(default_factory=list)
 
 
 class EnsembleMember(Contract):
@@ -193,6 +205,7 @@ class LeaderboardRow(Contract):
     worker: str = "local"
     error: str | None = None
     validation: Validation | None = None
+    cluster_sizes: list[int] = Field(default_factory=list)
 
 
 class FinalSpec(Contract):

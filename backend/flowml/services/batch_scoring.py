@@ -27,7 +27,13 @@ from pydantic import BaseModel, Field
 from flowml.core.errors import ConflictError, FlowMLError, InvalidInputError, NotFoundError
 from flowml.core.model_card import ModelCard
 from flowml.db.tables import TrainedModel, User
-from flowml.engine.predict import PREDICTION_COLUMN, PROBA_PREFIX, predictions_table
+from flowml.engine.predict import (
+    CLUSTER_COLUMN,
+    CLUSTER_NAME_COLUMN,
+    PREDICTION_COLUMN,
+    PROBA_PREFIX,
+    predictions_table,
+)
 from flowml.services import explanations, models
 from flowml.services.context import AppContext
 
@@ -38,6 +44,8 @@ ID_REASON_PREFIX = "identifier"  # dropped_columns reasons that mark an id colum
 # `customerId`; not `paid` or `humid` (the camelCase form needs the capital).
 ID_WORD = re.compile(r"(^|[_\s-])(id|key|number|no|code|uuid)$", re.IGNORECASE)
 ID_CAMEL = re.compile(r"[a-z0-9](Id|ID|Number|Key|No|Code)$")
+# What a scored file writes after the kept columns (a supervised model the first, a clustering model the others).
+OUTPUT_COLUMNS = (PREDICTION_COLUMN, CLUSTER_COLUMN, CLUSTER_NAME_COLUMN)
 _tasks: set[asyncio.Task[None]] = set()  # running batches; a task only weakly referenced could be collected
 
 
@@ -92,11 +100,11 @@ def check_keep_columns(frame: pd.DataFrame, keep: Sequence[str]) -> list[str]:
         raise InvalidInputError(
             f"keep_columns: the file has no column {shown}; its columns are: {', '.join(map(str, frame.columns))}"
         )
-    clashing = [name for name in unique if name == PREDICTION_COLUMN or name.startswith(PROBA_PREFIX)]
+    clashing = [name for name in unique if name in OUTPUT_COLUMNS or name.startswith(PROBA_PREFIX)]
     if clashing:
         raise InvalidInputError(
             f"keep_columns: {', '.join(map(repr, clashing))} would clash with the scored file's own "
-            f"{PREDICTION_COLUMN!r} and {PROBA_PREFIX}<class> columns; rename the column in the file"
+            f"{', '.join(map(repr, OUTPUT_COLUMNS))} and {PROBA_PREFIX}<class> columns; rename the column in the file"
         )
     return unique
 

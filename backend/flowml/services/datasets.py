@@ -162,7 +162,7 @@ async def stats(ctx: AppContext, dataset: Dataset) -> dict[str, Any]:
         {"name": c.name, "problem_type": c.problem_type, "confidence": c.confidence, "reason": c.reason}
         for c in analysis.candidates
     ]
-    return {"columns": columns, "target_candidates": candidates}
+    return {"columns": columns, "target_candidates": candidates, "clustering_hint": analysis.clustering_hint}
 
 
 async def delete_dataset(ctx: AppContext, dataset_id: str) -> None:

@@ -20,6 +20,7 @@ from flowml.core.errors import InvalidInputError, NotFoundError
 from flowml.db.tables import Dataset, TrainedModel
 from flowml.engine.explain import BACKGROUND_ROWS, TOP_COLUMNS, Explainer, Explanation, Progress
 from flowml.engine.features import match_flag_spellings
+from flowml.engine.types import ProblemType
 from flowml.services import datasets, models
 from flowml.services.context import AppContext
 
@@ -54,7 +55,17 @@ class _ExplainerCache:
 _cache = _ExplainerCache()
 
 
+def check_model_explainable(record: TrainedModel) -> None:
+    """Explanations say what pushed a prediction of a target; a clustering model predicts none."""
+    if record.problem_type == ProblemType.CLUSTERING:
+        raise InvalidInputError(
+            "a clustering model's assignments have no explanations per row; its cluster profiles (GET "
+            f"/api/results/model/{record.id}/clusters) say which columns set each cluster apart"
+        )
+
+
 async def explainer_for(ctx: AppContext, record: TrainedModel) -> Explainer:
+    check_model_explainable(record)
     # Keyed by the package's checksum too: a refitted or re-saved model is a different model.
     key = f"{record.id}:{record.sha256}"
     cached = _cache.get(key)
@@ -99,7 +110,8 @@ async def explain_frame(
     return await asyncio.to_thread(explainer.explain, prepared, progress)
 
 
-def check_explainable(rows: list[dict[str, Any]]) -> None:
+def check_explainable(record: TrainedModel, rows: list[dict[str, Any]]) -> None:
+    check_model_explainable(record)
     if len(rows) > MAX_EXPLAINED_ROWS:
         raise InvalidInputError(
             f"explanations are computed for at most {MAX_EXPLAINED_ROWS} rows per request; "
@@ -109,7 +121,7 @@ def check_explainable(rows: list[dict[str, Any]]) -> None:
 
 async def explain_rows(ctx: AppContext, record: TrainedModel, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """JSON explanations for a predict request's rows: the top contributions plus the others' sum."""
-    check_explainable(rows)
+    check_explainable(record, rows)
     explanations = await explain_frame(ctx, record, pd.DataFrame.from_records(rows))
     return [as_json(e) for e in explanations]
 

@@ -137,7 +137,7 @@ class ListFilters:
 
 
 def job_texts(job: Job) -> list[str | None]:
-    return [job.name, job.notes, job.target_column, job.best_algorithm, *job.algorithms]
+    return [job.name, job.notes, job.target_column, job.reference_column, job.best_algorithm, *job.algorithms]
 
 
 def model_texts(model: TrainedModel) -> list[str | None]:
@@ -223,6 +223,7 @@ def clone_request(job: Job) -> TrainingRequest:
     return TrainingRequest(
         dataset_id=job.dataset_id,
         target_column=job.target_column,
+        reference_column=job.reference_column,
         problem_type=job.problem_type,
         metric=job.metric,
         time_budget=job.time_budget,

@@ -23,10 +23,18 @@ from sqlmodel import col, select
 from flowml.core.errors import InvalidInputError, ModelIntegrityError, NotFoundError
 from flowml.core.model_card import ModelCard
 from flowml.db.tables import TrainedModel, User
+from flowml.engine.clustering.report_models import ClusterReport
 from flowml.engine.model import FlowMLModel
 from flowml.engine.onnx import ONNX_FILE, OnnxPredictor
-from flowml.engine.package import EVALUATION_FILE, load_package
-from flowml.engine.predict import PredictionOutput, card_threshold, predict_frame, predictions_table
+from flowml.engine.package import CLUSTERS_FILE, EVALUATION_FILE, load_package
+from flowml.engine.predict import (
+    PredictionOutput,
+    card_cluster_names,
+    card_threshold,
+    predict_frame,
+    predictions_table,
+)
+from flowml.engine.types import ProblemType
 from flowml.services import access, history
 from flowml.services.context import AppContext
 from flowml.services.history import ListFilters
@@ -138,11 +146,14 @@ def forget_loaded(model_id: str) -> None:
     _cache.drop(model_id)
 
 
-def _predict(loaded: LoadedModel, frame: pd.DataFrame, threshold: float | None = None) -> PredictionOutput:
-    # `threshold`: the binary model's saved decision threshold (the card in SQL, read on every request).
-    if loaded.onnx is None:
-        return predict_frame(loaded.model, frame, threshold=threshold)
-    return predict_frame(loaded.model, frame, runner=loaded.onnx.run_prepared, threshold=threshold)
+def _predict(loaded: LoadedModel, frame: pd.DataFrame, card: ModelCard) -> PredictionOutput:
+    """Predictions with what the card in SQL (read on every request) adds: a binary model's saved decision
+    threshold, a clustering model's cluster names."""
+    runner = loaded.onnx.run_prepared if loaded.onnx is not None else None
+    output = predict_frame(loaded.model, frame, runner=runner, threshold=card_threshold(card))
+    if output.clustering:
+        output.cluster_names = card_cluster_names(card)
+    return output
 
 
 async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -154,7 +165,7 @@ async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]
     record = await get_model(ctx, model_id)
     loaded = await load_model(ctx, record)
     started = time.perf_counter()
-    output = await asyncio.to_thread(_predict, loaded, pd.DataFrame.from_records(rows), card_threshold(card_of(record)))
+    output = await asyncio.to_thread(_predict, loaded, pd.DataFrame.from_records(rows), card_of(record))
     seconds = time.perf_counter() - started
     return {
         "predictions": output.predictions,
@@ -163,8 +174,19 @@ async def predict_rows(ctx: AppContext, model_id: str, rows: list[dict[str, Any]
         "warnings": output.warnings,
         "latency_ms": round(seconds * 1000, 3),
         "engine": loaded.engine,
+        **_cluster_fields(output),
         **_seed_fields(output, seconds),
     }
+
+
+def _cluster_fields(output: PredictionOutput) -> dict[str, Any]:
+    """A clustering model's answer: each row's cluster id and name (the ids are also `predictions`); null for a
+    supervised model. A card without names (an older package) names a cluster by its id."""
+    if not output.clustering:
+        return {"clusters": None, "cluster_names": None}
+    clusters = [int(c) for c in output.predictions]
+    names = output.cluster_names or {}
+    return {"clusters": clusters, "cluster_names": [names.get(c, f"cluster {c}") for c in clusters]}
 
 
 def _seed_fields(output: PredictionOutput, seconds: float) -> dict[str, Any]:
@@ -201,7 +223,7 @@ async def predict_table(
 async def predict_output(ctx: AppContext, record: TrainedModel, frame: pd.DataFrame) -> PredictionOutput:
     """The model's predictions for a frame, as every prediction route makes them (engine, decision threshold)."""
     loaded = await load_model(ctx, record)
-    return await asyncio.to_thread(_predict, loaded, frame, card_threshold(card_of(record)))
+    return await asyncio.to_thread(_predict, loaded, frame, card_of(record))
 
 
 async def package_zip(ctx: AppContext, model_id: str) -> tuple[bytes, str]:
@@ -217,6 +239,11 @@ async def package_zip(ctx: AppContext, model_id: str) -> tuple[bytes, str]:
 async def evaluation(ctx: AppContext, model_id: str) -> dict[str, Any]:
     """The held-out evaluation stored with the model (engine/evaluation.py), with the model's id."""
     record = await get_model(ctx, model_id)
+    if record.problem_type == ProblemType.CLUSTERING:
+        raise NotFoundError(
+            f"model {model_id} is a clustering model: it predicts no target, so it has no held-out evaluation; "
+            f"its clusters are at /api/results/model/{model_id}/clusters"
+        )
     entry = card_of(record).evaluation
     if entry is None:
         raise NotFoundError(
@@ -225,12 +252,35 @@ async def evaluation(ctx: AppContext, model_id: str) -> dict[str, Any]:
         )
     if not entry.available:
         raise NotFoundError(f"model {model_id} has no evaluation data: {entry.reason or 'reason unknown'}")
-    cached = ctx.model_cache / record.id / EVALUATION_FILE
-    if cached.exists():
-        data = await asyncio.to_thread(cached.read_bytes)
-    else:  # only this small file, not the whole package: the Results page needs no model to draw charts
-        data = await asyncio.to_thread(ctx.store.get_bytes, f"{record.storage_prefix}/{EVALUATION_FILE}")
+    data = await _package_file(ctx, record, EVALUATION_FILE)
     return {"model_id": record.id, **json.loads(data)}
+
+
+async def cluster_report(ctx: AppContext, model_id: str) -> ClusterReport:
+    """A clustering model's report (clusters.json: profiles, projection, silhouette, elbow)."""
+    record = await get_model(ctx, model_id)
+    if record.problem_type != ProblemType.CLUSTERING:
+        raise NotFoundError(
+            f"model {model_id} is a {record.problem_type} model of {record.target!r}: only clustering models have "
+            f"clusters; its evaluation is at /api/results/model/{model_id}/evaluation"
+        )
+    try:
+        data = await _package_file(ctx, record, CLUSTERS_FILE)
+    except NotFoundError:
+        raise NotFoundError(
+            f"model {model_id} has no cluster report: its package has no {CLUSTERS_FILE} (the report ran out of "
+            "time in the final step); the model still assigns clusters"
+        ) from None
+    return await asyncio.to_thread(ClusterReport.model_validate_json, data)
+
+
+async def _package_file(ctx: AppContext, record: TrainedModel, name: str) -> bytes:
+    """One small file of the package: from the local copy when the model was loaded here, else only that file from
+    the store (the Results page needs no model to draw its charts)."""
+    cached = ctx.model_cache / record.id / name
+    if cached.exists():
+        return await asyncio.to_thread(cached.read_bytes)
+    return await asyncio.to_thread(ctx.store.get_bytes, f"{record.storage_prefix}/{name}")
 
 
 async def onnx_file(ctx: AppContext, model_id: str) -> tuple[bytes, str]:

@@ -251,23 +251,28 @@ async def refit_trial(ctx: AppContext, job: Job, trial: Trial, dataset: Dataset,
             deadline=time.time() + REFIT_MIN_SECONDS + REFIT_FIT_FACTOR * trial.fit_time * scale,
             notes=[f"kept from trial {trial.trial_number} of job {job.id}: refit on all rows with its settings"],
         )
-        oof_spec = _oof_spec(job, trial, plan, str(path), scratch, validation)
+        clustering = ProblemType(job.problem_type) is ProblemType.CLUSTERING
+        # Clustering has no held-out predictions to recompute: its report (clusters.json) comes with the refit.
+        oof_spec = None if clustering else _oof_spec(job, trial, plan, str(path), scratch, validation)
         # The refit and the held-out predictions are independent: side by side on the pool. If one fails the
         # group cancels the other, which kills its worker process rather than leave it running for nothing.
         try:
             async with asyncio.TaskGroup() as group:
                 final = group.create_task(ctx.executor.run_final(spec))
-                held_out = group.create_task(_recompute_oof(ctx, oof_spec))
+                held_out = group.create_task(_recompute_oof(ctx, oof_spec)) if oof_spec is not None else None
         except ExceptionGroup as failed:  # the first failure is the reason to report, not the group around it
             raise failed.exceptions[0] from None
-        result, oof_error = final.result(), held_out.result()
+        result, oof_error = final.result(), held_out.result() if held_out is not None else None
         card = result.card.updated({"trial_number": trial.trial_number})
         # The same facts the job's model carries (validation used, default name, which trial it is), by the same code.
         card = card.updated(packaging.delivery_facts(job, _single_choice(job, trial), card))
         # Named apart from the job's model of the same algorithm, in lists and side by side.
-        name = f"{algorithm_label(trial.algorithm)}, trial {trial.trial_number} · {job.target_column}"
+        name = f"{algorithm_label(trial.algorithm)}, trial {trial.trial_number} · {_subject(job, card)}"
         card = card.updated({"default_name": name})
-        if oof_error is None:
+        if clustering:
+            result.card = card
+            await asyncio.to_thread(add_evaluation, workdir, result.card, None)
+        elif oof_error is None:
             recomputed = (
                 "held-out evaluation recomputed with the trial's own folds and seed (the search's predictions are "
                 "removed when a job ends)"
@@ -301,6 +306,14 @@ async def refit_trial(ctx: AppContext, job: Job, trial: Trial, dataset: Dataset,
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _subject(job: Job, card: ModelCard) -> str:
+    """What the model is about in its name: the target, or for clustering the clusters it found."""
+    if job.target_column is not None:
+        return job.target_column
+    found = card.clustering.n_clusters if card.clustering is not None else None
+    return f"{found} clusters" if found is not None else "clusters"
 
 
 def _single_choice(job: Job, trial: Trial) -> FinalChoice:

@@ -8,7 +8,9 @@
 `check_algorithm` runs every check below for every task the algorithm declares and raises AssertionError naming the
 first one that fails. The checks are public too, so a test suite can parametrize over them (FlowML's own contract
 test, tests/engine/test_algorithms_contract.py, does). Data are small and generated: a check takes well under a
-second for a fast algorithm.
+second for a fast algorithm. A clustering algorithm (ProblemType.CLUSTERING) is checked on separated blobs without
+a target: its spaces for several table sizes, labels, assignment of new rows, probabilities only when it is
+probabilistic, pickling and seeded repeatability (`flowml.testing.clustering`).
 """
 
 from flowml.testing.algorithm import (

@@ -24,6 +24,7 @@ from flowml.engine.onnx import export_onnx
 from flowml.engine.registry import Algorithm, AlgorithmInfo, FitContext, GpuSupport
 from flowml.engine.space import SearchSpace
 from flowml.engine.types import ProblemType
+from flowml.testing.clustering import NEW_ROWS_SEED, SPACE_ROWS, check_cluster_fit, check_cluster_samples
 from flowml.testing.data import FRAME_KINDS, N_CLASSES, make_data, make_frame, with_category_codes
 
 SEED = 7
@@ -79,7 +80,8 @@ def check_unsupported_tasks(algo: Algorithm) -> None:
 
 
 def check_space(algo: Algorithm, task: ProblemType) -> None:
-    """The space is data (JSON round trip); the defaults lie inside it, and warm-start exactly as the search does."""
+    """The space is data (JSON round trip); the defaults lie inside it, and warm-start exactly as the search does;
+    for tables of several sizes, the defaults a job starts from lie in the space it searches (`space_for`)."""
     space = algo.space(task)
     assert isinstance(space, SearchSpace), f"space({task.value}) returned {type(space).__name__}, not a SearchSpace"
     assert SearchSpace.model_validate_json(space.model_dump_json()) == space, "the space does not round-trip JSON"
@@ -94,11 +96,20 @@ def check_space(algo: Algorithm, task: ProblemType) -> None:
         warnings.simplefilter("error")
         sampled = algo.sample(study.ask(), task)
     assert sampled == defaults, f"the enqueued defaults came back as {sampled}"
+    for n_rows in SPACE_ROWS:  # the spaces a job searches may depend on its rows (clustering's number of clusters)
+        sized = algo.space_for(task, n_rows)
+        assert isinstance(sized, SearchSpace), f"space_for({task.value}, {n_rows}) is not a SearchSpace"
+        first = algo.default_params_for(task, n_rows)
+        assert json.loads(json.dumps(first)) == first, f"defaults for {n_rows} rows are not plain JSON"
+        assert not sized.problems(first), f"defaults for {n_rows} rows lie outside its space: {sized.problems(first)}"
 
 
 def check_samples_build(algo: Algorithm, task: ProblemType) -> None:
     """Configurations drawn from the space lie in it, and each builds an estimator that fits and predicts."""
     x, y = make_data(task, n_rows=120)
+    if task is ProblemType.CLUSTERING:
+        check_cluster_samples(algo, x)
+        return
     space = algo.space(task)
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=SEED))
     for _ in range(N_SAMPLED_CONFIGS):
@@ -114,12 +125,15 @@ def check_samples_build(algo: Algorithm, task: ProblemType) -> None:
 
 def check_defaults_fit(algo: Algorithm, task: ProblemType) -> None:
     """The defaults build a scikit-learn estimator that clones, fits, predicts (probabilities for classifiers),
-    pickles, and gives the same predictions for the same seed."""
+    pickles, and gives the same predictions for the same seed (for clustering, see `check_cluster_fit`)."""
     x, y = make_data(task)
     estimator = algo.build(algo.default_params(task), task, seed=SEED, n_jobs=1)
     twin = clone(estimator)
     assert type(twin) is type(estimator), "clone() changed the estimator's type"
     assert twin.get_params(deep=False).keys() == estimator.get_params(deep=False).keys()
+    if task is ProblemType.CLUSTERING:
+        check_cluster_fit(algo, x, make_data(task, seed=NEW_ROWS_SEED)[0])
+        return
     estimator.fit(x, y)
     predictions = np.asarray(estimator.predict(x))
     assert predictions.shape == (len(x),), f"predict returned shape {predictions.shape}"
@@ -169,7 +183,7 @@ def check_onnx_export(algo: Algorithm, task: ProblemType) -> None:
     if not algo.onnx:
         return
     frame = make_frame(task, 240, seed=0)
-    plan = plan_features(frame, "target", FRAME_KINDS)
+    plan = plan_features(frame, "target" if task.is_supervised else None, FRAME_KINDS)
     model = FlowMLModel.train(frame, plan, task, algo, algo.fast_params(task), seed=SEED)
     export = export_onnx(model, make_frame(task, 120, seed=1))
     assert export.usable, f"onnx = True but the export is not usable: {export.reason}"

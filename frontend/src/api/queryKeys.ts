@@ -34,6 +34,8 @@ export const queryKeys = {
     list: () => [...queryKeys.models.all, "list"] as const,
     detail: (id: Id) => [...queryKeys.models.all, "detail", id] as const,
     evaluation: (id: Id) => [...queryKeys.models.all, "evaluation", id] as const,
+    /** A clustering model's report: profiles, projection, silhouettes, elbow (features/results). */
+    clusters: (id: Id) => [...queryKeys.models.all, "clusters", id] as const,
     filtered: (query: object) => [...queryKeys.models.list(), query] as const,
     access: (id: Id) => [...queryKeys.models.all, "access", id] as const,
     /** Columns a scored file can carry over (features/predict). */

@@ -703,6 +703,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/results/model/{model_id}/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cluster Report
+         * @description A clustering model's clusters: a profile and a name per cluster, a 2-D projection, silhouettes per cluster
+         *     and the score against the number of clusters across the search's trials.
+         */
+        get: operations["cluster_report_api_results_model__model_id__clusters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/results/model/{model_id}/download": {
         parameters: {
             query?: never;
@@ -1671,6 +1692,25 @@ export interface components {
             kind: "categorical";
             when?: components["schemas"]["Condition"] | null;
         };
+        /**
+         * CategoryTrait
+         * @description A categorical value more common in the cluster than in all rows.
+         */
+        CategoryTrait: {
+            /** Cluster Share */
+            cluster_share: number;
+            /** Column */
+            column: string;
+            /**
+             * Lift
+             * @description cluster_share / overall_share
+             */
+            lift: number;
+            /** Overall Share */
+            overall_share: number;
+            /** Value */
+            value: string;
+        };
         /** ClassificationEvaluation */
         ClassificationEvaluation: {
             /**
@@ -1690,6 +1730,23 @@ export interface components {
             roc: components["schemas"]["RocCurve"][];
             /** @description Binary models: counts per decision threshold and the gains curve; null for multiclass models and for models trained before the table was recorded */
             thresholds?: components["schemas"]["ThresholdTable"] | null;
+        };
+        /**
+         * ClusterEntry
+         * @description One cluster of a clustering model: its id (what `predict` returns), the name made from what sets it apart,
+         *     and its share of the training rows.
+         */
+        ClusterEntry: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Share */
+            share: number;
+            /** Size */
+            size: number;
+        } & {
+            [key: string]: unknown;
         };
         /** ClusterInfo */
         ClusterInfo: {
@@ -1716,6 +1773,114 @@ export interface components {
              */
             queues: components["schemas"]["QueueInfo"][];
             workers: components["schemas"]["WorkerCountsInfo"];
+        };
+        /** ClusterProfile */
+        ClusterProfile: {
+            /**
+             * Categorical
+             * @description Most over-represented first
+             */
+            categorical?: components["schemas"]["CategoryTrait"][];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Numeric
+             * @description By |smd|, largest first
+             */
+            numeric?: components["schemas"]["NumericTrait"][];
+            /**
+             * Share
+             * @description Of all training rows, noise included
+             */
+            share: number;
+            /** Size */
+            size: number;
+            /**
+             * Summary
+             * @description The phrases the name is made of
+             */
+            summary?: string[];
+        };
+        /** ClusterReport */
+        ClusterReport: {
+            /**
+             * Elbow
+             * @description Per number of clusters, the best trial
+             */
+            elbow?: components["schemas"]["ElbowPoint"][];
+            /** Metric */
+            metric: string;
+            /** N Clusters */
+            n_clusters: number;
+            /** Noise Fraction */
+            noise_fraction: number;
+            /** Notes */
+            notes?: string[];
+            /** Profiles */
+            profiles: components["schemas"]["ClusterProfile"][];
+            projection: components["schemas"]["Projection"];
+            /** Silhouette */
+            silhouette?: components["schemas"]["SilhouetteCluster"][];
+        };
+        /**
+         * ClusteringEntry
+         * @description What a clustering model found and how it assigns new rows (engine/clustering).
+         */
+        ClusteringEntry: {
+            /**
+             * Assigner
+             * @description How new rows get a cluster: the algorithm's own predict, the nearest cluster centre, or the clusters of their nearest training rows
+             * @enum {string}
+             */
+            assigner: "native" | "nearest_centroid" | "knn";
+            /** Clusters */
+            clusters?: components["schemas"]["ClusterEntry"][];
+            /** N Clusters */
+            n_clusters: number;
+            /**
+             * Noise Fraction
+             * @description Training rows the algorithm left unassigned (noise)
+             * @default 0
+             */
+            noise_fraction?: number;
+            /**
+             * Probabilistic
+             * @description predict_proba gives membership probabilities
+             * @default false
+             */
+            probabilistic?: boolean;
+            /**
+             * Reduction
+             * @description A projection before clustering, e.g. 'PCA, 5 components'
+             */
+            reduction?: string | null;
+            /**
+             * Reference Agreement
+             * @description Adjusted Rand and mutual information against the reference column
+             */
+            reference_agreement?: {
+                [key: string]: number;
+            } | null;
+            /** Reference Column */
+            reference_column?: string | null;
+            /**
+             * Scores
+             * @description Validity scores of the final fit
+             */
+            scores?: {
+                [key: string]: number;
+            };
+            /**
+             * Stability
+             * @description Mean adjusted Rand index between refits on bootstrap resamples (1 = stable)
+             */
+            stability?: number | null;
+            /** Stability Resamples */
+            stability_resamples?: number | null;
+        } & {
+            [key: string]: unknown;
         };
         /** CodeExchange */
         CodeExchange: {
@@ -1914,9 +2079,12 @@ export interface components {
              * Problem Type
              * @enum {string}
              */
-            problem_type: "binary" | "multiclass" | "regression";
-            /** Target */
-            target: string;
+            problem_type: "binary" | "multiclass" | "regression" | "clustering";
+            /**
+             * Target
+             * @description The target every model predicts; null for clustering models
+             */
+            target: string | null;
         };
         /**
          * ComponentStatus
@@ -2101,6 +2269,11 @@ export interface components {
         };
         /** DatasetStats */
         DatasetStats: {
+            /**
+             * Clustering Hint
+             * @description When no column clearly is the outcome: why problem type clustering (no target) may fit, in words; null when a target stands out
+             */
+            clustering_hint?: string | null;
             /** Columns */
             columns: components["schemas"]["ColumnProfile"][];
             /**
@@ -2276,6 +2449,17 @@ export interface components {
             reason: string;
         } & {
             [key: string]: unknown;
+        };
+        /** ElbowPoint */
+        ElbowPoint: {
+            /** Algorithm */
+            algorithm: string;
+            /** N Clusters */
+            n_clusters: number;
+            /** Score */
+            score: number;
+            /** Trial Number */
+            trial_number: number;
         };
         /**
          * ErrorDetail
@@ -2670,7 +2854,7 @@ export interface components {
              * Problem Type
              * @enum {string}
              */
-            problem_type: "binary" | "multiclass" | "regression";
+            problem_type: "binary" | "multiclass" | "regression" | "clustering";
             /**
              * Progress
              * @default 0
@@ -2680,6 +2864,8 @@ export interface components {
             project_id: string | null;
             /** Queued At */
             queued_at: string | null;
+            /** Reference Column */
+            reference_column: string | null;
             /** Reproducible */
             reproducible: boolean | null;
             /**
@@ -2703,7 +2889,7 @@ export interface components {
              */
             tags: string[];
             /** Target Column */
-            target_column: string;
+            target_column: string | null;
             /** Time Budget */
             time_budget: number;
             /** Validation */
@@ -2712,7 +2898,7 @@ export interface components {
             validation_folds: number | null;
             /**
              * Validation Label
-             * @description The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded'
+             * @description The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded' (clustering: how its scores come about instead, since it has no target to hold out)
              */
             readonly validation_label: string;
         };
@@ -2792,7 +2978,7 @@ export interface components {
              * Problem Type
              * @enum {string}
              */
-            problem_type: "binary" | "multiclass" | "regression";
+            problem_type: "binary" | "multiclass" | "regression" | "clustering";
             /**
              * Progress
              * @default 0
@@ -2802,6 +2988,8 @@ export interface components {
             project_id: string | null;
             /** Queued At */
             queued_at: string | null;
+            /** Reference Column */
+            reference_column: string | null;
             /** Reproducible */
             reproducible: boolean | null;
             /**
@@ -2825,7 +3013,7 @@ export interface components {
              */
             tags: string[];
             /** Target Column */
-            target_column: string;
+            target_column: string | null;
             /** Time Budget */
             time_budget: number;
             /** Validation */
@@ -2834,7 +3022,7 @@ export interface components {
             validation_folds: number | null;
             /**
              * Validation Label
-             * @description The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded'
+             * @description The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded' (clustering: how its scores come about instead, since it has no target to hold out)
              */
             readonly validation_label: string;
         };
@@ -2988,6 +3176,7 @@ export interface components {
             algorithm: string;
             /** Classes */
             classes?: (string | number | boolean)[] | null;
+            clustering?: components["schemas"]["ClusteringEntry"] | null;
             /** Created At */
             created_at?: string | null;
             /** Cv Score */
@@ -3039,9 +3228,12 @@ export interface components {
              * Problem Type
              * @enum {string}
              */
-            problem_type: "binary" | "multiclass" | "regression";
-            /** Target */
-            target: string;
+            problem_type: "binary" | "multiclass" | "regression" | "clustering";
+            /**
+             * Target
+             * @description null for clustering: no target
+             */
+            target: string | null;
             /** Training Data Sha256 */
             training_data_sha256?: string | null;
             /**
@@ -3074,6 +3266,23 @@ export interface components {
              * @enum {string}
              */
             task: "binary" | "multiclass" | "regression";
+        };
+        /**
+         * NumericTrait
+         * @description A numeric (or date, in decimal years) column's mean in the cluster against all rows.
+         */
+        NumericTrait: {
+            /** Cluster Mean */
+            cluster_mean: number;
+            /** Column */
+            column: string;
+            /** Overall Mean */
+            overall_mean: number;
+            /**
+             * Smd
+             * @description Standardised mean difference: (cluster mean - overall mean) / overall std
+             */
+            smd: number;
         };
         /** OidcSignInPublic */
         OidcSignInPublic: {
@@ -3240,6 +3449,16 @@ export interface components {
             /** Classes */
             classes: unknown[] | null;
             /**
+             * Cluster Names
+             * @description Clustering models: each row's cluster name, in order, as the model card names the clusters; null for models with a target
+             */
+            cluster_names?: string[] | null;
+            /**
+             * Clusters
+             * @description Clustering models: each row's cluster id, in order (the same ids as `predictions`); null for models with a target
+             */
+            clusters?: number[] | null;
+            /**
              * Engine
              * @description onnx when the ONNX graph passed its parity check at export, else native
              */
@@ -3295,7 +3514,7 @@ export interface components {
          * ProblemType
          * @enum {string}
          */
-        ProblemType: "binary" | "multiclass" | "regression";
+        ProblemType: "binary" | "multiclass" | "regression" | "clustering";
         /** ProjectCounts */
         ProjectCounts: {
             /** Datasets */
@@ -3371,6 +3590,41 @@ export interface components {
              * @description 1 to 255 characters, trimmed
              */
             name?: string | null;
+        };
+        /** Projection */
+        Projection: {
+            /**
+             * Explained Variance
+             * @description Per axis (PCA only)
+             */
+            explained_variance?: number[] | null;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "pca" | "umap";
+            /**
+             * N Total
+             * @description Rows the points were drawn from
+             */
+            n_total: number;
+            /**
+             * Points
+             * @description A fixed-seed subsample
+             */
+            points?: components["schemas"]["ProjectionPoint"][];
+        };
+        /** ProjectionPoint */
+        ProjectionPoint: {
+            /**
+             * Cluster
+             * @description -1 = noise
+             */
+            cluster: number;
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
         };
         /** ProjectsOut */
         ProjectsOut: {
@@ -3714,6 +3968,18 @@ export interface components {
             training_time: number;
         };
         ServerMessage: components["schemas"]["TrainingStartedMessage"] | components["schemas"]["TrainingProgressMessage"] | components["schemas"]["TrainingCompletedMessage"] | components["schemas"]["TrainingFailedMessage"] | components["schemas"]["TrainingCancelledMessage"] | components["schemas"]["WorkerConnectedMessage"] | components["schemas"]["WorkerDisconnectedMessage"] | components["schemas"]["TrialRunningMessage"] | components["schemas"]["HeartbeatMessage"];
+        /** SilhouetteCluster */
+        SilhouetteCluster: {
+            /** Id */
+            id: number;
+            /** Mean */
+            mean: number;
+            /**
+             * Values
+             * @description Largest first, evenly spaced ranks
+             */
+            values?: number[];
+        };
         /** Stats */
         Stats: {
             /** Datasets */
@@ -3987,7 +4253,7 @@ export interface components {
             dataset_id: string;
             /**
              * Display Name
-             * @description `name` when the analyst named it, else the default the card recorded at training time from the algorithm's label and the target, e.g. 'Ensemble of 3 · Attrition'
+             * @description `name` when the analyst named it, else the default the card recorded at training time from the algorithm's label and the target, e.g. 'Ensemble of 3 · Attrition' (a clustering model: 'K-means · 4 clusters')
              */
             readonly display_name: string;
             /** Feature Importance */
@@ -4029,7 +4295,7 @@ export interface components {
              */
             tags: string[];
             /** Target */
-            target: string;
+            target: string | null;
             /** Trial Number */
             trial_number: number | null;
             /**
@@ -4250,16 +4516,21 @@ export interface components {
             priority?: boolean;
             /**
              * Problem Type
-             * @description auto: detected from the target; classification (the seed's word): binary with two classes, multiclass with more
+             * @description auto: detected from the target; classification (the seed's word): binary with two classes, multiclass with more; clustering: no target, find the groups in the rows
              * @default auto
              * @enum {string}
              */
-            problem_type?: "auto" | "classification" | "binary" | "multiclass" | "regression";
+            problem_type?: "auto" | "classification" | "binary" | "multiclass" | "regression" | "clustering";
             /**
              * Project Id
              * @description The shared project the job (and its model) goes into; default: the dataset's project, or private when the dataset is private
              */
             project_id?: string | null;
+            /**
+             * Reference Column
+             * @description Clustering only: a known grouping (e.g. a species column), kept out of the features and compared with the clusters found (adjusted Rand and mutual information in the model card)
+             */
+            reference_column?: string | null;
             /**
              * Reproducible
              * @description Run trials in batches told in trial order, so the same seed and max_trials give the same leaderboard (slower: each batch waits for its slowest trial). Default: on when max_trials is set
@@ -4270,8 +4541,11 @@ export interface components {
              * @default 0
              */
             seed?: number;
-            /** Target Column */
-            target_column: string;
+            /**
+             * Target Column
+             * @description The column to predict; leave it out (or null) for problem_type clustering
+             */
+            target_column?: string | null;
             /**
              * Time Budget
              * @description Minutes; fractions allowed
@@ -4304,6 +4578,11 @@ export interface components {
         TrialPublic: {
             /** Algorithm */
             algorithm: string;
+            /**
+             * Cluster Sizes
+             * @description Clustering: rows per cluster, largest first, noise left out; [] otherwise
+             */
+            cluster_sizes: number[];
             /** Error */
             error: string | null;
             /** Finished At */
@@ -7108,6 +7387,64 @@ export interface operations {
             };
         };
     };
+    cluster_report_api_results_model__model_id__clusters_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterReport"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The model id names nothing, the model has a target (not clustering), or it has no cluster report */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The artifact store could not be read or written */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
     download_model_api_results_model__model_id__download_get: {
         parameters: {
             query?: never;
@@ -7458,7 +7795,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The `keep_columns`, then `prediction` and `proba_<class>` columns, one row per input row */
+            /** @description The `keep_columns`, then `prediction` and `proba_<class>` columns, one row per input row (a clustering model: `cluster`, `cluster_name` and, for mixtures, `proba_<cluster>`) */
             200: {
                 headers: {
                     [name: string]: unknown;

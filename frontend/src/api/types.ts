@@ -87,6 +87,18 @@ export type ModelCard = Schemas["ModelCard"];
 
 export type ClassLabel = string | number | boolean;
 
+/** A clustering model's report (GET /api/results/model/{id}/clusters): profiles, a 2-D projection, silhouettes,
+ *  the elbow of score against the number of clusters. The card's `clustering` part has the headline facts. */
+export type ClusterReport = Schemas["ClusterReport"];
+export type ClusterProfile = Schemas["ClusterProfile"];
+export type NumericTrait = Schemas["NumericTrait"];
+export type CategoryTrait = Schemas["CategoryTrait"];
+export type ClusterProjection = Schemas["Projection"];
+export type ProjectionPoint = Schemas["ProjectionPoint"];
+export type SilhouetteCluster = Schemas["SilhouetteCluster"];
+export type ElbowPoint = Schemas["ElbowPoint"];
+export type ClusteringEntry = Schemas["ClusteringEntry"];
+
 /** The generated model, with class labels and task narrowed where the schema is still loose. */
 export type Model = Omit<Schemas["TrainedModelPublic"], "classes" | "problem_type"> & {
   classes: ClassLabel[] | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TargetChecks, TargetVerdict } from "../api/types";
-import { asSentence, autoTask, type DetectionState, describeDetection, effectiveTask, targetProblem } from "./problemType";
+import { asSentence, autoTask, type DetectionState, describeDetection, effectiveTask, targetProblem, taskTitle } from "./problemType";
 
 const accept = (problem_type: TargetVerdict["problem_type"], notes: string[] = []): TargetVerdict => ({ accepted: true, problem_type, message: null, notes });
 const refuse = (message: string): TargetVerdict => ({ accepted: false, problem_type: null, message, notes: [] });
@@ -77,5 +77,20 @@ describe("describeDetection", () => {
     expect(describeDetection(done(rare), "lonely", "auto")).toMatch(/Auto cannot pick a problem type/);
     expect(describeDetection({ state: "loading" }, "lonely", "auto")).toBe('Looking at "lonely"…');
     expect(describeDetection({ state: "none" }, "", "auto")).toMatch(/Choose the column/);
+  });
+});
+
+describe("clustering", () => {
+  it("lists the clustering algorithms and metrics, whatever the target's verdicts", () => {
+    expect(effectiveTask("clustering", { state: "none" })).toBe("clustering");
+  });
+
+  it("says there is no column to predict", () => {
+    expect(describeDetection({ state: "none" }, "", "clustering")).toMatch(/^Clustering: FlowML looks for groups of similar rows/);
+  });
+
+  it("titles a job by what it does", () => {
+    expect(taskTitle("Survived", "binary")).toBe("Predict Survived");
+    expect(taskTitle(null, "clustering")).toBe("Find groups");
   });
 });

@@ -8,7 +8,24 @@ export const PROBLEM_TYPE_TEXT: Record<ProblemType, { label: string; explain: st
   binary: { label: "Binary classification", explain: "predicts one of two outcomes (yes/no)" },
   multiclass: { label: "Multiclass classification", explain: "predicts one of several categories" },
   regression: { label: "Regression", explain: "predicts a number" },
+  clustering: { label: "Clustering", explain: "finds groups of similar rows; no column is predicted" },
 };
+
+/** The one task trained without a target: the server refuses a target column for it (a known grouping goes in
+ *  `reference_column` instead, only to report agreement). */
+export const CLUSTERING = "clustering" satisfies ProblemType;
+
+/** The choices a target column's verdicts speak about (TargetChecks has one per supervised choice). */
+export type SupervisedChoice = Exclude<ProblemTypeChoice, typeof CLUSTERING>;
+
+export function isClustering(task: string | null | undefined): task is typeof CLUSTERING {
+  return task === CLUSTERING;
+}
+
+/** What a job or model is about, in a few words: "Predict Survived", or "Find groups" for clustering. */
+export function taskTitle(target: string | null | undefined, task: string): string {
+  return isClustering(task) || !target ? "Find groups" : `Predict ${target}`;
+}
 
 /** The server's verdicts on the chosen target column, and where they are in coming. */
 export type DetectionState =
@@ -18,7 +35,7 @@ export type DetectionState =
   | { state: "done"; checks: TargetChecks };
 
 /** The server's verdict on the column for one choice. */
-export function verdictFor(checks: TargetChecks, choice: ProblemTypeChoice): TargetVerdict {
+export function verdictFor(checks: TargetChecks, choice: SupervisedChoice): TargetVerdict {
   return checks[choice];
 }
 
@@ -40,7 +57,7 @@ export function asSentence(message: string): string {
 }
 
 /** Why training would refuse this target for this choice, in the server's words; undefined when it accepts it. */
-export function targetProblem(checks: TargetChecks, choice: ProblemTypeChoice): string | undefined {
+export function targetProblem(checks: TargetChecks, choice: SupervisedChoice): string | undefined {
   const verdict = verdictFor(checks, choice);
   if (verdict.accepted) return undefined;
   return asSentence(verdict.message ?? "Training would refuse this column for this problem type.");
@@ -48,6 +65,9 @@ export function targetProblem(checks: TargetChecks, choice: ProblemTypeChoice): 
 
 /** The line under the problem-type choices: what Auto picks for the target, and what training will adjust. */
 export function describeDetection(detection: DetectionState, target: string, choice: ProblemTypeChoice): string {
+  if (isClustering(choice)) {
+    return "Clustering: FlowML looks for groups of similar rows and names them by what sets them apart; no column is predicted.";
+  }
   if (!target || detection.state === "none") return "Choose the column to predict to see what Auto picks.";
   if (detection.state === "loading") return `Looking at "${target}"…`;
   if (detection.state === "error") return `Could not read the column statistics (${detection.message}); the server decides when training starts.`;

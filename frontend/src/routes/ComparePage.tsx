@@ -24,7 +24,7 @@ function Comparison({ target }: { target: CompareTarget }) {
           <div className={`grid items-start gap-6 ${data.models.length <= SIDE_BY_SIDE ? "xl:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]" : ""}`}>
             <Card>
               <CardHeader>
-                <CardTitle>{`Scores and facts · predicting ${data.target}`}</CardTitle>
+                <CardTitle>{data.target ? `Scores and facts · predicting ${data.target}` : "Scores and facts"}</CardTitle>
               </CardHeader>
               <CardContent>
                 <CompareTable comparison={data} />
@@ -45,7 +45,7 @@ function Comparison({ target }: { target: CompareTarget }) {
                       ))}
                     </Notice>
                   )}
-                  {data.problem_type === "regression" ? <CompareRegression models={data.models} target={data.target} /> : <CompareRoc models={data.models} />}
+                  {data.problem_type === "regression" ? <CompareRegression models={data.models} target={data.target ?? ""} /> : <CompareRoc models={data.models} />}
                 </CardContent>
               </Card>
               <Card>

@@ -5,13 +5,14 @@ import { CloneJobLink, JobNotes, JobTitle } from "../features/history/components
 import { useJob } from "../api/hooks/jobs";
 import { JobMonitor } from "../features/jobs/components/JobMonitor";
 import { useLabels } from "../api/hooks/catalogue";
+import { taskTitle } from "../lib/problemType";
 import { KeepModelButton } from "../features/results/components/KeepModelButton";
 
 export function JobPage() {
   const { id = "" } = useParams();
   const job = useJob(id);
   const labels = useLabels();
-  const title = job.data ? job.data.name || `Predict ${job.data.target_column}` : "Training job";
+  const title = job.data ? job.data.name || taskTitle(job.data.target_column, job.data.problem_type) : "Training job";
   // The validation is in the header's facts, in the API's words: not repeated (and possibly contradicted) here.
   const subtitle = job.data && `${job.data.problem_type} · metric ${labels.metric(job.data.metric)} · ${job.data.algorithms.length} algorithms`;
   return (

@@ -1,4 +1,4 @@
-import { ChartNoAxesColumn, FileSpreadsheet, FileText, Sparkles, Trophy } from "lucide-react";
+import { ChartNoAxesColumn, FileSpreadsheet, FileText, Shapes, Sparkles, Trophy } from "lucide-react";
 import { useParams, useSearchParams } from "react-router";
 import type { Model } from "../api/types";
 import { PageHeader } from "../components/PageHeader";
@@ -12,12 +12,19 @@ import { DownloadButtons } from "../features/results/components/DownloadButtons"
 import { EvaluationPanel } from "../features/results/components/EvaluationPanel";
 import { LeaderboardPanel } from "../features/results/components/LeaderboardPanel";
 import { ModelOverview } from "../features/results/components/ModelOverview";
+import { ClustersPanel } from "../features/results/components/clusters/ClustersPanel";
+import { isClustering } from "../lib/problemType";
 
-const TABS = ["overview", "evaluation", "leaderboard", "predict"] as const;
+const TABS = ["overview", "evaluation", "clusters", "leaderboard", "predict"] as const;
 type Tab = (typeof TABS)[number];
 
-function isTab(value: string | null): value is Tab {
-  return TABS.includes(value as Tab);
+/** The tabs a model has: a clustering model has clusters where a supervised one has its evaluation (and threshold). */
+function tabsFor(model: Model): readonly Tab[] {
+  return TABS.filter((tab) => (isClustering(model.problem_type) ? tab !== "evaluation" : tab !== "clusters"));
+}
+
+function isTab(value: string | null, tabs: readonly Tab[]): value is Tab {
+  return tabs.includes(value as Tab);
 }
 
 const PREDICT_MODES = ["row", "file"] as const;
@@ -51,7 +58,7 @@ function PredictTab({ model }: { model: Model }) {
         <PredictPanel model={model} />
       </TabsContent>
       <TabsContent value="file" forceMount className="data-[state=inactive]:hidden">
-        <BatchPanel modelId={model.id} />
+        <BatchPanel modelId={model.id} clustering={isClustering(model.problem_type)} />
       </TabsContent>
     </Tabs>
   );
@@ -61,16 +68,24 @@ function ModelDetail({ model }: { model: Model }) {
   // The tab lives in the URL (?tab=predict) so it survives a reload and can be linked to.
   const [params, setParams] = useSearchParams();
   const requested = params.get("tab");
-  const tab: Tab = isTab(requested) ? requested : "overview";
+  const tabs = tabsFor(model);
+  const tab: Tab = isTab(requested, tabs) ? requested : "overview";
   return (
     <Tabs value={tab} onValueChange={(value) => setParams({ tab: value }, { replace: true })}>
       <TabsList aria-label="Model sections">
         <TabsTrigger value="overview">
           <FileText aria-hidden /> Overview
         </TabsTrigger>
-        <TabsTrigger value="evaluation">
-          <ChartNoAxesColumn aria-hidden /> Evaluation
-        </TabsTrigger>
+        {tabs.includes("evaluation") && (
+          <TabsTrigger value="evaluation">
+            <ChartNoAxesColumn aria-hidden /> Evaluation
+          </TabsTrigger>
+        )}
+        {tabs.includes("clusters") && (
+          <TabsTrigger value="clusters">
+            <Shapes aria-hidden /> Clusters
+          </TabsTrigger>
+        )}
         <TabsTrigger value="leaderboard">
           <Trophy aria-hidden /> Leaderboard
         </TabsTrigger>
@@ -81,9 +96,16 @@ function ModelDetail({ model }: { model: Model }) {
       <TabsContent value="overview">
         <ModelOverview model={model} />
       </TabsContent>
-      <TabsContent value="evaluation">
-        <EvaluationPanel model={model} />
-      </TabsContent>
+      {tabs.includes("evaluation") && (
+        <TabsContent value="evaluation">
+          <EvaluationPanel model={model} />
+        </TabsContent>
+      )}
+      {tabs.includes("clusters") && (
+        <TabsContent value="clusters">
+          <ClustersPanel model={model} />
+        </TabsContent>
+      )}
       <TabsContent value="leaderboard">
         <LeaderboardPanel model={model} />
       </TabsContent>

@@ -15,6 +15,7 @@ from flowml.api.routes.responses import error_responses, signed_in
 from flowml.api.routes.results import RegressionEvaluation, RocCurve
 from flowml.core.errors import InvalidInputError
 from flowml.db.tables import TrainedModelPublic
+from flowml.db.types import ProblemTypeValue
 from flowml.services import compare as service
 
 router = APIRouter(prefix="/api/results", tags=["results"], dependencies=[Depends(current_user)], responses=signed_in())
@@ -50,8 +51,8 @@ class ComparedModel(BaseModel):
 
 
 class Comparison(BaseModel):
-    problem_type: Literal["binary", "multiclass", "regression"]
-    target: str
+    problem_type: ProblemTypeValue
+    target: str | None = Field(description="The target every model predicts; null for clustering models")
     metrics: list[CompareMetric] = Field(description="One row per metric any model has, in the engine's order")
     models: list[ComparedModel]
 

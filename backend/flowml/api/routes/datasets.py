@@ -14,7 +14,7 @@ from flowml.api.uploads import spool_upload
 from flowml.core.errors import InvalidInputError
 from flowml.data.schema import ColumnKind
 from flowml.db.tables import DatasetPublic, DatasetsPublic
-from flowml.db.types import ProblemTypeValue
+from flowml.db.types import TargetProblemTypeValue
 from flowml.services import datasets, history
 from flowml.services.history import ListFilters
 from flowml.services.inputs import seed_or_ours, storable_text
@@ -48,7 +48,7 @@ class TargetVerdict(BaseModel):
     """What POST /api/training/start does with this column as the target for one problem-type choice."""
 
     accepted: bool
-    problem_type: ProblemTypeValue | None = Field(description="The type it trains as; null when refused")
+    problem_type: TargetProblemTypeValue | None = Field(description="The type it trains as; null when refused")
     message: str | None = Field(description="When refused: the exact message of the 422 training would answer")
     notes: list[str] = Field(description="When accepted: what training adjusts (rows dropped, fewer folds)")
 
@@ -70,14 +70,16 @@ class ColumnTargetHint(BaseModel):
         description="False for columns FlowML never suggests: ids, free text, dates, constants, and any column "
         "training refuses with problem type auto"
     )
-    problem_type: ProblemTypeValue | None = Field(description="The type Auto trains it as; null when not eligible")
+    problem_type: TargetProblemTypeValue | None = Field(
+        description="The type Auto trains it as; null when not eligible"
+    )
     reason: str = Field(description="Why, in plain words: its values and what makes it look like an outcome")
     checks: TargetChecks = Field(description="What training does with it for auto and each explicit problem type")
 
 
 class TargetCandidate(BaseModel):
     name: str
-    problem_type: ProblemTypeValue
+    problem_type: TargetProblemTypeValue
     confidence: Literal["high", "medium", "low"] = Field(
         description="high: clearly the outcome (the dashboard pre-selects it); medium or low: a guess to confirm"
     )
@@ -110,6 +112,11 @@ class DatasetStats(BaseModel):
     target_candidates: list[TargetCandidate] = Field(
         default_factory=list,
         description="Columns that could be the target, most outcome-like first; `suggested_target` is the first",
+    )
+    clustering_hint: str | None = Field(
+        default=None,
+        description="When no column clearly is the outcome: why problem type clustering (no target) may fit, in "
+        "words; null when a target stands out",
     )
 
 

@@ -19,6 +19,7 @@ from flowml.core.errors import InvalidInputError, NotFoundError
 from flowml.data.formats import extension_of, read_table
 from flowml.data.limits import ReadLimits
 from flowml.db.tables import TrainedModel, TrainedModelPublic, TrainedModelsPublic, TrialPublic
+from flowml.engine.clustering.report_models import ClusterReport
 from flowml.engine.metrics import better, get_metric, rank_key
 from flowml.engine.types import ProblemType
 from flowml.services import batch_scoring, explanations, models
@@ -119,6 +120,16 @@ class Prediction(BaseModel):
     execution_time: float = Field(description="Seconds the prediction took (latency_ms in seconds)")
     explanations: list[RowExplanation] | None = Field(
         default=None, description="With `explain: true`: one per row, in order; otherwise null"
+    )
+    clusters: list[int] | None = Field(
+        default=None,
+        description="Clustering models: each row's cluster id, in order (the same ids as `predictions`); null for "
+        "models with a target",
+    )
+    cluster_names: list[str] | None = Field(
+        default=None,
+        description="Clustering models: each row's cluster name, in order, as the model card names the clusters; "
+        "null for models with a target",
     )
 
 
@@ -296,7 +307,7 @@ async def get_model(model: ModelDep) -> Any:
 )
 async def predict(ctx: CtxDep, model: ModelDep, request: PredictRequest) -> Any:
     if request.explain:
-        explanations.check_explainable(request.all_rows())  # before predicting: a refusal costs nothing
+        explanations.check_explainable(model, request.all_rows())  # before predicting: a refusal costs nothing
     answer = await models.predict_rows(ctx, model.id, request.all_rows())
     if request.explain:
         answer["explanations"] = await explanations.explain_rows(ctx, model, request.all_rows())
@@ -310,7 +321,8 @@ async def predict(ctx: CtxDep, model: ModelDep, request: PredictRequest) -> Any:
     responses={
         200: {
             "content": {"text/csv": {}},
-            "description": "The `keep_columns`, then `prediction` and `proba_<class>` columns, one row per input row",
+            "description": "The `keep_columns`, then `prediction` and `proba_<class>` columns, one row per input row "
+            "(a clustering model: `cluster`, `cluster_name` and, for mixtures, `proba_<cluster>`)",
         },
         202: {"model": BatchAccepted, "description": "explain=true: the batch is scored in the background"},
         **error_responses(400, 404, 413, 415, 422, 429, 500, 503),
@@ -379,6 +391,21 @@ async def download_model(ctx: CtxDep, model: ModelDep) -> Response:
 async def model_evaluation(ctx: CtxDep, model: ModelDep) -> Any:
     """Held-out evaluation from the search's out-of-fold predictions of the model's configuration."""
     return await models.evaluation(ctx, model.id)
+
+
+@router.get(
+    "/model/{model_id}/clusters",
+    response_model=ClusterReport,
+    responses=error_responses(
+        404,
+        503,
+        notes={404: "The model id names nothing, the model has a target (not clustering), or it has no cluster report"},
+    ),
+)
+async def cluster_report(ctx: CtxDep, model: ModelDep) -> Any:
+    """A clustering model's clusters: a profile and a name per cluster, a 2-D projection, silhouettes per cluster
+    and the score against the number of clusters across the search's trials."""
+    return await models.cluster_report(ctx, model.id)
 
 
 @router.get(

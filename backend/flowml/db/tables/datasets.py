@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 from flowml.db.types import (
     RESPONSE_CONFIG,
     ColumnKindValue,
-    ProblemTypeValue,
+    TargetProblemTypeValue,
     json_column,
     new_id,
     time_column,
@@ -56,7 +56,7 @@ class DatasetPublic(DatasetBase):
 
     id: str
     # Narrower than the table's plain strings and JSON: the values the ingest writes (services/datasets.py).
-    suggested_problem_type: ProblemTypeValue | None = None
+    suggested_problem_type: TargetProblemTypeValue | None = None
     columns: list[DatasetColumn]
     notes: list[str]
     created_at: datetime

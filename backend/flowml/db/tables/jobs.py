@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from pydantic import computed_field
 from sqlmodel import Field, SQLModel
 
-from flowml.core.validation import validation_label
+from flowml.core.validation import CLUSTERING_VALIDATION, validation_label
 from flowml.db.types import RESPONSE_CONFIG, EnumString, ProblemTypeValue, json_column, new_id, time_column, utcnow
 
 
@@ -45,7 +45,10 @@ class TrialState(StrEnum):
 class JobBase(SQLModel):
     name: str = Field(max_length=255)
     dataset_id: str = Field(max_length=32, index=True)
-    target_column: str = Field(max_length=255)
+    # None for clustering: it learns no target.
+    target_column: str | None = Field(default=None, max_length=255)
+    # Clustering only: a known grouping kept out of the features, compared with the clusters afterwards.
+    reference_column: str | None = Field(default=None, max_length=255)
     problem_type: str = Field(max_length=32)
     metric: str = Field(max_length=64)
     time_budget: float  # minutes, as the seed's API
@@ -106,7 +109,8 @@ class Job(JobBase, table=True):
 
 
 _VALIDATION_LABEL = (
-    "The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded'"
+    "The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded' "
+    "(clustering: how its scores come about instead, since it has no target to hold out)"
 )
 
 
@@ -130,6 +134,8 @@ class JobPublic(JobBase):
     @computed_field(description=_VALIDATION_LABEL)  # type: ignore[prop-decorator]
     @property
     def validation_label(self) -> str:
+        if self.problem_type == "clustering":
+            return CLUSTERING_VALIDATION
         return validation_label(self.validation, self.validation_folds)
 
 
@@ -167,6 +173,8 @@ class Trial(TrialBase, table=True):
     optuna_distributions: dict[str, str] = Field(default_factory=dict, sa_column=json_column())
     fold_scores: list[float] = Field(default_factory=list, sa_column=json_column())
     other_metrics: dict[str, float] = Field(default_factory=dict, sa_column=json_column())
+    # Clustering: rows per cluster, largest first, noise left out (engine TrialResult.cluster_sizes); [] otherwise.
+    cluster_sizes: list[int] = Field(default_factory=list, sa_column=json_column())
     started_at: datetime = Field(default_factory=utcnow, sa_column=time_column(nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=time_column())
 
@@ -179,5 +187,8 @@ class TrialPublic(TrialBase):
     params: dict[str, Any]
     fold_scores: list[float]
     other_metrics: dict[str, float]
+    cluster_sizes: list[int] = Field(
+        default_factory=list, description="Clustering: rows per cluster, largest first, noise left out; [] otherwise"
+    )
     started_at: datetime
     finished_at: datetime | None

@@ -9,7 +9,7 @@ from pydantic import computed_field
 from sqlmodel import Field, SQLModel
 
 from flowml.core.model_card import ModelCard
-from flowml.core.validation import validation_label
+from flowml.core.validation import CLUSTERING_VALIDATION, validation_label
 from flowml.db.types import RESPONSE_CONFIG, json_column, new_id, time_column, utcnow
 
 
@@ -18,7 +18,8 @@ class TrainedModelBase(SQLModel):
     dataset_id: str = Field(max_length=32)
     algorithm: str = Field(max_length=64)
     problem_type: str = Field(max_length=32)
-    target: str = Field(max_length=255)
+    # None for a clustering model: it predicts a cluster, not a column.
+    target: str | None = Field(default=None, max_length=255)
     metric: str = Field(max_length=64)
     cv_score: float | None = None
     sha256: str = Field(max_length=64)
@@ -48,7 +49,7 @@ class TrainedModel(TrainedModelBase, table=True):
 
 _DISPLAY_NAME = (
     "`name` when the analyst named it, else the default the card recorded at training time from the algorithm's "
-    "label and the target, e.g. 'Ensemble of 3 · Attrition'"
+    "label and the target, e.g. 'Ensemble of 3 · Attrition' (a clustering model: 'K-means · 4 clusters')"
 )
 _VALIDATION_LABEL = "The validation behind cv_score, in the same words as the job's validation_label"
 
@@ -67,11 +68,13 @@ class TrainedModelPublic(TrainedModelBase):
     @computed_field(description=_DISPLAY_NAME)  # type: ignore[prop-decorator]
     @property
     def display_name(self) -> str:
-        return self.name or self.card.default_name or f"{self.algorithm} · {self.target}"
+        return self.name or self.card.default_name or f"{self.algorithm} · {self.target or 'clusters'}"
 
     @computed_field(description=_VALIDATION_LABEL)  # type: ignore[prop-decorator]
     @property
     def validation_label(self) -> str:
+        if self.problem_type == "clustering":
+            return CLUSTERING_VALIDATION
         entry = self.card.validation
         return validation_label(entry.method, entry.folds) if entry is not None else validation_label(None, None)
 

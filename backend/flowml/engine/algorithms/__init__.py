@@ -15,6 +15,11 @@ from flowml.engine.algorithms.boosting_sklearn import (
     HistGradientBoostingAlgorithm,
 )
 from flowml.engine.algorithms.catboost_ import CatBoostAlgorithm
+from flowml.engine.algorithms.clustering.density import DBSCANAlgorithm, HDBSCANAlgorithm, OPTICSAlgorithm
+from flowml.engine.algorithms.clustering.hierarchical import AgglomerativeAlgorithm, BirchAlgorithm
+from flowml.engine.algorithms.clustering.kmeans import KMeansAlgorithm, MiniBatchKMeansAlgorithm
+from flowml.engine.algorithms.clustering.mixture import GaussianMixtureAlgorithm
+from flowml.engine.algorithms.clustering.spectral import SpectralAlgorithm
 from flowml.engine.algorithms.forests import ExtraTreesAlgorithm, RandomForestAlgorithm
 from flowml.engine.algorithms.lightgbm_ import LightGBMAlgorithm
 from flowml.engine.algorithms.linear import (
@@ -73,5 +78,15 @@ def builtin_registry() -> Registry:
             LinearSVRAlgorithm(),
             NaiveBayesAlgorithm(),
             MLPAlgorithm(),
+            # clustering (ProblemType.CLUSTERING only: `Registry.for_task` keeps them out of supervised jobs)
+            KMeansAlgorithm(),
+            MiniBatchKMeansAlgorithm(),
+            GaussianMixtureAlgorithm(),
+            AgglomerativeAlgorithm(),
+            BirchAlgorithm(),
+            DBSCANAlgorithm(),
+            HDBSCANAlgorithm(),
+            OPTICSAlgorithm(),
+            SpectralAlgorithm(),
         ]
     )

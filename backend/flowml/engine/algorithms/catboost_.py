@@ -8,6 +8,7 @@ best iteration (see BoostingOptions).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self
 
@@ -39,6 +40,21 @@ _DEFAULT_OPTIONS = BoostingOptions()._options()
 # the fit time on the adult data for no better score.
 CATEGORY_SETTINGS: dict[str, Any] = {"one_hot_max_size": 20, "max_ctr_complexity": 1}
 CALLBACK_METRIC_PERIOD = 10
+# What CatBoost writes to stderr when early stopping meets the metric_period set above: that the period does not
+# apply to the validation loss, which is what early stopping needs anyway. Our own setting, so not news to a user.
+IGNORED_PERIOD_WARNING = "'metric_period' is ignored for evaluation metric"
+
+
+class _CatBoostStderr:
+    """CatBoost's `log_cerr`: its messages reach stderr, except the metric_period notice our settings cause."""
+
+    def write(self, text: str) -> int:
+        if IGNORED_PERIOD_WARNING not in text:
+            sys.stderr.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
 
 
 class _BudgetCallback:
@@ -81,6 +97,7 @@ class _FlowCatBoost(BoostingOptions, CatBoost):
                 kwargs.setdefault("metric_period", CALLBACK_METRIC_PERIOD)
         if self.n_categorical:
             kwargs["cat_features"] = list(range(self.n_categorical))
+        kwargs.setdefault("log_cerr", _CatBoostStderr())
         X = self._encode(X)
         held = None if "eval_set" in kwargs else self._early_stopping(y, self.get_param("random_seed"))
         if held is not None:

@@ -8,6 +8,7 @@ and the boosting libraries in `_converters`; the rest is private.
 from flowml.engine.onnx._converters import CLASSIFIER_OPTIONS, Converter, converter_pair, unsupported_parts
 from flowml.engine.onnx._graph import ExportableModel, UnsupportedModelError, build_graph
 from flowml.engine.onnx.export import (
+    CLUSTER_LABEL_AGREEMENT,
     MAX_PARITY_ROWS,
     PROBABILITY_TOLERANCE,
     REGRESSION_RELATIVE_TOLERANCE,
@@ -22,6 +23,7 @@ ONNX_FILE = "model.onnx"
 
 __all__ = [
     "CLASSIFIER_OPTIONS",
+    "CLUSTER_LABEL_AGREEMENT",
     "MAX_PARITY_ROWS",
     "ONNX_FILE",
     "PROBABILITY_TOLERANCE",

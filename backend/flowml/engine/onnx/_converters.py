@@ -25,10 +25,13 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.impute import SimpleImputer
+from sklearn.mixture import BayesianGaussianMixture, GaussianMixture
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, TargetEncoder
 
 from flowml.engine.algorithms import default_registry
+from flowml.engine.clustering.model import ClusterModel, _NativeOrdered
+from flowml.engine.onnx import _clustering as clu
 from flowml.engine.onnx import _estimators as est
 from flowml.engine.onnx import _text as text
 from flowml.engine.onnx import _transformers as tr
@@ -42,7 +45,8 @@ CLASSIFIER_OPTIONS: dict[str, Any] = {"nocl": [True, False], "zipmap": [True, Fa
 class Converter(NamedTuple):
     """How skl2onnx converts one fitted type: `alias` names it in the graph; `options` must include
     CLASSIFIER_OPTIONS for a classifier; `limitation(fitted)` says why a fitted instance cannot be converted
-    although its type can (None when it can)."""
+    although its type can (None when it can); `parser` declares the outputs when skl2onnx's default for the type
+    (by its mixin: classifier, cluster, transformer) does not fit."""
 
     model_type: type
     alias: str
@@ -50,6 +54,7 @@ class Converter(NamedTuple):
     convert: Callable[[Any, Any, Any], None]
     options: dict[str, Any] | None = None
     limitation: Callable[[Any], str | None] | None = None
+    parser: Callable[..., list[Any]] | None = None
 
 
 def converter_pair(
@@ -105,6 +110,14 @@ CONVERTERS: tuple[Converter, ...] = (
         est.target_regressor_shape,
         est.target_regressor_convert,
     ),
+    Converter(
+        ClusterModel,
+        "FlowMLClusterModel",
+        clu.cluster_model_shape,
+        clu.cluster_model_convert,
+        parser=clu.cluster_model_parser,
+    ),
+    Converter(_NativeOrdered, "FlowMLNativeOrdered", clu.native_ordered_shape, clu.native_ordered_convert),
 )
 
 _lock = threading.Lock()
@@ -121,6 +134,8 @@ def register_converters() -> None:
             _register(converter, converter.model_type, converter.alias)
         for model_type in (HistGradientBoostingClassifier, HistGradientBoostingRegressor):
             _register(_with_plain_attributes(model_type), model_type, sklearn_operator_name_map[model_type])
+        for model_type in (GaussianMixture, BayesianGaussianMixture):
+            _register(_with_number_opset(model_type), model_type, sklearn_operator_name_map[model_type])
         _registered = True
 
 
@@ -147,7 +162,9 @@ def all_converters() -> tuple[Converter, ...]:
 
 
 def _register(converter: Converter, model_type: type, alias: str) -> None:
-    update_registered_converter(model_type, alias, converter.shape, converter.convert, options=converter.options)
+    update_registered_converter(
+        model_type, alias, converter.shape, converter.convert, options=converter.options, parser=converter.parser
+    )
     # skl2onnx's parser gives a model label + probabilities outputs if it is a ClassifierMixin or in this list
     # (CatBoost's classifiers are not ClassifierMixins).
     if converter.options is not None and "zipmap" in converter.options and model_type not in sklearn_classifier_list:
@@ -161,6 +178,17 @@ def _with_plain_attributes(model_type: type) -> Converter:
 
     def convert(scope: Any, operator: Any, container: Any) -> None:
         registered(scope, operator, est.PlainAttributes(container))
+
+    return Converter(model_type, alias, get_shape_calculator(alias), convert, registered.get_allowed_options())
+
+
+def _with_number_opset(model_type: type) -> Converter:
+    """skl2onnx's own converter for `model_type`, shown the main opset as a number (see `clu.MainOpset`)."""
+    alias = sklearn_operator_name_map[model_type]
+    registered = get_converter(alias)
+
+    def convert(scope: Any, operator: Any, container: Any) -> None:
+        registered(scope, clu.MainOpset(operator, container.target_opset), container)
 
     return Converter(model_type, alias, get_shape_calculator(alias), convert, registered.get_allowed_options())
 
@@ -183,6 +211,10 @@ def part_paths(estimator: Any, path: str = "pipeline") -> Iterator[tuple[str, An
         children = [("regressor", estimator.regressor_)]
     elif isinstance(estimator, CalibratedClassifierCV):
         children = [(f"calibrated{i}", c.estimator) for i, c in enumerate(estimator.calibrated_classifiers_)]
+    elif isinstance(estimator, ClusterModel):  # converted as its predictor: the PCA and the assigner
+        children = [("predictor", estimator.predictor_)]
+    elif isinstance(estimator, _NativeOrdered):
+        children = [("clusterer", estimator.estimator)]
     for name, child in children:
         yield from part_paths(child, f"{path}/{name}")
 

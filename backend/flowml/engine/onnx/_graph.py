@@ -24,6 +24,7 @@ from skl2onnx import convert_sklearn
 from skl2onnx.common.data_types import FloatTensorType, Int64TensorType, StringTensorType
 
 from flowml.engine.model import FlowMLModel
+from flowml.engine.onnx._clustering import rows_per_run
 from flowml.engine.onnx._converters import register_for, unsupported_parts
 from flowml.engine.onnx._emit import ML_DOMAIN
 from flowml.engine.onnx._schema import (
@@ -70,7 +71,8 @@ def build_graph(model: ExportableModel) -> onnx.ModelProto:
         proto = _member_graph(model, {c.column: c for c in columns})
     else:
         raise UnsupportedModelError(f"a {type(model).__name__} is neither a FlowMLModel nor an ensemble of them")
-    write_metadata(proto, GraphInfo(model.problem_type, model.classes, model.plan.target, columns))
+    step = rows_per_run(model.pipeline) if isinstance(model, FlowMLModel) else None
+    write_metadata(proto, GraphInfo(model.problem_type, model.classes, model.plan.target, columns, step))
     return proto
 
 
@@ -120,9 +122,16 @@ def _rename_inputs(graph: onnx.GraphProto, names: Sequence[str]) -> None:
 
 
 def _name_outputs(graph: onnx.GraphProto, problem_type: ProblemType) -> None:
-    """Rename the converter's outputs to `label` + `probabilities`, or `variable`."""
+    """Rename the converter's outputs to `label` + `probabilities`, or `variable`; a clustering graph has
+    `label` and, only when the model is probabilistic, `probabilities`."""
     by_type = {value.type.tensor_type.elem_type: value.name for value in graph.output}
-    if problem_type.is_classification:
+    if problem_type is ProblemType.CLUSTERING:
+        types = [value.type.tensor_type.elem_type for value in graph.output]
+        if types not in ([TensorProto.INT64], [TensorProto.INT64, TensorProto.FLOAT]):
+            raise RuntimeError(f"expected an int64 label (and float probabilities), got {_describe(graph.output)}")
+        names = [value.name for value in graph.output]
+        mapping = dict(zip(names, [LABEL_OUTPUT, PROBABILITIES_OUTPUT], strict=False))
+    elif problem_type.is_classification:
         if len(graph.output) != 2 or set(by_type) != {TensorProto.INT64, TensorProto.FLOAT}:
             raise RuntimeError(f"expected an int64 label and float probabilities, got {_describe(graph.output)}")
         mapping = {by_type[TensorProto.INT64]: LABEL_OUTPUT, by_type[TensorProto.FLOAT]: PROBABILITIES_OUTPUT}

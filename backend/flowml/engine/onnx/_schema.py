@@ -9,10 +9,12 @@ Inputs (one per feature column, in plan order, each shaped [N, 1]):
   int64 minimum (pandas' own NaT value), so a datetime64[ns] column is fed by a zero-copy view.
 
 Outputs: classifiers `label` (int64 [N], an index into `classes`) and `probabilities` (float32 [N, k], `classes`
-order); regressors `variable` (float32 [N, 1]).
+order); regressors `variable` (float32 [N, 1]); clustering models `label` (int64 [N], the cluster id, which is also
+its index in `classes` = 0..k-1) and, only when the model is probabilistic (a mixture), `probabilities`.
 
-Metadata (`metadata_props`): the problem type, the classes, the target and every input's column and kind, as JSON,
-so `OnnxPredictor` needs nothing but the bytes.
+Metadata (`metadata_props`): the problem type, the classes, the target (absent for clustering) and every input's
+column and kind, as JSON, so `OnnxPredictor` needs nothing but the bytes; `flowml.rows_per_run` when a run's
+memory grows with rows times something large (a kNN assigner's training rows): feed at most that many rows a run.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ _META_PROBLEM = "flowml.problem_type"
 _META_CLASSES = "flowml.classes"
 _META_TARGET = "flowml.target"
 _META_INPUTS = "flowml.inputs"
+_META_ROWS_PER_RUN = "flowml.rows_per_run"
 _UNSAFE_NAME = re.compile(r"[^0-9A-Za-z_]")
 
 
@@ -88,8 +91,9 @@ class GraphInfo:
 
     problem_type: ProblemType
     classes: list[Any] | None
-    target: str
+    target: str | None
     inputs: list[InputColumn]
+    rows_per_run: int | None = None
 
     @property
     def plan(self) -> FeaturePlan:
@@ -102,9 +106,12 @@ def write_metadata(model: onnx.ModelProto, info: GraphInfo) -> None:
         _META_VERSION: SCHEMA_VERSION,
         _META_PROBLEM: info.problem_type.value,
         _META_CLASSES: json.dumps(info.classes, default=_json_scalar),
-        _META_TARGET: info.target,
         _META_INPUTS: json.dumps([[c.column, c.name, c.kind] for c in info.inputs]),
     }
+    if info.target is not None:
+        entries[_META_TARGET] = info.target
+    if info.rows_per_run is not None:
+        entries[_META_ROWS_PER_RUN] = str(info.rows_per_run)
     del model.metadata_props[:]
     for key, value in entries.items():
         model.metadata_props.add(key=key, value=value)
@@ -119,8 +126,9 @@ def read_metadata(props: Mapping[str, str]) -> GraphInfo:
     return GraphInfo(
         problem_type=ProblemType(props[_META_PROBLEM]),
         classes=json.loads(props[_META_CLASSES]),
-        target=props[_META_TARGET],
+        target=props.get(_META_TARGET),
         inputs=[InputColumn(column, name, kind) for column, name, kind in columns],
+        rows_per_run=int(props[_META_ROWS_PER_RUN]) if _META_ROWS_PER_RUN in props else None,
     )
 
 

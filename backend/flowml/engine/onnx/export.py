@@ -4,7 +4,11 @@ Parity tolerance (on at most `max_rows` rows of `sample`):
 - classifiers: max |p_onnx - p_native| over every probability <= 1e-4, and every predicted label agrees except on
   rows whose two best native probabilities are within 2e-4 of each other (a tie float32 may break either way);
 - regressors: max |y_onnx - y_native| <= 1e-4 * scale, scale = the standard deviation of the sample's target when
-  it is present (else of the native predictions; 1.0 if that is 0 too).
+  it is present (else of the native predictions; 1.0 if that is 0 too);
+- clustering models: the cluster ids agree on at least 99% of the rows (the graph's float32 preprocessing may move a
+  row lying on the boundary of two clusters; an assignment error would disagree on far more), and a probabilistic
+  model's memberships are within 1e-4 as a classifier's probabilities. Metric "labels" (no max_abs_diff) when the
+  model has no memberships.
 The graph computes in float32 (as scikit-learn's trees do; text features in float64), so linear and neural models
 differ by ~1e-7 relative; a regression output is float32 too, so a target whose mean is over ~1e3 times its
 standard deviation can miss the tolerance (the export then says so and is not served).
@@ -25,8 +29,10 @@ import pandas as pd
 
 from flowml.engine.onnx._graph import ExportableModel, UnsupportedModelError, build_graph
 from flowml.engine.onnx.runtime import OnnxPredictor
+from flowml.engine.types import ProblemType
 
 PROBABILITY_TOLERANCE = 1e-4
+CLUSTER_LABEL_AGREEMENT = 0.99
 REGRESSION_RELATIVE_TOLERANCE = 1e-4
 MAX_PARITY_ROWS = 1000
 _MAX_REASON_CHARS = 500
@@ -36,8 +42,9 @@ _MAX_REASON_CHARS = 500
 class OnnxExport:
     """The result of `export_onnx`. `onnx_bytes` is None whenever `supported` is False.
 
-    `parity`: metric ("probabilities" or "predictions"), rows, max_abs_diff, tolerance, label_agreement (None for
-    regression), passed, export_seconds; empty when the graph could not be built or run.
+    `parity`: metric ("probabilities", "predictions" or "labels"), rows, max_abs_diff, tolerance (both None for
+    "labels"), label_agreement (None for regression), passed, export_seconds; empty when the graph could not be
+    built or run.
     """
 
     onnx_bytes: bytes | None
@@ -73,7 +80,8 @@ def export_onnx(model: ExportableModel, sample: pd.DataFrame, *, max_rows: int =
     except Exception as exc:
         return OnnxExport(None, False, _short(f"ONNX Runtime failed: {type(exc).__name__}: {exc}"))
     parity["export_seconds"] = round(time.perf_counter() - started, 3)
-    reason = None if parity["passed"] else _parity_reason(parity)
+    minimum = CLUSTER_LABEL_AGREEMENT if model.problem_type is ProblemType.CLUSTERING else 1.0
+    reason = None if parity["passed"] else _parity_reason(parity, minimum)
     return OnnxExport(onnx_bytes, True, reason, parity)
 
 
@@ -82,6 +90,8 @@ def check_parity(model: ExportableModel, predictor: OnnxPredictor, rows: pd.Data
     X, _ = model.prepare(rows)
     onnx_labels, onnx_proba = predictor.run_prepared(X)
     native_labels = np.asarray(model.predict(rows))
+    if model.problem_type is ProblemType.CLUSTERING:
+        return _cluster_parity(model, rows, native_labels, onnx_labels, onnx_proba)
     if model.problem_type.is_classification:
         native_proba = np.asarray(model.predict_proba(rows), dtype=np.float64)
         diff = _max_abs_diff(native_proba, onnx_proba)
@@ -95,8 +105,27 @@ def check_parity(model: ExportableModel, predictor: OnnxPredictor, rows: pd.Data
     return _parity("predictions", len(rows), diff, tolerance, None, passed)
 
 
+def _cluster_parity(
+    model: ExportableModel,
+    rows: pd.DataFrame,
+    native_labels: np.ndarray,
+    onnx_labels: np.ndarray,
+    onnx_proba: np.ndarray | None,
+) -> dict[str, Any]:
+    """Cluster ids agree on CLUSTER_LABEL_AGREEMENT of the rows; memberships (when either side has them) within
+    PROBABILITY_TOLERANCE, and present on both sides."""
+    agreement = _rate(native_labels == onnx_labels) if native_labels.shape == onnx_labels.shape else 0.0
+    labels_agree = agreement is not None and agreement >= CLUSTER_LABEL_AGREEMENT
+    native = model.predict_proba(rows)
+    if native is None and onnx_proba is None:
+        return _parity("labels", len(rows), None, None, agreement, labels_agree)
+    diff = _max_abs_diff(np.asarray(native, dtype=np.float64), onnx_proba) if native is not None else None
+    passed = labels_agree and diff is not None and diff <= PROBABILITY_TOLERANCE
+    return _parity("probabilities", len(rows), diff, PROBABILITY_TOLERANCE, agreement, passed)
+
+
 def _parity(
-    metric: str, rows: int, diff: float | None, tolerance: float, agreement: float | None, passed: bool
+    metric: str, rows: int, diff: float | None, tolerance: float | None, agreement: float | None, passed: bool
 ) -> dict[str, Any]:
     return {
         "metric": metric,
@@ -129,9 +158,9 @@ def _rate(agree: np.ndarray) -> float | None:
     return float(agree.mean()) if agree.size else None
 
 
-def _target_scale(rows: pd.DataFrame, target: str, predictions: np.ndarray) -> float:
+def _target_scale(rows: pd.DataFrame, target: str | None, predictions: np.ndarray) -> float:
     values = predictions
-    if target in rows.columns:
+    if target is not None and target in rows.columns:
         observed = pd.to_numeric(rows[target], errors="coerce").dropna().to_numpy(dtype=np.float64)
         if observed.size > 1:
             values = observed
@@ -139,17 +168,22 @@ def _target_scale(rows: pd.DataFrame, target: str, predictions: np.ndarray) -> f
     return scale if np.isfinite(scale) and scale > 0 else 1.0
 
 
-def _parity_reason(parity: dict[str, Any]) -> str:
+def _parity_reason(parity: dict[str, Any], min_agreement: float) -> str:
+    """Why the check failed. `min_agreement`: the share of labels that must agree (1.0 but for ties, or
+    CLUSTER_LABEL_AGREEMENT); a lower agreement is named, with the required share when it is not 1."""
     if parity["rows"] == 0:
         return "parity not checked: the sample has no rows"
     diff, tolerance = parity["max_abs_diff"], parity["tolerance"]
     problems = []
-    if diff is None:
-        problems.append(f"ONNX {parity['metric']} differ in shape from the native ones or are not finite")
-    elif diff > tolerance:
-        problems.append(f"max |{parity['metric']} difference| {diff:.3g} > {tolerance:.3g}")
-    if parity["label_agreement"] is not None and parity["label_agreement"] < 1.0:
-        problems.append(f"labels agree on {parity['label_agreement']:.2%} of rows")
+    if parity["metric"] != "labels":  # "labels": no values to compare, the agreement is the whole check
+        if diff is None:
+            problems.append(f"ONNX {parity['metric']} differ in shape from the native ones or are not finite")
+        elif diff > tolerance:
+            problems.append(f"max |{parity['metric']} difference| {diff:.3g} > {tolerance:.3g}")
+    agreement = parity["label_agreement"]
+    if agreement is not None and agreement < min_agreement:
+        needed = f" (at least {min_agreement:.0%} needed)" if min_agreement < 1.0 else ""
+        problems.append(f"labels agree on {agreement:.2%} of rows{needed}")
     return f"parity failed on {parity['rows']} rows: {'; '.join(problems)}"
 
 

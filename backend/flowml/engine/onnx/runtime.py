@@ -5,9 +5,10 @@ stored in the graph (exactly what `FlowMLModel.prepare` does, minus its unseen-c
 code gets from validating against the card). `*_prepared(X)` take a frame that already went through
 `FlowMLModel.prepare` / `OnnxPredictor.prepare`. Columns the graph does not use are ignored.
 
-Outputs: predictions are original labels (an array of `classes` values) or float64 numbers for regression; the
-probabilities are float64 [N, k] in `classes` order, None for regression. A binary graph with a decision
-threshold baked in (onnx/threshold.py) labels by it; `decision_threshold` says which (None: the argmax).
+Outputs: predictions are original labels (an array of `classes` values), cluster ids for a clustering model, or
+float64 numbers for regression; the probabilities are float64 [N, k] in `classes` order, None for regression and
+for a clustering model without memberships (all but mixtures). A binary graph with a decision threshold baked in
+(onnx/threshold.py) labels by it; `decision_threshold` says which (None: the argmax).
 
 Thread safety: one predictor may serve concurrent requests (`InferenceSession.run` is thread safe). Each call runs
 on the calling thread only (intra_op_num_threads=1), so a worker's parallelism is its number of threads/processes.
@@ -60,11 +61,17 @@ class OnnxPredictor:
         self.classes: list[Any] | None = list(classes) if classes is not None else self.info.classes
         used = {graph_input.name for graph_input in self._session.get_inputs()}
         self._inputs = [column for column in self.info.inputs if column.name in used]
-        classifier = self.problem_type.is_classification
-        if classifier and not self.classes:
-            raise ValueError("a classifier graph without classes: pass `classes` (the card's)")
-        self._outputs = [LABEL_OUTPUT, PROBABILITIES_OUTPUT] if classifier else [VARIABLE_OUTPUT]
-        self._labels = np.asarray(self.classes) if classifier else None
+        # Classifiers and clustering models answer a `label` indexing `classes` (cluster ids index 0..k-1).
+        labelled = self.problem_type.is_classification or self.problem_type is ProblemType.CLUSTERING
+        if labelled and not self.classes:
+            raise ValueError("a classifier or clustering graph without classes: pass `classes` (the card's)")
+        produced = {output.name for output in self._session.get_outputs()}
+        if labelled:
+            probabilities = [PROBABILITIES_OUTPUT] if PROBABILITIES_OUTPUT in produced else []
+            self._outputs = [LABEL_OUTPUT, *probabilities]
+        else:
+            self._outputs = [VARIABLE_OUTPUT]
+        self._labels = np.asarray(self.classes) if labelled else None
 
     @property
     def problem_type(self) -> ProblemType:
@@ -88,13 +95,29 @@ class OnnxPredictor:
         return self.run_prepared(X)[0]
 
     def predict_proba_prepared(self, X: pd.DataFrame) -> np.ndarray | None:
-        return self.run_prepared(X)[1] if self.problem_type.is_classification else None
+        return self.run_prepared(X)[1]
+
+    @property
+    def has_probabilities(self) -> bool:
+        """Whether the graph answers probabilities (classifiers, mixture clustering models)."""
+        return PROBABILITIES_OUTPUT in self._outputs
 
     def run_prepared(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
-        """Predictions and probabilities (None for regression) from one session run."""
+        """Predictions and probabilities (None when the graph has none); in runs of at most the graph's
+        `rows_per_run` rows when it names one (a kNN clustering graph's memory grows with the rows of a run)."""
+        step = self.info.rows_per_run
+        if step is None or len(X) <= step:
+            return self._run(X)
+        parts = [self._run(X.iloc[start : start + step]) for start in range(0, len(X), step)]
+        labels = np.concatenate([part[0] for part in parts])
+        probabilities = [part[1] for part in parts if part[1] is not None]
+        return labels, np.concatenate(probabilities) if probabilities else None
+
+    def _run(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
         feeds = {column.name: column.values(X) for column in self._inputs}
         results = self._session.run(self._outputs, feeds)
         if self._labels is None:
             return np.asarray(results[0], dtype=np.float64).ravel(), None
         codes = np.asarray(results[0], dtype=np.int64).ravel()
-        return self._labels[codes], np.asarray(results[1], dtype=np.float64)
+        proba = np.asarray(results[1], dtype=np.float64) if len(results) > 1 else None
+        return self._labels[codes], proba

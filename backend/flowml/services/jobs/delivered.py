@@ -68,7 +68,7 @@ def delivered_model(
     return DeliveredModel(
         kind="ensemble" if ensemble else "trial",
         model_id=model.id,
-        name=model.name or card.default_name or f"{model.algorithm} · {model.target}",
+        name=model.name or card.default_name or f"{model.algorithm} · {model.target or 'clusters'}",
         algorithm=model.algorithm,
         label=f"Ensemble of {len(members)}" if ensemble else algorithm_label(model.algorithm),
         score=score,

@@ -216,7 +216,9 @@ def _prepare(path: Path, job: Job, dataset: Dataset, problem: ProblemType) -> Pr
     """The run's view of the table (engine/run.py prepare_data), from the stored Parquet and the upload's kinds."""
     frame: pd.DataFrame = load_frame(str(path))
     kinds = {c["name"]: c["kind"] for c in dataset.columns}
-    return prepare_data(frame, job.target_column, problem, kinds, job.n_folds, job.time_budget * 60)
+    return prepare_data(
+        frame, job.target_column, problem, kinds, job.n_folds, job.time_budget * 60, reference=job.reference_column
+    )
 
 
 async def _save_plan(ctx: AppContext, job: Job, plan: FeaturePlan) -> None:

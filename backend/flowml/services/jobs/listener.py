@@ -72,6 +72,7 @@ class JobListener:
             trial.score_std = result.score_std
             trial.fold_scores = [s for s in result.fold_scores if math.isfinite(s)]
             trial.other_metrics = {k: v for k, v in result.other_metrics.items() if math.isfinite(v)}
+            trial.cluster_sizes = list(result.cluster_sizes)
             trial.fit_time = result.fit_time
             trial.predict_time_per_row = result.predict_time_per_row
             trial.worker = result.worker

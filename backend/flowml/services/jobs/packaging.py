@@ -76,6 +76,7 @@ def trial_result(row: Trial) -> TrialResult:
         score_std=row.score_std,
         fold_scores=row.fold_scores,
         other_metrics=row.other_metrics,
+        cluster_sizes=row.cluster_sizes,
         fit_time=row.fit_time,
         predict_time_per_row=row.predict_time_per_row,
         worker=row.worker,

@@ -11,19 +11,34 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from flowml.core.errors import InvalidInputError
 from flowml.services.inputs import seed_or_ours
 
 MAX_TRIALS = 1_000_000
 MAX_SEED = 2**31 - 1
 
 
+CLUSTERING = "clustering"
+TARGET_FOR_CLUSTERING = (
+    "clustering takes no target column; name a known grouping as reference_column to compare with it"
+)
+
+
 class TrainingRequest(BaseModel):
     dataset_id: str
-    target_column: str
-    problem_type: Literal["auto", "classification", "binary", "multiclass", "regression"] = Field(
+    target_column: str | None = Field(
+        default=None, description="The column to predict; leave it out (or null) for problem_type clustering"
+    )
+    problem_type: Literal["auto", "classification", "binary", "multiclass", "regression", "clustering"] = Field(
         default="auto",
         description="auto: detected from the target; classification (the seed's word): binary with two classes, "
-        "multiclass with more",
+        "multiclass with more; clustering: no target, find the groups in the rows",
+    )
+    reference_column: str | None = Field(
+        default=None,
+        max_length=255,
+        description="Clustering only: a known grouping (e.g. a species column), kept out of the features and "
+        "compared with the clusters found (adjusted Rand and mutual information in the model card)",
     )
     metric: str | None = None
     # allow_inf_nan=False: NaN passes `gt` (every comparison with it is false) and then broke the stored job.
@@ -82,4 +97,23 @@ class TrainingRequest(BaseModel):
             "max_trials_per_algorithm", self.max_trials_per_algorithm, "n_trials_per_model", self.n_trials_per_model
         )
         self.model_types = self.n_trials_per_model = None
+        return self
+
+    @model_validator(mode="after")
+    def _target_for_task(self) -> TrainingRequest:
+        # InvalidInputError, like the seed names above: a 422 whose message says what to send instead.
+        if self.problem_type == CLUSTERING:
+            if self.target_column is not None:
+                raise InvalidInputError(TARGET_FOR_CLUSTERING)
+            return self
+        if self.target_column is None:
+            raise InvalidInputError(
+                f"problem_type {self.problem_type} needs a target_column, the column to predict; to find groups in "
+                'a table with no target, send problem_type "clustering" and no target_column'
+            )
+        if self.reference_column is not None:
+            raise InvalidInputError(
+                "reference_column is for clustering only (a grouping to compare the clusters with); a "
+                f"{self.problem_type} job learns its target_column, so leave reference_column out"
+            )
         return self

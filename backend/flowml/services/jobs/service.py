@@ -38,22 +38,24 @@ async def create_job(ctx: AppContext, request: TrainingRequest, owner: User | No
     dataset = await get_dataset(ctx, request.dataset_id)
     project_id = await _project_for(ctx, request, dataset, owner)
     names = [c["name"] for c in dataset.columns]
-    if request.target_column not in names:
-        raise InvalidInputError(
-            f"column {request.target_column!r} is not in dataset {dataset.name!r}; columns: {', '.join(names)}"
-        )
+    for field, column in (("target_column", request.target_column), ("reference_column", request.reference_column)):
+        if column is not None and column not in names:
+            raise InvalidInputError(
+                f"{field}: column {column!r} is not in dataset {dataset.name!r}; columns: {', '.join(names)}"
+            )
     budget = request.time_budget if request.time_budget is not None else ctx.settings.DEFAULT_TIME_BUDGET
     if budget > ctx.settings.MAX_TIME_BUDGET:
         raise InvalidInputError(f"time_budget {budget} min is over the maximum of {ctx.settings.MAX_TIME_BUDGET} min")
     problem = await _problem_type(ctx, request, dataset_path=await local_parquet(ctx, dataset))
     metric = get_metric(request.metric, problem).name if request.metric else default_metric(problem).name
     algorithms = default_registry().choose(request.algorithms, problem)
-    preprocessors = default_preprocessors().choose(request.preprocessors)
+    preprocessors = _preprocessors(request, problem)
     job = Job(
-        name=storable_text(request.name, "name") if request.name else f"{dataset.name} -> {request.target_column}",
+        name=storable_text(request.name, "name") if request.name else _default_name(dataset.name, request),
         dataset_id=dataset.id,
         dataset_sha256=dataset.sha256,
         target_column=request.target_column,
+        reference_column=request.reference_column,
         problem_type=problem.value,
         metric=metric,
         time_budget=budget,
@@ -104,10 +106,28 @@ async def _project_for(ctx: AppContext, request: TrainingRequest, dataset: Datas
 
 
 async def _problem_type(ctx: AppContext, request: TrainingRequest, *, dataset_path: Path) -> ProblemType:
-    target = await asyncio.to_thread(lambda: pl.read_parquet(dataset_path, columns=[request.target_column]))
+    if request.target_column is None:  # the request's own check let this through for clustering only
+        return ProblemType.CLUSTERING
+    column = request.target_column
+    target = await asyncio.to_thread(lambda: pl.read_parquet(dataset_path, columns=[column]))
     # The same gate (and so the same messages) as each column's `target.checks` in the dataset stats.
-    problem, _ = check_target(target[request.target_column].to_pandas(), request.problem_type, request.n_folds)
+    problem, _ = check_target(target[column].to_pandas(), request.problem_type, request.n_folds)
     return problem
+
+
+def _preprocessors(request: TrainingRequest, problem: ProblemType) -> list[str]:
+    """The chosen steps; clustering takes none: its search has its own PCA, and the steps that select features
+    score them against a target it does not have."""
+    if problem is ProblemType.CLUSTERING and request.preprocessors:
+        raise InvalidInputError(
+            "preprocessors are for jobs with a target; clustering searches its own PCA reduction, so leave "
+            "preprocessors out"
+        )
+    return default_preprocessors().choose(request.preprocessors)
+
+
+def _default_name(dataset: str, request: TrainingRequest) -> str:
+    return f"{dataset} -> {request.target_column}" if request.target_column is not None else f"{dataset} -> clusters"
 
 
 async def get_job(ctx: AppContext, job_id: str) -> Job:

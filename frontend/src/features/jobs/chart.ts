@@ -1,27 +1,10 @@
 import type { Trial } from "../../api/types";
+import { CHART_HUES } from "../../lib/palette";
 import { isRankable } from "./events";
 
-/** Distinct hues for the algorithms' dots, each at least 3:1 against every background of both themes (WCAG 1.4.11,
- * non-text contrast; chart.test.ts checks them against index.css); enough for every built-in algorithm; more reuse
- * them. */
-export const ALGORITHM_COLORS = [
-  "#6366f1",
-  "#ea580c",
-  "#059669",
-  "#db2777",
-  "#0284c7",
-  "#a855f7",
-  "#4d7c0f",
-  "#b45309",
-  "#0d9488",
-  "#e11d48",
-  "#a16207",
-  "#64748b",
-  "#c026d3",
-  "#0891b2",
-  "#c2410c",
-  "#15803d",
-] as const;
+/** The algorithms' dots: the dashboard's chart hues (lib/palette.ts), so a colour means the same algorithm all along
+ * the run. */
+export const ALGORITHM_COLORS = CHART_HUES;
 
 export interface TrialDot {
   trial: number;

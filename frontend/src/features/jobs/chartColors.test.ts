@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ALGORITHM_COLORS } from "./chart";
+// ALGORITHM_COLORS is lib/palette.ts CHART_HUES, the hues clusters take too (every one but the noise grey).
 
 // The theme's backgrounds as index.css defines them (light in :root, dark in .dark), so a change there re-checks
 // the dots' contrast here.

@@ -34,6 +34,7 @@ export function markTrialRunning(page: Page<Trial>, data: TrialRunningData, star
     score_std: null,
     fold_scores: [],
     other_metrics: {},
+    cluster_sizes: [],
     fit_time: 0,
     predict_time_per_row: 0,
     worker: data.worker,

@@ -6,10 +6,10 @@ import type { BatchAccepted, Id, PredictRow } from "../../api/types";
 import { type BatchResult, type ScoreOptions, batchQuery, batchResult, BATCH_POLL_MS } from "./batch";
 
 /** Errors (an unknown category, a wrong type) show under the form (`meta.silent`). Each answer carries the row's
- *  explanation (`explain: true`): milliseconds for tree models, well under a second for the others. */
-export function usePredict(modelId: Id) {
+ *  explanation (`explain: true`, the default): milliseconds for tree models, well under a second for the others. */
+export function usePredict(modelId: Id, explain = true) {
   return useMutation({
-    mutationFn: (row: PredictRow) => resultsApi.predict(modelId, { row, explain: true }),
+    mutationFn: (row: PredictRow) => resultsApi.predict(modelId, { row, explain }),
     meta: { silent: true },
   });
 }

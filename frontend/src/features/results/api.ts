@@ -2,7 +2,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { ApiError, api, unwrap } from "../../api/client";
 import { downloadFile } from "../../api/download";
 import { queryKeys } from "../../api/queryKeys";
-import type { Id } from "../../api/types";
+import type { ClusterReport, Id } from "../../api/types";
 import type { Evaluation } from "./evaluation";
 
 const seg = encodeURIComponent;
@@ -44,4 +44,14 @@ export async function fetchEvaluation(id: Id): Promise<EvaluationResult> {
 /** A finished model's evaluation never changes. */
 export function useEvaluation(id: Id) {
   return useQuery({ queryKey: queryKeys.models.evaluation(id), queryFn: () => fetchEvaluation(id), staleTime: Infinity });
+}
+
+/** A clustering model's report; it never changes once trained, and the server bounds its size (a sample of points). */
+export function useClusterReport(id: Id) {
+  return useQuery({
+    queryKey: queryKeys.models.clusters(id),
+    queryFn: (): Promise<ClusterReport> =>
+      unwrap(api.GET("/api/results/model/{model_id}/clusters", { params: { path: { model_id: id } } })),
+    staleTime: Infinity,
+  });
 }

@@ -15,7 +15,7 @@ export function filterModels(models: readonly Model[], text: string): Model[] {
   const needle = text.trim().toLowerCase();
   if (!needle) return [...models];
   return models.filter((model) =>
-    [model.algorithm, model.target, model.metric, model.problem_type, model.id].some((value) => value.toLowerCase().includes(needle)),
+    [model.algorithm, model.target ?? "", model.metric, model.problem_type, model.id].some((value) => value.toLowerCase().includes(needle)),
   );
 }
 
@@ -27,7 +27,7 @@ export function sortModels(models: readonly Model[], sort: ModelSort): Model[] {
       case "algorithm":
         return model.algorithm.toLowerCase();
       case "target":
-        return model.target.toLowerCase();
+        return (model.target ?? "").toLowerCase();
       case "score":
         return model.cv_score;
       case "created":

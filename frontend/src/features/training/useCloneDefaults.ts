@@ -30,8 +30,9 @@ export function cloneToForm(settings: TrainingRequest, sourceId: Id): CloneDefau
     values: {
       ...DEFAULT_TRAIN_FORM,
       datasetId: settings.dataset_id,
-      target: settings.target_column,
+      target: settings.target_column ?? "",
       problemType,
+      reference: settings.reference_column ?? "",
       metric: settings.metric ?? "",
       timeBudget: settings.time_budget != null ? String(settings.time_budget) : DEFAULT_TRAIN_FORM.timeBudget,
       nFolds: String(settings.n_folds ?? DEFAULT_TRAIN_FORM.nFolds),

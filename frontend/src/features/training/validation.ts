@@ -1,6 +1,6 @@
 // The Train form's values, their validation, and their translation into a TrainingRequest. Pure functions.
 import type { ProblemTypeChoice, TargetChecks, TrainingRequest } from "../../api/types";
-import { targetProblem } from "../../lib/problemType";
+import { isClustering, targetProblem } from "../../lib/problemType";
 
 /** The server's default MAX_TIME_BUDGET, used until GET /api/training/limits answers with this server's own. */
 export const MAX_TIME_BUDGET_MINUTES = 240;
@@ -21,8 +21,11 @@ export type Reproducible = "auto" | "on" | "off";
 /** Number fields stay strings while typed, so a half-typed value is validated rather than silently coerced. */
 export interface TrainFormValues {
   datasetId: string;
+  /** "" for clustering, which has no target. */
   target: string;
   problemType: ProblemTypeChoice;
+  /** Clustering only: a known grouping the groups found are compared with afterwards ("" for none). */
+  reference: string;
   /** "" means the server's default metric for the task. */
   metric: string;
   timeBudget: string;
@@ -57,6 +60,7 @@ export const DEFAULT_TRAIN_FORM: TrainFormValues = {
   datasetId: "",
   target: "",
   problemType: "auto",
+  reference: "",
   metric: "",
   timeBudget: "1",
   algorithms: [],
@@ -85,6 +89,10 @@ function integerError(text: string, min: number, max: number | null, label: stri
 }
 
 function targetError(values: TrainFormValues, context: TrainFormContext): string | undefined {
+  if (isClustering(values.problemType)) {
+    // The form clears the target when clustering is chosen; this only guards a state that slipped through.
+    return values.target ? "Clustering takes no target column; name a known grouping to compare with instead." : undefined;
+  }
   if (!values.target) return "Choose the column to predict.";
   if (!context.columns.includes(values.target)) return `The dataset has no column "${values.target}".`;
   // Only the verdicts on the chosen column: the previous column's may still be showing while the new ones load.
@@ -97,6 +105,9 @@ export function validateTrainForm(values: TrainFormValues, context: TrainFormCon
   if (!values.datasetId) errors.datasetId = "Choose a dataset to train on.";
   const target = targetError(values, context);
   if (target) errors.target = target;
+  if (isClustering(values.problemType) && values.reference && !context.columns.includes(values.reference)) {
+    errors.reference = `The dataset has no column "${values.reference}".`;
+  }
 
   const budget = parseNumber(values.timeBudget);
   const maxBudget = context.maxTimeBudget ?? MAX_TIME_BUDGET_MINUTES;
@@ -110,7 +121,8 @@ export function validateTrainForm(values: TrainFormValues, context: TrainFormCon
     errors.algorithms = "Pick at least one algorithm.";
   }
 
-  const folds = integerError(values.nFolds, 2, 10, "Folds");
+  // Clustering fits every row once: the folds field is hidden and not sent.
+  const folds = isClustering(values.problemType) ? undefined : integerError(values.nFolds, 2, 10, "Folds");
   if (folds) errors.nFolds = folds;
   if (values.maxTrials.trim() !== "") {
     const trials = integerError(values.maxTrials, 1, null, "Max trials");
@@ -129,14 +141,17 @@ export function hasErrors(errors: TrainFormErrors): boolean {
 /** Call only when `validateTrainForm` found nothing. Defaults are left out so the server applies its own. */
 export function toTrainingRequest(values: TrainFormValues, availableAlgorithms: readonly string[]): TrainingRequest {
   const chosen = values.algorithms.filter((name) => availableAlgorithms.includes(name));
+  const clustering = isClustering(values.problemType);
   const request: TrainingRequest = {
     dataset_id: values.datasetId,
-    target_column: values.target,
+    // Clustering has no target and no folds (one fit on every row): the server refuses the one, ignores the other.
+    target_column: clustering ? null : values.target,
     problem_type: values.problemType,
     time_budget: Number(values.timeBudget),
-    n_folds: Number(values.nFolds),
     seed: Number(values.seed),
   };
+  if (!clustering) request.n_folds = Number(values.nFolds);
+  if (clustering && values.reference) request.reference_column = values.reference;
   if (values.metric) request.metric = values.metric;
   if (chosen.length > 0 && chosen.length < availableAlgorithms.length) request.algorithms = chosen;
   if (values.preprocessors.length > 0) request.preprocessors = [...values.preprocessors];

@@ -4,12 +4,13 @@ import { Copy } from "lucide-react";
 import { Link } from "react-router";
 import type { Job, Model } from "../../../api/types";
 import { buttonVariants } from "../../../components/ui/button";
+import { taskTitle } from "../../../lib/problemType";
 import { useEditJob, useEditModel, useJobAccess, useModelAccess } from "../../../api/hooks/items";
 import { InlineRename } from "./InlineRename";
 import { NotesTagsCard } from "./NotesTagsCard";
 
-export function jobTitle(job: Pick<Job, "name" | "target_column">): string {
-  return job.name || `Predict ${job.target_column}`;
+export function jobTitle(job: Pick<Job, "name" | "target_column" | "problem_type">): string {
+  return job.name || taskTitle(job.target_column, job.problem_type);
 }
 
 /** The server's display name: the analyst's name when set, else a friendly default from algorithm and target. */

@@ -5,6 +5,7 @@ import { EmptyState, ErrorBanner } from "../../../components/States";
 import { StatusBadge } from "../../../components/StatusBadge";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
+import { taskTitle } from "../../../lib/problemType";
 import { useJobs } from "../../../api/hooks/jobs";
 import { useLabels } from "../../../api/hooks/catalogue";
 import { lastActivity, recentActivity } from "../summary";
@@ -42,7 +43,7 @@ export function RecentActivity() {
               <StatusBadge status={job.status} />
               <div className="min-w-0 flex-1">
                 <Link to={`/jobs/${job.id}`} className="block truncate font-medium text-accent hover:underline">
-                  {job.name || `Predict ${job.target_column}`}
+                  {job.name || taskTitle(job.target_column, job.problem_type)}
                 </Link>
                 <span className="text-xs text-muted">
                   {verb} {formatAgo(at)}

@@ -5,7 +5,7 @@ import { StatusBadge } from "../../../components/StatusBadge";
 import { formatNumber } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
 import { useLabels } from "../../../api/hooks/catalogue";
-import { PROBLEM_TYPE_TEXT } from "../../../lib/problemType";
+import { PROBLEM_TYPE_TEXT, taskTitle } from "../../../lib/problemType";
 import { isActive } from "../../../lib/jobStatus";
 import { ScrollRegion } from "../../../components/ScrollRegion";
 import { TagList } from "../../../components/TagList";
@@ -47,17 +47,17 @@ export function JobList({ jobs, selection }: { jobs: Job[]; selection?: JobSelec
                       className="size-4 accent-[var(--accent)]"
                       checked={selection.selected.includes(job.id)}
                       onChange={() => selection.onToggle(job.id)}
-                      aria-label={`Pick ${job.name || job.target_column} (${job.id.slice(0, 8)}) to compare`}
+                      aria-label={`Pick ${job.name || taskTitle(job.target_column, job.problem_type)} (${job.id.slice(0, 8)}) to compare`}
                     />
                   )}
                 </td>
               )}
               <td className="max-w-72 py-2 pr-4">
                 <Link to={`/jobs/${job.id}`} className="block truncate font-medium text-accent hover:underline">
-                  {job.name || job.target_column}
+                  {job.name || taskTitle(job.target_column, job.problem_type)}
                 </Link>
                 <span className="text-xs text-muted">
-                  predict {job.target_column} · {PROBLEM_TYPE_TEXT[job.problem_type].label} · {labels.metric(job.metric)}
+                  {job.target_column ? `predict ${job.target_column} · ` : ""}{PROBLEM_TYPE_TEXT[job.problem_type].label} · {labels.metric(job.metric)}
                 </span>
                 {job.tags && job.tags.length > 0 && (
                   <div className="mt-1">
@@ -82,7 +82,7 @@ export function JobList({ jobs, selection }: { jobs: Job[]; selection?: JobSelec
                   <Link
                     to={`/models/${job.model_id}`}
                     className="text-xs text-accent hover:underline"
-                    aria-label={`Open results of ${job.name || job.target_column}`}
+                    aria-label={`Open results of ${job.name || taskTitle(job.target_column, job.problem_type)}`}
                   >
                     Results
                   </Link>

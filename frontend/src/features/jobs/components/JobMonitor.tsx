@@ -6,6 +6,7 @@ import { parseUtc, useNow } from "../../../lib/time";
 import { useLabels } from "../../../api/hooks/catalogue";
 import { useJobCurve, useJobTrials, useLeaderboard } from "../../../api/hooks/jobs";
 import { isActive } from "../../../lib/jobStatus";
+import { isClustering } from "../../../lib/problemType";
 import { useJobEvents } from "../useJobEvents";
 import { BestCurveChart } from "./BestCurveChart";
 import { JobHeader } from "./JobHeader";
@@ -58,6 +59,7 @@ export function JobMonitor({ job, trialActions }: JobMonitorProps) {
                       greaterIsBetter={data.greater_is_better}
                       delivered={delivered}
                       validationLabel={job.validation_label}
+                      clustering={isClustering(job.problem_type)}
                       // Once the job has ended, any completed trial can be kept as a model of its own.
                       renderActions={active ? undefined : trialActions}
                     />

@@ -6,6 +6,8 @@ import { EmptyState } from "../../../components/States";
 import { Button } from "../../../components/ui/button";
 import { formatNumber, formatSeconds } from "../../../lib/format";
 import { AlgorithmName } from "../../../components/Names";
+import { TrialClustersCell } from "../../../components/TrialClustersCell";
+import { clusteringCaption } from "../../../lib/clusterTrials";
 import { useLabels } from "../../../api/hooks/catalogue";
 import {
   type Delivered,
@@ -33,6 +35,8 @@ interface LiveLeaderboardProps {
   validationLabel?: string;
   /** A cell of actions per trial (e.g. keep it as a model); the column appears only when given. */
   renderActions?: (trial: Trial) => ReactNode;
+  /** A clustering job: its trials have no folds, so the spread column shows the clusters each trial found. */
+  clustering?: boolean;
 }
 
 function ScoreCell({ row }: { row: LeaderboardRow }) {
@@ -61,7 +65,22 @@ function RankCell({ row, delivered }: { row: LeaderboardRow; delivered: Delivere
   return <>{row.rank === null ? "" : row.rank + (shift ? 1 : 0)}</>;
 }
 
-function Row({ row, delivered, actions }: { row: LeaderboardRow; delivered: Delivered | null; actions?: ReactNode }) {
+/** The column after the score: the folds' spread, or for clustering the clusters found. */
+function SpreadCell({ row, clustering }: { row: LeaderboardRow; clustering: boolean }) {
+  const { trial } = row;
+  if (row.state === "running") return null;
+  if (clustering) return <TrialClustersCell trial={trial} />;
+  return <>{hasSpread(trial) ? formatNumber(trial.score_std) : "—"}</>;
+}
+
+interface RowProps {
+  row: LeaderboardRow;
+  delivered: Delivered | null;
+  clustering: boolean;
+  actions?: ReactNode;
+}
+
+function Row({ row, delivered, clustering, actions }: RowProps) {
   const { trial } = row;
   const highlight = delivered ? isDeliveredTrial(trial, delivered) : row.rank === 1;
   const finished = row.state !== "running";
@@ -76,7 +95,9 @@ function Row({ row, delivered, actions }: { row: LeaderboardRow; delivered: Deli
       <td className="py-2 pr-3 text-right">
         <ScoreCell row={row} />
       </td>
-      <td className="py-2 pr-3 text-right text-muted">{finished && hasSpread(trial) ? formatNumber(trial.score_std) : finished ? "—" : ""}</td>
+      <td className="py-2 pr-3 text-right text-muted">
+        <SpreadCell row={row} clustering={clustering} />
+      </td>
       <td className="py-2 pr-3 text-right">{finished ? formatSeconds(trial.fit_time) : ""}</td>
       <td className="max-w-40 truncate py-2 pr-3 text-muted" title={trial.worker}>
         <span className="inline-flex items-center gap-1">
@@ -122,6 +143,7 @@ export function LiveLeaderboard({
   delivered = null,
   validationLabel = "not recorded",
   renderActions,
+  clustering = false,
 }: LiveLeaderboardProps) {
   const labels = useLabels();
   const [showAll, setShowAll] = useState(false);
@@ -145,6 +167,7 @@ export function LiveLeaderboard({
       key={row.trial.trial_number}
       row={row}
       delivered={delivered}
+      clustering={clustering}
       actions={renderActions ? (renderActions(row.trial) ?? null) : undefined}
     />
   ));
@@ -166,7 +189,7 @@ export function LiveLeaderboard({
               <th className="py-2 pr-3 font-medium">Rank</th>
               <th className="py-2 pr-3 font-medium">Algorithm</th>
               <th className="py-2 pr-3 text-right font-medium">{metricLabel}</th>
-              <th className="py-2 pr-3 text-right font-medium">± spread</th>
+              <th className="py-2 pr-3 text-right font-medium">{clustering ? "Clusters" : "± spread"}</th>
               <th className="py-2 pr-3 text-right font-medium">Fit time</th>
               <th className="py-2 pr-3 font-medium">Ran on</th>
               <th className="py-2 text-right font-medium">Trial</th>
@@ -182,7 +205,9 @@ export function LiveLeaderboard({
       </ScrollRegion>
       <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-muted">
         <p data-testid="trials-caption">
-          {scoresCaption(metricLabel, greaterIsBetter, validationLabel, trialsValidation(trials))}
+          {clustering
+            ? clusteringCaption(metricLabel, greaterIsBetter)
+            : scoresCaption(metricLabel, greaterIsBetter, validationLabel, trialsValidation(trials))}
           {unsuccessful > 0 && ` ${unsuccessful} trial${unsuccessful === 1 ? "" : "s"} failed or ran out of time.`}
         </p>
         {(hidden > 0 || showAll) && (

@@ -1,13 +1,14 @@
 import { Select, SelectContent, SelectItem, SelectSeparator, SelectTrigger, SelectValue } from "../../../components/ui/select";
 import { shortId } from "../../../lib/format";
 import { formatAgo } from "../../../lib/time";
+import { taskTitle } from "../../../lib/problemType";
 import { useJobChoices, type JobSummary } from "../api";
 
 // Radix Select refuses "" as an item value, so the server log has a name of its own.
 const SERVER = "__server__";
 
 function jobLabel(job: JobSummary): string {
-  return `${job.name || `Predict ${job.target_column}`} · ${job.status} · ${formatAgo(job.created_at)}`;
+  return `${job.name || taskTitle(job.target_column, job.problem_type)} · ${job.status} · ${formatAgo(job.created_at)}`;
 }
 
 interface LogSourcePickerProps {

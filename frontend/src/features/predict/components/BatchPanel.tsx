@@ -21,6 +21,7 @@ function ScoreOptionsForm({
   explain,
   onExplain,
   disabled,
+  explainable,
 }: {
   columns: string[];
   kept: string[];
@@ -28,6 +29,8 @@ function ScoreOptionsForm({
   explain: boolean;
   onExplain: (on: boolean) => void;
   disabled: boolean;
+  /** False for a clustering model: a cluster has no contributions to explain it. */
+  explainable: boolean;
 }) {
   const idPrefix = useId();
   return (
@@ -52,32 +55,34 @@ function ScoreOptionsForm({
           </div>
         </fieldset>
       )}
-      <fieldset className="space-y-2" disabled={disabled}>
-        <legend className="text-sm font-medium">Explanations</legend>
-        <label className="flex items-start gap-2 text-sm" htmlFor={`${idPrefix}-explain`}>
-          <input
-            id={`${idPrefix}-explain`}
-            type="checkbox"
-            className="mt-0.5 size-4 accent-[var(--accent)]"
-            checked={explain}
-            onChange={(event) => onExplain(event.target.checked)}
-          />
-          <span>
-            Explain each prediction
-            <span className="block text-xs text-muted">
-              Adds how much each column pushed the row&apos;s prediction up or down (contribution_&lt;column&gt;) and the top reasons in
-              words. Scored on the server in the background; large files take a while.
+      {explainable && (
+        <fieldset className="space-y-2" disabled={disabled}>
+          <legend className="text-sm font-medium">Explanations</legend>
+          <label className="flex items-start gap-2 text-sm" htmlFor={`${idPrefix}-explain`}>
+            <input
+              id={`${idPrefix}-explain`}
+              type="checkbox"
+              className="mt-0.5 size-4 accent-[var(--accent)]"
+              checked={explain}
+              onChange={(event) => onExplain(event.target.checked)}
+            />
+            <span>
+              Explain each prediction
+              <span className="block text-xs text-muted">
+                Adds how much each column pushed the row&apos;s prediction up or down (contribution_&lt;column&gt;) and the top reasons in
+                words. Scored on the server in the background; large files take a while.
+              </span>
             </span>
-          </span>
-        </label>
-      </fieldset>
+          </label>
+        </fieldset>
+      )}
     </div>
   );
 }
 
 /** Score a whole file: each row gets a prediction (and class probabilities), optionally explanations; the answer
- *  downloads as CSV. */
-export function BatchPanel({ modelId }: { modelId: Id }) {
+ *  downloads as CSV. A clustering model's file gets each row's cluster and its name instead. */
+export function BatchPanel({ modelId, clustering = false }: { modelId: Id; clustering?: boolean }) {
   const inputId = useId();
   const [dragging, setDragging] = useState(false);
   const [picked, setPicked] = useState<string[] | null>(null);
@@ -108,7 +113,7 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
       return;
     }
     setUpload(file.name);
-    score.mutate({ file, options: { keep: kept, explain } });
+    score.mutate({ file, options: { keep: kept, explain: explain && !clustering } });
   };
   const onDrop = (event: DragEvent<HTMLElement>) => {
     event.preventDefault();
@@ -126,7 +131,7 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
       </CardHeader>
       <CardContent>
         <div className="space-y-4">
-          <ScoreOptionsForm columns={columns} kept={kept} onKeep={setPicked} explain={explain} onExplain={setExplain} disabled={busy} />
+          <ScoreOptionsForm columns={columns} kept={kept} onKeep={setPicked} explain={explain} onExplain={setExplain} disabled={busy} explainable={!clustering} />
           <label
             htmlFor={inputId}
             onDragOver={(event) => {
@@ -142,7 +147,7 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
             {busy ? <LoaderCircle className="size-7 animate-spin text-accent" aria-hidden /> : <Upload className="size-7 text-muted" aria-hidden />}
             <span className="font-medium">{busy ? `Scoring ${upload ?? "the file"}…` : "Drop a file with rows to score, or click to choose one"}</span>
             <span className="text-xs text-muted">
-              Same columns as the training data (the target column may be missing). {SUPPORTED_FORMATS.map((f) => f.label).join(", ")}.
+              Same columns as the training data{clustering ? "" : " (the target column may be missing)"}. {SUPPORTED_FORMATS.map((f) => f.label).join(", ")}.
             </span>
             <input
               id={inputId}
@@ -175,7 +180,9 @@ export function BatchPanel({ modelId }: { modelId: Id }) {
             !busy &&
             status.data?.state !== "failed" && (
               <EmptyState title="No file scored yet" icon={<FileSpreadsheet className="size-8" aria-hidden />}>
-                The predictions come back as a CSV file with one row per input row, in the same order.
+                {clustering
+                  ? "Each row's cluster (its id and name) comes back as a CSV file with one row per input row, in the same order."
+                  : "The predictions come back as a CSV file with one row per input row, in the same order."}
               </EmptyState>
             )
           )}

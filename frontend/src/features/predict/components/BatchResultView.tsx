@@ -54,7 +54,7 @@ export function BatchResultView({ result, source }: { result: BatchResult; sourc
         <ScrollRegion label="First predictions" className="overflow-x-auto">
           <table className="w-full text-sm" aria-label="First predictions">
             <caption className="pb-2 text-left text-xs text-muted">
-              The first {result.preview.length} rows, in the order of your file. Columns named proba_… hold each class&apos;s probability
+              The first {result.preview.length} rows, in the order of your file. Columns named proba_… hold each class&apos;s (or cluster&apos;s) probability
               {result.columns.some(isExplanationColumn) &&
                 "; contribution_… columns say how much each column pushed the prediction up (+) or down (−) from base_value, on the scale named in explained"}
               .

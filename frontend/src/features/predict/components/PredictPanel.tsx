@@ -10,6 +10,9 @@ import { usePredict } from "../api";
 import { buildRow, emptyValues, fieldHint, fieldsFromSchema, type FormValues, valuesFromRow } from "../schema";
 import { InputControl } from "./InputControl";
 import { PredictionResult } from "./PredictionResult";
+import { ClusterPrediction } from "./ClusterPrediction";
+import { clusterNames } from "../clusterAnswer";
+import { isClustering } from "../../../lib/problemType";
 import { Waterfall } from "./Waterfall";
 
 const EXAMPLE_ROWS = 5;
@@ -27,7 +30,10 @@ export function PredictPanel({ model }: { model: Model }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   // The inputs the shown answer was made from: an edit after it marks the answer as out of date.
   const [predictedFrom, setPredictedFrom] = useState<FormValues | null>(null);
-  const predict = usePredict(model.id);
+  const clustering = isClustering(model.problem_type);
+  // A cluster has no contributions to explain it: only supervised answers ask for the "why".
+  const predict = usePredict(model.id, !clustering);
+  const names = useMemo(() => clusterNames(model.card?.clustering?.clusters), [model]);
   const examples = useDatasetPreview(model.dataset_id, EXAMPLE_ROWS);
   const example = examples.data?.rows[0];
   const inputId = (name: string) => `${idPrefix}-${name}`;
@@ -129,11 +135,16 @@ export function PredictPanel({ model }: { model: Model }) {
           {predict.data && predictedFrom && changedSince(predictedFrom, values) && (
             <Notice>The inputs changed since this prediction: press Predict again to update it.</Notice>
           )}
-          {predict.data && <PredictionResult result={predict.data} target={model.target} />}
+          {predict.data &&
+            (clustering ? (
+              <ClusterPrediction result={predict.data} names={names} />
+            ) : (
+              <PredictionResult result={predict.data} target={model.target ?? ""} />
+            ))}
           {explanation && (
             <div className="mt-4 space-y-2 border-t border-line pt-4">
               <h3 className="text-sm font-semibold">Why: what pushed this prediction up or down</h3>
-              <Waterfall explanation={explanation} target={model.target} />
+              <Waterfall explanation={explanation} target={model.target ?? ""} />
             </div>
           )}
           {!predict.data && !predict.isError && (

@@ -3,10 +3,10 @@ import type { Prediction } from "../../../api/types";
 import { Notice } from "../../../components/States";
 import { formatCell } from "../../../lib/format";
 
-function Probabilities({ probabilities }: { probabilities: Record<string, number> }) {
+export function Probabilities({ probabilities, label = "Class probabilities" }: { probabilities: Record<string, number>; label?: string }) {
   const entries = Object.entries(probabilities).sort((a, b) => b[1] - a[1]);
   return (
-    <ul className="space-y-2" aria-label="Class probabilities">
+    <ul className="space-y-2" aria-label={label}>
       {entries.map(([label, p], index) => (
         <li key={label} className="grid grid-cols-[minmax(4rem,8rem)_1fr_3.5rem] items-center gap-3 text-sm">
           <span className="truncate" title={label}>
@@ -19,6 +19,28 @@ function Probabilities({ probabilities }: { probabilities: Record<string, number
         </li>
       ))}
     </ul>
+  );
+}
+
+/** How fast and by which engine the answer came, and the server's warnings about the inputs. */
+export function AnswerFooter({ result }: { result: Prediction }) {
+  return (
+    <>
+      <p className="flex items-center gap-1.5 text-xs text-muted">
+        <Timer className="size-3.5" aria-hidden />
+        Answered in {result.latency_ms < 1 ? result.latency_ms.toFixed(2) : result.latency_ms.toFixed(1)} ms by{" "}
+        {result.engine === "onnx" ? "ONNX Runtime" : "the native Python model"}
+      </p>
+      {result.warnings.length > 0 && (
+        <Notice>
+          <ul className="list-inside list-disc space-y-0.5">
+            {result.warnings.map((warning) => (
+              <li key={warning}>{warning}</li>
+            ))}
+          </ul>
+        </Notice>
+      )}
+    </>
   );
 }
 
@@ -36,20 +58,7 @@ export function PredictionResult({ result, target }: { result: Prediction; targe
           <Probabilities probabilities={probabilities} />
         </div>
       )}
-      <p className="flex items-center gap-1.5 text-xs text-muted">
-        <Timer className="size-3.5" aria-hidden />
-        Answered in {result.latency_ms < 1 ? result.latency_ms.toFixed(2) : result.latency_ms.toFixed(1)} ms by{" "}
-        {result.engine === "onnx" ? "ONNX Runtime" : "the native Python model"}
-      </p>
-      {result.warnings.length > 0 && (
-        <Notice>
-          <ul className="list-inside list-disc space-y-0.5">
-            {result.warnings.map((warning) => (
-              <li key={warning}>{warning}</li>
-            ))}
-          </ul>
-        </Notice>
-      )}
+      <AnswerFooter result={result} />
     </div>
   );
 }

@@ -32,7 +32,7 @@ function RegressionStats({ regression }: { regression: RegressionEvaluation }) {
 }
 
 function EvaluationCharts({ evaluation, model }: { evaluation: Evaluation; model: Model }) {
-  const target = model.target;
+  const target = model.target ?? "";
   if (evaluation.classification) {
     const { labels, confusion_matrix, roc, thresholds } = evaluation.classification;
     if (thresholds) {

@@ -4,6 +4,7 @@ import { formatNumber } from "../../../lib/format";
 import { QueryView } from "../../../components/QueryView";
 import { useJobTrials, useLeaderboard } from "../../../api/hooks/jobs";
 import { readCard } from "../card";
+import { isClustering } from "../../../lib/problemType";
 import { useLabels } from "../../../api/hooks/catalogue";
 import { AlgorithmChart } from "./AlgorithmChart";
 import { KeepModelButton } from "./KeepModelButton";
@@ -47,6 +48,7 @@ export function LeaderboardPanel({ model }: { model: Model }) {
                     greaterIsBetter={leaderboard.greater_is_better}
                     delivered={leaderboard.delivered}
                     validationLabel={model.validation_label}
+                    clustering={isClustering(model.problem_type)}
                     renderActions={(trial) => <KeepModelButton jobId={model.job_id} trial={trial} jobModelId={model.trial_number === null ? model.id : undefined} />}
                   />
                 )}

@@ -7,11 +7,13 @@ import { jobTiming } from "../../../lib/jobTiming";
 import { useLabels } from "../../../api/hooks/catalogue";
 import type { CardView, OnnxStatus } from "../card";
 import { describeThreshold, readSavedThreshold } from "../threshold";
+import { isClustering } from "../../../lib/problemType";
 
 const TASK_WORDS: Record<string, string> = {
   binary: "Yes/no classification (two classes)",
   multiclass: "Classification (several classes)",
   regression: "Regression (predicts a number)",
+  clustering: "Clustering (finds groups of similar rows)",
 };
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
@@ -65,19 +67,27 @@ export function ModelFacts({ model, card, job }: { model: Model; card: CardView;
   return (
     <dl className="grid grid-cols-2 gap-4 text-sm md:grid-cols-3">
       <Item label="Task">{TASK_WORDS[model.problem_type] ?? model.problem_type}</Item>
-      <Item label="Predicts (target column)">{model.target}</Item>
+      {isClustering(model.problem_type) ? (
+        <Item label="Clusters found">{model.card?.clustering?.n_clusters ?? "—"}</Item>
+      ) : (
+        <Item label="Predicts (target column)">{model.target}</Item>
+      )}
       <Item label={`Score (${labels.metric(model.metric)})`}>
         <span className="text-lg text-accent tabular-nums">{formatNumber(model.cv_score)}</span>
       </Item>
       <Item label="Validation">
         <span data-testid="validation-label">{model.validation_label}</span>
-        <span className="block text-xs font-normal text-muted">the score is measured on rows held out from training</span>
+        <span className="block text-xs font-normal text-muted">
+          {isClustering(model.problem_type)
+            ? "clustering has no answers to hold out: the score measures how well the groups separate"
+            : "the score is measured on rows held out from training"}
+        </span>
       </Item>
       <Item label="Training time">{timing ? formatDuration(timing.elapsed) : "—"}</Item>
       <Item label="Algorithm">
         <Algorithm model={model} card={card} />
       </Item>
-      <Item label="Classes">{model.classes?.map(String).join(", ") || "—"}</Item>
+      {!isClustering(model.problem_type) && <Item label="Classes">{model.classes?.map(String).join(", ") || "—"}</Item>}
       {model.problem_type === "binary" && (
         <Item label="Decision threshold">{describeThreshold(readSavedThreshold(model))}</Item>
       )}

@@ -99,7 +99,7 @@ export function ModelList({ models, selection, searchable = true }: { models: Mo
                     <span className="block text-xs text-muted">{model.id.slice(0, 8)}</span>
                   </td>
                   <td className="py-2 pr-4">
-                    {model.target} <span className="text-xs text-muted">({model.problem_type})</span>
+                    {model.target ?? "groups"} <span className="text-xs text-muted">({model.problem_type})</span>
                   </td>
                   <td className="py-2 pr-4 text-right tabular-nums">
                     {formatNumber(model.cv_score)} <span className="text-xs text-muted">{labels.metric(model.metric)}</span>

@@ -6,6 +6,8 @@ import { readCard } from "../card";
 import { FeatureImportance } from "./FeatureImportance";
 import { InputSchemaTable } from "./InputSchemaTable";
 import { ModelFacts } from "./ModelFacts";
+import { ClusterList } from "./clusters/ClusterList";
+import { isClustering } from "../../../lib/problemType";
 
 function Notes({ notes }: { notes: string[] }) {
   return (
@@ -35,17 +37,38 @@ export function ModelOverview({ model }: { model: Model }) {
             <ModelFacts model={model} card={card} job={job.data} />
           </CardContent>
         </Card>
-        <Card>
-          <CardHeader>
-            <CardTitle>What drives the prediction</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <FeatureImportance importance={model.feature_importance} />
-            <p className="mt-3 text-xs text-muted">
-              How much the score drops when a column&apos;s values are shuffled: the longer the bar, the more the model relies on it.
-            </p>
-          </CardContent>
-        </Card>
+        {isClustering(model.problem_type) ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>The clusters</CardTitle>
+            </CardHeader>
+            <CardContent className="space-y-6">
+              <ClusterList clusters={model.card?.clustering?.clusters ?? []} />
+              {Object.keys(model.feature_importance).length > 0 && (
+                <div className="space-y-2">
+                  <h3 className="text-sm font-semibold">Which columns decide a row&apos;s cluster</h3>
+                  <FeatureImportance importance={model.feature_importance} />
+                  <p className="text-xs text-muted">
+                    The share of rows that move to another cluster when a column&apos;s values are shuffled: the longer the bar, the more the
+                    clusters depend on it.
+                  </p>
+                </div>
+              )}
+            </CardContent>
+          </Card>
+        ) : (
+          <Card>
+            <CardHeader>
+              <CardTitle>What drives the prediction</CardTitle>
+            </CardHeader>
+            <CardContent>
+              <FeatureImportance importance={model.feature_importance} />
+              <p className="mt-3 text-xs text-muted">
+                How much the score drops when a column&apos;s values are shuffled: the longer the bar, the more the model relies on it.
+              </p>
+            </CardContent>
+          </Card>
+        )}
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>

@@ -6,6 +6,8 @@ import { EmptyState } from "../../../components/States";
 import { Button } from "../../../components/ui/button";
 import { formatNumber, formatSeconds } from "../../../lib/format";
 import { AlgorithmName } from "../../../components/Names";
+import { TrialClustersCell } from "../../../components/TrialClustersCell";
+import { clusteringCaption } from "../../../lib/clusterTrials";
 import { useLabels } from "../../../api/hooks/catalogue";
 import {
   type Delivered,
@@ -79,6 +81,8 @@ interface TrialsTableProps {
   validationLabel?: string;
   /** A cell of actions per trial (e.g. keep it as a model); the column appears only when given. */
   renderActions?: (trial: Trial) => ReactNode;
+  /** A clustering job: no folds, so the spread column shows the clusters each trial found. */
+  clustering?: boolean;
 }
 
 /**
@@ -93,6 +97,7 @@ export function TrialsTable({
   delivered = null,
   validationLabel = "not recorded",
   renderActions,
+  clustering = false,
 }: TrialsTableProps) {
   const labels = useLabels();
   const [sort, setSort] = useState<TrialSort>({ key: "score", direction: "desc" });
@@ -139,9 +144,15 @@ export function TrialsTable({
         )}
       </td>
       <td className="py-2 pr-3 text-right">{formatNumber(trial.score)}</td>
-      <td className="py-2 pr-3 text-right text-muted" title={hasSpread(trial) ? undefined : "One holdout split: no spread"}>
-        {hasSpread(trial) ? formatNumber(trial.score_std) : "—"}
-      </td>
+      {clustering ? (
+        <td className="py-2 pr-3 text-right text-muted">
+          <TrialClustersCell trial={trial} />
+        </td>
+      ) : (
+        <td className="py-2 pr-3 text-right text-muted" title={hasSpread(trial) ? undefined : "One holdout split: no spread"}>
+          {hasSpread(trial) ? formatNumber(trial.score_std) : "—"}
+        </td>
+      )}
       <td className="py-2 pr-3 text-right">{formatSeconds(trial.fit_time)}</td>
       <td className="py-2 pr-3 text-right">{formatPerRow(trial.predict_time_per_row)}</td>
       <td className="py-2 pr-3">
@@ -211,7 +222,7 @@ export function TrialsTable({
                 <SortHeader key={column.key} column={column} sort={sort} onSort={onSort} />
               ))}
               <th scope="col" className="py-2 pr-3 text-right font-medium uppercase">
-                ± spread
+                {clustering ? "Clusters" : "± spread"}
               </th>
               {columns.slice(2, 4).map((column) => (
                 <SortHeader key={column.key} column={column} sort={sort} onSort={onSort} />
@@ -231,7 +242,10 @@ export function TrialsTable({
         </table>
       </ScrollRegion>
       <p className="text-xs text-muted" data-testid="trials-caption">
-        {scoresCaption(metricLabel, greaterIsBetter, validationLabel, trialsValidation(trials))} Hover a failed
+        {clustering
+          ? clusteringCaption(metricLabel, greaterIsBetter)
+          : scoresCaption(metricLabel, greaterIsBetter, validationLabel, trialsValidation(trials))}{" "}
+        Hover a failed
         trial&apos;s status to read why.
       </p>
     </div>

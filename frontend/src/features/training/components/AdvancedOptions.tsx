@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from "react";
 import { Field } from "../../../components/Field";
+import { isClustering } from "../../../lib/problemType";
 import type { Reproducible, TrainFormErrors, TrainFormValues } from "../validation";
 
 interface AdvancedOptionsProps {
@@ -44,16 +45,19 @@ export function AdvancedOptions({ values, errors, onChange, children }: Advanced
         Advanced options{steps > 0 ? ` (${steps} preprocessing step${steps === 1 ? "" : "s"})` : ""}
       </summary>
       <div className="mt-4 grid gap-4 sm:grid-cols-3">
-        <NumberField
-          id="train-folds"
-          label="Cross-validation folds"
-          hint="2 to 10. Each model is tested this many times on held-out rows."
-          error={errors.nFolds}
-          value={values.nFolds}
-          min={2}
-          max={10}
-          onChange={(nFolds) => onChange({ nFolds })}
-        />
+        {/* Clustering has no held-out rows to test on: each model is fitted once on every row. */}
+        {!isClustering(values.problemType) && (
+          <NumberField
+            id="train-folds"
+            label="Cross-validation folds"
+            hint="2 to 10. Each model is tested this many times on held-out rows."
+            error={errors.nFolds}
+            value={values.nFolds}
+            min={2}
+            max={10}
+            onChange={(nFolds) => onChange({ nFolds })}
+          />
+        )}
         <NumberField
           id="train-max-trials"
           label="Max trials"

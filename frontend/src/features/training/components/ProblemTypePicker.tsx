@@ -6,6 +6,7 @@ const CHOICES: { value: ProblemTypeChoice; label: string }[] = [
   { value: "binary", label: "Binary" },
   { value: "multiclass", label: "Multiclass" },
   { value: "regression", label: "Regression" },
+  { value: "clustering", label: "Clustering" },
 ];
 
 interface ProblemTypePickerProps {

@@ -12,7 +12,8 @@ import { useAlgorithms, useMetrics, usePreprocessors } from "../../../api/hooks/
 import { type InitialSelection, preselectedTarget } from "../initialSelection";
 import { useTrainingLimits } from "../limits";
 import { isDefaultMetric, metricOptionLabel } from "../metrics";
-import { type DetectionState, effectiveTask } from "../../../lib/problemType";
+import { type DetectionState, effectiveTask, isClustering } from "../../../lib/problemType";
+import { changedFields, chooseProblemType, chooseTarget, targetSelectValue } from "../clustering";
 import {
   DEFAULT_TRAIN_FORM,
   hasErrors,
@@ -65,7 +66,9 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
     setPreselectFor(null);
     const pick = preselectedTarget(statsData.target_candidates, dataset.columns);
     // Not `patch`: a pre-selection is not the user's edit, so it shows no validation message until they act.
-    if (pick) setForm((current) => (current.datasetId === dataset.id && !current.target ? { ...current, target: pick } : current));
+    // Never under clustering, which has no target.
+    const unset = (current: TrainFormValues) => current.datasetId === dataset.id && !current.target && !isClustering(current.problemType);
+    if (pick) setForm((current) => (unset(current) ? { ...current, target: pick } : current));
   }, [dataset, preselectFor, statsData]);
   // What the server would do with the chosen column as the target (its stats judge every column with training's rule).
   const checks = stats.data?.columns.find((column) => column.name === form.target)?.target?.checks;
@@ -116,20 +119,30 @@ export function TrainForm({ datasets, initial, clone }: TrainFormProps) {
         datasets={datasets}
         dataset={dataset}
         stats={statsData}
-        target={form.target}
+        target={targetSelectValue(form)}
+        reference={form.reference}
         errors={errors}
         onDataset={(next) => {
-          setPreselectFor(next.id);
-          patch({ datasetId: next.id, target: "", metric: "" });
+          setPreselectFor(isClustering(form.problemType) ? null : next.id);
+          patch({ datasetId: next.id, target: "", reference: "", metric: "" });
         }}
-        onTarget={(target) => {
+        onTarget={(picked) => {
           setPreselectFor(null);
-          patch({ target });
+          patch(changedFields(form, chooseTarget(form, picked)));
         }}
+        onReference={(reference) => patch({ reference })}
       />
 
       <Field label="Problem type">
-        <ProblemTypePicker value={form.problemType} target={form.target} detection={detection} onChange={(problemType) => patch({ problemType })} />
+        <ProblemTypePicker
+          value={form.problemType}
+          target={form.target}
+          detection={detection}
+          onChange={(problemType) => {
+            setPreselectFor(null);
+            patch(changedFields(form, chooseProblemType(form, problemType)));
+          }}
+        />
       </Field>
 
       <div className="grid gap-4 sm:grid-cols-2">

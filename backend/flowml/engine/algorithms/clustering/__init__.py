@@ -1,0 +1,1 @@
+"""The built-in clustering algorithms (ProblemType.CLUSTERING), listed in `flowml.engine.algorithms`."""
