@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from flowml.core.errors import InvalidInputError
+from flowml.engine.clustering.validity import measure
 from flowml.engine.metrics import (
     METRICS,
     MetricSpec,
@@ -23,8 +24,12 @@ EXPECTED_NAMES = {
     ProblemType.BINARY: {"roc_auc", "accuracy", "balanced_accuracy", "f1", "log_loss", "precision", "recall"},
     ProblemType.MULTICLASS: {"log_loss", "accuracy", "balanced_accuracy", "f1_macro", "roc_auc_ovr"},
     ProblemType.REGRESSION: {"r2", "rmse", "mae", "mape"},
+    ProblemType.CLUSTERING: {"silhouette", "calinski_harabasz", "davies_bouldin"},
 }
-LOWER_IS_BETTER = {"log_loss", "rmse", "mae", "mape"}
+LOWER_IS_BETTER = {"log_loss", "rmse", "mae", "mape", "davies_bouldin"}
+# Metrics that score predictions against a target; clustering's validity indices score rows against their labels.
+PREDICTION_METRICS = [m for m in METRICS if m.fn is not None]
+CLUSTERING_METRICS = [m for m in METRICS if m.fn is None]
 
 
 Prediction = tuple[np.ndarray, np.ndarray | None]  # (y_pred, y_proba)
@@ -52,9 +57,11 @@ def test_registry_lists_the_expected_metrics_per_task() -> None:
     assert default_metric(ProblemType.BINARY).name == "roc_auc"
     assert default_metric(ProblemType.MULTICLASS).name == "log_loss"
     assert default_metric(ProblemType.REGRESSION).name == "r2"
+    assert default_metric(ProblemType.CLUSTERING).name == "silhouette"
+    assert {m.name for m in CLUSTERING_METRICS} == EXPECTED_NAMES[ProblemType.CLUSTERING]
 
 
-@pytest.mark.parametrize("metric", METRICS, ids=lambda m: m.name)
+@pytest.mark.parametrize("metric", PREDICTION_METRICS, ids=lambda m: m.name)
 def test_orientation_good_predictions_beat_poor_ones(metric: MetricSpec) -> None:
     assert metric.greater_is_better is (metric.name not in LOWER_IS_BETTER)
     assert optuna_direction(metric) == ("maximize" if metric.greater_is_better else "minimize")
@@ -65,7 +72,7 @@ def test_orientation_good_predictions_beat_poor_ones(metric: MetricSpec) -> None
         assert signed_score(metric, good) > signed_score(metric, bad), (task, good, bad)
 
 
-@pytest.mark.parametrize("metric", METRICS, ids=lambda m: m.name)
+@pytest.mark.parametrize("metric", PREDICTION_METRICS, ids=lambda m: m.name)
 def test_scores_stay_within_the_metrics_bounds(metric: MetricSpec) -> None:
     """The master refuses a worker's score outside `bounds` (cluster/result_check.py): real scores never are."""
     low, high = metric.bounds
@@ -74,6 +81,23 @@ def test_scores_stay_within_the_metrics_bounds(metric: MetricSpec) -> None:
         y, *predictions = _good_and_bad(task)
         for y_pred, y_proba in predictions:
             assert low <= score(metric, y, y_pred, y_proba) <= high
+
+
+@pytest.mark.parametrize("metric", CLUSTERING_METRICS, ids=lambda m: m.name)
+def test_clustering_indices_prefer_the_true_groups_and_stay_in_bounds(metric: MetricSpec) -> None:
+    """Three separated groups labelled as they are score better than the same rows labelled at random, in the
+    metric's own orientation and inside its bounds (what the master checks a worker's score against)."""
+    rng = np.random.default_rng(0)
+    truth = np.arange(300) % 3
+    rows = rng.normal(scale=0.5, size=(300, 2)) + np.array([[0.0, 0.0], [6.0, 0.0], [0.0, 6.0]])[truth]
+    with pytest.raises(ValueError, match="scores clusters, not predictions"):
+        score(metric, truth, truth)
+    assert metric.greater_is_better is (metric.name not in LOWER_IS_BETTER)
+    values = [measure(rows, labels, seed=0).value(metric.name) for labels in (truth, rng.permutation(truth))]
+    good, bad = (float(v) for v in values if v is not None)
+    assert signed_score(metric, good) > signed_score(metric, bad)
+    low, high = metric.bounds
+    assert all(low <= v <= high for v in (good, bad))
 
 
 def test_get_metric_names_the_allowed_values() -> None:

@@ -37,7 +37,8 @@ def _train(cluster: Cluster, dataset_id: str) -> dict[str, Any]:
         "dataset_id": dataset_id,
         "target_column": "target",
         "algorithms": ["random_features"],
-        "time_budget": 0.5,
+        # max_trials ends the search; the budget only has to outlast a loaded CI machine's slow worker start-up.
+        "time_budget": 1.0,
         "max_trials": 4,
         "n_folds": 3,
     }
@@ -77,7 +78,7 @@ def test_plugin_trials_run_only_where_the_plugin_is(tmp_path: Path) -> None:
 
         dataset_id = _upload(cluster)
         done = _train(cluster, dataset_id)
-        assert done["status"] == "completed", done
+        assert done["status"] == "completed", f"{done.get('error')}\n{cluster.logs()}"
         ran_on = Counter(t["worker"] for t in _get(cluster, f"/api/results/job/{done['id']}/trials")["items"])
         assert set(ran_on) == {"has-plugin"}, ran_on
 
