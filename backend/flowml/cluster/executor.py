@@ -137,6 +137,11 @@ class ClusterExecutor:
 
     async def run_trial(self, spec: TrialSpec) -> TrialResult:
         route = self._route(spec)
+        if route.master_only and not self._trials_on_master:
+            # The view is up to REFRESH_SECONDS old: a worker with the plugin may have joined since. Ask again
+            # before refusing the trial.
+            await self.refresh()
+            route = self._route(spec)
         if route.master_only and not self._trials_on_master and self.view.remote_slots:
             # Running it here anyway would override TRIALS_ON_MASTER=false; failing says what to install where.
             return unfinished_result(spec, TrialStatus.FAILED, f"{route.reason}, and this master runs no trials")
