@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import polars as pl
@@ -16,7 +15,6 @@ from flowml.data.formats import sha256_of_bytes, write_parquet_bytes
 from flowml.engine.executor import LocalExecutor
 from flowml.engine.features import load_frame
 from flowml.engine.metrics import better, get_metric
-from flowml.engine.pool import LocalProcessPool
 from flowml.engine.run import (
     DirectoryStorage,
     FileControl,
@@ -80,16 +78,6 @@ def _request(tmp_path: Path, algorithms: list[str], metric: str = "log_loss") ->
         validation=prepared.validation,
         max_trials=MAX_TRIALS,
     )
-
-
-@pytest.fixture
-async def executor() -> AsyncIterator[LocalExecutor]:
-    pool = LocalProcessPool(1)
-    await pool.start()
-    try:
-        yield LocalExecutor(pool)
-    finally:
-        await pool.close(graceful=False)
 
 
 async def test_a_run_searches_fits_and_packages(tmp_path: Path, executor: LocalExecutor) -> None:

@@ -33,18 +33,10 @@ from flowml.engine.preprocessing import prepare_X
 from flowml.engine.registry import Algorithm
 from flowml.engine.types import FeaturePlan, ProblemType
 from tests.conftest import dataset_path
+from tests.engine.clustering.test_cluster_features import TIPS_KINDS
 
 SEED = 0
 CLUSTERING = ProblemType.CLUSTERING
-KINDS = {
-    "total_bill": "numeric",
-    "tip": "numeric",
-    "sex": "categorical",
-    "smoker": "categorical",
-    "day": "categorical",
-    "time": "categorical",
-    "size": "numeric",
-}
 CLUSTERERS: dict[str, tuple[Callable[[], Any], Assigner]] = {
     "kmeans": (lambda: KMeans(n_clusters=4, n_init=4, random_state=SEED), "native"),
     "gaussian_mixture": (lambda: GaussianMixture(n_components=3, random_state=SEED), "native"),
@@ -60,7 +52,7 @@ REGISTERED = [
 @cache
 def tips() -> tuple[pd.DataFrame, FeaturePlan]:
     frame = pd.read_csv(dataset_path("tips.csv"))
-    return frame, plan_features(frame, None, KINDS)
+    return frame, plan_features(frame, None, TIPS_KINDS)
 
 
 def new_rows(frame: pd.DataFrame) -> pd.DataFrame:

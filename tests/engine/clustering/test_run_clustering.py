@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,6 @@ from flowml.data.formats import sha256_of_bytes, write_parquet_bytes
 from flowml.engine.executor import LocalExecutor
 from flowml.engine.features import load_frame
 from flowml.engine.package import CLUSTERS_FILE, load_package, read_cluster_report
-from flowml.engine.pool import LocalProcessPool
 from flowml.engine.predict import predict_frame, predictions_table
 from flowml.engine.run import DirectoryStorage, RunPorts, RunRequest, prepare_data, run_training
 from flowml.engine.types import ProblemType, Validation
@@ -57,16 +55,6 @@ def test_prepare_data_plans_clustering_without_a_target(tmp_path: Path) -> None:
         prepare_data(frame, None, CLUSTERING, IRIS_KINDS, 5, 30, reference="species")
     with pytest.raises(InvalidInputError, match="at least 10 rows"):
         prepare_data(frame.head(6), None, CLUSTERING, IRIS_KINDS, 5, 30)
-
-
-@pytest.fixture
-async def executor() -> AsyncIterator[LocalExecutor]:
-    pool = LocalProcessPool(1)
-    await pool.start()
-    try:
-        yield LocalExecutor(pool)
-    finally:
-        await pool.close(graceful=False)
 
 
 async def test_a_clustering_run_searches_fits_and_packages(tmp_path: Path, executor: LocalExecutor) -> None:
