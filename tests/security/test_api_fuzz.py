@@ -102,6 +102,7 @@ DESTRUCTIVE = (
     "DELETE /api/auth/keys/{key_id}",
     "DELETE /api/users/{user_id}",
     "DELETE /api/projects/{project_id}",
+    "DELETE /api/workflows/{workflow_id}",
 )
 
 
@@ -210,6 +211,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             f"/api/projects/{projects[0].json()['id']}/members/{members[0].json()['id']}", json={"role": "viewer"}
         )
         assert joined.status_code == 200, joined.text
+        # A workflow with one earlier version (so its versions can be read), and one to delete.
+        graph = {"nodes": [{"id": "d", "type": "dataset", "position": {"x": 0, "y": 0}}], "edges": []}
+        workflows = [client.post("/api/workflows", json={"name": name}) for name in ("fuzz", "to delete")]
+        assert all(r.status_code == 201 for r in workflows), [r.text for r in workflows]
+        saved = client.put(f"/api/workflows/{workflows[0].json()['id']}", json={"graph": graph})
+        assert saved.status_code == 200 and saved.json()["version"] == 2, saved.text
         yield World(
             client=client,
             schema=schemathesis.openapi.from_dict(client.get("/openapi.json").json()),
@@ -224,6 +231,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 "user_id": [members[0].json()["id"]],
                 "batch_id": [batch_id],
                 "project_id": [projects[0].json()["id"]],
+                "workflow_id": [workflows[0].json()["id"]],
+                "version": ["1"],
             },
             doomed={
                 "dataset_id": [spare.json()["id"]],
@@ -231,6 +240,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 "user_id": [members[1].json()["id"]],
                 "key_id": [spare_key.json()["id"]],
                 "project_id": [projects[1].json()["id"]],
+                "workflow_id": [workflows[1].json()["id"]],
             },
             targets=[(d["id"], c["name"]) for d in (titanic, iris) for c in d["columns"]],
             algorithms=[a["name"] for a in client.get("/api/algorithms").json()],

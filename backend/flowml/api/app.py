@@ -27,6 +27,7 @@ from flowml.api.routes import (
     datasets,
     history,
     model_threshold,
+    nodes,
     oidc,
     plugins,
     predictions,
@@ -39,6 +40,7 @@ from flowml.api.routes import (
     users,
     worker_data,
     workers,
+    workflows,
     ws,
 )
 from flowml.api.routes.responses import error_response
@@ -150,6 +152,8 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         workers.router,
         cluster.router,
         worker_data.router,
+        workflows.router,
+        nodes.router,
         ws.router,
         redoc_router,
     ):

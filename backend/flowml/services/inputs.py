@@ -63,3 +63,19 @@ def seed_or_ours(name: str, value: T | None, seed_name: str, seed_value: T | Non
     if value is not None and seed_value is not None and value != seed_value:
         raise InvalidInputError(f"`{seed_name}` is the seed's name of `{name}`: send one of them, not both")
     return value if value is not None else seed_value
+
+
+def item_name(value: str, what: str, limit: int) -> str:
+    """A name a user gives a project or workflow: trimmed, 1 to `limit` characters, storable; else a 422."""
+    name = storable_text(value, what).strip()
+    if not 1 <= len(name) <= limit:
+        raise InvalidInputError(f"{what} must be 1 to {limit} characters (spaces at either end are trimmed)")
+    return name
+
+
+def description_text(value: str, limit: int) -> str:
+    """A free-text description: trimmed, at most `limit` characters, storable; else a 422."""
+    text = storable_text(value, "description").strip()
+    if len(text) > limit:
+        raise InvalidInputError(f"description must be at most {limit} characters; this is {len(text)}")
+    return text

@@ -20,7 +20,7 @@ from flowml.db.tables import Dataset, Job, Project, ProjectMember, TrainedModel,
 from flowml.db.tables.projects import PROJECT_ROLES
 from flowml.services import access
 from flowml.services.context import AppContext
-from flowml.services.inputs import is_id, storable_text
+from flowml.services.inputs import description_text, is_id, item_name, storable_text
 
 MAX_NAME = 255
 MAX_DESCRIPTION = 5000
@@ -44,17 +44,11 @@ class ProjectView:
 
 
 def clean_name(value: str) -> str:
-    name = storable_text(value, "name").strip()
-    if not 1 <= len(name) <= MAX_NAME:
-        raise InvalidInputError(f"a project name must be 1 to {MAX_NAME} characters (spaces at either end are trimmed)")
-    return name
+    return item_name(value, "a project name", MAX_NAME)
 
 
 def clean_description(value: str) -> str:
-    text = storable_text(value, "description").strip()
-    if len(text) > MAX_DESCRIPTION:
-        raise InvalidInputError(f"description must be at most {MAX_DESCRIPTION} characters; this is {len(text)}")
-    return text
+    return description_text(value, MAX_DESCRIPTION)
 
 
 def check_role(role: str) -> str:

@@ -21,7 +21,7 @@ from flowml.auth import passwords, tokens
 from flowml.auth.oidc import Identity
 from flowml.core.errors import AuthenticationError, ConflictError, InvalidInputError, NotFoundError
 from flowml.core.settings import OidcProvider
-from flowml.db.tables import ApiKey, Dataset, Job, TrainedModel, User
+from flowml.db.tables import ApiKey, Dataset, Job, TrainedModel, User, Workflow
 from flowml.db.tables.users import MAX_USERNAME_LENGTH, USERNAME_PATTERN, Role
 from flowml.db.types import utcnow
 from flowml.services import admin_password, refresh_tokens
@@ -31,7 +31,8 @@ WRONG_CREDENTIALS = "Wrong username or password."
 SIGN_IN_AGAIN = "Your session has ended; sign in again."
 # last_used_at of an API key is written at most this often, so a busy script does not write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-OWNED = (Dataset, Job, TrainedModel)
+# What a user's deletion would take with it: refused while any is left (a workflow is work too).
+OWNED = (Dataset, Job, TrainedModel, Workflow)
 
 
 @dataclass(frozen=True)
@@ -378,8 +379,8 @@ async def delete_user(ctx: AppContext, actor: User, user_id: str) -> None:
             owned += (await session.exec(query)).one()
         if owned:
             raise ConflictError(
-                f"'{user.username}' still owns {owned} datasets, jobs or models; deactivate the account instead, "
-                "or delete those first."
+                f"'{user.username}' still owns {owned} datasets, jobs, models or workflows; deactivate the account "
+                "instead, or delete those first."
             )
         # Here, not at the top: projects -> access -> users (is_admin) would be a cycle at import time.
         from flowml.services import projects

@@ -442,6 +442,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Nodes
+         * @description Every node type in palette order: its input and output ports (a port's name is its handle id) and the JSON
+         *     schema of its `data.settings`, with the installed algorithms, metrics and preprocessors as enums.
+         */
+        get: operations["nodes_api_nodes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/plugins": {
         parameters: {
             query?: never;
@@ -1370,6 +1391,115 @@ export interface paths {
          * @description Revoke a token: its workers are refused at their next heartbeat and shown offline now.
          */
         delete: operations["revoke_token_api_workers_tokens__token_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Workflows
+         * @description The workflows the caller may see: their own, their projects' (everyone's for an admin).
+         */
+        get: operations["list_workflows_api_workflows_get"];
+        put?: never;
+        /**
+         * Create Workflow
+         * @description A new workflow of the caller's, private unless `project_id` names a project they may add work to.
+         */
+        post: operations["create_workflow_api_workflows_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{workflow_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Workflow */
+        get: operations["get_workflow_api_workflows__workflow_id__get"];
+        /**
+         * Save Workflow
+         * @description Save (the canvas autosaves here). A changed graph keeps the replaced one under its version number
+         *     (GET /{id}/versions) and bumps `version`; renaming alone does not.
+         */
+        put: operations["save_workflow_api_workflows__workflow_id__put"];
+        post?: never;
+        /**
+         * Delete Workflow
+         * @description Delete the workflow and its version history.
+         */
+        delete: operations["delete_workflow_api_workflows__workflow_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{workflow_id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate Workflow
+         * @description Whether the saved graph can run: every problem, located on its node and settings field (a DAG, required
+         *     inputs connected, port types compatible, settings valid, the dataset visible and its target present, a split
+         *     before any evaluation). 200 either way.
+         */
+        post: operations["validate_workflow_api_workflows__workflow_id__validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{workflow_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Versions */
+        get: operations["list_versions_api_workflows__workflow_id__versions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{workflow_id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Version
+         * @description An earlier graph; to go back to it, PUT it as the workflow's graph (which keeps the current one too).
+         */
+        get: operations["get_version_api_workflows__workflow_id__versions__version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2450,6 +2580,22 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /**
+         * Edge
+         * @description One connection from an output handle to an input handle (React Flow's camelCase names).
+         */
+        Edge: {
+            /** Id */
+            id: string;
+            /** Source */
+            source: string;
+            /** Sourcehandle */
+            sourceHandle: string;
+            /** Target */
+            target: string;
+            /** Targethandle */
+            targetHandle: string;
+        };
         /** ElbowPoint */
         ElbowPoint: {
             /** Algorithm */
@@ -3125,6 +3271,27 @@ export interface components {
              */
             trials_on_master: boolean;
         };
+        /**
+         * LocatedError
+         * @description One problem, placed where the canvas shows it: on a node (and one of its settings), or on the whole graph.
+         */
+        LocatedError: {
+            /**
+             * Field
+             * @description The dotted settings path, e.g. 'test_size'; or null
+             */
+            field?: string | null;
+            /**
+             * Message
+             * @description What is wrong, in plain words
+             */
+            message: string;
+            /**
+             * Node Id
+             * @description The node it belongs to; null for the whole graph
+             */
+            node_id?: string | null;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Password */
@@ -3267,6 +3434,54 @@ export interface components {
              */
             task: "binary" | "multiclass" | "regression";
         };
+        /**
+         * Node
+         * @description One node. `data["settings"]` holds its settings; anything else in `data` (label, UI state) is the canvas's
+         *     and is kept as-is. React Flow adds its own fields (width, selected, ...); they are dropped, not refused.
+         */
+        Node: {
+            /** Data */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            position: components["schemas"]["Position"];
+            type: components["schemas"]["NodeType"];
+        };
+        /**
+         * NodeSpec
+         * @description One node type as the canvas sees it: its ports and the JSON schema of its settings.
+         */
+        NodeSpec: {
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "data" | "transform" | "model" | "evaluate" | "deploy";
+            /** Description */
+            description: string;
+            /** Inputs */
+            inputs: components["schemas"]["PortSpec"][];
+            /** Label */
+            label: string;
+            /** Outputs */
+            outputs: components["schemas"]["PortSpec"][];
+            /**
+             * Settings Schema
+             * @description JSON schema of data.settings; x-flowml-* keys add facts
+             */
+            settings_schema: {
+                [key: string]: unknown;
+            };
+            type: components["schemas"]["NodeType"];
+        };
+        /**
+         * NodeType
+         * @description The kinds of node a workflow holds (React Flow's node `type`).
+         * @enum {string}
+         */
+        NodeType: "dataset" | "split" | "preprocessing" | "model" | "evaluation" | "visualization" | "deploy";
         /**
          * NumericTrait
          * @description A numeric (or date, in decimal years) column's mean in the cluster against all rows.
@@ -3411,6 +3626,53 @@ export interface components {
              * @description The preprocessors a job may name, with their search spaces and defaults
              */
             preprocessors: components["schemas"]["PreprocessorInfo"][];
+        };
+        /**
+         * PortSpec
+         * @description One input or output of a node type; `name` is the React Flow handle id an edge names.
+         */
+        PortSpec: {
+            /**
+             * Description
+             * @description Shown next to the handle on the canvas
+             * @default
+             */
+            description?: string;
+            /**
+             * Multiple
+             * @description An input that accepts several edges (outputs: false)
+             * @default false
+             */
+            multiple?: boolean;
+            /**
+             * Name
+             * @description The handle id edges use (sourceHandle for outputs, targetHandle for inputs)
+             */
+            name: string;
+            /**
+             * Required
+             * @description An input the node cannot run without (outputs: false)
+             * @default false
+             */
+            required?: boolean;
+            /** @description What the port carries; see `accepts` for which types connect */
+            type: components["schemas"]["PortType"];
+        };
+        /**
+         * PortType
+         * @description What a port carries: a whole table, one half of a split, a fitted model, scores, or a chart.
+         * @enum {string}
+         */
+        PortType: "table" | "train" | "test" | "model" | "metrics" | "figure";
+        /**
+         * Position
+         * @description Where the node sits on the canvas (React Flow's coordinates).
+         */
+        Position: {
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
         };
         /** PredictRequest */
         PredictRequest: {
@@ -4753,6 +5015,19 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /** ValidationOut */
+        ValidationOut: {
+            /**
+             * Errors
+             * @description Every problem found, each on its node and settings field
+             */
+            errors: components["schemas"]["LocatedError"][];
+            /**
+             * Valid
+             * @description True when nothing stops the graph from running
+             */
+            valid: boolean;
+        };
         /** WorkerConnectedMessage */
         WorkerConnectedMessage: {
             data: components["schemas"]["WorkerData"];
@@ -4943,6 +5218,193 @@ export interface components {
              * @description The worker's flowml version
              */
             version: string | null;
+        };
+        /** WorkflowCreate */
+        WorkflowCreate: {
+            /**
+             * Description
+             * @description At most 5000 characters
+             * @default
+             */
+            description?: string;
+            /** @description The canvas; default: empty */
+            graph?: components["schemas"]["WorkflowGraph"];
+            /**
+             * Name
+             * @description 1 to 255 characters, trimmed
+             */
+            name: string;
+            /**
+             * Project Id
+             * @description A project to share it in (editor or owner role)
+             */
+            project_id?: string | null;
+        };
+        /**
+         * WorkflowGraph
+         * @description The whole saved graph. Extra top-level keys React Flow's `toObject()` adds (the viewport) are dropped.
+         */
+        WorkflowGraph: {
+            /** Edges */
+            edges?: components["schemas"]["Edge"][];
+            /** Nodes */
+            nodes?: components["schemas"]["Node"][];
+            /**
+             * Version
+             * @default 1
+             */
+            version?: number;
+        };
+        /** WorkflowOut */
+        WorkflowOut: {
+            /**
+             * Can Change
+             * @description Whether the caller may save or delete it (false: a project viewer)
+             */
+            can_change: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            graph: components["schemas"]["WorkflowGraph"];
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner Id */
+            owner_id: string;
+            /**
+             * Project Id
+             * @description The project it is shared in; null: private
+             */
+            project_id: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description The last save
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description 1 when created, +1 each time a save changes the graph
+             */
+            version: number;
+        };
+        /**
+         * WorkflowSave
+         * @description A save: fields left out stay as they are.
+         */
+        WorkflowSave: {
+            /**
+             * Base Version
+             * @description The version this save starts from; when the stored one differs: 409, not saved
+             */
+            base_version?: number | null;
+            /**
+             * Description
+             * @description At most 5000 characters
+             */
+            description?: string | null;
+            /** @description The whole canvas; a different graph from the stored one makes a new version */
+            graph?: components["schemas"]["WorkflowGraph"] | null;
+            /**
+             * Name
+             * @description 1 to 255 characters, trimmed
+             */
+            name?: string | null;
+            /**
+             * Project Id
+             * @description Sent: move it into this project (owner or admin); null: make it private
+             */
+            project_id?: string | null;
+        };
+        /** WorkflowSummary */
+        WorkflowSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Owner Id */
+            owner_id: string;
+            /**
+             * Project Id
+             * @description The project it is shared in; null: private
+             */
+            project_id: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description The last save
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description 1 when created, +1 each time a save changes the graph
+             */
+            version: number;
+        };
+        /** WorkflowVersionOut */
+        WorkflowVersionOut: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description When this graph was saved
+             */
+            created_at: string;
+            graph: components["schemas"]["WorkflowGraph"];
+            /** Version */
+            version: number;
+        };
+        /** WorkflowVersionSummary */
+        WorkflowVersionSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description When this graph was saved
+             */
+            created_at: string;
+            /**
+             * Edges
+             * @description How many edges the graph had
+             */
+            edges: number;
+            /**
+             * Nodes
+             * @description How many nodes the graph had
+             */
+            nodes: number;
+            /** Version */
+            version: number;
+        };
+        /** WorkflowVersionsOut */
+        WorkflowVersionsOut: {
+            /** Count */
+            count: number;
+            /**
+             * Items
+             * @description The earlier graphs, newest first (the newest 50); the current one is the workflow's own
+             */
+            items: components["schemas"]["WorkflowVersionSummary"][];
+        };
+        /** WorkflowsOut */
+        WorkflowsOut: {
+            /** Count */
+            count: number;
+            /**
+             * Items
+             * @description Last saved first; without their graphs
+             */
+            items: components["schemas"]["WorkflowSummary"][];
         };
         /** DeliveredMember */
         flowml__core__model_card__DeliveredMember: {
@@ -6345,6 +6807,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    nodes_api_nodes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeSpec"][];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
                 };
             };
         };
@@ -9832,6 +10323,452 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_workflows_api_workflows_get: {
+        parameters: {
+            query?: {
+                /** @description Words to find in the name or description */
+                q?: string | null;
+                /** @description A project id, or "private" */
+                project_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowsOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    create_workflow_api_workflows_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowOut"];
+                };
+            };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the project named by project_id */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such project that the caller is in */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    get_workflow_api_workflows__workflow_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    save_workflow_api_workflows__workflow_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowSave"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowOut"];
+                };
+            };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the workflow's project (or of the project named to move it into) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description base_version is not the stored version: saved elsewhere */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    delete_workflow_api_workflows__workflow_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the workflow's project (or of the project named to move it into) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    validate_workflow_api_workflows__workflow_id__validate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_versions_api_workflows__workflow_id__versions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersionsOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_version_api_workflows__workflow_id__versions__version__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+                /** @description An earlier version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersionOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No such workflow, or that version is not kept */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The request, or the content it names, is not acceptable; detail says which field or value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
                 };
             };
         };

@@ -10,6 +10,7 @@ from flowml.db.tables.sign_in_codes import SignInCode
 from flowml.db.tables.tokens import JoinToken, JoinTokenPublic
 from flowml.db.tables.users import ApiKey, ApiKeyCreated, ApiKeyPublic, User, UserPublic
 from flowml.db.tables.workers import Worker, WorkerKind, WorkerPresence, WorkerPublic
+from flowml.db.tables.workflows import Workflow, WorkflowVersion
 
 __all__ = [
     "ApiKey",
@@ -42,4 +43,6 @@ __all__ = [
     "WorkerKind",
     "WorkerPresence",
     "WorkerPublic",
+    "Workflow",
+    "WorkflowVersion",
 ]
