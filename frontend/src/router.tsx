@@ -27,6 +27,11 @@ export const router = createBrowserRouter([
           { path: "models", lazy: async () => ({ Component: (await import("./routes/ModelsPage")).ModelsPage }) },
           { path: "models/:id", lazy: async () => ({ Component: (await import("./routes/ModelPage")).ModelPage }) },
           { path: "compare", lazy: async () => ({ Component: (await import("./routes/ComparePage")).ComparePage }) },
+          { path: "workflows", lazy: async () => ({ Component: (await import("./routes/WorkflowsPage")).WorkflowsPage }) },
+          {
+            path: "workflows/:id",
+            lazy: async () => ({ Component: (await import("./routes/WorkflowEditorPage")).WorkflowEditorPage }),
+          },
           { path: "projects", lazy: async () => ({ Component: (await import("./routes/ProjectsPage")).ProjectsPage }) },
           { path: "workers", lazy: async () => ({ Component: (await import("./routes/WorkersPage")).WorkersPage }) },
           { path: "logs", lazy: async () => ({ Component: (await import("./routes/LogsPage")).LogsPage }) },

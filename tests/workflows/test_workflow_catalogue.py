@@ -115,3 +115,14 @@ def test_without_the_plugin_its_names_are_absent() -> None:
     assert "random_features" not in {a["name"] for a in model["x-flowml-algorithms"]}
     preprocessing = node_spec(NodeType.PREPROCESSING, registry, steps).settings_schema
     assert "quantile_clip" not in preprocessing["$defs"]["StepSettings"]["properties"]["name"]["enum"]
+
+
+def test_only_the_dataset_file_path_is_marked_local_only() -> None:
+    """The canvas leaves out settings marked x-flowml-local-only: a server reads uploads, never a path it is sent."""
+    marked = {
+        (spec.type, name)
+        for spec in catalogue(*builtins())
+        for name, field in spec.settings_schema.get("properties", {}).items()
+        if field.get("x-flowml-local-only") is True
+    }
+    assert marked == {(NodeType.DATASET, "path")}

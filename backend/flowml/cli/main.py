@@ -14,6 +14,7 @@ from flowml.cli.models import app as models_app
 from flowml.cli.remote import whoami
 from flowml.cli.tokens import app as tokens_app
 from flowml.cli.users import app as users_app
+from flowml.cli.workflow import app as workflow_app
 
 app = typer.Typer(
     name="flowml",
@@ -28,6 +29,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(datasets_app, name="datasets")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(models_app, name="models")
+app.add_typer(workflow_app, name="workflow")  # local runs of workflow files (cli/workflow.py)
 
 
 @app.command()

@@ -54,6 +54,14 @@ class DatasetSettings(_Settings):
         max_length=MAX_NAME_LENGTH,
         description="The column to predict; null for clustering (no target)",
     )
+    path: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="Local runs only (`flowml workflow run`): a table file, relative to the workflow file, "
+        "read instead of an uploaded dataset",
+        # The canvas leaves out settings so marked: on a server a dataset is an upload, never a server path.
+        json_schema_extra={"x-flowml-local-only": True},
+    )
 
 
 class SplitSettings(_Settings):

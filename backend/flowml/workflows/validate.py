@@ -406,14 +406,24 @@ class _Validation:
 
     def _dataset(self, node: Node, settings: DatasetSettings) -> _Flow:
         unknown = _Flow(frozenset({node.id}), None, settings.target, target_known=True, split=False)
-        if settings.dataset_id is None:
+        if settings.dataset_id is not None and settings.path is not None:
+            self._error(node.id, f"{_name(node)}: name a dataset or a path, not both", "path")
+            return unknown
+        # A path is a local run's dataset (`flowml workflow run`); its DatasetFacts answers for files.
+        reference, field = (settings.path, "path") if settings.path is not None else (settings.dataset_id, "dataset_id")
+        if reference is None:
             self._error(node.id, f"{_name(node)}: choose a dataset", "dataset_id")
             return unknown
-        if settings.dataset_id not in self.columns_cache:
-            self.columns_cache[settings.dataset_id] = self.datasets.columns(settings.dataset_id)
-        columns = self.columns_cache[settings.dataset_id]
+        if reference not in self.columns_cache:
+            self.columns_cache[reference] = self.datasets.columns(reference)
+        columns = self.columns_cache[reference]
         if columns is None:
-            self._error(node.id, f"no dataset with id {settings.dataset_id!r}", "dataset_id")
+            message = (
+                f"no readable table at path {_short(reference)!r} (paths are for local runs)"
+                if field == "path"
+                else f"no dataset with id {reference!r}"
+            )
+            self._error(node.id, message, field)
             return unknown
         if settings.target is not None and settings.target not in columns:
             self._error(node.id, _missing_column("target", settings.target, columns), "target")

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Activity, ArrowRightLeft, Boxes, Database, FlaskConical, FolderKanban, House, ListChecks, ScrollText, Server, Users } from "lucide-react";
+import { Activity, ArrowRightLeft, Boxes, Database, FlaskConical, FolderKanban, House, ListChecks, ScrollText, Server, Users, Workflow } from "lucide-react";
 import { NavLink } from "react-router";
 import { metaApi } from "../api/endpoints";
 import { queryKeys } from "../api/queryKeys";
@@ -13,6 +13,7 @@ const NAV = [
   { to: "/jobs", label: "Jobs", Icon: ListChecks, end: false },
   { to: "/models", label: "Models", Icon: Boxes, end: false },
   { to: "/compare", label: "Compare", Icon: ArrowRightLeft, end: false },
+  { to: "/workflows", label: "Workflows", Icon: Workflow, end: false },
   { to: "/projects", label: "Projects", Icon: FolderKanban, end: false },
 ];
 

@@ -1,0 +1,13 @@
+import { createContext, useContext } from "react";
+import type { LocatedError, NodeSpec, NodeType } from "../../api/hooks/workflows";
+
+/** What every node on the canvas reads without it living in the node's data (which is saved): the catalogue and
+ * the last validation's errors, by node id. */
+export interface CanvasFacts {
+  specs: ReadonlyMap<NodeType, NodeSpec>;
+  errors: ReadonlyMap<string, LocatedError[]>;
+}
+
+export const CanvasContext = createContext<CanvasFacts>({ specs: new Map(), errors: new Map() });
+
+export const useCanvasFacts = (): CanvasFacts => useContext(CanvasContext);
