@@ -110,6 +110,8 @@ def test_result_pages_use_friendly_names(analyst: Analyst, analyst_api: httpx.Cl
     assert_friendly(page, "the model's leaderboard")
     page.goto(f"{analyst.url}/models")
     expect(page.get_by_role("link", name=model["display_name"]).first).to_be_visible(timeout=20_000)
+    # The list draws before the labels catalogue arrives (code names until then); judge it once the labels are in.
+    expect(page.get_by_text("ROC AUC").first).to_be_visible()
     assert_friendly(page, "the models list")
     page.goto(f"{analyst.url}/")
     expect(page.get_by_role("heading", name="Best models")).to_be_visible(timeout=20_000)

@@ -137,9 +137,9 @@ class ClusterExecutor:
 
     async def run_trial(self, spec: TrialSpec) -> TrialResult:
         route = self._route(spec)
-        if route.master_only and not self._trials_on_master:
-            # The view is up to REFRESH_SECONDS old: a worker with the plugin may have joined since. Ask again
-            # before refusing the trial.
+        if route.queue is None and not self._trials_on_master:
+            # The view is up to REFRESH_SECONDS old: a worker (or one with the plugin) may have joined since. Ask
+            # again before refusing the trial or running it here against TRIALS_ON_MASTER=false.
             await self.refresh()
             route = self._route(spec)
         if route.master_only and not self._trials_on_master and self.view.remote_slots:
