@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import shlex
-import signal
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script:
 from benchmarks.automl import REPO, hard_timeout, log, table
 from benchmarks.clustering import blobs
 from benchmarks.e2e import free_port
+from benchmarks.load import stop_server
 from benchmarks.signin import ADMIN, admin_env, sign_in
 
 GOAL_S = 2.0  # the goal: the profiles and the projection on screen within this, from navigation
@@ -147,7 +147,7 @@ def flowml_up(home: Path, admin: dict[str, str]) -> Iterator[str]:
             time.sleep(0.3)
         yield url
     finally:
-        stop(process)
+        stop_server(process)
 
 
 def healthy(url: str) -> bool:
@@ -155,17 +155,6 @@ def healthy(url: str) -> bool:
         return httpx.get(f"{url}/health", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 # ------------------------------------------------------------------------------------------------------- training

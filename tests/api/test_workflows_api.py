@@ -14,20 +14,14 @@ from fastapi.testclient import TestClient
 
 from flowml.engine.algorithms import default_registry
 from flowml.services.workflows import MAX_KEPT_VERSIONS
-from tests.conftest import api_key_for, bearer, dataset_path
+from tests.api.test_projects import member
+from tests.conftest import dataset_path
 from tests.workflows.workflow_graphs import edge, node, titanic_graph
 
 pytestmark = pytest.mark.db
 
 Headers = dict[str, str]
 UNKNOWN_ID = "0123456789abcdef0123456789abcdef"
-
-
-def member(client: TestClient, username: str) -> Headers:
-    password = f"{username}-password-1"
-    created = client.post("/api/users", json={"username": username, "password": password, "role": "member"})
-    assert created.status_code == 201, created.text
-    return bearer(api_key_for(client, username, password))
 
 
 @pytest.fixture(scope="module")
