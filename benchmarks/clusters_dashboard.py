@@ -20,39 +20,24 @@ Prints a Markdown table for docs/benchmarks.md; everything measured goes to `--j
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import shlex
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import Browser, StorageState, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, StorageState
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: import from the repository root
-from benchmarks.automl import REPO, hard_timeout, log, table
+from benchmarks import dashboard
+from benchmarks.automl import hard_timeout, log, table
 from benchmarks.clustering import blobs
-from benchmarks.e2e import free_port
-from benchmarks.load import stop_server
-from benchmarks.signin import ADMIN, admin_env, sign_in
+from benchmarks.signin import admin_env, sign_in
 
 GOAL_S = 2.0  # the issue's goal: the profiles and the projection on screen within this, from navigation
-CHROMIUM = Path("/usr/bin/chromium")
-DIST = REPO / "frontend" / "dist"
-VIEWPORT: ViewportSize = {"width": 1440, "height": 900}  # the size the e2e tests and the screenshots use
-START_TIMEOUT_S = 120.0  # `flowml up` migrates a fresh database and spawns its pool before /health answers
-LOAD_TIMEOUT_MS = 60_000  # a load this slow has failed the goal thirty times over; stop waiting
-REFRESH_KEY = "flowml.refresh"  # where the dashboard keeps its refresh token (frontend/src/api/auth.ts)
 TERMINAL = {"completed", "failed", "cancelled"}
 
 # Runs in the page on every animation frame until it returns a number: the time since navigation started at the
@@ -72,9 +57,6 @@ READY = """([names, points]) => {
   return performance.now();
 }"""
 PROFILES_SHOWN = "() => window.__profilesShownAt ?? null"
-# When the page's own scripts had run (DOMContentLoaded done), in ms since navigation start: the share of a load
-# that is fetching and starting the dashboard, before it asks for anything.
-DOM_READY = "() => performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? null"
 # The cluster report's request as the browser made it: when it went out, when its body was in, and its weight.
 REPORT_TIMING = """() => performance.getEntriesByType('resource')
   .filter((entry) => new URL(entry.name).pathname.endsWith('/clusters'))
@@ -116,47 +98,6 @@ class Result:
         return max(load.page_s for load in self.loads)
 
 
-# ---------------------------------------------------------------------------------------------------------- server
-
-
-@contextmanager
-def flowml_up(home: Path, admin: dict[str, str]) -> Iterator[str]:
-    """`flowml up` in embedded mode on a free loopback port; yields its URL once /health answers. Its own session,
-    so that stopping it stops the local worker pool too."""
-    env = {
-        **os.environ,
-        **admin,
-        "FLOWML_HOME": str(home),
-        "MAX_CONCURRENT_JOBS": "1",
-        # Every cold load trades a refresh token, which shares the login rate limit (10 a minute by default).
-        "LOGIN_RATE_PER_MINUTE": "1000",
-    }
-    for name in ("CELERY_BROKER_URL", "REDIS_URL", "DATABASE_URL", "ADMIN_PASSWORD", "ADMIN_USERNAME"):
-        env.pop(name, None)  # embedded mode and this run's admin, whatever the shell has
-    port = free_port()
-    server_log = home / "server.log"
-    command = [sys.executable, "-m", "flowml.cli", "up", "--host", "127.0.0.1", "--port", str(port)]
-    with server_log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not healthy(url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"flowml up did not come up:\n{server_log.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        stop_server(process)
-
-
-def healthy(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/health", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 # ------------------------------------------------------------------------------------------------------- training
 
 
@@ -189,52 +130,26 @@ def job_wall(job: dict[str, Any]) -> float | None:
 # -------------------------------------------------------------------------------------------------------- browser
 
 
-def signed_in_state(browser: Browser, url: str, password: str) -> StorageState:
-    """Sign in through the real login page once; the context's storage (the refresh token) for the first load."""
-    context = browser.new_context(viewport=VIEWPORT, base_url=url)
-    try:
-        page = context.new_page()
-        page.goto("/login")
-        page.get_by_label("Username").fill(ADMIN)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in", exact=True).click()
-        page.wait_for_function(f"() => localStorage.getItem({json.dumps(REFRESH_KEY)}) !== null")
-        page.wait_for_url(lambda address: "/login" not in address)
-        return context.storage_state()
-    finally:
-        context.close()
-
-
 def cold_load(
     browser: Browser, url: str, state: StorageState, model_id: str, names: list[str], points: int
 ) -> tuple[Load, StorageState]:
-    """One navigation in a new context (nothing cached); the timing, and the storage to hand to the next load (the
-    dashboard rotates its refresh token on every load, so each load passes on the one it was given)."""
-    context = browser.new_context(viewport=VIEWPORT, base_url=url, storage_state=state)
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+    """One navigation to the Clusters tab in a new context (nothing cached); the timing, and the storage to hand to
+    the next load."""
+    with dashboard.cold_page(browser, url, state) as cold:
+        page = cold.page
         started = time.perf_counter()
         page.goto(f"/models/{model_id}?tab=clusters", wait_until="commit")
-        ready = page.wait_for_function(READY, arg=[names, points], polling="raf", timeout=LOAD_TIMEOUT_MS)
+        ready = page.wait_for_function(READY, arg=[names, points], polling="raf", timeout=dashboard.LOAD_TIMEOUT_MS)
         wall = time.perf_counter() - started
         load = Load(page_s=float(ready.json_value()) / 1000, wall_s=wall)
-        dom_ready, profiles = page.evaluate(DOM_READY), page.evaluate(PROFILES_SHOWN)
-        load.dom_ready_s = None if dom_ready is None else float(dom_ready) / 1000
-        load.profiles_s = None if profiles is None else float(profiles) / 1000
+        load.dom_ready_s = dashboard.optional_s(page.evaluate(dashboard.DOM_READY))
+        load.profiles_s = dashboard.optional_s(page.evaluate(PROFILES_SHOWN))
         requests = page.evaluate(REPORT_TIMING)
         if requests:  # one request for the report; the first is the one the tab waited for
             first = requests[0]
             load.report_start_s, load.report_end_s = first["start"] / 1000, first["end"] / 1000
             load.report_bytes, load.report_transfer_bytes = int(first["decoded"]), int(first["transfer"])
-        if errors:
-            raise SystemExit(f"uncaught errors in the page: {errors}")
-        if "/login" in page.url:
-            raise SystemExit("the dashboard asked to sign in again: the refresh token was not accepted")
-        return load, context.storage_state()
-    finally:
-        context.close()
+        return load, cold.next_state()
 
 
 # ---------------------------------------------------------------------------------------------------------- run
@@ -248,7 +163,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[Result, str]:
     admin = admin_env()
     home = workdir / "flowml-home"
     home.mkdir()
-    with flowml_up(home, admin) as url, httpx.Client(base_url=url, timeout=120) as api:
+    with dashboard.flowml_up(home, admin) as url, httpx.Client(base_url=url, timeout=120) as api:
         sign_in(api, admin)
         job = train(api, csv, args.budget)
         model_id = str(job["model_id"])
@@ -268,38 +183,14 @@ def measure(args: argparse.Namespace, workdir: Path) -> tuple[Result, str]:
             report_api_bytes=len(report.content),
         )
         log(f"model {model_id}: {result.algorithm}, {result.n_clusters} clusters, {result.points} points on the map")
-        with sync_playwright() as playwright:
-            # Debian's Chromium, never a browser Playwright would download.
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-            try:
-                state = signed_in_state(browser, url, admin["FLOWML_ADMIN_PASSWORD"])
-                for repeat in range(args.repeats):
-                    load, state = cold_load(browser, url, state, model_id, names, result.points)
-                    log(f"cold load {repeat + 1}/{args.repeats}: {load.page_s:.3f} s (wall {load.wall_s:.3f} s)")
-                    result.loads.append(load)
-                return result, browser.version
-            finally:
-                browser.close()
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def metadata(args: argparse.Namespace, chromium: str) -> dict[str, Any]:
-    return {
-        "date": date.today().isoformat(),
-        "machine": f"{os.cpu_count()} CPUs ({cpu_model()}), {platform.system()} {platform.release()}",
-        "chromium": chromium,
-        "command": "python benchmarks/clusters_dashboard.py " + shlex.join(sys.argv[1:]),
-        "python": platform.python_version(),
-    }
+        result.loads, chromium = dashboard.cold_loads(
+            url,
+            admin["FLOWML_ADMIN_PASSWORD"],
+            args.repeats,
+            lambda browser, state: cold_load(browser, url, state, model_id, names, result.points),
+            lambda load: f"{load.page_s:.3f} s (wall {load.wall_s:.3f} s)",
+        )
+        return result, chromium
 
 
 def kib(value: int | None) -> str:
@@ -334,39 +225,24 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000, help="rows of the blob table (default %(default)s)")
     parser.add_argument("--budget", type=float, default=30.0, help="the clustering job's seconds (default 30)")
-    parser.add_argument("--repeats", type=int, default=5, help="cold page loads to time (default %(default)s)")
-    results = REPO / "benchmarks" / "results" / f"clusters-dashboard-{date.today()}.json"
-    parser.add_argument("--json", type=Path, default=results, help="write everything here (default: %(default)s)")
-    args = parser.parse_args()
+    args = dashboard.parse_run_arguments(parser, "clusters-dashboard")
     if args.rows < 100:
         parser.error("--rows must be at least 100")
     if args.budget < 5:
         parser.error("--budget must be at least 5 seconds (FlowML's minimum)")
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
-    if not (DIST / "index.html").exists():
-        parser.error("the dashboard is not built (cd frontend && npm run build)")
-    if not CHROMIUM.exists():
-        parser.error(f"{CHROMIUM} is missing (apt-get install chromium)")
     return args
 
 
 def main() -> None:
     args = parse_args()
-    load_start = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="clusters-dashboard-") as tmp:
-        result, chromium = measure(args, Path(tmp))
-    # Timings are only comparable on an otherwise idle machine; the load average shows whether it was.
-    meta = {**metadata(args, chromium), "load_avg_1m_start": load_start, "load_avg_1m_end": os.getloadavg()[0]}
+    result, meta = dashboard.measured_run(__file__, lambda workdir: measure(args, workdir))
     print(markdown(result, meta))
     document = {
         "meta": meta,
         "goal_s": GOAL_S,
         "result": {**asdict(result), "median_s": result.median_s, "max_s": result.max_s},
     }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(document, indent=2))
-    log(f"wrote {args.json}")
+    dashboard.write_json(args.json, document)
 
 
 if __name__ == "__main__":

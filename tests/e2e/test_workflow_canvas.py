@@ -112,7 +112,7 @@ def test_build_connect_refuse_validate_save_and_reload(page: Page, api: httpx.Cl
 
     # Choose the dataset and its target in the settings panel (a form built from the node's schema).
     node(page, "dataset-1").locator("span.font-semibold").click()
-    panel = page.get_by_role("complementary", name="Node settings and problems")
+    panel = page.get_by_role("complementary", name="Node settings, outputs and history")
     panel.get_by_label("Dataset Id").select_option(dataset_id)
     panel.get_by_label("Target").select_option(HR_TARGET)
     page.get_by_role("button", name="Save").click()
@@ -174,7 +174,7 @@ def test_template_keyboard_undo_and_delete(page: Page, api: httpx.Client) -> Non
     page.get_by_role("button", name="Validate").click()
     expect(node(page, "dataset").locator("[data-invalid]")).to_have_count(1)
     page.get_by_role("button", name="Auto-layout").click()
-    expect(page.get_by_role("button", name="Run (running workflows comes next)")).to_be_visible()
+    expect(page.get_by_role("button", name="Run", exact=True)).to_be_enabled()
     screenshot(page, "workflow-editor")
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Switch to light mode").click()

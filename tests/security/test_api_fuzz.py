@@ -74,6 +74,8 @@ NO_SUCCESS_HERE = {
     "POST /api/training/jobs/{job_id}/cancel": "the only job here has finished (409)",
     "POST /api/training/{job_id}/cancel": "the seed's alias of the one above: the only job here has finished (409)",
     "POST /api/training/jobs/{job_id}/stop": "the only job here has finished (409)",
+    "POST /api/workflows/{workflow_id}/runs/{run_id}/cancel": "the only run here has finished (409); "
+    "tests/api/test_workflow_runs_api.py cancels a running one",
     "POST /api/datasets/upload": "random bytes are no table; tests/api and the upload fuzz cover good files",
     "POST /api/auth/login": "needs a real password; tests/security/test_auth.py signs in",
     "POST /api/auth/refresh": "needs a real refresh token; tests/security/test_auth.py refreshes",
@@ -211,12 +213,22 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             f"/api/projects/{projects[0].json()['id']}/members/{members[0].json()['id']}", json={"role": "viewer"}
         )
         assert joined.status_code == 200, joined.text
-        # A workflow with one earlier version (so its versions can be read), and one to delete.
-        graph = {"nodes": [{"id": "d", "type": "dataset", "position": {"x": 0, "y": 0}}], "edges": []}
+        # A workflow with one earlier version (so its versions can be read) and a finished run, and one to delete.
+        graph = {
+            "nodes": [
+                {"id": "d", "type": "dataset", "position": {"x": 0, "y": 0},
+                 "data": {"settings": {"dataset_id": titanic["id"], "target": "survived"}}},
+                {"id": "s", "type": "split", "position": {"x": 200, "y": 0}},
+            ],
+            "edges": [{"id": "e", "source": "d", "sourceHandle": "table", "target": "s", "targetHandle": "table"}],
+        }  # fmt: skip
         workflows = [client.post("/api/workflows", json={"name": name}) for name in ("fuzz", "to delete")]
         assert all(r.status_code == 201 for r in workflows), [r.text for r in workflows]
         saved = client.put(f"/api/workflows/{workflows[0].json()['id']}", json={"graph": graph})
         assert saved.status_code == 200 and saved.json()["version"] == 2, saved.text
+        run = client.post(f"/api/workflows/{workflows[0].json()['id']}/run")
+        assert run.status_code == 202, run.text
+        wait_for_run(client, workflows[0].json()["id"], run.json()["run_id"])
         yield World(
             client=client,
             schema=schemathesis.openapi.from_dict(client.get("/openapi.json").json()),
@@ -233,6 +245,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                 "project_id": [projects[0].json()["id"]],
                 "workflow_id": [workflows[0].json()["id"]],
                 "version": ["1"],
+                "run_id": [run.json()["run_id"]],
             },
             doomed={
                 "dataset_id": [spare.json()["id"]],
@@ -255,6 +268,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             },
         )
     drop_test_database(dbname)
+
+
+def wait_for_run(client: TestClient, workflow_id: str, run_id: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if client.get(f"/api/workflows/{workflow_id}/runs/{run_id}").json()["status"] in ("completed", "failed"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"workflow run {run_id} did not finish")
 
 
 # ---------------------------------------------------------------- realistic parts, mixed into generated cases

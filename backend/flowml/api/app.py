@@ -40,6 +40,7 @@ from flowml.api.routes import (
     users,
     worker_data,
     workers,
+    workflow_export,
     workflows,
     ws,
 )
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None, *, with_pool: bool = True) -> F
         cluster.router,
         worker_data.router,
         workflows.router,
+        workflow_export.router,
         nodes.router,
         ws.router,
         redoc_router,

@@ -79,6 +79,28 @@ class LocalPlan:
     algorithms: list[str]
     preprocessors: list[str]
 
+    def request(self, spec: LocalRunSpec, *, job_id: str, dataset_path: Path | None = None) -> RunRequest:
+        """The training run this plan makes of `spec`: reading the staged table, or `dataset_path` (the same bytes
+        kept where a server's workers fetch them)."""
+        return RunRequest(
+            job_id=job_id,
+            dataset_path=str(dataset_path or self.table.path),
+            dataset_sha256=self.table.sha256,
+            problem=self.table.problem,
+            plan=self.table.data.plan,
+            n_rows=self.table.data.n_rows,
+            metric=self.metric.name,
+            algorithms=self.algorithms,
+            preprocessors=self.preprocessors,
+            n_folds=spec.folds,
+            folds_used=self.table.data.n_folds,
+            seed=spec.seed,
+            started_at=spec.started_at,
+            deadline=spec.started_at + spec.time_budget,
+            validation=self.table.data.validation,
+            max_trials=spec.max_trials,
+        )
+
     def steps_line(self) -> str | None:
         """What `flowml train` and `AutoML(verbose=1)` print about the preprocessing steps; None without any."""
         return f"preprocessing before each model: {', then '.join(self.preprocessors)}" if self.preprocessors else None
@@ -151,24 +173,7 @@ async def run_local(
             await pool_ready
         if planned is not None:
             planned(plan)
-        request = RunRequest(
-            job_id=uuid.uuid4().hex,
-            dataset_path=str(plan.table.path),
-            dataset_sha256=plan.table.sha256,
-            problem=plan.table.problem,
-            plan=plan.table.data.plan,
-            n_rows=plan.table.data.n_rows,
-            metric=plan.metric.name,
-            algorithms=plan.algorithms,
-            preprocessors=plan.preprocessors,
-            n_folds=spec.folds,
-            folds_used=plan.table.data.n_folds,
-            seed=spec.seed,
-            started_at=spec.started_at,
-            deadline=spec.started_at + spec.time_budget,
-            validation=plan.table.data.validation,
-            max_trials=spec.max_trials,
-        )
+        request = plan.request(spec, job_id=uuid.uuid4().hex)
         ports = RunPorts(
             executor=LocalExecutor(pool),
             storage=DirectoryStorage(package=output, scratch=workdir),

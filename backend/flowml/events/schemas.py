@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flowml.core.workflow_states import NodeState, RunSummary
 from flowml.db.tables import Job, JobPublic, JobStatus, TrialPublic, WorkerPublic
 from flowml.db.tables.jobs import JobStage
 from flowml.engine.types import Device
@@ -32,10 +33,18 @@ class EventType(StrEnum):
     HEARTBEAT = "heartbeat"
     # A remote worker started a trial: published by the worker straight to Redis (not durable, never replayed).
     TRIAL_RUNNING = "trial_running"
+    # A workflow run's nodes (on the run's job stream) and the run's end.
+    NODE_STARTED = "node_started"
+    NODE_PROGRESS = "node_progress"
+    NODE_COMPLETED = "node_completed"
+    NODE_FAILED = "node_failed"
+    WORKFLOW_FINISHED = "workflow_finished"
 
 
 # Progress may be coalesced under back-pressure; every other type is a state change and is never dropped.
-COALESCIBLE = frozenset({EventType.TRAINING_PROGRESS, EventType.HEARTBEAT, EventType.TRIAL_RUNNING})
+COALESCIBLE = frozenset(
+    {EventType.TRAINING_PROGRESS, EventType.HEARTBEAT, EventType.TRIAL_RUNNING, EventType.NODE_PROGRESS}
+)
 
 
 # The id of an event that has no row in job_events (see Event).
@@ -117,6 +126,34 @@ class TrialRunningData(EventData):
     device: Device
 
 
+class NodeStartedData(EventData):
+    node_id: str
+    started_at: datetime
+
+
+class NodeProgressData(EventData):
+    """A search model node's progress: its search's job, trials so far and best score."""
+
+    node_id: str
+    progress: float = Field(ge=0, le=100, description="Percent of the node's search done")
+    message: str
+    job_id: str = Field(description="The node's search job: GET /api/jobs/{job_id}/leaderboard is its leaderboard")
+    n_trials: int = Field(ge=0)
+    best_score: float | None
+    best_algorithm: str | None
+
+
+class NodeFinishedData(EventData):
+    """node_completed (state.status done or cached) and node_failed (failed, skipped or cancelled)."""
+
+    node_id: str
+    state: NodeState
+
+
+class WorkflowFinishedData(EventData):
+    run: RunSummary
+
+
 class HeartbeatData(EventData):
     """Nothing: a heartbeat only says the connection is alive."""
 
@@ -131,6 +168,11 @@ PAYLOADS: Mapping[EventType, type[EventData]] = {
     EventType.WORKER_DISCONNECTED: WorkerData,
     EventType.HEARTBEAT: HeartbeatData,
     EventType.TRIAL_RUNNING: TrialRunningData,
+    EventType.NODE_STARTED: NodeStartedData,
+    EventType.NODE_PROGRESS: NodeProgressData,
+    EventType.NODE_COMPLETED: NodeFinishedData,
+    EventType.NODE_FAILED: NodeFinishedData,
+    EventType.WORKFLOW_FINISHED: WorkflowFinishedData,
 }
 
 
@@ -251,6 +293,31 @@ class TrialRunningMessage(_Message):
     data: TrialRunningData
 
 
+class NodeStartedMessage(_Message):
+    type: Literal[EventType.NODE_STARTED]
+    data: NodeStartedData
+
+
+class NodeProgressMessage(_Message):
+    type: Literal[EventType.NODE_PROGRESS]
+    data: NodeProgressData
+
+
+class NodeCompletedMessage(_Message):
+    type: Literal[EventType.NODE_COMPLETED]
+    data: NodeFinishedData
+
+
+class NodeFailedMessage(_Message):
+    type: Literal[EventType.NODE_FAILED]
+    data: NodeFinishedData
+
+
+class WorkflowFinishedMessage(_Message):
+    type: Literal[EventType.WORKFLOW_FINISHED]
+    data: WorkflowFinishedData
+
+
 class HeartbeatMessage(BaseModel):
     """Sent every few seconds on an idle socket (api/routes/ws.py): no id, no data."""
 
@@ -266,6 +333,11 @@ ServerMessage = Annotated[
     | WorkerConnectedMessage
     | WorkerDisconnectedMessage
     | TrialRunningMessage
+    | NodeStartedMessage
+    | NodeProgressMessage
+    | NodeCompletedMessage
+    | NodeFailedMessage
+    | WorkflowFinishedMessage
     | HeartbeatMessage,
     Field(discriminator="type"),
 ]

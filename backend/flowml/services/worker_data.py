@@ -23,6 +23,7 @@ from sqlmodel import select
 from flowml.cluster.signing import TrialCapability
 from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
 from flowml.db.tables import Dataset, Job, JobStatus
+from flowml.services import workflow_tables
 from flowml.services.context import AppContext
 from flowml.services.datasets import local_parquet
 from flowml.services.inputs import is_id
@@ -33,20 +34,29 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 DIRECT_URL_SECONDS = 15 * 60
 
 
-async def _dataset(ctx: AppContext, sha256: str, capability: str | None) -> Dataset:
+async def _dataset(ctx: AppContext, sha256: str, capability: str | None) -> Dataset | None:
+    """The upload with this hash; None when it is a workflow run's table instead (checked by the caller)."""
     if not SHA256.fullmatch(sha256):
         raise InvalidInputError("not a SHA-256 (64 lowercase hex characters)")
     TrialCapability.verify(ctx.signing_key, capability).require_dataset(sha256)
     async with ctx.sessions() as session:
-        dataset = (await session.exec(select(Dataset).where(Dataset.sha256 == sha256))).first()
-    if dataset is None:
-        raise NotFoundError(f"no dataset with hash {sha256[:12]}...")
-    return dataset
+        return (await session.exec(select(Dataset).where(Dataset.sha256 == sha256))).first()
+
+
+def _no_dataset(sha256: str) -> NotFoundError:
+    return NotFoundError(f"no dataset with hash {sha256[:12]}...")
 
 
 async def dataset_file(ctx: AppContext, sha256: str, capability: str | None) -> Path:
-    """The Parquet file of the dataset with this content hash, for a trial that uses it."""
-    return await local_parquet(ctx, await _dataset(ctx, sha256, capability))
+    """The Parquet file of the dataset with this content hash, for a trial that uses it: an upload, or the rows a
+    workflow run handed one of its searches (services/workflow_tables.py)."""
+    dataset = await _dataset(ctx, sha256, capability)
+    if dataset is not None:
+        return await local_parquet(ctx, dataset)
+    staged = await workflow_tables.find(ctx, sha256)
+    if staged is None:
+        raise _no_dataset(sha256)
+    return staged
 
 
 async def dataset_direct_url(ctx: AppContext, sha256: str, capability: str | None) -> str | None:
@@ -56,6 +66,10 @@ async def dataset_direct_url(ctx: AppContext, sha256: str, capability: str | Non
     reads, and falls back to `dataset_file` through the master when the bucket is out of its reach.
     """
     dataset = await _dataset(ctx, sha256, capability)
+    if dataset is None:
+        if await workflow_tables.find(ctx, sha256) is None:
+            raise _no_dataset(sha256)
+        return None  # a workflow run's table: served by the master, which has it at hand
     return await asyncio.to_thread(ctx.store.download_url, dataset.storage_key, DIRECT_URL_SECONDS)
 
 

@@ -21,7 +21,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
-from flowml.db.tables import Dataset, User, Workflow, WorkflowVersion
+from flowml.db.tables import Dataset, User, Workflow, WorkflowRun, WorkflowVersion
 from flowml.db.types import utcnow
 from flowml.engine.algorithms import default_registry
 from flowml.services import access, history
@@ -153,6 +153,13 @@ async def update(ctx: AppContext, user: User, workflow_id: str, change: Workflow
 async def delete_workflow(ctx: AppContext, user: User, workflow_id: str) -> None:
     async with ctx.sessions() as session:
         workflow = await _changeable(ctx, session, user, workflow_id)
+        active = select(WorkflowRun.id).where(
+            WorkflowRun.workflow_id == workflow.id, col(WorkflowRun.status).in_(["queued", "running"])
+        )
+        if (await session.exec(active)).first() is not None:
+            raise ConflictError(f"workflow {workflow_id} has a run going; cancel it (or let it finish) first")
+        # Its runs go with it; their jobs stay in the jobs list, as a training job stays when its dataset goes.
+        await session.exec(delete(WorkflowRun).where(col(WorkflowRun.workflow_id) == workflow.id))
         # Explicitly, not only by the foreign key's cascade, which applies only where the database enforces it.
         await session.exec(delete(WorkflowVersion).where(col(WorkflowVersion.workflow_id) == workflow.id))
         await session.delete(workflow)

@@ -8,7 +8,9 @@ give the same test scores.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import math
 import tempfile
 import time
@@ -28,7 +30,7 @@ from flowml.core.model_card import ModelCard
 from flowml.data.columns import normalize_frame
 from flowml.data.formats import extension_of, validate_table
 from flowml.data.frames import as_polars
-from flowml.data.ingest import inspect_file, inspect_frame
+from flowml.data.ingest import IngestedTable, inspect_file, inspect_frame
 from flowml.engine.clustering.validity import measure
 from flowml.engine.features import plan_features
 from flowml.engine.metrics import default_metric, get_metric, metrics_for, score
@@ -36,7 +38,7 @@ from flowml.engine.model import FlowMLModel
 from flowml.engine.package import build_model_card, load_package, save_package
 from flowml.engine.problem import check_target
 from flowml.engine.registry import Registry
-from flowml.engine.run import NoEvents
+from flowml.engine.run import NoEvents, RunOutcome
 from flowml.engine.types import ProblemType
 from flowml.workflows.catalogue import ModelSettings, PreprocessingSettings, SplitSettings
 from flowml.workflows.prep import fit_preprocessing
@@ -57,7 +59,26 @@ class Table:
     notes: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, Any]:
-        return {"rows": len(self.frame), "columns": self.frame.shape[1], "target": self.target}
+        return {
+            "rows": len(self.frame),
+            "columns": self.frame.shape[1],
+            "target": self.target,
+            "preview": preview(self.frame),
+        }
+
+
+PREVIEW_ROWS = 10
+PREVIEW_COLUMNS = 50
+PREVIEW_TEXT = 200
+
+
+def preview(frame: pd.DataFrame) -> dict[str, Any]:
+    """The first rows as JSON for the canvas's outputs panel: missing values as null, dates as ISO text, long text
+    cut, at most PREVIEW_COLUMNS columns (a one-hot table can be wide)."""
+    head = frame.iloc[:PREVIEW_ROWS, :PREVIEW_COLUMNS]
+    parsed = json.loads(head.to_json(orient="split", index=False, date_format="iso", default_handler=str))
+    rows = [[v[:PREVIEW_TEXT] if isinstance(v, str) else v for v in row] for row in parsed["data"]]
+    return {"columns": [str(c) for c in head.columns], "rows": rows}
 
 
 @dataclass
@@ -104,17 +125,22 @@ def read_dataset(path: Path, target: str | None) -> Table:
     if not path.is_file():
         raise InvalidInputError(f"file not found: {path}")
     ingested = inspect_file(path, extension=extension_of(path.name))
-    frame = ingested.df.to_pandas()
     kinds = {column: str(kind) for column, kind in ingested.kinds.items()}
-    notes = list(ingested.notes)
+    return table_from_frame(ingested.df.to_pandas(), kinds, target, notes=list(ingested.notes), source=path.name)
+
+
+def table_from_frame(
+    frame: pd.DataFrame, kinds: dict[str, str], target: str | None, *, notes: list[str], source: str
+) -> Table:
+    """A Dataset node's table from rows already typed (a file read here, or a server's stored upload)."""
     if target is None:
         return Table(frame, kinds, None, ProblemType.CLUSTERING, notes=tuple(notes))
     if target not in frame.columns:
-        raise InvalidInputError(f"target {target!r} is not a column of {path.name}")
+        raise InvalidInputError(f"target {target!r} is not a column of {source}")
     missing = int(frame[target].isna().sum())
     if missing:
         frame = frame[frame[target].notna()].reset_index(drop=True)
-        notes.append(f"{missing} row(s) without a target left out")
+        notes = [*notes, f"{missing} row(s) without a target left out"]
     problem, check = check_target(frame[target], "auto")
     return Table(frame, kinds, target, problem, notes=tuple([*notes, *check.notes]))
 
@@ -169,9 +195,16 @@ def preprocess(train: Table, test: Table | None, settings: PreprocessingSettings
 
 
 def fit_model(train: Table, settings: ModelSettings, registry: Registry, *, workers: int) -> FittedModel:
+    """A model node run on this machine, blocking: one fit, or a search in `workers` local processes (the Python
+    API's form; a workflow run calls fit_single and its runner's searcher instead)."""
     if settings.mode == "single":
-        return _fit_single(train, settings, registry)
-    return _search(train, settings, workers=workers)
+        return fit_single(train, settings, registry)
+    return run_sync(search_locally(train, settings, workers=workers))
+
+
+def fit_single(train: Table, settings: ModelSettings, registry: Registry) -> FittedModel:
+    """A single-mode model node: one fit of one algorithm (blocking)."""
+    return _fit_single(train, settings, registry)
 
 
 def _fit_single(train: Table, settings: ModelSettings, registry: Registry) -> FittedModel:
@@ -200,24 +233,34 @@ def _fit_single(train: Table, settings: ModelSettings, registry: Registry) -> Fi
     return FittedModel(model, card, "single", algorithm.name)
 
 
-def _search(train: Table, settings: ModelSettings, *, workers: int) -> FittedModel:
-    """The training job's search (automl/local_run.py, as `flowml.AutoML.fit` runs it) on the training rows."""
+@dataclass(frozen=True)
+class SearchInput:
+    """What a search model node hands the training run: its rows typed as an upload would be, the run's settings,
+    and the renames between the node's column names and the clean names the search sees."""
+
+    table: IngestedTable
+    spec: LocalRunSpec
+    renames: dict[str, str]
+
+
+def search_input(train: Table, settings: ModelSettings, *, workers: int) -> SearchInput:
+    """The training job's search (automl/local_run.py, as `flowml.AutoML.fit` runs it) set up on the training rows:
+    clusters are found without the target, and the rows are read as an upload would be."""
     if settings.time_budget_s < MIN_SEARCH_BUDGET_S:
         raise InvalidInputError(f"time_budget_s must be at least {MIN_SEARCH_BUDGET_S:g} seconds for a search")
     clustering = settings.mode == "clustering"
     frame = train.frame
     if clustering and train.target is not None:
-        frame = frame.drop(columns=[train.target])  # clusters are found without the target
+        frame = frame.drop(columns=[train.target])
     if not clustering and train.target is None:
         raise InvalidInputError("an automl model needs a target: choose one on the dataset node")
     table, notes = normalize_frame(as_polars(frame.reset_index(drop=True)))
     validate_table(table)
     renames = dict(zip(frame.columns, table.columns, strict=True)) if table.width == frame.shape[1] else {}
     target = None if clustering or train.target is None else renames.get(train.target, train.target)
-    task = "clustering" if clustering else train.problem.value
     spec = LocalRunSpec(
         target=target,
-        task=task,
+        task="clustering" if clustering else train.problem.value,
         metric=settings.metric,
         algorithms=list(settings.algorithms) if settings.algorithms else None,
         folds=SEARCH_FOLDS,
@@ -228,21 +271,28 @@ def _search(train: Table, settings: ModelSettings, *, workers: int) -> FittedMod
         workers=workers,
         quiet=True,
     )
+    kept = {old: new for old, new in renames.items() if old != new}
+    return SearchInput(inspect_frame(table, notes), spec, kept)
+
+
+def searched_model(package: Path, mode: str, outcome: RunOutcome, renames: dict[str, str]) -> FittedModel:
+    """A search's delivered model, loaded from its package, as the node's output."""
+    model, card = load_package(package)
+    board = [row.model_dump(mode="json") for row in outcome.leaderboard]
+    return FittedModel(model, card, mode, outcome.best.algorithm, board, renames)
+
+
+async def search_locally(train: Table, settings: ModelSettings, *, workers: int) -> FittedModel:
+    """The search in `workers` processes of this machine (what `flowml workflow run` uses)."""
+    prepared = await asyncio.to_thread(search_input, train, settings, workers=workers)
+    # The search's clock starts when the rows are ready, as a training job's starts when its data is prepared.
+    spec = replace(prepared.spec, started_at=time.time())
     with tempfile.TemporaryDirectory(prefix="flowml-workflow-") as tmp:
         workdir = Path(tmp)
-        _, outcome = run_sync(
-            run_local(
-                inspect_frame(table, notes),
-                spec,
-                output=workdir / "package",
-                workdir=workdir,
-                events=NoEvents(),
-            )
+        _, outcome = await run_local(
+            prepared.table, spec, output=workdir / "package", workdir=workdir, events=NoEvents()
         )
-        model, card = load_package(Path(outcome.location))
-    board = [row.model_dump(mode="json") for row in outcome.leaderboard]
-    kept = {old: new for old, new in renames.items() if old != new}
-    return FittedModel(model, card, settings.mode, outcome.best.algorithm, board, kept)
+        return await asyncio.to_thread(searched_model, Path(outcome.location), settings.mode, outcome, prepared.renames)
 
 
 def _frame_sha256(frame: pd.DataFrame) -> str:

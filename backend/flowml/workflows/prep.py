@@ -40,7 +40,7 @@ from flowml.engine.preprocessing import (
     TextFeatures,
     prepare_X,
 )
-from flowml.engine.preprocessor import build_steps
+from flowml.engine.preprocessor import build_steps, default_preprocessors
 from flowml.engine.problem import encode_target
 from flowml.engine.types import FeaturePlan, ProblemType
 from flowml.workflows.catalogue import PreprocessingSettings
@@ -103,7 +103,7 @@ def fit_preprocessing(
     transformer = Pipeline(
         [
             ("encode", _column_transformer(plan, problem, settings, seed)),
-            *build_steps([(step.name, step.params or {}) for step in settings.steps], seed=seed),
+            *build_steps([(step.name, _step_params(step.name, step.params)) for step in settings.steps], seed=seed),
         ]
     )
     X, _ = prepare_X(frame, plan)
@@ -190,3 +190,8 @@ def _encoder(encoding: str, problem: ProblemType, seed: int) -> Pipeline:
         folds = KFold(n_splits=TARGET_ENCODER_FOLDS, shuffle=True, random_state=seed)
         encoder = TargetEncoder(target_type=_TARGET_TYPES[problem], cv=folds)
     return Pipeline([impute, ("encode", encoder)])
+
+
+def _step_params(name: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """A step's parameters laid over its defaults, as the settings promise: `{"variance": 0.9}` alone is a PCA."""
+    return {**default_preprocessors().get(name).default_params(), **(params or {})}

@@ -1438,9 +1438,109 @@ export interface paths {
         post?: never;
         /**
          * Delete Workflow
-         * @description Delete the workflow and its version history.
+         * @description Delete the workflow, its version history and its runs (their jobs stay); refused while a run is going.
          */
         delete: operations["delete_workflow_api_workflows__workflow_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{workflow_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Workflow
+         * @description The saved workflow as a download. A script needs a graph that can run (as /validate judges it); its Dataset
+         *     nodes read the files the datasets were uploaded as, in the script's folder.
+         */
+        get: operations["export_workflow_api_workflows__workflow_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{workflow_id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run Workflow
+         * @description Run the saved graph as a job: nodes in dependency order, independent branches at once, searches' trials on
+         *     the server's executor (its workers too), outputs cached so a later run re-executes only what changed.
+         */
+        post: operations["run_workflow_api_workflows__workflow_id__run_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{workflow_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Runs */
+        get: operations["list_runs_api_workflows__workflow_id__runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{workflow_id}/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Run
+         * @description The run: the graph it ran and each node's state (status, times, cached, outputs, error).
+         */
+        get: operations["get_run_api_workflows__workflow_id__runs__run_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflows/{workflow_id}/runs/{run_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Run
+         * @description Stop the run: no node starts any more, running searches stop within a second or two, and every node that
+         *     did not finish is marked cancelled.
+         */
+        post: operations["cancel_run_api_workflows__workflow_id__runs__run_id__cancel_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2880,6 +2980,20 @@ export interface components {
             when?: components["schemas"]["Condition"] | null;
         };
         /**
+         * InvalidWorkflowOut
+         * @description 422: the saved graph cannot run (`errors` locates each problem), or the request itself was malformed (FastAPI's
+         *     list of fields in `detail`, no `errors`).
+         */
+        InvalidWorkflowOut: {
+            /** Detail */
+            detail: string | components["schemas"]["FieldError"][];
+            /**
+             * Errors
+             * @description Every problem found in the graph, as POST /{id}/validate reports them
+             */
+            errors?: components["schemas"]["LocatedError"][];
+        };
+        /**
          * ItemAccess
          * @description What the caller may do with one job or model, so the dashboard asks rather than copying the rule.
          */
@@ -2919,6 +3033,13 @@ export interface components {
         JobData: {
             job: components["schemas"]["JobPublic"];
         };
+        /**
+         * JobKind
+         * @description What drives a job: a training search (services/jobs/driver.py), a workflow run (services/workflow_runs.py), or
+         *     one Model node's search inside a workflow run (driven by that run, hidden from the jobs list).
+         * @enum {string}
+         */
+        JobKind: "training" | "workflow" | "workflow_model";
         /** JobLog */
         JobLog: {
             /** Job Id */
@@ -2954,6 +3075,8 @@ export interface components {
             finished_at: string | null;
             /** Id */
             id: string;
+            /** @default training */
+            kind: components["schemas"]["JobKind"];
             /** Max Trials */
             max_trials: number | null;
             /** Max Trials Per Algorithm */
@@ -3047,6 +3170,10 @@ export interface components {
              * @description The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded' (clustering: how its scores come about instead, since it has no target to hold out)
              */
             readonly validation_label: string;
+            /** Workflow Id */
+            workflow_id: string | null;
+            /** Workflow Run Id */
+            workflow_run_id: string | null;
         };
         /** JobStarted */
         JobStarted: {
@@ -3078,6 +3205,8 @@ export interface components {
              * @description The seed's name of `id`
              */
             job_id: string;
+            /** @default training */
+            kind: components["schemas"]["JobKind"];
             /** Max Trials */
             max_trials: number | null;
             /** Max Trials Per Algorithm */
@@ -3171,6 +3300,10 @@ export interface components {
              * @description The validation the search used, in words: '5-fold cross-validation', '20% holdout split' or 'not recorded' (clustering: how its scores come about instead, since it has no target to hold out)
              */
             readonly validation_label: string;
+            /** Workflow Id */
+            workflow_id: string | null;
+            /** Workflow Run Id */
+            workflow_run_id: string | null;
         };
         /**
          * JobStatus
@@ -3449,6 +3582,107 @@ export interface components {
             position: components["schemas"]["Position"];
             type: components["schemas"]["NodeType"];
         };
+        /** NodeCompletedMessage */
+        NodeCompletedMessage: {
+            data: components["schemas"]["NodeFinishedData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "node_completed";
+        };
+        /** NodeFailedMessage */
+        NodeFailedMessage: {
+            data: components["schemas"]["NodeFinishedData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "node_failed";
+        };
+        /**
+         * NodeFinishedData
+         * @description node_completed (state.status done or cached) and node_failed (failed, skipped or cancelled).
+         */
+        NodeFinishedData: {
+            /** Node Id */
+            node_id: string;
+            state: components["schemas"]["NodeState"];
+        };
+        /**
+         * NodeProgressData
+         * @description A search model node's progress: its search's job, trials so far and best score.
+         */
+        NodeProgressData: {
+            /** Best Algorithm */
+            best_algorithm: string | null;
+            /** Best Score */
+            best_score: number | null;
+            /**
+             * Job Id
+             * @description The node's search job: GET /api/jobs/{job_id}/leaderboard is its leaderboard
+             */
+            job_id: string;
+            /** Message */
+            message: string;
+            /** N Trials */
+            n_trials: number;
+            /** Node Id */
+            node_id: string;
+            /**
+             * Progress
+             * @description Percent of the node's search done
+             */
+            progress: number;
+        };
+        /** NodeProgressMessage */
+        NodeProgressMessage: {
+            data: components["schemas"]["NodeProgressData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "node_progress";
+        };
         /**
          * NodeSpec
          * @description One node type as the canvas sees it: its ports and the JSON schema of its settings.
@@ -3475,6 +3709,80 @@ export interface components {
                 [key: string]: unknown;
             };
             type: components["schemas"]["NodeType"];
+        };
+        /** NodeStartedData */
+        NodeStartedData: {
+            /** Node Id */
+            node_id: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+        };
+        /** NodeStartedMessage */
+        NodeStartedMessage: {
+            data: components["schemas"]["NodeStartedData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "node_started";
+        };
+        /**
+         * NodeState
+         * @description One node's state in a run, as `GET /api/workflows/{id}/runs/{run_id}` reports it.
+         */
+        NodeState: {
+            /**
+             * Cached
+             * @default false
+             */
+            cached?: boolean;
+            /**
+             * Error
+             * @description One line: why it failed, or which upstream node did
+             */
+            error?: string | null;
+            /** Finished At */
+            finished_at?: string | null;
+            /**
+             * Job Id
+             * @description A search model node's job on the server: its trials
+             */
+            job_id?: string | null;
+            /**
+             * Outputs
+             * @description A JSON summary: rows, scores, chart data
+             */
+            outputs?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Progress
+             * @description A search's percent done while it runs
+             */
+            progress?: number | null;
+            /** Started At */
+            started_at?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed" | "cached" | "skipped" | "cancelled";
         };
         /**
          * NodeType
@@ -4176,6 +4484,112 @@ export interface components {
              */
             output_value: number;
         };
+        /** RunDetail */
+        RunDetail: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error?: string | null;
+            /** Finished At */
+            finished_at?: string | null;
+            /**
+             * Graph
+             * @description The graph as it was run (later edits do not change it)
+             */
+            graph: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            /**
+             * Job Id
+             * @description The job that carries the run (its events stream on /ws/jobs/{job_id})
+             */
+            job_id: string;
+            /**
+             * Nodes
+             * @description Every node's state by node id; 'queued' until reached
+             */
+            nodes: {
+                [key: string]: components["schemas"]["NodeState"];
+            };
+            /** Started At */
+            started_at?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            /** Workflow Id */
+            workflow_id: string;
+            /**
+             * Workflow Version
+             * @description The workflow's version when it was run: the graph it ran
+             */
+            workflow_version: number;
+        };
+        /** RunRequestBody */
+        RunRequestBody: {
+            /**
+             * Base Version
+             * @description The version the caller is looking at; when the stored one differs: 409, not run
+             */
+            base_version?: number | null;
+        };
+        /** RunStarted */
+        RunStarted: {
+            /**
+             * Job Id
+             * @description The run's job: follow /ws/jobs/{job_id} for node_* events
+             */
+            job_id: string;
+            /** Run Id */
+            run_id: string;
+            /**
+             * Status
+             * @description queued: the job manager starts it when a job slot is free
+             */
+            status: string;
+        };
+        /**
+         * RunSummary
+         * @description One run of a workflow on the server, without its graph and node states.
+         */
+        RunSummary: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error?: string | null;
+            /** Finished At */
+            finished_at?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Job Id
+             * @description The job that carries the run (its events stream on /ws/jobs/{job_id})
+             */
+            job_id: string;
+            /** Started At */
+            started_at?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "completed" | "failed" | "cancelled";
+            /** Workflow Id */
+            workflow_id: string;
+            /**
+             * Workflow Version
+             * @description The workflow's version when it was run: the graph it ran
+             */
+            workflow_version: number;
+        };
         /** RunningTrial */
         RunningTrial: {
             /** Algorithm */
@@ -4191,6 +4605,16 @@ export interface components {
             started_at: string;
             /** Trial Number */
             trial_number: number;
+        };
+        /** RunsOut */
+        RunsOut: {
+            /** Count */
+            count: number;
+            /**
+             * Items
+             * @description Newest first (at most 100)
+             */
+            items: components["schemas"]["RunSummary"][];
         };
         /** ScatterPoint */
         ScatterPoint: {
@@ -4229,7 +4653,7 @@ export interface components {
              */
             training_time: number;
         };
-        ServerMessage: components["schemas"]["TrainingStartedMessage"] | components["schemas"]["TrainingProgressMessage"] | components["schemas"]["TrainingCompletedMessage"] | components["schemas"]["TrainingFailedMessage"] | components["schemas"]["TrainingCancelledMessage"] | components["schemas"]["WorkerConnectedMessage"] | components["schemas"]["WorkerDisconnectedMessage"] | components["schemas"]["TrialRunningMessage"] | components["schemas"]["HeartbeatMessage"];
+        ServerMessage: components["schemas"]["TrainingStartedMessage"] | components["schemas"]["TrainingProgressMessage"] | components["schemas"]["TrainingCompletedMessage"] | components["schemas"]["TrainingFailedMessage"] | components["schemas"]["TrainingCancelledMessage"] | components["schemas"]["WorkerConnectedMessage"] | components["schemas"]["WorkerDisconnectedMessage"] | components["schemas"]["TrialRunningMessage"] | components["schemas"]["NodeStartedMessage"] | components["schemas"]["NodeProgressMessage"] | components["schemas"]["NodeCompletedMessage"] | components["schemas"]["NodeFailedMessage"] | components["schemas"]["WorkflowFinishedMessage"] | components["schemas"]["HeartbeatMessage"];
         /** SilhouetteCluster */
         SilhouetteCluster: {
             /** Id */
@@ -5239,6 +5663,32 @@ export interface components {
              * @description A project to share it in (editor or owner role)
              */
             project_id?: string | null;
+        };
+        /** WorkflowFinishedData */
+        WorkflowFinishedData: {
+            run: components["schemas"]["RunSummary"];
+        };
+        /** WorkflowFinishedMessage */
+        WorkflowFinishedMessage: {
+            data: components["schemas"]["WorkflowFinishedData"];
+            /**
+             * Id
+             * @description The durable event's id (pass the last one as `?since=`); absent when not durable
+             * @default null
+             */
+            id?: number | null;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "workflow_finished";
         };
         /**
          * WorkflowGraph
@@ -10606,6 +11056,325 @@ export interface operations {
             };
             /** @description No workflow with this id that the caller may see */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A run of it is queued or running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_workflow_api_workflows__workflow_id__export_get: {
+        parameters: {
+            query?: {
+                /** @description json: the graph; yaml: the graph as a workflow file; python: a script */
+                format?: "json" | "yaml" | "python";
+            };
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment named after the workflow (safe characters only) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "application/yaml": Record<string, never>;
+                    "text/x-python": string;
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description An unknown format; or format=python for a graph that cannot run (detail says what, node by node) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestError"];
+                };
+            };
+        };
+    };
+    run_workflow_api_workflows__workflow_id__run_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RunRequestBody"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStarted"];
+                };
+            };
+            /** @description The body could not be decoded: JSON that is not UTF-8 text, or broken multipart data */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the workflow's project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description base_version is not the stored version */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The saved graph cannot run: every located error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidWorkflowOut"];
+                };
+            };
+            /** @description The member already has MAX_QUEUED_JOBS_PER_USER jobs waiting to run */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+        };
+    };
+    list_runs_api_workflows__workflow_id__runs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunsOut"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_run_api_workflows__workflow_id__runs__run_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see, or no such run of it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_run_api_workflows__workflow_id__runs__run_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow_id: string;
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            /** @description No credentials, or ones that are unknown, expired or revoked; sign in again */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description A viewer of the workflow's project */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description No workflow with this id that the caller may see, or no such run of it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDetail"];
+                };
+            };
+            /** @description The run already ended */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,4 @@
-import { useParams } from "react-router";
+import { Navigate, useParams } from "react-router";
 import { PageHeader } from "../components/PageHeader";
 import { QueryView } from "../components/QueryView";
 import { CloneJobLink, JobNotes, JobTitle } from "../features/history/components/ItemHistory";
@@ -14,6 +14,11 @@ export function JobPage() {
   const labels = useLabels();
   const title = job.data ? job.data.name || taskTitle(job.data.target_column, job.data.problem_type) : "Training job";
   // The validation is in the header's facts, in the API's words: not repeated (and possibly contradicted) here.
+  if (job.data?.kind === "workflow" && job.data.workflow_id) {
+    // A workflow run's job: its nodes, outputs and states are on the workflow's canvas, not on a training page.
+    const run = job.data.workflow_run_id ? `?run=${job.data.workflow_run_id}` : "";
+    return <Navigate to={`/workflows/${job.data.workflow_id}${run}`} replace />;
+  }
   const subtitle = job.data && `${job.data.problem_type} · metric ${labels.metric(job.data.metric)} · ${job.data.algorithms.length} algorithms`;
   return (
     <>

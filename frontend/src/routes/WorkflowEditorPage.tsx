@@ -6,6 +6,7 @@ import { PageHeader } from "../components/PageHeader";
 import { ErrorBanner, Loading } from "../components/States";
 import { Button } from "../components/ui/button";
 import { WorkflowEditor } from "../features/workflows/components/WorkflowEditor";
+import { useWorkflowRunSocket } from "./WorkflowRunSocket";
 
 export function WorkflowEditorPage() {
   const { id = "" } = useParams();
@@ -16,7 +17,7 @@ export function WorkflowEditorPage() {
     <>
       <PageHeader
         title={workflow.data?.name ?? "Workflow"}
-        subtitle="Build a pipeline by connecting nodes; it saves as you go. Validate to see what stops it from running."
+        subtitle="Build a pipeline by connecting nodes; it saves as you go. Validate to see what stops it from running, Run to run it on the server."
         actions={
           <Button asChild variant="ghost" size="sm">
             <Link to="/workflows">
@@ -30,7 +31,7 @@ export function WorkflowEditorPage() {
       ) : workflow.data && catalogue.data ? (
         // One provider per workflow: its viewport and state start fresh when another one opens.
         <ReactFlowProvider key={workflow.data.id}>
-          <WorkflowEditor workflow={workflow.data} catalogue={catalogue.data} />
+          <WorkflowEditor workflow={workflow.data} catalogue={catalogue.data} useRunSocket={useWorkflowRunSocket} />
         </ReactFlowProvider>
       ) : (
         <Loading label="Loading the workflow…" />

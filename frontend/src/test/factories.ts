@@ -40,6 +40,9 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     tags: [],
     cloned_from: null,
     project_id: null,
+    kind: "training",
+    workflow_id: null,
+    workflow_run_id: null,
     owner_id: null,
     ...overrides,
   };

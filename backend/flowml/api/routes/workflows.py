@@ -2,7 +2,8 @@
 
 A saved graph must parse as a WorkflowGraph (React Flow's JSON; a 422 names the field otherwise) but may be
 invalid: the canvas saves drafts half-built, and POST /{id}/validate says what stops one from running. Who sees
-and changes a workflow is the rule for datasets (services/access.py). Running workflows comes later.
+and changes a workflow is the rule for datasets (services/access.py). POST /{id}/run runs the saved graph as a job
+(services/workflow_runs.py); its runs keep the graph they ran and every node's state.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from flowml.api.auth import CurrentUser, current_user
-from flowml.api.deps import CtxDep
-from flowml.api.routes.responses import error_responses, signed_in
+from flowml.api.deps import CtxDep, ManagerDep
+from flowml.api.routes.responses import RequestError, error_responses, signed_in
+from flowml.core.workflow_states import RunDetail, RunSummary
 from flowml.db.tables import Workflow, WorkflowVersion
-from flowml.services import workflows
+from flowml.services import workflow_runs, workflows
 from flowml.services.history import ListFilters
 from flowml.services.workflows import MAX_DESCRIPTION, MAX_KEPT_VERSIONS, MAX_NAME, WorkflowChange
 from flowml.workflows import LocatedError, WorkflowGraph
+from flowml.workflows.runner import WorkflowInvalidError
 
 router = APIRouter(
     prefix="/api/workflows", tags=["workflows"], dependencies=[Depends(current_user)], responses=signed_in()
@@ -177,10 +181,12 @@ async def save_workflow(ctx: CtxDep, user: CurrentUser, workflow_id: str, body: 
 
 
 @router.delete(
-    "/{workflow_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(403, 404, notes=_CHANGE)
+    "/{workflow_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(403, 404, 409, notes={**_CHANGE, 409: "A run of it is queued or running"}),
 )
 async def delete_workflow(ctx: CtxDep, user: CurrentUser, workflow_id: str) -> Response:
-    """Delete the workflow and its version history."""
+    """Delete the workflow, its version history and its runs (their jobs stay); refused while a run is going."""
     await workflows.delete_workflow(ctx, user, workflow_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -216,3 +222,100 @@ async def validate_workflow(ctx: CtxDep, user: CurrentUser, workflow_id: str) ->
     before any evaluation). 200 either way."""
     errors = await workflows.check(ctx, user, workflow_id)
     return ValidationOut(valid=not errors, errors=errors)
+
+
+# --- runs -------------------------------------------------------------------------------------------------------
+
+_RUN_NOT_FOUND = {404: "No workflow with this id that the caller may see, or no such run of it"}
+
+
+class RunRequestBody(BaseModel):
+    base_version: int | None = Field(
+        default=None, description="The version the caller is looking at; when the stored one differs: 409, not run"
+    )
+
+
+class RunStarted(BaseModel):
+    run_id: str
+    job_id: str = Field(description="The run's job: follow /ws/jobs/{job_id} for node_* events")
+    status: str = Field(description="queued: the job manager starts it when a job slot is free")
+
+
+class InvalidWorkflowOut(RequestError):
+    """422: the saved graph cannot run (`errors` locates each problem), or the request itself was malformed (FastAPI's
+    list of fields in `detail`, no `errors`)."""
+
+    errors: list[LocatedError] = Field(
+        default_factory=list, description="Every problem found in the graph, as POST /{id}/validate reports them"
+    )
+
+
+class RunsOut(BaseModel):
+    items: list[RunSummary] = Field(description=f"Newest first (at most {workflow_runs.MAX_LISTED_RUNS})")
+    count: int
+
+
+@router.post(
+    "/{workflow_id}/run",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RunStarted,
+    responses={
+        **error_responses(
+            400,
+            403,
+            404,
+            409,
+            429,
+            notes={
+                403: "A viewer of the workflow's project",
+                404: "No workflow with this id that the caller may see",
+                409: "base_version is not the stored version",
+                429: "The member already has MAX_QUEUED_JOBS_PER_USER jobs waiting to run",
+            },
+        ),
+        422: {"model": InvalidWorkflowOut, "description": "The saved graph cannot run: every located error"},
+    },
+)
+async def run_workflow(
+    ctx: CtxDep, manager: ManagerDep, user: CurrentUser, workflow_id: str, body: RunRequestBody | None = None
+) -> Any:
+    """Run the saved graph as a job: nodes in dependency order, independent branches at once, searches' trials on
+    the server's executor (its workers too), outputs cached so a later run re-executes only what changed."""
+    try:
+        workflow_run = await workflow_runs.start(
+            ctx, user, workflow_id, base_version=body.base_version if body is not None else None
+        )
+    except WorkflowInvalidError as exc:
+        content = InvalidWorkflowOut(detail=exc.message, errors=exc.errors)
+        return JSONResponse(status_code=422, content=content.model_dump(mode="json"))
+    await manager.submit(workflow_run.job_id)
+    return RunStarted(run_id=workflow_run.id, job_id=workflow_run.job_id, status="queued")
+
+
+@router.get("/{workflow_id}/runs", response_model=RunsOut, responses=error_responses(404, notes=_NOT_FOUND))
+async def list_runs(ctx: CtxDep, user: CurrentUser, workflow_id: str) -> Any:
+    items = await workflow_runs.list_runs(ctx, user, workflow_id)
+    return RunsOut(items=items, count=len(items))
+
+
+@router.get(
+    "/{workflow_id}/runs/{run_id}", response_model=RunDetail, responses=error_responses(404, notes=_RUN_NOT_FOUND)
+)
+async def get_run(ctx: CtxDep, user: CurrentUser, workflow_id: str, run_id: str) -> Any:
+    """The run: the graph it ran and each node's state (status, times, cached, outputs, error)."""
+    return await workflow_runs.get_run(ctx, user, workflow_id, run_id)
+
+
+@router.post(
+    "/{workflow_id}/runs/{run_id}/cancel",
+    response_model=RunDetail,
+    responses=error_responses(
+        403, 404, 409, notes={403: "A viewer of the workflow's project", 409: "The run already ended", **_RUN_NOT_FOUND}
+    ),
+)
+async def cancel_run(ctx: CtxDep, manager: ManagerDep, user: CurrentUser, workflow_id: str, run_id: str) -> Any:
+    """Stop the run: no node starts any more, running searches stop within a second or two, and every node that
+    did not finish is marked cancelled."""
+    job_id = await workflow_runs.run_job(ctx, user, workflow_id, run_id)
+    await manager.cancel(job_id)
+    return await workflow_runs.get_run(ctx, user, workflow_id, run_id)

@@ -2,7 +2,7 @@
 
 from flowml.db.tables.datasets import Dataset, DatasetPublic, DatasetsPublic
 from flowml.db.tables.events import JobEvent
-from flowml.db.tables.jobs import Job, JobPublic, JobsPublic, JobStatus, Trial, TrialPublic, TrialState
+from flowml.db.tables.jobs import Job, JobKind, JobPublic, JobsPublic, JobStatus, Trial, TrialPublic, TrialState
 from flowml.db.tables.models import TrainedModel, TrainedModelPublic, TrainedModelsPublic
 from flowml.db.tables.projects import Project, ProjectMember, ProjectPublic
 from flowml.db.tables.refresh_tokens import RefreshToken
@@ -10,7 +10,7 @@ from flowml.db.tables.sign_in_codes import SignInCode
 from flowml.db.tables.tokens import JoinToken, JoinTokenPublic
 from flowml.db.tables.users import ApiKey, ApiKeyCreated, ApiKeyPublic, User, UserPublic
 from flowml.db.tables.workers import Worker, WorkerKind, WorkerPresence, WorkerPublic
-from flowml.db.tables.workflows import Workflow, WorkflowVersion
+from flowml.db.tables.workflows import Workflow, WorkflowRun, WorkflowVersion
 
 __all__ = [
     "ApiKey",
@@ -21,6 +21,7 @@ __all__ = [
     "DatasetsPublic",
     "Job",
     "JobEvent",
+    "JobKind",
     "JobPublic",
     "JobStatus",
     "JobsPublic",
@@ -44,5 +45,6 @@ __all__ = [
     "WorkerPresence",
     "WorkerPublic",
     "Workflow",
+    "WorkflowRun",
     "WorkflowVersion",
 ]

@@ -14,6 +14,15 @@ from flowml.core.validation import CLUSTERING_VALIDATION, validation_label
 from flowml.db.types import RESPONSE_CONFIG, EnumString, ProblemTypeValue, json_column, new_id, time_column, utcnow
 
 
+class JobKind(StrEnum):
+    """What drives a job: a training search (services/jobs/driver.py), a workflow run (services/workflow_runs.py), or
+    one Model node's search inside a workflow run (driven by that run, hidden from the jobs list)."""
+
+    TRAINING = "training"
+    WORKFLOW = "workflow"
+    WORKFLOW_MODEL = "workflow_model"
+
+
 class JobStatus(StrEnum):
     PENDING = "pending"
     QUEUED = "queued"
@@ -81,6 +90,10 @@ class JobBase(SQLModel):
     cloned_from: str | None = Field(default=None, max_length=32)
     # The shared project it belongs to (projects.id); None: private to its owner.
     project_id: str | None = Field(default=None, max_length=32, index=True)
+    kind: JobKind = Field(default=JobKind.TRAINING, sa_type=sa.String(16))
+    # Workflow runs and their Model nodes' searches: the workflow and the run (workflow_runs.id) they belong to.
+    workflow_id: str | None = Field(default=None, max_length=32)
+    workflow_run_id: str | None = Field(default=None, max_length=32, index=True)
 
 
 class Job(JobBase, table=True):

@@ -75,7 +75,7 @@ async def run_job(ctx: AppContext, job_id: str, *, resume: bool = False) -> None
             stop_file(ctx, job_id).unlink(missing_ok=True)
 
 
-async def _claim(ctx: AppContext, job_id: str) -> bool:
+async def claim_lease(ctx: AppContext, job_id: str, seconds: float = LEASE_SECONDS) -> bool:
     """Take the job's lease atomically: exactly one orchestrator process drives a job (ARCHITECTURE.md §3)."""
     now = utcnow()
     async with ctx.sessions() as session:
@@ -89,14 +89,14 @@ async def _claim(ctx: AppContext, job_id: str) -> bool:
                     col(Job.lease_expires_at) < now,
                 ),
             )
-            .values(lease_owner=ctx.instance_id, lease_expires_at=now + timedelta(seconds=LEASE_SECONDS))
+            .values(lease_owner=ctx.instance_id, lease_expires_at=now + timedelta(seconds=seconds))
         )
         await session.commit()
     return bool(result.rowcount)
 
 
 async def _start(ctx: AppContext, job_id: str, *, resume: bool) -> Job | None:
-    if not await _claim(ctx, job_id):
+    if not await claim_lease(ctx, job_id):
         logger.info("job {} is driven by another process", job_id)
         return None
     async with ctx.sessions() as session:

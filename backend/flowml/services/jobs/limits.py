@@ -17,7 +17,7 @@ from sqlmodel import and_, col, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flowml.core.errors import ForbiddenError, TooManyRequestsError
-from flowml.db.tables import Job, JobStatus, User
+from flowml.db.tables import Job, JobKind, JobStatus, User
 from flowml.services.context import AppContext
 from flowml.services.users import is_admin
 
@@ -35,7 +35,12 @@ async def count_jobs(
     matches: ColumnElement[bool] = col(Job.status).in_([s.value for s in statuses])
     if also:
         matches = or_(matches, and_(col(Job.id).in_(list(also)), col(Job.status).in_(unfinished)))
-    query = select(func.count()).select_from(Job).where(Job.owner_id == owner_id, matches)
+    # A workflow run's searches are part of the run, which counts once.
+    query = (
+        select(func.count())
+        .select_from(Job)
+        .where(Job.owner_id == owner_id, col(Job.kind) != JobKind.WORKFLOW_MODEL.value, matches)
+    )
     return (await session.exec(query)).one()
 
 

@@ -10,9 +10,10 @@ from datetime import timedelta
 from loguru import logger
 from sqlmodel import col, or_, select
 
-from flowml.db.tables import Job, JobStatus
+from flowml.db.tables import Job, JobKind, JobStatus
 from flowml.db.types import utcnow
 from flowml.events.schemas import EventType, JobData
+from flowml.services import workflow_driver
 from flowml.services.context import AppContext
 from flowml.services.jobs import limits
 from flowml.services.jobs.driver import run_job
@@ -74,12 +75,20 @@ class JobManager:
                     return False
                 self._running.add(job_id)
             try:
-                await run_job(self.ctx, job_id, resume=resume)
+                await self._drive(job_id, resume=resume)
             finally:
                 self._running.discard(job_id)
         async with self._ended:
             self._ended.notify_all()
         return True
+
+    async def _drive(self, job_id: str, *, resume: bool) -> None:
+        async with self.ctx.sessions() as session:
+            job = await session.get(Job, job_id)
+        if job is not None and job.kind == JobKind.WORKFLOW:
+            await workflow_driver.run(self.ctx, job_id, resume=resume)
+        else:
+            await run_job(self.ctx, job_id, resume=resume)
 
     async def cancel(self, job_id: str) -> Job:
         job = await request_cancel(self.ctx, job_id)
@@ -102,6 +111,8 @@ class JobManager:
             await session.refresh(job)
         cancel_file(self.ctx, job_id).unlink(missing_ok=True)
         await self.ctx.events.emit(EventType.TRAINING_CANCELLED, job_id, JobData(job=job_view(job)))
+        if job.kind == JobKind.WORKFLOW:
+            await workflow_driver.cancelled_before_start(self.ctx, job)
         return job
 
     async def recover(self) -> None:
@@ -110,6 +121,8 @@ class JobManager:
         async with self.ctx.sessions() as session:
             query = select(Job).where(
                 col(Job.status).in_([JobStatus.PENDING.value, JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
+                # A workflow run's searches are driven by the run (resumed with it), never on their own.
+                col(Job.kind) != JobKind.WORKFLOW_MODEL.value,
                 or_(col(Job.lease_expires_at).is_(None), col(Job.lease_expires_at) < now),
             )
             orphans = list((await session.exec(query.order_by(col(Job.created_at)))).all())

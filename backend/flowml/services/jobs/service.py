@@ -9,7 +9,7 @@ import polars as pl
 from sqlmodel import col, select
 
 from flowml.core.errors import ConflictError, InvalidInputError, NotFoundError
-from flowml.db.tables import Dataset, Job, JobStatus, Trial, User
+from flowml.db.tables import Dataset, Job, JobKind, JobStatus, Trial, User
 from flowml.engine.algorithms import default_registry
 from flowml.engine.metrics import default_metric, get_metric
 from flowml.engine.preprocessor import default_preprocessors
@@ -143,7 +143,9 @@ async def list_jobs(
 ) -> list[Job]:
     """Newest first; the jobs `user` may see (services/access.py), narrowed by the list filters."""
     filters = filters or ListFilters()
-    query = access.only_visible(select(Job).order_by(col(Job.created_at).desc()), user, Job)
+    # A workflow run's searches belong to the run: its job is listed, they are reached from its nodes.
+    listed = select(Job).where(col(Job.kind) != JobKind.WORKFLOW_MODEL.value).order_by(col(Job.created_at).desc())
+    query = access.only_visible(listed, user, Job)
     if status is not None:
         query = query.where(Job.status == status.value)
     async with ctx.sessions() as session:

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../client";
+import { downloadFile } from "../download";
 import type { components } from "../schema";
 import type { Id } from "../types";
 import { toast } from "../../lib/toast";
@@ -19,12 +20,15 @@ export type PortType = Schemas["PortType"];
 export type LocatedError = Schemas["LocatedError"];
 export type Validation = Schemas["ValidationOut"];
 export type WorkflowSave = Schemas["WorkflowSave"];
+export type WorkflowVersionSummary = Schemas["WorkflowVersionSummary"];
+export type WorkflowVersion = Schemas["WorkflowVersionOut"];
 
 // The workflow keys live beside their hooks: nothing outside the canvas reads or invalidates them.
 export const workflowKeys = {
   all: ["workflows"] as const,
   list: () => [...workflowKeys.all, "list"] as const,
   detail: (id: Id) => [...workflowKeys.all, "detail", id] as const,
+  versions: (id: Id) => [...workflowKeys.all, "versions", id] as const,
   /** The node catalogue: fixed while the server runs (plugins load at start). */
   nodes: ["catalogue", "nodes"] as const,
 };
@@ -43,6 +47,13 @@ export const workflowsApi = {
   },
   validate: (id: Id): Promise<Validation> => unwrap(api.POST("/api/workflows/{workflow_id}/validate", one(id))),
   nodes: (): Promise<NodeSpec[]> => unwrap(api.GET("/api/nodes")),
+  versions: async (id: Id): Promise<WorkflowVersionSummary[]> =>
+    (await unwrap(api.GET("/api/workflows/{workflow_id}/versions", one(id)))).items,
+  version: (id: Id, version: number): Promise<WorkflowVersion> =>
+    unwrap(api.GET("/api/workflows/{workflow_id}/versions/{version}", { params: { path: { workflow_id: id, version } } })),
+  /** The server's export (`yaml`, `python`; `json` too): downloaded with the session's credentials. */
+  download: (id: Id, format: "json" | "yaml" | "python", fallbackName: string): Promise<void> =>
+    downloadFile(`/api/workflows/${encodeURIComponent(id)}/export?format=${format}`, fallbackName),
 };
 
 export function useWorkflows() {
@@ -82,11 +93,19 @@ export function useSaveWorkflow(id: Id) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: WorkflowSave) => workflowsApi.save(id, body),
-    onSuccess: () => void client.invalidateQueries({ queryKey: workflowKeys.list() }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: workflowKeys.list() });
+      void client.invalidateQueries({ queryKey: workflowKeys.versions(id) });
+    },
     meta: { silent: true },
   });
 }
 
 export function useValidateWorkflow(id: Id) {
   return useMutation({ mutationFn: () => workflowsApi.validate(id) });
+}
+
+/** The earlier graphs, newest first; refetched whenever the editor saves (a save may add a version). */
+export function useWorkflowVersions(id: Id, enabled: boolean) {
+  return useQuery({ queryKey: workflowKeys.versions(id), queryFn: () => workflowsApi.versions(id), enabled });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeTrial } from "../../test/factories";
 import { ALGORITHM_COLORS, scoreDomain, trialChartData } from "./chart";
-import { backoffDelay, jobSocketUrl } from "./reconnect";
+import { backoffDelay, jobSocketUrl } from "../../api/jobSocketRules";
 
 describe("reconnect", () => {
   it("backs off exponentially up to 30 s", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AUTH_CLOSE_CODE, socketProtocols } from "./reconnect";
+import { AUTH_CLOSE_CODE, socketProtocols } from "../../api/jobSocketRules";
 
 describe("socketProtocols", () => {
   it("sends the access token as the second subprotocol, after flowml.bearer", () => {

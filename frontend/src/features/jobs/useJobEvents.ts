@@ -1,22 +1,26 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
-import { accessToken, renewAfter401 } from "../../api/auth";
+import { useMemo } from "react";
+import { type JobStream, type SocketState, useJobSocket } from "../../api/jobSocket";
 import { queryKeys } from "../../api/queryKeys";
 import type { Id, Job, Leaderboard, Page, Trial } from "../../api/types";
 import { type JobCache, type MonitorEvent, isTerminalEvent, parseJobEvent, reduceJobEvent } from "./events";
-import { AUTH_CLOSE_CODE, FINAL_CLOSE_CODES, backoffDelay, jobSocketUrl, socketProtocols } from "./reconnect";
 import type { Curve } from "../../api/hooks/jobs";
 
-export type SocketState = "connecting" | "live" | "reconnecting" | "closed";
+export type { SocketState };
 
-/** Reads the job's cache entries, runs the pure reducer, writes back what changed. */
-export function applyJobEvent(client: QueryClient, jobId: Id, event: MonitorEvent): void {
-  const keys = {
+/** The cache entries the job's events write: refetched on every (re)open of its socket. */
+function jobCacheKeys(jobId: Id) {
+  return {
     job: queryKeys.jobs.detail(jobId),
     leaderboard: queryKeys.jobs.leaderboard(jobId),
     trials: queryKeys.jobs.trials(jobId),
     curve: queryKeys.jobs.curve(jobId),
   };
+}
+
+/** Reads the job's cache entries, runs the pure reducer, writes back what changed. */
+export function applyJobEvent(client: QueryClient, jobId: Id, event: MonitorEvent): void {
+  const keys = jobCacheKeys(jobId);
   const cache: JobCache = {
     job: client.getQueryData<Job>(keys.job),
     leaderboard: client.getQueryData<Leaderboard>(keys.leaderboard),
@@ -40,93 +44,27 @@ export function applyJobEvent(client: QueryClient, jobId: Id, event: MonitorEven
 }
 
 /**
- * Streams `/ws/jobs/:id` into the query cache while `enabled`. Reconnects with backoff and resumes with
- * `?since=<last event id>`, so nothing is missed; stops after a terminal event. The access token goes as a
- * subprotocol; a socket refused for its token (close code 4401) renews the token and reconnects at once, once per
- * attempt: a second refusal falls back to the backoff.
+ * Streams the job's events into the query cache while `enabled` (see useJobSocket for the reconnect rules) and
+ * stops after a terminal event.
  */
 export function useJobEvents(jobId: Id, enabled: boolean): SocketState {
   const client = useQueryClient();
-  const [state, setState] = useState<SocketState>("connecting");
-
-  useEffect(() => {
-    if (!enabled) {
-      setState("closed");
-      return undefined;
-    }
-    let socket: WebSocket | null = null;
-    let timer: number | undefined;
-    let attempt = 0;
-    let lastId: number | undefined;
-    let stopped = false;
-    // Whether this attempt already renewed the token after a 4401: a second refusal waits for the backoff instead.
-    let renewed = false;
-
-    const retryLater = () => {
-      renewed = false;
-      setState("reconnecting");
-      timer = window.setTimeout(connect, backoffDelay(attempt));
-      attempt += 1;
-    };
-
-    const connect = () => {
-      setState(attempt === 0 ? "connecting" : "reconnecting");
-      const token = accessToken();
-      socket = new WebSocket(jobSocketUrl(window.location, jobId, lastId), socketProtocols(token));
-      socket.onopen = () => {
-        attempt = 0;
-        setState("live");
-        // Subscribe, then refetch: whatever changed before the socket opened (a training_started that carried the
-        // deadline, trials of a coalesced progress event) arrives with the fresh copies.
-        void client.invalidateQueries({ queryKey: queryKeys.jobs.detail(jobId) });
-        void client.invalidateQueries({ queryKey: queryKeys.jobs.leaderboard(jobId) });
-        void client.invalidateQueries({ queryKey: queryKeys.jobs.trials(jobId) });
-        void client.invalidateQueries({ queryKey: queryKeys.jobs.curve(jobId) });
-      };
-      socket.onmessage = (message: MessageEvent<string>) => {
-        const event = parseJobEvent(message.data);
-        if (!event) return;
-        if (typeof event.id === "number") lastId = event.id;
-        applyJobEvent(client, jobId, event);
-        if (isTerminalEvent(event)) {
-          stopped = true;
-          socket?.close();
-          setState("closed");
-        }
-      };
-      socket.onclose = (event: CloseEvent) => {
-        if (stopped) return;
-        if (FINAL_CLOSE_CODES.includes(event.code)) {
-          setState("closed");
-          return;
-        }
-        if (event.code !== AUTH_CLOSE_CODE || renewed) {
-          retryLater();
-          return;
-        }
-        renewed = true;
-        setState("reconnecting");
-        renewAfter401(token).then(
-          (fresh) => {
-            if (stopped) return;
-            // No token: the session is over and the route guard is taking the user to /login.
-            if (fresh) connect();
-            else setState("closed");
-          },
-          () => {
-            if (!stopped) retryLater();
-          },
-        );
-      };
-    };
-
-    connect();
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-      socket?.close();
-    };
-  }, [client, jobId, enabled]);
-
-  return state;
+  const stream = useMemo(
+    (): JobStream<MonitorEvent> | null =>
+      enabled
+        ? {
+            jobId,
+            parse: parseJobEvent,
+            onEvent: (event) => applyJobEvent(client, jobId, event),
+            isTerminal: isTerminalEvent,
+            // Subscribed, then refetch: whatever changed before the socket opened (a training_started that carried
+            // the deadline, trials of a coalesced progress event) arrives with the fresh copies.
+            onOpen: () => {
+              for (const queryKey of Object.values(jobCacheKeys(jobId))) void client.invalidateQueries({ queryKey });
+            },
+          }
+        : null,
+    [client, jobId, enabled],
+  );
+  return useJobSocket(stream);
 }

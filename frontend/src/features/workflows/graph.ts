@@ -17,9 +17,20 @@ export interface CanvasState {
   edges: Edge[];
 }
 
+/** A step's drawn size before React Flow measures it (StepNode is w-52, two lines high without problems): with it,
+ * edges and "fit view" are right on the first frame instead of after a measuring pass over every node. */
+export const STEP_SIZE = { width: 208, height: 56 };
+
 export function toCanvas(graph: WorkflowGraph): CanvasState {
   return {
-    nodes: (graph.nodes ?? []).map((node) => ({ id: node.id, type: node.type, position: node.position, data: { ...(node.data ?? {}) } })),
+    nodes: (graph.nodes ?? []).map((node) => ({
+      id: node.id,
+      type: node.type,
+      position: node.position,
+      data: { ...(node.data ?? {}) },
+      initialWidth: STEP_SIZE.width,
+      initialHeight: STEP_SIZE.height,
+    })),
     edges: (graph.edges ?? []).map((edge) => ({ ...edge })),
   };
 }

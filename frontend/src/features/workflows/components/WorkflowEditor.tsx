@@ -15,7 +15,7 @@ import {
   type NodeTypes,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { LayoutGrid, Play, Redo2, Save, ShieldCheck, Undo2 } from "lucide-react";
+import { Cable, LayoutGrid, Play, Redo2, Save, ShieldCheck, Square, Undo2 } from "lucide-react";
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type DragEvent } from "react";
 import { ApiError } from "../../../api/errors";
 import {
@@ -25,9 +25,21 @@ import {
   type NodeSpec,
   type NodeType,
   type Workflow,
+  type WorkflowGraph,
+  workflowsApi,
 } from "../../../api/hooks/workflows";
 import { Button } from "../../../components/ui/button";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "../../../components/ui/tabs";
 import { connectionProblem } from "../accepts";
+import { copySelection, pasteClip, type Clip } from "../clipboard";
+import { directionFromSchema } from "../figureData";
+import type { RunSocketHook } from "../liveRun";
+import { runProgress } from "../runState";
+import { useWorkflowRun } from "../useWorkflowRun";
+import { ConnectDialog } from "./ConnectDialog";
+import { HistoryPanel } from "./HistoryPanel";
+import { NodeOutputs } from "./NodeOutputs";
+import { TransferButtons } from "./TransferButtons";
 import { CanvasContext } from "../context";
 import { freshId, layout, toCanvas, toGraph, type StepNode as StepNodeType } from "../graph";
 import { record, redo, startHistory, undo, type History } from "../history";
@@ -66,10 +78,15 @@ const isTyping = (target: EventTarget | null) =>
 interface EditorProps {
   workflow: Workflow;
   catalogue: NodeSpec[];
+  /** Follows a run's job socket (the route composes it from the jobs feature's reconnect rules). */
+  useRunSocket: RunSocketHook;
 }
 
-/** The canvas: palette, graph, settings of the selected node, saving (autosave too), undo/redo and validation. */
-export function WorkflowEditor({ workflow, catalogue }: EditorProps) {
+const SOCKET_WORDS = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", closed: "" } as const;
+
+/** The canvas: palette, graph, settings and outputs of the selected node, saving (autosave too), undo/redo,
+ * validation, runs with live node states, copy/paste, keyboard connect, versions and export/import. */
+export function WorkflowEditor({ workflow, catalogue, useRunSocket }: EditorProps) {
   const readOnly = !workflow.can_change;
   const specs = useMemo(() => new Map(catalogue.map((spec) => [spec.type, spec])), [catalogue]);
   const initial = useMemo(() => toCanvas(workflow.graph), [workflow.graph]);
@@ -114,21 +131,25 @@ export function WorkflowEditor({ workflow, catalogue }: EditorProps) {
   const [saved, setSaved] = useState({ json: graphJson, version: workflow.version });
   const [saveState, setSaveState] = useState<SaveState>({ kind: "saved" });
   const dirty = graphJson !== saved.json;
-  const saveNow = useCallback(async (): Promise<boolean> => {
-    if (readOnly) return false;
-    const sent = graphJson;
-    setSaveState({ kind: "saving" });
-    try {
-      const answer = await save.mutateAsync({ graph: JSON.parse(sent), base_version: saved.version });
-      setSaved({ json: sent, version: answer.version });
-      setSaveState({ kind: "saved" });
-      return true;
-    } catch (cause) {
-      const conflict = cause instanceof ApiError && cause.status === 409;
-      setSaveState({ kind: "failed", message: conflict ? CONFLICT : cause instanceof ApiError ? cause.message : "The save failed" });
-      return false;
-    }
-  }, [graphJson, readOnly, save, saved.version]);
+  /** Saves `json` (the canvas by default) over the version the canvas holds; the new version, or null on failure. */
+  const saveGraph = useCallback(
+    async (sent: string): Promise<number | null> => {
+      if (readOnly) return null;
+      setSaveState({ kind: "saving" });
+      try {
+        const answer = await save.mutateAsync({ graph: JSON.parse(sent), base_version: saved.version });
+        setSaved({ json: sent, version: answer.version });
+        setSaveState({ kind: "saved" });
+        return answer.version;
+      } catch (cause) {
+        const conflict = cause instanceof ApiError && cause.status === 409;
+        setSaveState({ kind: "failed", message: conflict ? CONFLICT : cause instanceof ApiError ? cause.message : "The save failed" });
+        return null;
+      }
+    },
+    [readOnly, save, saved.version],
+  );
+  const saveNow = useCallback(async (): Promise<boolean> => (await saveGraph(graphJson)) !== null, [saveGraph, graphJson]);
   const conflicted = saveState.kind === "failed" && saveState.message === CONFLICT;
   useEffect(() => {
     if (!dirty || dragging || readOnly || conflicted || saveState.kind === "saving") return;
@@ -151,10 +172,21 @@ export function WorkflowEditor({ workflow, catalogue }: EditorProps) {
     }
     return grouped;
   }, [problems]);
-  const facts = useMemo(() => ({ specs, errors: errorsByNode }), [specs, errorsByNode]);
+  // ------------------------------------------------------------ runs: save, start, follow live, cancel
+  const runs = useWorkflowRun(workflow.id, useRunSocket);
+  const runNow = async () => {
+    const version = dirty ? await saveGraph(graphJson) : saved.version;
+    if (version === null) return;
+    const refused = await runs.start(version);
+    // A refused run is reported exactly as Validate reports: on the nodes and in the list beside the canvas.
+    setProblems(refused);
+    if (!refused) setPanel("outputs");
+  };
+  const facts = useMemo(() => ({ specs, errors: errorsByNode, run: runs.run }), [specs, errorsByNode, runs.run]);
 
   // ------------------------------------------------------------ editing
   const [notice, setNotice] = useState<string | null>(null);
+  const [panel, setPanel] = useState<"settings" | "outputs" | "history">("settings");
   const onNodesChange = useCallback((changes: NodeChange<StepNodeType>[]) => setNodes((current) => applyNodeChanges(changes, current)), []);
   const onEdgesChange = useCallback((changes: EdgeChange[]) => setEdges((current) => applyEdgeChanges(changes, current)), []);
   const problemOf = useCallback(
@@ -181,6 +213,33 @@ export function WorkflowEditor({ workflow, catalogue }: EditorProps) {
     },
     [],
   );
+  // ------------------------------------------------------------ copy and paste, keyboard connect
+  const clip = useRef<{ clip: Clip; pastes: number } | null>(null);
+  const [connecting, setConnecting] = useState(false);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (isTyping(event.target) || !(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey) return;
+      const key = event.key.toLowerCase();
+      if (key === "c") {
+        const copied = copySelection(nodes, edges);
+        if (!copied) return;
+        clip.current = { clip: copied, pastes: 0 };
+        setNotice(`Copied ${copied.nodes.length} node${copied.nodes.length === 1 ? "" : "s"}: Ctrl+V pastes.`);
+      } else if (key === "v" && !readOnly && clip.current) {
+        const held = clip.current;
+        held.pastes += 1;
+        const pasted = pasteClip(held.clip, new Set(nodes.map((node) => node.id)), held.pastes);
+        setNodes((current) => [...current.map((node) => ({ ...node, selected: false })), ...pasted.nodes]);
+        setEdges((current) => [...current.map((edge) => ({ ...edge, selected: false })), ...pasted.edges]);
+      } else if (key === "k" && !readOnly && nodes.filter((node) => node.selected).length === 1) {
+        setConnecting(true);
+      } else return;
+      event.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [nodes, edges, readOnly]);
+
   // A refused edge is simply not drawn; say why, in the status line.
   const onConnectEnd = useCallback(
     (_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
@@ -234,6 +293,33 @@ export function WorkflowEditor({ workflow, catalogue }: EditorProps) {
     setNodes((current) => layout({ nodes: current, edges }));
     setFitQueued(true);
   };
+  // ------------------------------------------------------------ versions, import: a whole graph onto the canvas
+  const [restoring, setRestoring] = useState(false);
+  const putOnCanvas = (graph: WorkflowGraph) => {
+    const canvas = toCanvas(graph);
+    setNodes(canvas.nodes);
+    setEdges(canvas.edges);
+    setProblems(null);
+    setFitQueued(true);
+  };
+  const restoreVersion = async (version: number) => {
+    setRestoring(true);
+    try {
+      const earlier = await workflowsApi.version(workflow.id, version);
+      const json = JSON.stringify(toGraph(toCanvas(earlier.graph)));
+      // Saved first (a PUT with base_version), so a conflict leaves the canvas as it was.
+      if ((await saveGraph(json)) !== null) {
+        putOnCanvas(earlier.graph);
+        setNotice(`Restored version ${version}.`);
+      }
+    } catch (cause) {
+      setNotice(`Not restored: ${cause instanceof ApiError ? cause.message : "the version could not be loaded"}.`);
+    } finally {
+      setRestoring(false);
+    }
+  };
+  const currentGraph = () => toGraph({ nodes, edges });
+
   const setSettings = (id: string, settings: Record<string, unknown>) =>
     setNodes((current) => current.map((node) => (node.id === id ? { ...node, data: { ...node.data, settings } } : node)));
 
@@ -241,6 +327,14 @@ export function WorkflowEditor({ workflow, catalogue }: EditorProps) {
   const focus = selected.length === 1 ? selected[0] : undefined;
   const focusSpec = focus && specs.get(focus.type as NodeType);
   const graphProblems = (problems ?? []).filter((problem) => !problem.node_id);
+  const direction = useMemo(() => directionFromSchema(specs.get("evaluation")?.settings_schema), [specs]);
+  const shownRun = runs.run;
+  const progress = shownRun ? runProgress(shownRun) : null;
+  const runLine = runs.failure
+    ? `Run: ${runs.failure}`
+    : shownRun
+      ? `Run ${shownRun.status}${progress ? ` · ${progress.ended}/${progress.total} nodes` : ""}${SOCKET_WORDS[runs.socket] ? ` · ${SOCKET_WORDS[runs.socket]}` : ""}${shownRun.error ? ` · ${shownRun.error}` : ""}`
+      : null;
   const status =
     saveState.kind === "failed"
       ? saveState.message
@@ -268,10 +362,37 @@ export function WorkflowEditor({ workflow, catalogue }: EditorProps) {
         <Button variant="secondary" size="sm" onClick={() => void runValidation()} disabled={validate.isPending}>
           <ShieldCheck aria-hidden /> {validate.isPending ? "Validating…" : "Validate"}
         </Button>
-        {/* Execution is not built on the server yet: the button says so instead of pretending. */}
-        <Button size="sm" disabled title="Running workflows comes next" aria-label="Run (running workflows comes next)">
-          <Play aria-hidden /> Run
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={() => setConnecting(true)}
+          disabled={readOnly || !focus}
+          title="Connect the selected node to another (Ctrl+K)"
+        >
+          <Cable aria-hidden /> Connect…
         </Button>
+        <TransferButtons
+          workflowId={workflow.id}
+          name={workflow.name}
+          graph={currentGraph}
+          readOnly={readOnly}
+          saveFirst={saveNow}
+          onImport={putOnCanvas}
+          onNotice={setNotice}
+        />
+        <Button size="sm" onClick={() => void runNow()} disabled={readOnly || runs.starting || runs.active} title="Save, then run the workflow on the server">
+          <Play aria-hidden /> {runs.starting ? "Starting…" : "Run"}
+        </Button>
+        {runs.active && (
+          <Button variant="danger" size="sm" onClick={() => void runs.cancel()} disabled={readOnly || runs.cancelling}>
+            <Square aria-hidden /> {runs.cancelling ? "Cancelling…" : "Cancel run"}
+          </Button>
+        )}
+        {runLine && (
+          <p role="status" aria-live="polite" className={`text-xs ${runs.failure || shownRun?.status === "failed" ? "text-danger" : "text-muted"}`} data-testid="run-status">
+            {runLine}
+          </p>
+        )}
         <p role="status" aria-live="polite" className={`ml-auto text-xs ${saveState.kind === "failed" ? "text-danger" : "text-muted"}`} data-testid="save-status">
           {readOnly ? "Read only (you can view this workflow, not change it)" : status}
         </p>
@@ -314,18 +435,52 @@ export function WorkflowEditor({ workflow, catalogue }: EditorProps) {
             <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" />
           </ReactFlow>
         </div>
-        <aside aria-label="Node settings and problems" className="space-y-4 overflow-y-auto rounded-lg border border-line bg-surface p-3">
-          {focus && focusSpec ? (
-            <SettingsPanel
-              node={focus}
-              spec={focusSpec}
-              errors={errorsByNode.get(focus.id) ?? []}
-              readOnly={readOnly}
-              onSettings={(settings) => setSettings(focus.id, settings)}
-            />
-          ) : (
-            <p className="text-sm text-muted">Select a node to edit its settings. Drag nodes from the palette, or press one to add it.</p>
-          )}
+        <aside aria-label="Node settings, outputs and history" className="space-y-4 overflow-y-auto rounded-lg border border-line bg-surface p-3">
+          <Tabs value={panel} onValueChange={(value) => setPanel(value as typeof panel)}>
+            <TabsList aria-label="Side panel">
+              <TabsTrigger value="settings">Settings</TabsTrigger>
+              <TabsTrigger value="outputs">Outputs</TabsTrigger>
+              <TabsTrigger value="history">History</TabsTrigger>
+            </TabsList>
+            <TabsContent value="settings" className="pt-3">
+              {focus && focusSpec ? (
+                <SettingsPanel
+                  node={focus}
+                  spec={focusSpec}
+                  errors={errorsByNode.get(focus.id) ?? []}
+                  readOnly={readOnly}
+                  onSettings={(settings) => setSettings(focus.id, settings)}
+                />
+              ) : (
+                <p className="text-sm text-muted">Select a node to edit its settings. Drag nodes from the palette, or press one to add it.</p>
+              )}
+            </TabsContent>
+            <TabsContent value="outputs" className="pt-3">
+              {focus ? (
+                <NodeOutputs
+                  nodeId={focus.id}
+                  type={focus.type as NodeType}
+                  state={shownRun?.nodes[focus.id]}
+                  live={runs.active}
+                  direction={direction}
+                />
+              ) : (
+                <p className="text-sm text-muted">{shownRun ? "Select a node to see what it produced in this run." : "Run the workflow, then select a node to see its outputs."}</p>
+              )}
+            </TabsContent>
+            <TabsContent value="history" className="pt-3">
+              <HistoryPanel
+                workflowId={workflow.id}
+                currentVersion={saved.version}
+                readOnly={readOnly}
+                restoring={restoring}
+                onRestore={(version) => void restoreVersion(version)}
+                pickedRunId={runs.pickedId}
+                shownRunId={shownRun?.id ?? null}
+                onPickRun={runs.pick}
+              />
+            </TabsContent>
+          </Tabs>
           {problems && (
             <section aria-labelledby="problems-title" className="space-y-1">
               <h2 id="problems-title" className="text-sm font-semibold">
@@ -356,6 +511,9 @@ export function WorkflowEditor({ workflow, catalogue }: EditorProps) {
           )}
         </aside>
       </div>
+      {connecting && focus && (
+        <ConnectDialog open={connecting} onOpenChange={setConnecting} source={focus} nodes={nodes} edges={edges} specs={specs} onConnect={onConnect} />
+      )}
     </CanvasContext.Provider>
   );
 }
