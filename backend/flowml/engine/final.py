@@ -8,6 +8,7 @@ split, column by column until the deadline. Each optional step that is skipped o
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ EXPORT_SAFETY = 1.3
 # Writing the package: a fixed part plus the pickle and the graph, both about proportional to the trees' size.
 WRITE_FIXED_SECONDS = 0.3
 WRITE_SECONDS_PER_NODE = 3e-6
+# Where the best model's package is kept while the optional steps run (see write_checkpoint).
+CHECKPOINT_DIR = ".checkpoint"
 
 
 class _ScoredModel:
@@ -92,6 +95,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
     steps = step_labels(spec.params)  # an ensemble's members run the same steps: the job names them for every trial
     if steps:
         notes.append(f"preprocessing between the encoding and the estimator: {', then '.join(steps)}")
+    write_checkpoint(best, spec, df, metric, notes)
     model, kept = _ensemble(spec, df, plan, task, best, registry, deadline, notes)
     # The optional steps below stop early enough to leave time for writing the package: a large forest's pickle
     # and graph take a second or more, and the job as a whole must end by the deadline.
@@ -139,6 +143,7 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         model, card, Path(spec.output_dir), leaderboard=leaderboard, onnx_bytes=onnx_bytes
     )
     card = card.updated({"model_sha256": sha256})
+    shutil.rmtree(checkpoint_dir(spec), ignore_errors=True)
     return FinalResult(
         output_dir=str(spec.output_dir),
         model_path=str(model_path),
@@ -147,6 +152,32 @@ def fit_final(spec: FinalSpec, registry: Registry | None = None) -> FinalResult:
         feature_importance=importance,
         fit_time=fit_time,
     )
+
+
+def checkpoint_dir(spec: FinalSpec) -> Path:
+    return Path(spec.output_dir) / CHECKPOINT_DIR
+
+
+def write_checkpoint(
+    best: FlowMLModel, spec: FinalSpec, df: pd.DataFrame, metric: MetricSpec, notes: list[str]
+) -> None:
+    """The best model's package as soon as it is refit, before the optional steps: if they run past the hard limit
+    and the process is stopped, this is what the job delivers (engine/executor.py) instead of nothing."""
+    card = build_model_card(
+        best,
+        metric=metric.name,
+        cv_score=spec.cv_score,
+        algorithm=spec.algorithm,
+        params=spec.params,
+        training_data_sha256=spec.dataset_sha256,
+        n_rows=len(df),
+        feature_importance={},
+        dtypes={str(c): str(t) for c, t in df.dtypes.items()},
+        notes=list(notes),
+        frame=df,
+    ).updated({"model_id": spec.model_id})
+    leaderboard = [row.model_dump(mode="json", exclude_unset=True) for row in spec.leaderboard]
+    save_package(best, card, checkpoint_dir(spec), leaderboard=leaderboard)
 
 
 def _ensemble(

@@ -105,6 +105,11 @@ def add_evaluation(output_dir: Path, card: ModelCard, evaluation: Mapping[str, A
     _write_json(output_dir / CARD_FILE, card.to_dict())
 
 
+def write_card(output_dir: Path, card: ModelCard) -> None:
+    """Rewrite a written package's card (it holds model.joblib's hash, not its own, so this is safe)."""
+    _write_json(Path(output_dir) / CARD_FILE, card.to_dict())
+
+
 def onnx_sha256(onnx_bytes: bytes) -> str:
     return hashlib.sha256(onnx_bytes).hexdigest()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -382,6 +382,7 @@ async def run_training(request: RunRequest, ports: RunPorts) -> RunOutcome:
         leaderboard=leaderboard,
         model_id=request.model_id,
         cancel_path=ports.control.cancel_path,
+        overrun_s=final_overrun_seconds(request.deadline - request.started_at),
         **choice.spec_fields(),
     )
     try:
@@ -390,11 +391,31 @@ async def run_training(request: RunRequest, ports: RunPorts) -> RunOutcome:
         if ports.control.cancelled():
             raise RunCancelled() from None
         raise FlowMLError(f"the final fit of {best.algorithm} failed: {exc}") from None
+    choice = delivered_choice(choice, final, searched.results)
+    best = choice.best
     final.card = await asyncio.to_thread(_finish_card, request, final, choice, package_dir, oof_dir, registry)
     location = await ports.storage.keep(package_dir)
     return RunOutcome(
         location=location, final=final, leaderboard=leaderboard, best=best, choice=choice, search=searched
     )
+
+
+def final_overrun_seconds(budget: float) -> float:
+    """How long the final fit may run past the deadline before it is stopped and a fallback delivered: a tenth of
+    the budget, at least 5 s (a refit's estimate from fold fits errs) and at most 60 s."""
+    return min(60.0, max(5.0, 0.1 * budget))
+
+
+def delivered_choice(choice: FinalChoice, final: FinalResult, results: Sequence[TrialResult]) -> FinalChoice:
+    """The choice as delivered: a fallback's trial (engine/executor.py), or the best model alone when an ensemble's
+    final fit stopped after its refit, so the card and the held-out evaluation describe the model in the package."""
+    if final.delivered_trial is not None:
+        trial = next((r for r in results if r.trial_number == final.delivered_trial), None)
+        if trial is not None:
+            return replace(choice, best=trial, ensemble=[], ensemble_score=None, ensemble_metrics={}, note=None)
+    if choice.ensemble and final.card.algorithm != "ensemble":
+        return replace(choice, ensemble=[], ensemble_score=None, ensemble_metrics={})
+    return choice
 
 
 def _finish_card(

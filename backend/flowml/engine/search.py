@@ -23,6 +23,9 @@ from flowml.engine.types import FeaturePlan, ProblemType, TrialResult, TrialSpec
 
 # Below this many seconds left, starting a trial would only waste the remainder of the budget.
 MIN_TRIAL_SECONDS = 1.0
+# While no trial has finished, the reserve is at most this (see SearchLoop.search_end).
+FIRST_TRIAL_RESERVE_SECONDS = 1.0
+FIRST_TRIAL_RESERVE_SHARE = 0.1
 POLL_SECONDS = 0.5
 # The reserve anticipates an ensemble of about this many of the best trials.
 EXPECTED_MEMBERS = 4
@@ -176,7 +179,15 @@ class SearchLoop:
 
     @property
     def search_end(self) -> float:
-        return self.config.deadline - self._reserve
+        """When trials must be done. Until one has finished, the reserve is kept small: the final fit of a model
+        nobody found needs no time, and on a short budget the start-up (imports, the pool, reading the table) can
+        take most of it, so the full reserve would end the search before any trial ran and the job without a model."""
+        reserve = self._reserve if self.best is not None else min(self._reserve, self._first_trial_reserve())
+        return self.config.deadline - reserve
+
+    def _first_trial_reserve(self) -> float:
+        budget = self.config.deadline - self.config.started_at
+        return max(FIRST_TRIAL_RESERVE_SECONDS, FIRST_TRIAL_RESERVE_SHARE * budget)
 
     def _better(self, a: float, b: float) -> bool:
         return better(self.direction, a, b)

@@ -234,6 +234,8 @@ class FinalSpec(Contract):
     ensemble_metrics: dict[str, float] = Field(default_factory=dict)
     # Said about the choice of model before the final fit (e.g. ensemble members left out); go into the card.
     notes: list[str] = Field(default_factory=list)
+    # How long past `deadline` the fit may run before it is stopped and a fallback delivered (engine/executor.py).
+    overrun_s: float = Field(default=60.0, ge=0)
 
 
 class FinalResult(Contract):
@@ -245,3 +247,5 @@ class FinalResult(Contract):
     card: ModelCard
     feature_importance: dict[str, float]
     fit_time: float
+    # Set when the chosen model could not be delivered in time and this trial's configuration was instead.
+    delivered_trial: int | None = None

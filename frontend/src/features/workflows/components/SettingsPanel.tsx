@@ -51,13 +51,19 @@ function TextSetting({ field, value, error, disabled, onChange, options }: Setti
     disabled,
     "aria-describedby": field.description ? `${id}-hint` : undefined,
     "aria-invalid": Boolean(problem ?? error) || undefined,
+    // The asterisk is for the eye; a screen reader hears "required" from the field itself.
+    "aria-required": field.required || undefined,
     onBlur: commit,
   };
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
         {field.label}
-        {field.required && <span className="text-danger"> *</span>}
+        {field.required && (
+          <span className="text-danger" aria-hidden>
+            {" *"}
+          </span>
+        )}
       </label>
       {multiline ? (
         <textarea
@@ -102,11 +108,16 @@ function ChoiceSetting({ field, value, error, disabled, onChange, choices }: Set
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
         {field.label}
-        {field.required && <span className="text-danger"> *</span>}
+        {field.required && (
+          <span className="text-danger" aria-hidden>
+            {" *"}
+          </span>
+        )}
       </label>
       <select
         id={id}
         className="input w-full"
+        aria-required={field.required || undefined}
         value={current}
         disabled={disabled}
         aria-describedby={field.description ? `${id}-hint` : undefined}
