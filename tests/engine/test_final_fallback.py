@@ -5,7 +5,6 @@ delivers the refit model it kept, each saying so in the card."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,6 @@ from flowml.engine.final import checkpoint_dir, fit_final, write_checkpoint
 from flowml.engine.metrics import get_metric
 from flowml.engine.model import FlowMLModel
 from flowml.engine.package import load_package
-from flowml.engine.pool import LocalProcessPool
 from flowml.engine.types import FeaturePlan, ProblemType
 from tests.engine.test_package import final_spec
 from tests.engine.test_pipeline import write_parquet
@@ -39,16 +37,6 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, FeaturePlan]:
     frame = table(20_000)
     path = write_parquet(frame, tmp_path_factory.mktemp("fallback") / "rows.parquet")
     return path, plan_features(frame, "y", KINDS)
-
-
-@pytest.fixture
-async def executor() -> AsyncIterator[LocalExecutor]:
-    pool = LocalProcessPool(1)
-    await pool.start()
-    try:
-        yield LocalExecutor(pool)
-    finally:
-        await pool.close(graceful=False)
 
 
 LOGISTIC = builtin_registry().get("logistic_regression").default_params(ProblemType.BINARY)
