@@ -36,7 +36,7 @@ from flowml.db.types import new_id, utcnow
 from flowml.engine.algorithms import default_registry
 from flowml.engine.features import load_frame
 from flowml.engine.metrics import get_metric
-from flowml.engine.package import save_package
+from flowml.engine.package import MODEL_FILE
 from flowml.engine.run import FileControl, RunCancelled, RunOutcome, RunPorts, run_training
 from flowml.engine.types import ProblemType
 from flowml.events.schemas import (
@@ -60,7 +60,7 @@ from flowml.workflows import WorkflowGraph
 from flowml.workflows.cache import NodeCache
 from flowml.workflows.catalogue import DatasetSettings, DeploySettings, ModelSettings, NodeType
 from flowml.workflows.graph import Node
-from flowml.workflows.nodes import FittedModel, Table, search_input, searched_model, table_from_frame
+from flowml.workflows.nodes import FittedModel, Table, search_input, searched_model, table_from_frame, write_package
 from flowml.workflows.runner import RunnerPorts, WorkflowResult, run_graph
 
 LEASE_SECONDS = 30.0
@@ -398,10 +398,9 @@ class _Driver:
         name = (settings.name or f"{self.job.name}: {node.id}")[:255]
         with tempfile.TemporaryDirectory(prefix="flowml-deploy-") as tmp:
             directory = Path(tmp)
-            path, sha256 = await asyncio.to_thread(
-                save_package, model.model, model.card, directory, leaderboard=model.leaderboard
-            )
-            size = path.stat().st_size
+            written = await asyncio.to_thread(write_package, model, directory)
+            sha256 = str(written["model_sha256"])
+            size = (directory / MODEL_FILE).stat().st_size
             await store_package(self.ctx, model_id, directory)
         card = model.card
         async with self.ctx.sessions() as session:

@@ -35,7 +35,7 @@ from flowml.engine.clustering.validity import measure
 from flowml.engine.features import plan_features
 from flowml.engine.metrics import default_metric, get_metric, metrics_for, score
 from flowml.engine.model import FlowMLModel
-from flowml.engine.package import build_model_card, load_package, save_package
+from flowml.engine.package import ONNX_FILE, build_model_card, load_package, save_package
 from flowml.engine.problem import check_target
 from flowml.engine.registry import Registry
 from flowml.engine.run import NoEvents, RunOutcome
@@ -92,6 +92,9 @@ class FittedModel:
     algorithm: str
     leaderboard: list[dict[str, Any]] = field(default_factory=list)
     renames: dict[str, str] = field(default_factory=dict)
+    # The search's ONNX graph when its final fit exported one that passed parity (the card's `onnx` says so); a
+    # single fit has none. A Deploy node's package carries it, so the model is served through ONNX Runtime.
+    onnx_bytes: bytes | None = None
 
     def _rows(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame.rename(columns=self.renames) if self.renames else frame
@@ -279,7 +282,9 @@ def searched_model(package: Path, mode: str, outcome: RunOutcome, renames: dict[
     """A search's delivered model, loaded from its package, as the node's output."""
     model, card = load_package(package)
     board = [row.model_dump(mode="json") for row in outcome.leaderboard]
-    return FittedModel(model, card, mode, outcome.best.algorithm, board, renames)
+    graph = package / ONNX_FILE
+    onnx_bytes = graph.read_bytes() if graph.is_file() and card.onnx_sha256 else None
+    return FittedModel(model, card, mode, outcome.best.algorithm, board, renames, onnx_bytes)
 
 
 async def search_locally(train: Table, settings: ModelSettings, *, workers: int) -> FittedModel:
@@ -341,6 +346,10 @@ def evaluate(model: FittedModel, test: Table, metrics: Sequence[str] | None) -> 
 
 
 def write_package(model: FittedModel, directory: Path) -> dict[str, Any]:
-    """The model package `flowml train --output` writes (model.joblib, model_card.json, leaderboard.json)."""
-    _, sha256 = save_package(model.model, model.card, directory, leaderboard=model.leaderboard)
+    """The model package `flowml train --output` writes (model.joblib, model_card.json, leaderboard.json, and
+    model.onnx when the search exported one)."""
+    # getattr: a model cached by an earlier FlowML has no such attribute (the cache key holds the version, but a
+    # missing graph only costs ONNX serving, never the package).
+    onnx_bytes = getattr(model, "onnx_bytes", None)
+    _, sha256 = save_package(model.model, model.card, directory, leaderboard=model.leaderboard, onnx_bytes=onnx_bytes)
     return {"path": str(directory), "model_sha256": sha256}
