@@ -49,6 +49,7 @@ def _pages(analyst: Analyst) -> list[tuple[str, str]]:
         ("model leaderboard", f"/models/{hr.model_id}?tab=leaderboard"),
         ("model predict", f"/models/{hr.model_id}?tab=predict"),
         ("regression evaluation", f"/models/{analyst.delivery.model_id}?tab=evaluation"),
+        ("workflows", "/workflows"),
         ("workers", "/workers"),
         ("logs", "/logs"),
         ("users", "/users"),
