@@ -18,7 +18,7 @@ from flowml.engine.final import checkpoint_dir, fit_final, write_checkpoint
 from flowml.engine.metrics import get_metric
 from flowml.engine.model import FlowMLModel
 from flowml.engine.package import load_package
-from flowml.engine.types import FeaturePlan, ProblemType
+from flowml.engine.types import FeaturePlan, FinalSpec, ProblemType
 from tests.engine.test_package import final_spec
 from tests.engine.test_pipeline import write_parquet
 
@@ -56,12 +56,11 @@ LEADERBOARD = [row(7, "random_forest", 0.93, 40.0, FOREST), row(3, "logistic_reg
 OVERRUN_S = 6.0
 
 
-async def test_a_refit_past_its_window_is_replaced_by_a_quick_trial(
-    executor: LocalExecutor, data: tuple[Path, FeaturePlan], tmp_path: Path
-) -> None:
+def runaway(data: tuple[Path, FeaturePlan], tmp_path: Path, leaderboard: list[dict[str, object]]) -> FinalSpec:
+    """The forest's final fit, due now: thousands of unpruned trees on 20,000 rows refit for minutes, far past the
+    overrun window."""
     path, plan = data
-    # Thousands of unpruned trees on 20,000 rows: minutes of refit, far past the overrun window.
-    spec = final_spec(
+    return final_spec(
         path,
         plan,
         tmp_path / "model",
@@ -69,8 +68,15 @@ async def test_a_refit_past_its_window_is_replaced_by_a_quick_trial(
         params=FOREST,
         deadline=time.time(),
         overrun_s=OVERRUN_S,
-        leaderboard=LEADERBOARD,
+        leaderboard=leaderboard,
     )
+
+
+async def test_a_refit_past_its_window_is_replaced_by_a_quick_trial(
+    executor: LocalExecutor, data: tuple[Path, FeaturePlan], tmp_path: Path
+) -> None:
+    path, _ = data
+    spec = runaway(data, tmp_path, LEADERBOARD)
     started = time.monotonic()
     result = await run_final_with_fallback(executor, spec)
     took = time.monotonic() - started
@@ -86,18 +92,8 @@ async def test_a_refit_past_its_window_is_replaced_by_a_quick_trial(
 async def test_with_nothing_quick_left_the_quickest_trial_is_delivered(
     executor: LocalExecutor, data: tuple[Path, FeaturePlan], tmp_path: Path
 ) -> None:
-    path, plan = data
     board = [{**LEADERBOARD[1], "fit_time": 30.0}, row(9, "random_forest", 0.9, 50.0, {**FOREST, "n_estimators": 10})]
-    spec = final_spec(
-        path,
-        plan,
-        tmp_path / "model",
-        algorithm="random_forest",
-        params=FOREST,
-        deadline=time.time(),
-        overrun_s=OVERRUN_S,
-        leaderboard=[LEADERBOARD[0], *board],
-    )
+    spec = runaway(data, tmp_path, [LEADERBOARD[0], *board])
     result = await run_final_with_fallback(executor, spec)
     assert result.delivered_trial == 3  # never the configuration that just ran away, then the quickest
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from flowml.core.model_card import OnnxEntry, OnnxParity
+from flowml.core.model_card import ModelCard, OnnxEntry, OnnxParity
 from flowml.engine.deadline import Deadline
 from flowml.engine.ensemble import EnsembleModel
 from flowml.engine.export_cost import export_seconds, tree_nodes
@@ -158,24 +158,38 @@ def checkpoint_dir(spec: FinalSpec) -> Path:
     return Path(spec.output_dir) / CHECKPOINT_DIR
 
 
-def write_checkpoint(
-    best: FlowMLModel, spec: FinalSpec, df: pd.DataFrame, metric: MetricSpec, notes: list[str]
-) -> None:
-    """The best model's package as soon as it is refit, before the optional steps: if they run past the hard limit
-    and the process is stopped, this is what the job delivers (engine/executor.py) instead of nothing."""
-    card = build_model_card(
-        best,
+def spec_card(
+    model: FlowMLModel,
+    spec: FinalSpec,
+    df: pd.DataFrame,
+    metric: MetricSpec,
+    *,
+    importance: dict[str, float],
+    notes: list[str],
+) -> ModelCard:
+    """The card of the configuration `spec` names, fitted on `df`: the checkpoint's here and the clustering final's
+    (the supervised final's own card may be an ensemble's instead)."""
+    return build_model_card(
+        model,
         metric=metric.name,
         cv_score=spec.cv_score,
         algorithm=spec.algorithm,
         params=spec.params,
         training_data_sha256=spec.dataset_sha256,
         n_rows=len(df),
-        feature_importance={},
+        feature_importance=importance,
         dtypes={str(c): str(t) for c, t in df.dtypes.items()},
-        notes=list(notes),
+        notes=notes,
         frame=df,
-    ).updated({"model_id": spec.model_id})
+    )
+
+
+def write_checkpoint(
+    best: FlowMLModel, spec: FinalSpec, df: pd.DataFrame, metric: MetricSpec, notes: list[str]
+) -> None:
+    """The best model's package as soon as it is refit, before the optional steps: if they run past the hard limit
+    and the process is stopped, this is what the job delivers (engine/executor.py) instead of nothing."""
+    card = spec_card(best, spec, df, metric, importance={}, notes=list(notes)).updated({"model_id": spec.model_id})
     leaderboard = [row.model_dump(mode="json", exclude_unset=True) for row in spec.leaderboard]
     save_package(best, card, checkpoint_dir(spec), leaderboard=leaderboard)
 

@@ -30,10 +30,10 @@ from flowml.engine.clustering.stability import bootstrap_stability
 from flowml.engine.clustering.validity import Validity, measure
 from flowml.engine.deadline import Deadline
 from flowml.engine.features import load_frame, to_category_strings
-from flowml.engine.final import export_onnx_entry, write_seconds
+from flowml.engine.final import export_onnx_entry, spec_card, write_seconds
 from flowml.engine.metrics import get_metric
 from flowml.engine.model import FlowMLModel
-from flowml.engine.package import build_model_card, onnx_sha256, save_package
+from flowml.engine.package import onnx_sha256, save_package
 from flowml.engine.preprocessing import prepare_X
 from flowml.engine.preprocessor import step_labels
 from flowml.engine.registry import Registry
@@ -86,19 +86,7 @@ def fit_cluster_final(spec: FinalSpec, registry: Registry) -> FinalResult:
     if steps:
         notes.append(f"preprocessing between the encoding and the clustering: {', then '.join(steps)}")
     findings = _describe(model, df, spec, fit_time, notes)
-    card = build_model_card(
-        model,
-        metric=metric.name,
-        cv_score=spec.cv_score,
-        algorithm=spec.algorithm,
-        params=spec.params,
-        training_data_sha256=spec.dataset_sha256,
-        n_rows=len(df),
-        feature_importance=findings.importance,
-        dtypes={str(c): str(t) for c, t in df.dtypes.items()},
-        notes=notes,
-        frame=df,
-    )
+    card = spec_card(model, spec, df, metric, importance=findings.importance, notes=notes)
     facts: dict[str, Any] = {"model_id": spec.model_id, "onnx": findings.onnx_entry, "clustering": findings.entry}
     if findings.onnx_bytes is not None:
         facts["onnx_sha256"] = onnx_sha256(findings.onnx_bytes)
